@@ -1,0 +1,74 @@
+/* The advise engine: profile + knowledge base -> a decision with every number
+ * and citation a report needs. Pure: no I/O, no clock, no allocation.
+ *
+ * Ownership: struct mg_advice is caller-allocated and filled by mg_advise();
+ * its pointers borrow from the KB and the profile, which must outlive it. */
+#ifndef MGSLEEP_ADVISE_H
+#define MGSLEEP_ADVISE_H
+
+#include <mgsleep/kb.h>
+#include <mgsleep/profile.h>
+
+#define MG_MAX_FIRED 64
+
+struct mg_stmt;
+struct mg_limit;
+struct mg_intake;
+struct mg_level;
+
+struct mg_advice_med {
+	const struct mg_interaction *inter;
+	const char *drug;  /* the medicine's generic name in the KB */
+	const char *input; /* as the user wrote it */
+	double separate_hours; /* larger of before/after; <0 if no spacing */
+};
+
+struct mg_advice {
+	const struct mg_kb *kb;
+	const struct mg_profile *profile;
+	enum mg_verdict verdict;
+
+	/* kidney function */
+	double crcl_cg, egfr_epi;  /* computed; NaN if inputs missing */
+	double renal;              /* the value the rules used (lowest available); NaN if none */
+	const char *renal_basis;   /* "cockcroft-gault", "ckd-epi-2021", "reported-egfr", "reported-crcl", "dialysis", NULL */
+	const char *renal_category; /* KDIGO code, "dialysis" or NULL */
+	const char *renal_category_text;
+
+	/* limits and intake */
+	enum mg_jurisdiction jur;
+	int jur_default;
+	const struct mg_limit *limit; /* NULL if none for this age/jurisdiction */
+	const struct mg_intake *intake; /* NULL if none */
+	int intake_fallback;          /* no row for pregnancy/lactation: non-pregnant row used */
+	double supplement_mg, room_mg;
+
+	/* dose */
+	const struct mg_compound *form;
+	const char *form_reason;
+	const struct mg_refs *form_refs;
+	const struct mg_compound *form_refused; /* preference not followed, or NULL */
+	const struct mg_level *level;
+	double elemental_mg, compound_mg; /* 0 when no dose is proposed */
+	int split;
+
+	const struct mg_stmt *warnings[MG_MAX_FIRED];
+	size_t n_warnings;
+	struct mg_advice_med meds[MG_MAX_MEDS];
+	size_t n_meds;
+	const char *unrecognised[MG_MAX_MEDS];
+	size_t n_unrecognised;
+	const struct mg_stmt *referrals[MG_MAX_FIRED], *monitoring[MG_MAX_FIRED], *outcomes[MG_MAX_FIRED],
+		*pitfalls[MG_MAX_FIRED];
+	size_t n_referrals, n_monitoring, n_outcomes, n_pitfalls;
+
+	/* citation numbers in order of first use: ref_order[k] is the source index
+	 * of citation k+1; ref_num[source index] is its number (0 = not cited) */
+	unsigned short ref_order[256];
+	unsigned short ref_num[256];
+	size_t n_refs;
+};
+
+int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advice *out, struct mg_error *err);
+
+#endif

@@ -1,0 +1,106 @@
+/* The knowledge base: every clinical fact, threshold, rule and text mgsleep
+ * uses, with citations. Loaded from the copy embedded at build time, or from a
+ * directory of JSON files (--kb DIR, MGSLEEP_KB) with the same validation.
+ * Schema: docs/kb-schema.md.
+ *
+ * Ownership: mg_kb_load_* return a heap object owned by the caller, released
+ * with mg_kb_free(). Every pointer obtained from it (strings, structs) is
+ * borrowed and lives until mg_kb_free(). A loaded KB is immutable and may be
+ * shared by threads. */
+#ifndef MGSLEEP_KB_H
+#define MGSLEEP_KB_H
+
+#include <mgsleep/error.h>
+#include <stddef.h>
+
+enum mg_verdict {
+	MG_VERDICT_RECOMMENDED = 0, /* reasonable to try at the stated dose */
+	MG_VERDICT_CAUTION,         /* reasonable with the stated adjustments */
+	MG_VERDICT_CONSULT,         /* do not start without a clinician */
+	MG_VERDICT_CONTRAINDICATED, /* do not take */
+};
+
+enum mg_severity { MG_SEV_INFO = 0, MG_SEV_CAUTION, MG_SEV_WARNING, MG_SEV_DANGER };
+
+enum mg_jurisdiction { MG_JUR_US = 0, MG_JUR_EU, MG_JUR_UK, MG_JUR_COUNT };
+
+enum mg_sleep_use { MG_USE_PREFERRED = 0, MG_USE_ACCEPTABLE, MG_USE_AVOID };
+
+#define MG_MAX_REFS 8
+
+/* Citations of one item: indices into the KB's sources, in the order given. */
+struct mg_refs {
+	unsigned char n;
+	unsigned short idx[MG_MAX_REFS];
+};
+
+struct mg_source {
+	const char *id;       /* "S18" */
+	const char *citation; /* authors, year, title, journal, DOI/PMID */
+	const char *url;      /* may be "" */
+	const char *status;   /* verified, verified-secondary, ... */
+};
+
+struct mg_compound {
+	const char *id;      /* "bisglycinate" */
+	const char *name;    /* "magnesium bisglycinate" */
+	const char *formula; /* "Mg(C2H4NO2)2" */
+	double molar_mass;   /* g/mol, computed from formula */
+	double fraction;     /* elemental Mg mass fraction, computed from formula */
+	const char *gi;      /* GI / laxative profile, plain words */
+	const char *sleep_evidence;
+	enum mg_sleep_use use;
+	const char *use_reason;
+	struct mg_refs refs;
+};
+
+struct mg_interaction {
+	const char *id;     /* "fluoroquinolone-moxifloxacin" */
+	const char *cls;    /* "fluoroquinolone" */
+	const char *advice; /* template; "{drug}" stands for the medicine's name */
+	double before_h;    /* take the medicine >= this many hours before Mg; <0 none */
+	double after_h;     /* ... or >= this many hours after Mg; <0 none */
+	enum mg_verdict verdict;
+	enum mg_severity severity;
+	struct mg_refs refs;
+};
+
+struct mg_kb;
+
+int mg_kb_load_builtin(struct mg_kb **out, struct mg_error *err);
+/* dir holds the files listed in docs/kb-schema.md. */
+int mg_kb_load_dir(struct mg_kb **out, const char *dir, struct mg_error *err);
+/* One JSON document with every section as a top-level key (the embedded form). */
+int mg_kb_load_json(struct mg_kb **out, const char *json, size_t len, struct mg_error *err);
+void mg_kb_free(struct mg_kb *kb);
+
+const char *mg_kb_version(const struct mg_kb *kb);
+const char *mg_kb_hash(const struct mg_kb *kb); /* SHA-256 of the canonical JSON, hex */
+const char *mg_kb_origin(const struct mg_kb *kb); /* "built-in" or the directory */
+/* Canonical JSON (sorted keys, compact) of the loaded KB; borrowed. */
+const char *mg_kb_canonical(const struct mg_kb *kb, size_t *len);
+
+size_t mg_kb_source_count(const struct mg_kb *kb);
+const struct mg_source *mg_kb_source(const struct mg_kb *kb, size_t i);
+size_t mg_kb_compound_count(const struct mg_kb *kb);
+const struct mg_compound *mg_kb_compound(const struct mg_kb *kb, size_t i);
+/* By id, name or alias, case-insensitively; NULL if unknown. */
+const struct mg_compound *mg_kb_find_compound(const struct mg_kb *kb, const char *name);
+/* Comma-separated list of accepted names, for error messages; borrowed. */
+const char *mg_kb_compound_names(const struct mg_kb *kb);
+const char *mg_kb_condition_names(const struct mg_kb *kb);
+const char *mg_kb_symptom_names(const struct mg_kb *kb);
+
+/* Elemental <-> compound mass for a compound (mg). */
+double mg_compound_from_elemental(const struct mg_compound *c, double elemental_mg);
+double mg_elemental_from_compound(const struct mg_compound *c, double compound_mg);
+
+/* Molar mass (g/mol) of a formula such as "Mg3(C6H5O7)2.9H2O" ("·" also
+ * accepted for hydrates) and the number of Mg atoms. Returns 0 or MG_EPARSE. */
+int mg_formula_mass(const char *formula, double *mass, double *mg_atoms, struct mg_error *err);
+
+const char *mg_verdict_name(enum mg_verdict v);
+const char *mg_severity_name(enum mg_severity s);
+const char *mg_jurisdiction_name(enum mg_jurisdiction j);
+
+#endif

@@ -1,0 +1,60 @@
+/* A person's profile: the inputs to `advise`. Filled from command-line flags
+ * (mg_profile_set) and/or a JSON document (mg_profile_load_json); both go
+ * through the same validation. Caller-allocated, no heap: init, fill, use.
+ * Schema: docs/profile-schema.md. */
+#ifndef MGSLEEP_PROFILE_H
+#define MGSLEEP_PROFILE_H
+
+#include <mgsleep/kb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum mg_sex { MG_SEX_UNKNOWN = 0, MG_SEX_FEMALE = 1, MG_SEX_MALE = 2 };
+
+#define MG_MAX_MEDS 32
+#define MG_MED_LEN 64
+
+struct mg_profile {
+	double age;              /* years; NaN = not given (same for all doubles) */
+	double weight_kg;
+	double height_cm;
+	double creatinine_mg_dl; /* serum creatinine, converted to mg/dL */
+	double egfr;             /* reported eGFR, mL/min/1.73 m2 */
+	double crcl;             /* reported creatinine clearance, mL/min */
+	double supplement_mg;    /* elemental Mg already taken daily from supplements/medicines */
+	double diet_mg;          /* estimated dietary Mg per day */
+	double isi;              /* Insomnia Severity Index 0..28 */
+	enum mg_sex sex;
+	int dialysis, pregnant, breastfeeding;
+	uint64_t conditions; /* bit i = KB condition i */
+	uint64_t symptoms;   /* bit i = KB symptom i */
+	int jurisdiction;    /* enum mg_jurisdiction, or -1 when not given */
+	char prefer_form[48];
+	size_t n_meds;
+	char meds[MG_MAX_MEDS][MG_MED_LEN];
+};
+
+void mg_profile_init(struct mg_profile *p);
+
+/* Set one field from text, as typed on the command line. field is the flag
+ * name without dashes ("age", "weight", "creatinine", "condition", "med",
+ * "symptom", "dialysis", ...); list fields accept comma-separated values and
+ * add to what is there; boolean fields accept NULL (meaning true), "true" or
+ * "false". Errors name the field (as --field) and the accepted values, never
+ * the value given. */
+int mg_profile_set(struct mg_profile *p, const struct mg_kb *kb, const char *field, const char *value,
+		   struct mg_error *err);
+
+/* Is this a profile flag name (for the CLI's option parser)? 1 = takes a
+ * value, 2 = boolean flag, 0 = not a profile field. */
+int mg_profile_field_kind(const char *field);
+
+/* Fill from a JSON object (keys in docs/profile-schema.md). Unknown keys are
+ * errors. Fields already set are overwritten only by keys present. */
+int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
+			 struct mg_error *err);
+
+/* Cross-field checks (pregnant and male, ...). Call after all sources. */
+int mg_profile_check(const struct mg_profile *p, struct mg_error *err);
+
+#endif

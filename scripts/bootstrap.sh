@@ -1,0 +1,30 @@
+#!/bin/sh
+# Install what mgsleep needs to build and test, from Debian packages only.
+# Idempotent: does nothing when everything is present. Uses sudo when not root;
+# when neither works it prints the exact command and stops.
+set -eu
+
+PKGS="gcc make meson ninja-build pkg-config python3 libjansson-dev libsodium-dev"
+# Extra tools for sanitizer and fuzz runs (clang with its runtimes) and benchmarks.
+if [ "${1:-}" = "--dev" ]; then
+	PKGS="$PKGS clang libclang-rt-14-dev valgrind hyperfine"
+fi
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -eq 0 ]; then
+	sh -c "$cmd"
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	sudo sh -c "$cmd"
+else
+	echo "mgsleep: missing packages:$missing" >&2
+	echo "mgsleep: run as root:  $cmd" >&2
+	exit 1
+fi

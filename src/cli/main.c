@@ -1,0 +1,265 @@
+/* mgsleep: command table and dispatch (git-style). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef MGSLEEP_VERSION
+#define MGSLEEP_VERSION "0.0.0"
+#endif
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int, char **, struct mg_cli *);
+	const char *summary;
+	const char *usage;
+} commands[] = {
+	{"advise", cmd_advise, "decide whether magnesium is reasonable for your sleep, and how",
+	 "usage: mgsleep advise [--profile FILE|-] [profile options] [--format text|markdown|json|html]\n"
+	 "\n"
+	 "profile options (flags override values from --profile):\n"
+	 "  --age YEARS               0 to 120\n"
+	 "  --sex female|male\n"
+	 "  --weight KG               or pounds with a suffix: 154lb\n"
+	 "  --height CM\n"
+	 "  --creatinine VALUE        with its unit: 1.1mg/dL or 97umol/L\n"
+	 "  --egfr ML_MIN             reported eGFR, mL/min/1.73 m2\n"
+	 "  --crcl ML_MIN             reported creatinine clearance, mL/min\n"
+	 "  --dialysis                on dialysis\n"
+	 "  --pregnant                pregnant\n"
+	 "  --breastfeeding           breastfeeding\n"
+	 "  --condition NAME[,NAME]   repeatable; see 'mgsleep help conditions'\n"
+	 "  --med NAME[,NAME]         repeatable; generic or brand name\n"
+	 "  --supplement-mg MG        elemental Mg already taken daily from supplements/medicines\n"
+	 "  --diet-mg MG              estimated dietary Mg per day\n"
+	 "  --isi SCORE               Insomnia Severity Index, 0 to 28\n"
+	 "  --symptom NAME[,NAME]     repeatable; see 'mgsleep help symptoms'\n"
+	 "  --jurisdiction us|eu|uk   whose supplement limit applies (default: the lowest)\n"
+	 "  --prefer-form NAME        preferred compound; see 'mgsleep forms'\n"
+	 "\n"
+	 "output options:\n"
+	 "  --format text|markdown|json|html   default text\n"
+	 "  --width COLUMNS           wrap text output (default $COLUMNS or 80)\n"
+	 "  --kb DIR                  use a knowledge-base directory instead of the built-in one\n"},
+	{"convert", cmd_convert, "convert between elemental magnesium and compound mass",
+	 "usage: mgsleep convert --form NAME (--elemental MG | --compound MG) [--format text|json]\n"},
+	{"forms", cmd_forms, "list magnesium compounds: elemental %, GI profile, sleep evidence",
+	 "usage: mgsleep forms [--format text|json]\n"},
+	{"help", cmd_help, "show help for a command",
+	 "usage: mgsleep help [COMMAND | conditions | symptoms]\n"},
+	{"kb", cmd_kb, "check or describe a knowledge base",
+	 "usage: mgsleep kb check DIR\n"
+	 "       mgsleep kb info [--kb DIR]\n"},
+	{"version", cmd_version, "print the program and knowledge-base versions", "usage: mgsleep version\n"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+int cli_error(int status, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("mgsleep: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+int cli_fail(const struct mg_error *err)
+{
+	int status = err->code == MG_EINVAL || err->code == MG_EPARSE || err->code == MG_EKB ? EXIT_USAGE
+												: EXIT_FAIL;
+	return cli_error(status, "%s", err->msg[0] ? err->msg : mg_strerror(err->code));
+}
+
+const struct mg_kb *cli_kb(struct mg_cli *cli, int *status)
+{
+	struct mg_error err = {0};
+	if (cli->kb)
+		return cli->kb;
+	const char *dir = cli->kb_dir ? cli->kb_dir : getenv("MGSLEEP_KB");
+	int r = dir && *dir ? mg_kb_load_dir(&cli->kb, dir, &err) : mg_kb_load_builtin(&cli->kb, &err);
+	if (r) {
+		*status = cli_fail(&err);
+		return NULL;
+	}
+	return cli->kb;
+}
+
+int cli_write(const char *buf, size_t len)
+{
+	if (len && fwrite(buf, 1, len, stdout) != len)
+		return cli_error(EXIT_FAIL, "cannot write output: %s", strerror(errno));
+	if (fflush(stdout))
+		return cli_error(EXIT_FAIL, "cannot write output: %s", strerror(errno));
+	return EXIT_OK;
+}
+
+char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char *buf = NULL;
+	size_t n = 0;
+	if (!f) {
+		*status = cli_error(EXIT_USAGE, "%s: cannot open '%s': %s", what, path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(max + 1);
+	if (buf) {
+		n = fread(buf, 1, max + 1, f);
+		if (ferror(f)) {
+			*status = cli_error(EXIT_USAGE, "%s: cannot read '%s'", what, path);
+			free(buf);
+			buf = NULL;
+		} else if (n > max) {
+			*status = cli_error(EXIT_USAGE, "%s: '%s' is larger than %zu bytes", what, path, max);
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+			*len = n;
+		}
+	} else {
+		*status = cli_error(EXIT_FAIL, "out of memory");
+	}
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **value, int *status)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(a, "--", 2) || strncmp(a + 2, name, n))
+		return 0;
+	if (a[2 + n] == '=') {
+		*value = a + 3 + n;
+		return 1;
+	}
+	if (a[2 + n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		*status = cli_error(EXIT_USAGE, "--%s: missing value", name);
+		*value = NULL;
+		return -1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+void cli_usage(const char *cmd)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, cmd))
+			fputs(commands[i].usage, stdout);
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+static void usage_all(FILE *f)
+{
+	fputs("usage: mgsleep [--kb DIR] <command> [options]\n"
+	      "       mgsleep help <command>\n"
+	      "       mgsleep --version\n\ncommands:\n",
+	      f);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nExit status: 0 success, 1 failure, 2 usage or input error.\n"
+	      "This is information, not medical advice.\n",
+	      f);
+}
+
+int cmd_help(int argc, char **argv, struct mg_cli *cli)
+{
+	int status = EXIT_OK;
+	if (argc < 2) {
+		usage_all(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "conditions") || !strcmp(argv[1], "symptoms")) {
+		const struct mg_kb *kb = cli_kb(cli, &status);
+		if (!kb)
+			return status;
+		printf("%s\n", argv[1][0] == 'c' ? mg_kb_condition_names(kb) : mg_kb_symptom_names(kb));
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, argv[1])) {
+			fputs(commands[i].usage, stdout);
+			return EXIT_OK;
+		}
+	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, forms, help, kb, version, "
+				     "conditions, symptoms");
+}
+
+int cmd_version(int argc, char **argv, struct mg_cli *cli)
+{
+	int status = EXIT_OK;
+	(void)argc;
+	(void)argv;
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb)
+		return status;
+	printf("mgsleep %s\nknowledge base %s (sha256 %s, %s)\n", MGSLEEP_VERSION, mg_kb_version(kb), mg_kb_hash(kb),
+	       mg_kb_origin(kb));
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct mg_cli cli = {0};
+	int i = 1, status = EXIT_OK;
+	/* Global options before the command. */
+	while (i < argc && argv[i][0] == '-') {
+		const char *v;
+		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
+			status = cmd_version(0, NULL, &cli);
+			goto out;
+		}
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage_all(stdout);
+			goto out;
+		}
+		int r = cli_opt(argc, argv, &i, "kb", &v, &status);
+		if (r < 0)
+			goto out;
+		if (r == 0) {
+			status = cli_error(EXIT_USAGE, "unknown option '%s'; accepted before a command: --kb DIR, "
+						       "--version, --help",
+					   argv[i]);
+			goto out;
+		}
+		cli.kb_dir = v;
+		i++;
+	}
+	if (i >= argc) {
+		usage_all(stderr);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	for (size_t c = 0; c < N_COMMANDS; c++)
+		if (!strcmp(commands[c].name, argv[i])) {
+			cli.cmd = commands[c].name;
+			if (cli_wants_help(argc - i, argv + i) && commands[c].fn != cmd_help) {
+				fputs(commands[c].usage, stdout);
+				goto out;
+			}
+			status = commands[c].fn(argc - i, argv + i, &cli);
+			goto out;
+		}
+	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, forms, help, kb, version",
+			   argv[i]);
+out:
+	mg_kb_free(cli.kb);
+	return status;
+}

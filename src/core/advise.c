@@ -1,0 +1,269 @@
+/* The advise engine. Clinical content (thresholds, verdicts, texts, doses,
+ * citations) comes from the knowledge base; this file only derives facts from
+ * the profile, evaluates the KB's rules over them, and does the arithmetic.
+ * The most severe verdict of any rule or interaction wins. */
+#include <mgsleep/advise.h>
+#include <mgsleep/renal.h>
+
+#include "../kb/kb_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SET(f, b) ((f)->bools |= 1u << (b))
+
+static void cite(struct mg_advice *a, const struct mg_refs *r)
+{
+	for (unsigned i = 0; i < r->n; i++) {
+		unsigned short s = r->idx[i];
+		if (s < 256 && !a->ref_num[s] && a->n_refs < 256) {
+			a->ref_order[a->n_refs++] = s;
+			a->ref_num[s] = (unsigned short)a->n_refs;
+		}
+	}
+}
+
+static void renal_estimate(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p)
+{
+	a->crcl_cg = mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, p->sex);
+	a->egfr_epi = mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, p->sex);
+	const struct {
+		double v;
+		const char *basis;
+	} cand[] = {
+		{a->crcl_cg, "cockcroft-gault"},
+		{a->egfr_epi, "ckd-epi-2021"},
+		{p->egfr, "reported-egfr"},
+		{p->crcl, "reported-crcl"},
+	};
+	a->renal = NAN;
+	/* The lowest available estimate drives the rules: CG and CKD-EPI can fall
+	 * on different sides of 30 (reference 6.3, cases B and D). */
+	for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++)
+		if (!isnan(cand[i].v) && (isnan(a->renal) || cand[i].v < a->renal)) {
+			a->renal = cand[i].v;
+			a->renal_basis = cand[i].basis;
+		}
+	if (!isnan(a->renal))
+		for (size_t i = 0; i < kb->n_renal_cats; i++)
+			if (a->renal >= kb->renal_cats[i].min) {
+				a->renal_category = kb->renal_cats[i].code;
+				a->renal_category_text = kb->renal_cats[i].text;
+				break;
+			}
+	if (p->dialysis) {
+		a->renal_basis = "dialysis";
+		a->renal_category = "dialysis";
+		a->renal_category_text = "on dialysis";
+	}
+}
+
+static int in_age(double age, double lo, double hi)
+{
+	return age >= lo && age < hi;
+}
+
+static void limits_and_intake(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p)
+{
+	/* Age unknown: assume an adult (the tool's users), for table look-ups only. */
+	double age = isnan(p->age) ? 30 : p->age;
+	a->jur_default = p->jurisdiction < 0;
+	a->jur = a->jur_default ? MG_JUR_EU : (enum mg_jurisdiction)p->jurisdiction;
+	a->limit = NULL;
+	for (size_t i = 0; i < kb->n_limits; i++) {
+		const struct mg_limit *l = &kb->limits[i];
+		if (!in_age(age, l->age_min, l->age_max))
+			continue;
+		/* No jurisdiction given: the lowest limit that applies (reference 9.2). */
+		if (a->jur_default ? (!a->limit || l->mg < a->limit->mg) : l->jur == a->jur)
+			a->limit = l;
+	}
+	if (a->jur_default && a->limit)
+		a->jur = a->limit->jur;
+	int state = p->pregnant ? 1 : p->breastfeeding ? 2 : 0;
+	for (int pass = 0; pass < 2 && !a->intake; pass++) {
+		for (size_t i = 0; i < kb->n_intakes; i++) {
+			const struct mg_intake *x = &kb->intakes[i];
+			if (x->jur != a->jur || !in_age(age, x->age_min, x->age_max))
+				continue;
+			if (x->sex != 0 && x->sex != (int)p->sex)
+				continue;
+			if (x->state != 3 && x->state != state)
+				continue;
+			a->intake = x;
+			break;
+		}
+		if (!a->intake && state) {
+			a->intake_fallback = 1;
+			state = 0;
+		}
+	}
+	if (!a->intake)
+		a->intake_fallback = 0;
+	a->supplement_mg = isnan(p->supplement_mg) ? 0 : p->supplement_mg;
+	a->room_mg = a->limit ? a->limit->mg - a->supplement_mg : NAN;
+}
+
+static void match_meds(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p, struct mg_facts *f)
+{
+	for (size_t i = 0; i < p->n_meds; i++) {
+		int d = mg_kb_find_drug(kb, p->meds[i]);
+		if (d < 0) {
+			a->unrecognised[a->n_unrecognised++] = p->meds[i];
+			continue;
+		}
+		const struct mg_drug_name *dn = &kb->drugs[d];
+		int dup = 0;
+		for (size_t j = 0; j < a->n_meds; j++)
+			dup |= a->meds[j].drug == dn->generic;
+		if (dup)
+			continue;
+		const struct mg_interaction *x = &kb->inter[dn->inter];
+		double sep = x->before_h > x->after_h ? x->before_h : x->after_h;
+		a->meds[a->n_meds++] = (struct mg_advice_med){x, dn->generic, p->meds[i], sep};
+		f->classes |= (uint64_t)1 << kb->inter_class[dn->inter];
+	}
+	if (a->n_unrecognised)
+		SET(f, MG_BF_UNRECOGNISED_MEDS);
+}
+
+static void choose_form(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p, struct mg_facts *f)
+{
+	a->form = kb->default_form;
+	a->form_reason = kb->default_reason.text;
+	a->form_refs = &kb->default_reason.refs;
+	for (size_t i = 0; i < kb->n_form_rules; i++)
+		if (mg_pred_eval(&kb->form_rules[i].when, f)) {
+			a->form = kb->form_rules[i].form;
+			a->form_reason = kb->form_rules[i].reason;
+			a->form_refs = &kb->form_rules[i].refs;
+			break;
+		}
+	if (!p->prefer_form[0])
+		return;
+	const struct mg_compound *c = mg_kb_find_compound(kb, p->prefer_form);
+	if (!c)
+		return;
+	if (c->use == MG_USE_AVOID) {
+		a->form_refused = c;
+		SET(f, MG_BF_FORM_REFUSED);
+		return;
+	}
+	a->form = c;
+	a->form_reason = c->use_reason;
+	a->form_refs = &c->refs;
+}
+
+static size_t collect(const struct mg_stmt *s, size_t n, const struct mg_facts *f, const struct mg_stmt **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < MG_MAX_FIRED; i++)
+		if (mg_pred_eval(&s[i].when, f))
+			out[k++] = &s[i];
+	return k;
+}
+
+int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advice *a, struct mg_error *err)
+{
+	if (kb->n_sources > 256)
+		return mg_fail(err, MG_EKB, "sources", "knowledge base: more than 256 sources");
+	memset(a, 0, sizeof *a);
+	a->kb = kb;
+	a->profile = p;
+
+	struct mg_facts f = {0, NAN, p->age, p->isi, p->conditions, p->symptoms, 0};
+	renal_estimate(a, kb, p);
+	f.renal = a->renal;
+	if (!isnan(a->renal) || p->dialysis)
+		SET(&f, MG_BF_RENAL_KNOWN);
+	if (p->dialysis)
+		SET(&f, MG_BF_DIALYSIS);
+	if (p->pregnant)
+		SET(&f, MG_BF_PREGNANT);
+	if (p->breastfeeding)
+		SET(&f, MG_BF_BREASTFEEDING);
+	if (!isnan(p->isi))
+		SET(&f, MG_BF_ISI_KNOWN);
+
+	limits_and_intake(a, kb, p);
+	if (a->jur_default)
+		SET(&f, MG_BF_JURISDICTION_DEFAULT);
+	if (a->limit)
+		SET(&f, MG_BF_LIMIT_KNOWN);
+	if (a->limit && a->room_mg <= 0)
+		SET(&f, MG_BF_SUPPLEMENT_AT_LIMIT);
+	if (!isnan(p->diet_mg)) {
+		SET(&f, MG_BF_DIET_KNOWN);
+		if (a->intake)
+			SET(&f, p->diet_mg < a->intake->mg ? MG_BF_DIET_BELOW_INTAKE : MG_BF_DIET_AT_LEAST_INTAKE);
+	}
+	match_meds(a, kb, p, &f);
+	choose_form(a, kb, p, &f);
+
+	/* Pass 1: the starting dose is the lowest level any matching rule asks for. */
+	size_t level = 0;
+	for (size_t i = 0; i < kb->n_rules; i++) {
+		const struct mg_stmt *r = &kb->rules[i];
+		if (r->dose_level >= 0 && kb->levels[r->dose_level].mg < kb->levels[level].mg &&
+		    mg_pred_eval(&r->when, &f))
+			level = (size_t)r->dose_level;
+	}
+	a->level = &kb->levels[level];
+	double planned = a->level->mg;
+	if (a->limit && a->room_mg > 0 && a->room_mg < planned)
+		SET(&f, MG_BF_ROOM_BELOW_DOSE);
+
+	/* Pass 2: the verdict. */
+	a->verdict = MG_VERDICT_RECOMMENDED;
+	a->n_warnings = collect(kb->rules, kb->n_rules, &f, a->warnings);
+	for (size_t i = 0; i < a->n_warnings; i++)
+		if (a->warnings[i]->verdict > a->verdict)
+			a->verdict = a->warnings[i]->verdict;
+	for (size_t i = 0; i < a->n_meds; i++)
+		if (a->meds[i].inter->verdict > a->verdict)
+			a->verdict = a->meds[i].inter->verdict;
+
+	if (a->verdict <= MG_VERDICT_CAUTION && a->limit) {
+		double mg = planned < a->room_mg ? planned : a->room_mg;
+		a->elemental_mg = floor(mg);
+		a->compound_mg = round(mg_compound_from_elemental(a->form, a->elemental_mg));
+		a->split = a->limit->split_doses && a->elemental_mg >= a->limit->mg;
+		if (a->elemental_mg > 0)
+			SET(&f, MG_BF_DOSE_PROPOSED);
+	}
+
+	a->n_referrals = collect(kb->referrals, kb->n_referrals, &f, a->referrals);
+	a->n_monitoring = collect(kb->monitoring, kb->n_monitoring, &f, a->monitoring);
+	a->n_outcomes = collect(kb->outcomes, kb->n_outcomes, &f, a->outcomes);
+	a->n_pitfalls = collect(kb->pitfalls, kb->n_pitfalls, &f, a->pitfalls);
+
+	/* Number citations in the order every renderer prints them. */
+	if (a->elemental_mg > 0) {
+		cite(a, a->form_refs);
+		if (a->form_refused)
+			cite(a, &a->form_refused->refs);
+		cite(a, &a->level->refs);
+		cite(a, a->split ? &kb->timing_split.refs : &kb->timing.refs);
+	}
+	if (a->limit)
+		cite(a, &a->limit->refs);
+	if (a->intake)
+		cite(a, &a->intake->refs);
+	if (a->renal_basis)
+		cite(a, &kb->renal_refs);
+	for (size_t i = 0; i < a->n_warnings; i++)
+		cite(a, &a->warnings[i]->refs);
+	for (size_t i = 0; i < a->n_meds; i++)
+		cite(a, &a->meds[i].inter->refs);
+	for (size_t i = 0; i < a->n_referrals; i++)
+		cite(a, &a->referrals[i]->refs);
+	for (size_t i = 0; i < a->n_monitoring; i++)
+		cite(a, &a->monitoring[i]->refs);
+	for (size_t i = 0; i < a->n_outcomes; i++)
+		cite(a, &a->outcomes[i]->refs);
+	for (size_t i = 0; i < kb->n_studies; i++)
+		cite(a, &kb->studies[i].refs);
+	for (size_t i = 0; i < a->n_pitfalls; i++)
+		cite(a, &a->pitfalls[i]->refs);
+	return 0;
+}

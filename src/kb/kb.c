@@ -1,0 +1,976 @@
+/* Knowledge-base loader and validator.
+ *
+ * One code path for the embedded copy and for a --kb directory, so a clinic's
+ * local policy is checked exactly as strictly as the built-in one. Every
+ * string in the loaded structs points into the jansson tree kept in kb->root. */
+#include "kb_internal.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Files of a KB directory; each becomes the top-level key of its basename. */
+static const char *const kb_files[] = {
+	"meta",	      "sources",  "compounds", "intakes",	"limits",   "conditions",
+	"symptoms",   "interactions", "rules",	 "referrals", "monitoring", "outcomes",
+	"pitfalls",   "studies",  "dose",
+};
+#define N_KB_FILES (sizeof kb_files / sizeof kb_files[0])
+
+struct arena_block {
+	struct arena_block *next;
+	max_align_t data[];
+};
+
+static void *kb_alloc(struct mg_kb *kb, size_t n)
+{
+	struct arena_block *b = calloc(1, sizeof *b + n);
+	if (!b)
+		return NULL;
+	b->next = kb->arena;
+	kb->arena = b;
+	return b->data;
+}
+
+void mg_kb_free(struct mg_kb *kb)
+{
+	if (!kb)
+		return;
+	struct arena_block *b = kb->arena;
+	while (b) {
+		struct arena_block *n = b->next;
+		free(b);
+		b = n;
+	}
+	free(kb->canonical_owned);
+	json_decref(kb->root);
+	free(kb);
+}
+
+/* ---- small typed getters that name the item on error ---- */
+
+struct ctx {
+	struct mg_kb *kb;
+	struct mg_error *err;
+	char where[128]; /* "rules[3] 'renal-severe'" */
+};
+
+static int bad(struct ctx *c, const char *fmt, const char *a)
+{
+	return mg_fail(c->err, MG_EKB, c->where, "%s: %s%s", c->where, fmt, a ? a : "");
+}
+
+static int get_str(struct ctx *c, json_t *o, const char *key, int required, const char **out)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v) {
+		*out = required ? NULL : "";
+		return required ? mg_fail(c->err, MG_EKB, c->where, "%s: missing '%s'", c->where, key) : 0;
+	}
+	if (!json_is_string(v) || (required && json_string_length(v) == 0))
+		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be a non-empty string", c->where, key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int get_num(struct ctx *c, json_t *o, const char *key, double lo, double hi, double *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_number(v))
+		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be a number", c->where, key);
+	*out = json_number_value(v);
+	if (!(*out >= lo && *out <= hi))
+		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be between %g and %g", c->where, key,
+			       lo, hi);
+	return 0;
+}
+
+static json_t *get_arr(struct ctx *c, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_array(v)) {
+		mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be an array", c->where, key);
+		return NULL;
+	}
+	return v;
+}
+
+static int find_source(const struct mg_kb *kb, const char *id)
+{
+	for (size_t i = 0; i < kb->n_sources; i++)
+		if (!strcmp(kb->sources[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+/* Every clinical item must cite at least one known source. */
+static int get_refs(struct ctx *c, json_t *o, const char *key, struct mg_refs *r)
+{
+	json_t *a = get_arr(c, o, key);
+	if (!a)
+		return MG_EKB;
+	if (json_array_size(a) == 0)
+		return bad(c, "cites no source", NULL);
+	if (json_array_size(a) > MG_MAX_REFS)
+		return bad(c, "cites too many sources", NULL);
+	r->n = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v) {
+		int s = json_is_string(v) ? find_source(c->kb, json_string_value(v)) : -1;
+		if (s < 0)
+			return mg_fail(c->err, MG_EKB, c->where, "%s: cites unknown source '%s'", c->where,
+				       json_is_string(v) ? json_string_value(v) : "?");
+		r->idx[r->n++] = (unsigned short)s;
+	}
+	return 0;
+}
+
+static int name_matches(const struct mg_named *n, const char *name)
+{
+	if (!strcasecmp(n->id, name))
+		return 1;
+	for (size_t i = 0; i < n->n_aliases; i++)
+		if (!strcasecmp(n->aliases[i], name))
+			return 1;
+	return 0;
+}
+
+int mg_kb_find_condition(const struct mg_kb *kb, const char *name)
+{
+	for (size_t i = 0; i < kb->n_conditions; i++)
+		if (name_matches(&kb->conditions[i], name))
+			return (int)i;
+	return -1;
+}
+
+int mg_kb_find_symptom(const struct mg_kb *kb, const char *name)
+{
+	for (size_t i = 0; i < kb->n_symptoms; i++)
+		if (name_matches(&kb->symptoms[i], name))
+			return (int)i;
+	return -1;
+}
+
+static int find_class(const struct mg_kb *kb, const char *name)
+{
+	for (size_t i = 0; i < kb->n_classes; i++)
+		if (!strcmp(kb->classes[i], name))
+			return (int)i;
+	return -1;
+}
+
+static int get_set(struct ctx *c, json_t *v, int (*find)(const struct mg_kb *, const char *), uint64_t *out)
+{
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return bad(c, "a set test needs a non-empty array of names", NULL);
+	size_t i;
+	json_t *e;
+	json_array_foreach(v, i, e) {
+		int k = json_is_string(e) ? find(c->kb, json_string_value(e)) : -1;
+		if (k < 0)
+			return mg_fail(c->err, MG_EKB, c->where, "%s: unknown name '%s' in 'when'", c->where,
+				       json_is_string(e) ? json_string_value(e) : "?");
+		*out |= (uint64_t)1 << k;
+	}
+	return 0;
+}
+
+static const char *const bfact_names[] = {
+#define XX(e, s) s,
+	MG_BFACTS(XX)
+#undef XX
+};
+
+static int get_pred(struct ctx *c, json_t *o, struct mg_pred *p, int depth)
+{
+	memset(p, 0, sizeof *p);
+	p->renal_below = p->renal_at_least = p->age_min = p->age_below = p->isi_min = NAN;
+	if (!o)
+		return 0;
+	if (!json_is_object(o) || depth > 3)
+		return bad(c, "'when' must be an object", NULL);
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		double *num = !strcmp(key, "renal_below")      ? &p->renal_below
+			      : !strcmp(key, "renal_at_least") ? &p->renal_at_least
+			      : !strcmp(key, "age_min")	       ? &p->age_min
+			      : !strcmp(key, "age_below")      ? &p->age_below
+			      : !strcmp(key, "isi_min")	       ? &p->isi_min
+						       : NULL;
+		if (num) {
+			if (!json_is_number(v))
+				return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be a number", c->where, key);
+			*num = json_number_value(v);
+			continue;
+		}
+		int r = 0;
+		if (!strcmp(key, "condition_any"))
+			r = get_set(c, v, mg_kb_find_condition, &p->condition_any);
+		else if (!strcmp(key, "symptom_any"))
+			r = get_set(c, v, mg_kb_find_symptom, &p->symptom_any);
+		else if (!strcmp(key, "class_any"))
+			r = get_set(c, v, find_class, &p->class_any);
+		else if (!strcmp(key, "any")) {
+			if (!json_is_array(v) || json_array_size(v) < 2)
+				return bad(c, "'any' needs an array of at least two tests", NULL);
+			p->n_any = json_array_size(v);
+			p->any = kb_alloc(c->kb, p->n_any * sizeof *p->any);
+			if (!p->any)
+				return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+			for (size_t i = 0; i < p->n_any && !r; i++)
+				r = get_pred(c, json_array_get(v, i), &p->any[i], depth + 1);
+		} else {
+			size_t b;
+			for (b = 0; b < MG_BF_COUNT; b++)
+				if (!strcmp(key, bfact_names[b]))
+					break;
+			if (b == MG_BF_COUNT)
+				return mg_fail(c->err, MG_EKB, c->where, "%s: unknown test '%s' in 'when'", c->where,
+					       key);
+			if (!json_is_boolean(v))
+				return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be true or false", c->where,
+					       key);
+			p->bool_mask |= 1u << b;
+			if (json_is_true(v))
+				p->bool_value |= 1u << b;
+		}
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int mg_pred_eval(const struct mg_pred *p, const struct mg_facts *f)
+{
+	if ((f->bools ^ p->bool_value) & p->bool_mask)
+		return 0;
+	/* NaN compares false, so an unknown fact fails every numeric test. */
+	if (!isnan(p->renal_below) && !(f->renal < p->renal_below))
+		return 0;
+	if (!isnan(p->renal_at_least) && !(f->renal >= p->renal_at_least))
+		return 0;
+	if (!isnan(p->age_min) && !(f->age >= p->age_min))
+		return 0;
+	if (!isnan(p->age_below) && !(f->age < p->age_below))
+		return 0;
+	if (!isnan(p->isi_min) && !(f->isi >= p->isi_min))
+		return 0;
+	if (p->condition_any && !(p->condition_any & f->conditions))
+		return 0;
+	if (p->symptom_any && !(p->symptom_any & f->symptoms))
+		return 0;
+	if (p->class_any && !(p->class_any & f->classes))
+		return 0;
+	if (p->n_any) {
+		for (size_t i = 0; i < p->n_any; i++)
+			if (mg_pred_eval(&p->any[i], f))
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
+static int parse_enum(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static const char *const verdict_names[] = {"recommended", "caution", "consult", "contraindicated"};
+static const char *const severity_names[] = {"info", "caution", "warning", "danger"};
+static const char *const jur_names[] = {"us", "eu", "uk"};
+
+const char *mg_verdict_name(enum mg_verdict v)
+{
+	return (unsigned)v < 4 ? verdict_names[v] : "?";
+}
+const char *mg_severity_name(enum mg_severity s)
+{
+	return (unsigned)s < 4 ? severity_names[s] : "?";
+}
+const char *mg_jurisdiction_name(enum mg_jurisdiction j)
+{
+	return (unsigned)j < MG_JUR_COUNT ? jur_names[j] : "?";
+}
+
+static int get_enum(struct ctx *c, json_t *o, const char *key, const char *const *names, int n, int *out)
+{
+	const char *s;
+	int r = get_str(c, o, key, 1, &s);
+	if (r)
+		return r;
+	*out = parse_enum(s, names, n);
+	if (*out < 0)
+		return mg_fail(c->err, MG_EKB, c->where, "%s: unknown %s '%s'", c->where, key, s);
+	return 0;
+}
+
+static void set_where(struct ctx *c, const char *section, size_t i, json_t *item, const char *idkey)
+{
+	json_t *id = json_object_get(item, idkey);
+	snprintf(c->where, sizeof c->where, "%s[%zu]%s%s%s", section, i, json_is_string(id) ? " '" : "",
+		 json_is_string(id) ? json_string_value(id) : "", json_is_string(id) ? "'" : "");
+}
+
+/* ---- sections ---- */
+
+static json_t *section(struct ctx *c, json_t *root, const char *name, int want_array)
+{
+	json_t *v = json_object_get(root, name);
+	snprintf(c->where, sizeof c->where, "%s", name);
+	if (want_array ? !json_is_array(v) : !json_is_object(v)) {
+		mg_fail(c->err, MG_EKB, name, "%s: missing or not %s", name, want_array ? "an array" : "an object");
+		return NULL;
+	}
+	return v;
+}
+
+static int check_unique(struct ctx *c, const char *section, const char *const *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (!strcmp(ids[i], ids[j]))
+				return mg_fail(c->err, MG_EKB, section, "%s: duplicate id '%s'", section, ids[i]);
+	return 0;
+}
+
+static int load_sources(struct ctx *c, json_t *root)
+{
+	json_t *a = section(c, root, "sources", 1);
+	if (!a)
+		return MG_EKB;
+	struct mg_kb *kb = c->kb;
+	kb->n_sources = json_array_size(a);
+	kb->sources = kb_alloc(kb, (kb->n_sources + 1) * sizeof *kb->sources);
+	const char **ids = kb_alloc(kb, (kb->n_sources + 1) * sizeof *ids);
+	if (!kb->sources || !ids)
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	size_t i;
+	json_t *it;
+	json_array_foreach(a, i, it) {
+		struct mg_source *s = &kb->sources[i];
+		set_where(c, "sources", i, it, "id");
+		int r = get_str(c, it, "id", 1, &s->id);
+		if (!r)
+			r = get_str(c, it, "citation", 1, &s->citation);
+		if (!r)
+			r = get_str(c, it, "url", 0, &s->url);
+		if (!r)
+			r = get_str(c, it, "status", 1, &s->status);
+		if (r)
+			return r;
+		static const char *const st[] = {"verified", "verified-secondary", "computed", "unverified", "unknown"};
+		if (parse_enum(s->status, st, 5) < 0)
+			return bad(c, "unknown status ", s->status);
+		ids[i] = s->id;
+	}
+	return check_unique(c, "sources", ids, kb->n_sources);
+}
+
+static int load_compounds(struct ctx *c, json_t *root)
+{
+	json_t *a = section(c, root, "compounds", 1);
+	if (!a)
+		return MG_EKB;
+	struct mg_kb *kb = c->kb;
+	kb->n_compounds = json_array_size(a);
+	kb->compounds = kb_alloc(kb, (kb->n_compounds + 1) * sizeof *kb->compounds);
+	if (!kb->compounds)
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	size_t i;
+	json_t *it;
+	json_array_foreach(a, i, it) {
+		struct mg_compound *m = &kb->compounds[i];
+		set_where(c, "compounds", i, it, "id");
+		double declared, mg_atoms;
+		int use;
+		int r = get_str(c, it, "id", 1, &m->id);
+		if (!r)
+			r = get_str(c, it, "name", 1, &m->name);
+		if (!r)
+			r = get_str(c, it, "formula", 1, &m->formula);
+		if (!r)
+			r = get_num(c, it, "elemental_fraction", 0.001, 1, &declared);
+		if (!r)
+			r = get_str(c, it, "gi", 1, &m->gi);
+		if (!r)
+			r = get_str(c, it, "sleep_evidence", 1, &m->sleep_evidence);
+		if (!r)
+			r = get_enum(c, it, "sleep_use", (const char *const[]){"preferred", "acceptable", "avoid"}, 3,
+				     &use);
+		if (!r)
+			r = get_str(c, it, "use_reason", 1, &m->use_reason);
+		if (!r)
+			r = get_refs(c, it, "refs", &m->refs);
+		if (r)
+			return r;
+		m->use = (enum mg_sleep_use)use;
+		if (mg_formula_mass(m->formula, &m->molar_mass, &mg_atoms, c->err))
+			return mg_fail(c->err, MG_EKB, c->where, "%s: cannot read formula '%s'", c->where, m->formula);
+		if (mg_atoms < 1)
+			return bad(c, "formula has no magnesium: ", m->formula);
+		m->fraction = mg_atoms * 24.305 / m->molar_mass;
+		/* The build fails when the declared fraction is more than 0.5 % (relative)
+		 * off what the formula gives: a typo here would mis-dose every user. */
+		if (fabs(declared - m->fraction) > 0.005 * m->fraction)
+			return mg_fail(c->err, MG_EKB, c->where,
+				       "%s: elemental_fraction %.4f is more than 0.5%% off %.4f from formula %s",
+				       c->where, declared, m->fraction, m->formula);
+		json_t *al = json_object_get(it, "aliases");
+		if (al && !json_is_array(al))
+			return bad(c, "'aliases' must be an array", NULL);
+	}
+	for (i = 0; i < kb->n_compounds; i++)
+		for (size_t j = i + 1; j < kb->n_compounds; j++)
+			if (!strcmp(kb->compounds[i].id, kb->compounds[j].id))
+				return mg_fail(c->err, MG_EKB, "compounds", "compounds: duplicate id '%s'",
+					       kb->compounds[i].id);
+	return 0;
+}
+
+static int load_named(struct ctx *c, json_t *root, const char *name, struct mg_named *out, size_t *n)
+{
+	json_t *a = section(c, root, name, 1);
+	if (!a)
+		return MG_EKB;
+	if (json_array_size(a) > MG_MAX_SET)
+		return mg_fail(c->err, MG_EKB, name, "%s: more than %d items", name, MG_MAX_SET);
+	*n = json_array_size(a);
+	const char *ids[MG_MAX_SET];
+	size_t i;
+	json_t *it;
+	json_array_foreach(a, i, it) {
+		set_where(c, name, i, it, "id");
+		int r = get_str(c, it, "id", 1, &out[i].id);
+		if (!r)
+			r = get_str(c, it, "name", 1, &out[i].name);
+		if (r)
+			return r;
+		json_t *al = json_object_get(it, "aliases"), *v;
+		size_t k;
+		out[i].n_aliases = 0;
+		if (al && (!json_is_array(al) || json_array_size(al) > 8))
+			return bad(c, "'aliases' must be an array of at most 8 names", NULL);
+		json_array_foreach(al, k, v) {
+			if (!json_is_string(v))
+				return bad(c, "aliases must be strings", NULL);
+			out[i].aliases[out[i].n_aliases++] = json_string_value(v);
+		}
+		ids[i] = out[i].id;
+	}
+	return check_unique(c, name, ids, *n);
+}
+
+static int load_intakes_limits(struct ctx *c, json_t *root)
+{
+	struct mg_kb *kb = c->kb;
+	json_t *o = section(c, root, "intakes", 0), *a, *it;
+	if (!o || !(a = get_arr(c, o, "items")))
+		return MG_EKB;
+	kb->n_intakes = json_array_size(a);
+	kb->intakes = kb_alloc(kb, (kb->n_intakes + 1) * sizeof *kb->intakes);
+	if (!kb->intakes)
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	size_t i;
+	json_array_foreach(a, i, it) {
+		struct mg_intake *x = &kb->intakes[i];
+		int jur;
+		set_where(c, "intakes", i, it, "kind");
+		int r = get_enum(c, it, "jurisdiction", jur_names, MG_JUR_COUNT, &jur);
+		if (!r)
+			r = get_str(c, it, "kind", 1, &x->kind);
+		if (!r)
+			r = get_num(c, it, "age_min", 0, 200, &x->age_min);
+		if (!r)
+			r = get_num(c, it, "age_max", 0, 200, &x->age_max);
+		if (!r)
+			r = get_enum(c, it, "sex", (const char *const[]){"any", "female", "male"}, 3, &x->sex);
+		if (!r)
+			r = get_enum(c, it, "state", (const char *const[]){"none", "pregnant", "lactating", "any"}, 4,
+				     &x->state);
+		if (!r)
+			r = get_num(c, it, "mg", 1, 2000, &x->mg);
+		if (!r)
+			r = get_refs(c, it, "refs", &x->refs);
+		if (r)
+			return r;
+		x->jur = (enum mg_jurisdiction)jur;
+	}
+	if (!(o = section(c, root, "limits", 0)) || !(a = get_arr(c, o, "items")))
+		return MG_EKB;
+	kb->n_limits = json_array_size(a);
+	kb->limits = kb_alloc(kb, (kb->n_limits + 1) * sizeof *kb->limits);
+	if (!kb->limits)
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	json_array_foreach(a, i, it) {
+		struct mg_limit *x = &kb->limits[i];
+		int jur;
+		set_where(c, "limits", i, it, "body");
+		int r = get_enum(c, it, "jurisdiction", jur_names, MG_JUR_COUNT, &jur);
+		if (!r)
+			r = get_str(c, it, "body", 1, &x->body);
+		if (!r)
+			r = get_num(c, it, "age_min", 0, 200, &x->age_min);
+		if (!r)
+			r = get_num(c, it, "age_max", 0, 200, &x->age_max);
+		if (!r)
+			r = get_num(c, it, "mg", 1, 2000, &x->mg);
+		if (!r)
+			r = get_refs(c, it, "refs", &x->refs);
+		if (r)
+			return r;
+		x->jur = (enum mg_jurisdiction)jur;
+		x->split_doses = json_is_true(json_object_get(it, "split_doses"));
+	}
+	return 0;
+}
+
+static int drug_cmp(const void *a, const void *b)
+{
+	return strcasecmp(((const struct mg_drug_name *)a)->key, ((const struct mg_drug_name *)b)->key);
+}
+
+static int load_interactions(struct ctx *c, json_t *root)
+{
+	struct mg_kb *kb = c->kb;
+	json_t *a = section(c, root, "interactions", 1), *it;
+	if (!a)
+		return MG_EKB;
+	kb->n_inter = json_array_size(a);
+	kb->inter = kb_alloc(kb, (kb->n_inter + 1) * sizeof *kb->inter);
+	kb->inter_class = kb_alloc(kb, kb->n_inter + 1);
+	const char **ids = kb_alloc(kb, (kb->n_inter + 1) * sizeof *ids);
+	size_t n_names = 0, i;
+	json_array_foreach(a, i, it) {
+		json_t *d = json_object_get(it, "drugs"), *v;
+		size_t k;
+		json_array_foreach(d, k, v) n_names += 1 + json_array_size(json_object_get(v, "brands"));
+	}
+	kb->drugs = kb_alloc(kb, (n_names + 1) * sizeof *kb->drugs);
+	if (!kb->inter || !kb->inter_class || !ids || !kb->drugs)
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	json_array_foreach(a, i, it) {
+		struct mg_interaction *x = &kb->inter[i];
+		int verdict, sev;
+		set_where(c, "interactions", i, it, "id");
+		int r = get_str(c, it, "id", 1, &x->id);
+		if (!r)
+			r = get_str(c, it, "class", 1, &x->cls);
+		if (!r)
+			r = get_str(c, it, "advice", 1, &x->advice);
+		if (!r)
+			r = get_enum(c, it, "verdict", verdict_names, 4, &verdict);
+		if (!r)
+			r = get_enum(c, it, "severity", severity_names, 4, &sev);
+		if (!r)
+			r = get_num(c, it, "before_hours", -1, 48, &x->before_h);
+		if (!r)
+			r = get_num(c, it, "after_hours", -1, 48, &x->after_h);
+		if (!r)
+			r = get_refs(c, it, "refs", &x->refs);
+		if (r)
+			return r;
+		x->verdict = (enum mg_verdict)verdict;
+		x->severity = (enum mg_severity)sev;
+		ids[i] = x->id;
+		int k = find_class(kb, x->cls);
+		if (k < 0) {
+			if (kb->n_classes == MG_MAX_SET)
+				return bad(c, "too many interaction classes", NULL);
+			k = (int)kb->n_classes;
+			kb->classes[kb->n_classes++] = x->cls;
+		}
+		kb->inter_class[i] = (unsigned char)k;
+		json_t *d = get_arr(c, it, "drugs"), *v;
+		if (!d || json_array_size(d) == 0)
+			return bad(c, "lists no drugs", NULL);
+		size_t j;
+		json_array_foreach(d, j, v) {
+			const char *generic;
+			if ((r = get_str(c, v, "name", 1, &generic)))
+				return r;
+			kb->drugs[kb->n_drugs++] = (struct mg_drug_name){generic, generic, (unsigned short)i};
+			json_t *br = json_object_get(v, "brands"), *b;
+			size_t m;
+			json_array_foreach(br, m, b) {
+				if (!json_is_string(b))
+					return bad(c, "brands must be strings", NULL);
+				kb->drugs[kb->n_drugs++] =
+					(struct mg_drug_name){json_string_value(b), generic, (unsigned short)i};
+			}
+		}
+	}
+	int r = check_unique(c, "interactions", ids, kb->n_inter);
+	if (r)
+		return r;
+	qsort(kb->drugs, kb->n_drugs, sizeof *kb->drugs, drug_cmp);
+	for (i = 1; i < kb->n_drugs; i++)
+		if (!strcasecmp(kb->drugs[i - 1].key, kb->drugs[i].key))
+			return mg_fail(c->err, MG_EKB, "interactions", "interactions: medicine name '%s' listed twice",
+				       kb->drugs[i].key);
+	return 0;
+}
+
+int mg_kb_find_drug(const struct mg_kb *kb, const char *name)
+{
+	size_t lo = 0, hi = kb->n_drugs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcasecmp(name, kb->drugs[mid].key);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+static int find_level(const struct mg_kb *kb, const char *id)
+{
+	for (size_t i = 0; i < kb->n_levels; i++)
+		if (!strcmp(kb->levels[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+enum { ST_RULE = 1, ST_STAGE = 2, ST_STATUS = 4, ST_WHEN = 8 };
+
+static int load_stmts(struct ctx *c, json_t *root, const char *name, unsigned flags, struct mg_stmt **out,
+		      size_t *n)
+{
+	struct mg_kb *kb = c->kb;
+	json_t *a = section(c, root, name, 1), *it;
+	if (!a)
+		return MG_EKB;
+	*n = json_array_size(a);
+	*out = kb_alloc(kb, (*n + 1) * sizeof **out);
+	const char **ids = kb_alloc(kb, (*n + 1) * sizeof *ids);
+	if (!*out || !ids)
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	size_t i;
+	json_array_foreach(a, i, it) {
+		struct mg_stmt *s = &(*out)[i];
+		set_where(c, name, i, it, "code");
+		s->dose_level = -1;
+		int r = get_str(c, it, "code", 1, &s->code);
+		if (!r)
+			r = get_str(c, it, "text", 1, &s->text);
+		if (!r)
+			r = get_refs(c, it, "refs", &s->refs);
+		if (!r && (flags & ST_WHEN))
+			r = get_pred(c, json_object_get(it, "when"), &s->when, 0);
+		if (!r && (flags & ST_STAGE))
+			r = get_str(c, it, "stage", 1, &s->stage);
+		if (!r && (flags & ST_STATUS))
+			r = get_str(c, it, "status", 1, &s->status);
+		if (!r && (flags & ST_RULE)) {
+			int v = 0, sev = 0;
+			r = get_str(c, it, "section", 1, &s->section);
+			if (!r)
+				r = get_enum(c, it, "verdict", verdict_names, 4, &v);
+			if (!r)
+				r = get_enum(c, it, "severity", severity_names, 4, &sev);
+			if (!r && !json_object_get(it, "when"))
+				r = bad(c, "a rule needs 'when'", NULL);
+			s->verdict = (enum mg_verdict)v;
+			s->severity = (enum mg_severity)sev;
+			json_t *dl = json_object_get(it, "dose_level");
+			if (!r && dl) {
+				s->dose_level = json_is_string(dl) ? find_level(kb, json_string_value(dl)) : -1;
+				if (s->dose_level < 0)
+					r = bad(c, "unknown dose_level", NULL);
+			}
+		}
+		if (r)
+			return r;
+		ids[i] = s->code;
+	}
+	return check_unique(c, name, ids, *n);
+}
+
+static int get_text_refs(struct ctx *c, json_t *o, const char *key, struct mg_text_refs *out)
+{
+	json_t *v = json_object_get(o, key);
+	snprintf(c->where, sizeof c->where, "dose.%s", key);
+	if (!json_is_object(v))
+		return bad(c, "missing", NULL);
+	int r = get_str(c, v, "text", 1, &out->text);
+	return r ? r : get_refs(c, v, "refs", &out->refs);
+}
+
+static double min_adult_limit(const struct mg_kb *kb)
+{
+	double m = INFINITY;
+	for (size_t i = 0; i < kb->n_limits; i++)
+		if (kb->limits[i].age_max > 18 && kb->limits[i].mg < m)
+			m = kb->limits[i].mg;
+	return m;
+}
+
+static int load_dose(struct ctx *c, json_t *root)
+{
+	struct mg_kb *kb = c->kb;
+	json_t *o = section(c, root, "dose", 0), *a, *it;
+	if (!o)
+		return MG_EKB;
+	const char *form;
+	int r = get_str(c, o, "default_form", 1, &form);
+	if (r)
+		return r;
+	if (!(kb->default_form = mg_kb_find_compound(kb, form)))
+		return bad(c, "unknown default_form ", form);
+	if ((r = get_str(c, o, "default_reason", 1, &kb->default_reason.text)) ||
+	    (r = get_refs(c, o, "default_refs", &kb->default_reason.refs)))
+		return r;
+	if (!(a = get_arr(c, o, "levels")))
+		return MG_EKB;
+	if (json_array_size(a) == 0 || json_array_size(a) > 4)
+		return bad(c, "needs 1 to 4 levels", NULL);
+	double limit = min_adult_limit(kb);
+	size_t i;
+	json_array_foreach(a, i, it) {
+		struct mg_level *l = &kb->levels[i];
+		set_where(c, "dose.levels", i, it, "id");
+		if ((r = get_str(c, it, "id", 1, &l->id)) || (r = get_num(c, it, "mg", 1, 2000, &l->mg)) ||
+		    (r = get_str(c, it, "text", 1, &l->text)) || (r = get_refs(c, it, "refs", &l->refs)))
+			return r;
+		/* A starting dose above any adult supplement limit must never ship. */
+		if (l->mg > limit)
+			return mg_fail(c->err, MG_EKB, c->where, "%s: dose %g mg is above the upper limit %g mg",
+				       c->where, l->mg, limit);
+		kb->n_levels++;
+	}
+	if (!(a = get_arr(c, o, "form_rules")) || json_array_size(a) > 8)
+		return MG_EKB;
+	json_array_foreach(a, i, it) {
+		struct mg_form_rule *f = &kb->form_rules[i];
+		set_where(c, "dose.form_rules", i, it, "form");
+		if ((r = get_pred(c, json_object_get(it, "when"), &f->when, 0)) ||
+		    (r = get_str(c, it, "form", 1, &form)) || (r = get_str(c, it, "reason", 1, &f->reason)) ||
+		    (r = get_refs(c, it, "refs", &f->refs)))
+			return r;
+		if (!(f->form = mg_kb_find_compound(kb, form)))
+			return bad(c, "unknown form ", form);
+		if (f->form->use == MG_USE_AVOID)
+			return bad(c, "form rule picks a form marked 'avoid': ", form);
+		kb->n_form_rules++;
+	}
+	if ((r = get_text_refs(c, o, "timing", &kb->timing)) ||
+	    (r = get_text_refs(c, o, "timing_split", &kb->timing_split)))
+		return r;
+	snprintf(c->where, sizeof c->where, "dose");
+	return get_num(c, o, "general_spacing_hours", 0, 24, &kb->general_spacing_hours);
+}
+
+static int load_meta(struct ctx *c, json_t *root)
+{
+	struct mg_kb *kb = c->kb;
+	json_t *o = section(c, root, "meta", 0), *v, *a, *it;
+	if (!o)
+		return MG_EKB;
+	int r = get_str(c, o, "kb_version", 1, &kb->version);
+	if (!r)
+		r = get_str(c, o, "disclaimer", 1, &kb->disclaimer);
+	if (r)
+		return r;
+	if (!json_is_object(v = json_object_get(o, "verdicts")))
+		return bad(c, "missing 'verdicts'", NULL);
+	snprintf(c->where, sizeof c->where, "meta.verdicts");
+	for (int i = 0; i < 4; i++)
+		if ((r = get_str(c, v, verdict_names[i], 1, &kb->verdict_text[i])))
+			return r;
+	snprintf(c->where, sizeof c->where, "meta");
+	if (!(a = get_arr(c, o, "renal_categories")) || json_array_size(a) == 0 || json_array_size(a) > 8)
+		return bad(c, "needs 1 to 8 renal_categories", NULL);
+	size_t i;
+	json_array_foreach(a, i, it) {
+		struct mg_renal_cat *rc = &kb->renal_cats[i];
+		set_where(c, "meta.renal_categories", i, it, "code");
+		if ((r = get_num(c, it, "min", 0, 1000, &rc->min)) || (r = get_str(c, it, "code", 1, &rc->code)) ||
+		    (r = get_str(c, it, "text", 1, &rc->text)))
+			return r;
+		if (i > 0 && rc->min >= kb->renal_cats[i - 1].min)
+			return bad(c, "renal categories must be in decreasing order of 'min'", NULL);
+		kb->n_renal_cats++;
+	}
+	if (kb->renal_cats[kb->n_renal_cats - 1].min != 0)
+		return bad(c, "the last renal category must start at 0", NULL);
+	snprintf(c->where, sizeof c->where, "meta");
+	return get_refs(c, o, "renal_refs", &kb->renal_refs);
+}
+
+static char *join_names(struct mg_kb *kb, const struct mg_named *items, size_t n)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i].id) + 2;
+	char *s = kb_alloc(kb, len);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(s, ", ");
+		strcat(s, items[i].id);
+	}
+	return s;
+}
+
+int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t canonical_len,
+		const char *hash, const char *origin, struct mg_error *err)
+{
+	json_t *root = rootp;
+	struct mg_kb *kb = calloc(1, sizeof *kb);
+	int r = 0;
+	*out = NULL;
+	if (!kb) {
+		json_decref(root);
+		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	}
+	kb->root = root;
+	snprintf(kb->origin, sizeof kb->origin, "%s", origin);
+	if (!json_is_object(root)) {
+		r = mg_fail(err, MG_EKB, NULL, "knowledge base: top level must be an object");
+		goto out;
+	}
+	if (canonical) {
+		kb->canonical = canonical;
+		kb->canonical_len = canonical_len;
+		snprintf(kb->hash, sizeof kb->hash, "%s", hash);
+	} else {
+		kb->canonical = kb->canonical_owned = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!kb->canonical) {
+			r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		kb->canonical_len = strlen(kb->canonical);
+		unsigned char h[crypto_hash_sha256_BYTES];
+		crypto_hash_sha256(h, (const unsigned char *)kb->canonical, kb->canonical_len);
+		sodium_bin2hex(kb->hash, sizeof kb->hash, h, sizeof h);
+	}
+	struct ctx c = {kb, err, ""};
+	if ((r = load_sources(&c, root)) || (r = load_compounds(&c, root)) ||
+	    (r = load_named(&c, root, "conditions", kb->conditions, &kb->n_conditions)) ||
+	    (r = load_named(&c, root, "symptoms", kb->symptoms, &kb->n_symptoms)) ||
+	    (r = load_intakes_limits(&c, root)) || (r = load_interactions(&c, root)) ||
+	    (r = load_dose(&c, root)) || (r = load_meta(&c, root)) ||
+	    (r = load_stmts(&c, root, "rules", ST_RULE | ST_WHEN, &kb->rules, &kb->n_rules)) ||
+	    (r = load_stmts(&c, root, "referrals", ST_WHEN, &kb->referrals, &kb->n_referrals)) ||
+	    (r = load_stmts(&c, root, "monitoring", ST_WHEN | ST_STAGE, &kb->monitoring, &kb->n_monitoring)) ||
+	    (r = load_stmts(&c, root, "outcomes", ST_WHEN | ST_STATUS, &kb->outcomes, &kb->n_outcomes)) ||
+	    (r = load_stmts(&c, root, "pitfalls", ST_WHEN, &kb->pitfalls, &kb->n_pitfalls)) ||
+	    (r = load_stmts(&c, root, "studies", 0, &kb->studies, &kb->n_studies)))
+		goto out;
+	for (size_t i = 0; i < kb->n_compounds; i++)
+		if (!kb->compounds[i].id[0])
+			r = MG_EKB;
+	kb->condition_names = join_names(kb, kb->conditions, kb->n_conditions);
+	kb->symptom_names = join_names(kb, kb->symptoms, kb->n_symptoms);
+	{
+		struct mg_named tmp[64];
+		size_t n = kb->n_compounds < 64 ? kb->n_compounds : 64;
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = (struct mg_named){.id = kb->compounds[i].id};
+		kb->compound_names = join_names(kb, tmp, n);
+	}
+	if (!kb->condition_names || !kb->symptom_names || !kb->compound_names)
+		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+out:
+	if (r) {
+		mg_kb_free(kb);
+		return r;
+	}
+	*out = kb;
+	return 0;
+}
+
+int mg_kb_load_json(struct mg_kb **out, const char *json, size_t len, struct mg_error *err)
+{
+	json_error_t je;
+	*out = NULL;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return mg_fail(err, MG_EPARSE, "kb", "knowledge base: line %d, column %d: %s", je.line, je.column,
+			       je.text);
+	return mg_kb_build(out, root, NULL, 0, NULL, "json", err);
+}
+
+int mg_kb_load_dir(struct mg_kb **out, const char *dir, struct mg_error *err)
+{
+	json_t *root = json_object();
+	*out = NULL;
+	if (!root)
+		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < N_KB_FILES; i++) {
+		char path[4096];
+		json_error_t je;
+		snprintf(path, sizeof path, "%s/%s.json", dir, kb_files[i]);
+		json_t *v = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+		if (!v) {
+			json_decref(root);
+			if (je.line < 0)
+				return mg_fail(err, MG_EIO, path, "%s: cannot read file", path);
+			return mg_fail(err, MG_EPARSE, path, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		}
+		json_object_set_new(root, kb_files[i], v);
+	}
+	int r = mg_kb_build(out, root, NULL, 0, NULL, dir, err);
+	if (r && err && err->code == MG_EKB && err->field[0]) {
+		/* Name the file: the section before the first '[' or '.' is its basename. */
+		char sec[64], msg[sizeof err->msg];
+		size_t n = strcspn(err->field, "[.");
+		snprintf(sec, sizeof sec, "%.*s", (int)n, err->field);
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		mg_fail(err, MG_EKB, err->field, "%s/%s.json: %s", dir, sec, msg);
+	}
+	return r;
+}
+
+const char *mg_kb_version(const struct mg_kb *kb) { return kb->version; }
+const char *mg_kb_hash(const struct mg_kb *kb) { return kb->hash; }
+const char *mg_kb_origin(const struct mg_kb *kb) { return kb->origin; }
+const char *mg_kb_canonical(const struct mg_kb *kb, size_t *len)
+{
+	if (len)
+		*len = kb->canonical_len;
+	return kb->canonical;
+}
+size_t mg_kb_source_count(const struct mg_kb *kb) { return kb->n_sources; }
+const struct mg_source *mg_kb_source(const struct mg_kb *kb, size_t i) { return &kb->sources[i]; }
+size_t mg_kb_compound_count(const struct mg_kb *kb) { return kb->n_compounds; }
+const struct mg_compound *mg_kb_compound(const struct mg_kb *kb, size_t i) { return &kb->compounds[i]; }
+const char *mg_kb_compound_names(const struct mg_kb *kb) { return kb->compound_names; }
+const char *mg_kb_condition_names(const struct mg_kb *kb) { return kb->condition_names; }
+const char *mg_kb_symptom_names(const struct mg_kb *kb) { return kb->symptom_names; }
+
+const struct mg_compound *mg_kb_find_compound(const struct mg_kb *kb, const char *name)
+{
+	json_t *arr = json_object_get(kb->root, "compounds");
+	for (size_t i = 0; i < kb->n_compounds; i++) {
+		const struct mg_compound *m = &kb->compounds[i];
+		if (!strcasecmp(m->id, name) || !strcasecmp(m->name, name))
+			return m;
+		json_t *al = json_object_get(json_array_get(arr, i), "aliases"), *v;
+		size_t k;
+		json_array_foreach(al, k, v) if (json_is_string(v) && !strcasecmp(json_string_value(v), name)) return m;
+	}
+	return NULL;
+}
+
+double mg_compound_from_elemental(const struct mg_compound *c, double elemental_mg)
+{
+	return elemental_mg / c->fraction;
+}
+
+double mg_elemental_from_compound(const struct mg_compound *c, double compound_mg)
+{
+	return compound_mg * c->fraction;
+}

@@ -1,0 +1,181 @@
+/* Internal view of the knowledge base, shared by the loader (src/kb) and the
+ * engine (src/core). Everything here is owned by struct mg_kb and immutable
+ * after loading. */
+#ifndef MG_KB_INTERNAL_H
+#define MG_KB_INTERNAL_H
+
+#include <mgsleep/kb.h>
+#include <stdint.h>
+
+/* Boolean facts a rule can test ("when": {"renal_known": false}). */
+#define MG_BFACTS(XX)                                \
+	XX(RENAL_KNOWN, "renal_known")               \
+	XX(DIALYSIS, "dialysis")                     \
+	XX(PREGNANT, "pregnant")                     \
+	XX(BREASTFEEDING, "breastfeeding")           \
+	XX(ISI_KNOWN, "isi_known")                   \
+	XX(DIET_KNOWN, "diet_known")                 \
+	XX(DIET_BELOW_INTAKE, "diet_below_intake")   \
+	XX(DIET_AT_LEAST_INTAKE, "diet_at_least_intake") \
+	XX(SUPPLEMENT_AT_LIMIT, "supplement_at_limit") \
+	XX(ROOM_BELOW_DOSE, "room_below_dose")       \
+	XX(LIMIT_KNOWN, "limit_known")               \
+	XX(JURISDICTION_DEFAULT, "jurisdiction_default") \
+	XX(UNRECOGNISED_MEDS, "unrecognised_meds")   \
+	XX(FORM_REFUSED, "form_refused")             \
+	XX(DOSE_PROPOSED, "dose_proposed")
+
+enum mg_bfact {
+#define XX(e, s) MG_BF_##e,
+	MG_BFACTS(XX)
+#undef XX
+	MG_BF_COUNT
+};
+
+#define MG_MAX_SET 64 /* conditions, symptoms, interaction classes: bitmask width */
+
+/* Facts about one person, derived from the profile; what predicates test.
+ * NaN means unknown: a numeric test on an unknown fact is false. */
+struct mg_facts {
+	uint32_t bools; /* bit i = fact i is true */
+	double renal;   /* lowest kidney estimate, mL/min */
+	double age;
+	double isi;
+	uint64_t conditions, symptoms, classes;
+};
+
+struct mg_pred {
+	uint32_t bool_mask, bool_value;
+	double renal_below, renal_at_least, age_min, age_below, isi_min; /* NaN = absent */
+	uint64_t condition_any, symptom_any, class_any;
+	struct mg_pred *any; /* OR of these, if n_any > 0 */
+	size_t n_any;
+};
+
+struct mg_stmt {
+	const char *code;
+	const char *section; /* rules only */
+	const char *stage;   /* monitoring only */
+	const char *status;  /* outcomes only; may be NULL */
+	const char *text;
+	enum mg_verdict verdict;
+	enum mg_severity severity;
+	int dose_level; /* index into kb->levels, or -1 */
+	struct mg_refs refs;
+	struct mg_pred when;
+};
+
+struct mg_named {
+	const char *id;
+	const char *name;
+	const char *aliases[8];
+	size_t n_aliases;
+};
+
+struct mg_intake {
+	enum mg_jurisdiction jur;
+	const char *kind;
+	double age_min, age_max;
+	int sex;   /* 0 any, 1 female, 2 male (enum mg_sex) */
+	int state; /* 0 none, 1 pregnant, 2 lactating, 3 any */
+	double mg;
+	struct mg_refs refs;
+};
+
+struct mg_limit {
+	enum mg_jurisdiction jur;
+	const char *body;
+	double age_min, age_max;
+	double mg;
+	int split_doses;
+	struct mg_refs refs;
+};
+
+struct mg_level {
+	const char *id;
+	double mg;
+	const char *text;
+	struct mg_refs refs;
+};
+
+struct mg_form_rule {
+	struct mg_pred when;
+	const struct mg_compound *form;
+	const char *reason;
+	struct mg_refs refs;
+};
+
+struct mg_drug_name {
+	const char *key;     /* the name or brand as written in the KB */
+	const char *generic; /* display name of the medicine */
+	unsigned short inter;
+};
+
+struct mg_renal_cat {
+	double min;
+	const char *code;
+	const char *text;
+};
+
+struct mg_text_refs {
+	const char *text;
+	struct mg_refs refs;
+};
+
+struct mg_kb {
+	void *root; /* json_t *, kept alive: every string points into it */
+	const char *canonical;
+	size_t canonical_len;
+	char *canonical_owned; /* set when canonical was produced here */
+	char hash[65];
+	char origin[256];
+	const char *version;
+	void *arena; /* list of extra allocations */
+
+	struct mg_source *sources;
+	size_t n_sources;
+	struct mg_compound *compounds;
+	size_t n_compounds;
+	struct mg_intake *intakes;
+	size_t n_intakes;
+	struct mg_limit *limits;
+	size_t n_limits;
+	struct mg_named conditions[MG_MAX_SET], symptoms[MG_MAX_SET];
+	size_t n_conditions, n_symptoms;
+	const char *classes[MG_MAX_SET];
+	size_t n_classes;
+	unsigned char *inter_class; /* class index per interaction */
+	struct mg_interaction *inter;
+	size_t n_inter;
+	struct mg_drug_name *drugs; /* sorted by key, case-insensitively */
+	size_t n_drugs;
+	struct mg_stmt *rules, *referrals, *monitoring, *outcomes, *pitfalls, *studies;
+	size_t n_rules, n_referrals, n_monitoring, n_outcomes, n_pitfalls, n_studies;
+
+	const struct mg_compound *default_form;
+	struct mg_text_refs default_reason;
+	struct mg_level levels[4];
+	size_t n_levels;
+	struct mg_form_rule form_rules[8];
+	size_t n_form_rules;
+	struct mg_text_refs timing, timing_split;
+	double general_spacing_hours;
+
+	const char *verdict_text[4];
+	struct mg_renal_cat renal_cats[8];
+	size_t n_renal_cats;
+	struct mg_refs renal_refs;
+	const char *disclaimer;
+
+	char *compound_names, *condition_names, *symptom_names;
+};
+
+int mg_pred_eval(const struct mg_pred *p, const struct mg_facts *f);
+int mg_kb_find_condition(const struct mg_kb *kb, const char *name);
+int mg_kb_find_symptom(const struct mg_kb *kb, const char *name);
+/* Index into kb->drugs, or -1. */
+int mg_kb_find_drug(const struct mg_kb *kb, const char *name);
+int mg_kb_build(struct mg_kb **out, void *root, const char *canonical, size_t canonical_len,
+		const char *hash, const char *origin, struct mg_error *err);
+
+#endif

@@ -1,0 +1,295 @@
+/* The report's structure, after seed 004: recommendation, dose, kidney,
+ * precautions, medicines, referrals, monitoring, expectations, evidence,
+ * pitfalls, references. Only what applies to this person is shown, and every
+ * computed number comes with its formula and inputs. */
+#include "doc.h"
+
+#include "../kb/kb_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+void mg_report_refs(struct mg_buf *b, const struct mg_advice *a, const struct mg_refs *r)
+{
+	int first = 1;
+	for (unsigned i = 0; i < r->n; i++) {
+		unsigned short n = r->idx[i] < 256 ? a->ref_num[r->idx[i]] : 0;
+		if (!n)
+			continue;
+		mg_buf_puts(b, first ? "[" : ", ");
+		mg_buf_put_int(b, n, 0);
+		first = 0;
+	}
+	if (!first)
+		mg_buf_putc(b, ']');
+}
+
+void mg_report_dose_line(struct mg_buf *b, const struct mg_advice *a)
+{
+	mg_buf_put_int(b, (long long)a->elemental_mg, 1);
+	mg_buf_puts(b, " mg elemental magnesium a day = ");
+	mg_buf_put_int(b, (long long)a->compound_mg, 1);
+	mg_buf_puts(b, " mg ");
+	mg_buf_puts(b, a->form->name);
+}
+
+/* Expand the KB's "{drug}" placeholder. */
+void mg_report_med_advice(struct mg_buf *b, const struct mg_advice_med *m)
+{
+	const char *s = m->inter->advice, *p;
+	while ((p = strstr(s, "{drug}"))) {
+		mg_buf_add(b, s, (size_t)(p - s));
+		mg_buf_puts(b, m->drug);
+		s = p + 6;
+	}
+	mg_buf_puts(b, s);
+}
+
+struct scratch {
+	struct mg_buf text, cites;
+};
+
+static const char *cites(struct scratch *s, const struct mg_advice *a, const struct mg_refs *r)
+{
+	mg_buf_reset(&s->cites);
+	mg_report_refs(&s->cites, a, r);
+	return s->cites.len ? s->cites.data : "";
+}
+
+static void para(struct mg_doc *d, struct scratch *s, const struct mg_advice *a, const char *label,
+		 const char *text, const struct mg_refs *r)
+{
+	d->ops->para(d, label, text, r ? cites(s, a, r) : "");
+}
+
+static void item(struct mg_doc *d, struct scratch *s, const struct mg_advice *a, const char *label,
+		 const char *text, const struct mg_refs *r)
+{
+	d->ops->item(d, label, text, r ? cites(s, a, r) : "");
+}
+
+static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_advice *a)
+{
+	const struct mg_kb *kb = a->kb;
+	struct mg_buf *t = &s->text;
+	d->ops->heading(d, "Dose");
+	if (a->elemental_mg > 0) {
+		mg_buf_reset(t);
+		mg_report_dose_line(t, a);
+		mg_buf_putc(t, '.');
+		para(d, s, a, "Take", t->data, NULL);
+		para(d, s, a, "Why this form:", a->form_reason, a->form_refs);
+		if (a->form_refused) {
+			mg_buf_reset(t);
+			mg_buf_printf(t, "You asked for %s: %s", a->form_refused->name, a->form_refused->use_reason);
+			para(d, s, a, "Not used:", t->data, &a->form_refused->refs);
+		}
+		para(d, s, a, "Why this dose:", a->level->text, &a->level->refs);
+		mg_buf_reset(t);
+		mg_buf_puts(t, "compound mg = elemental mg / elemental fraction = ");
+		mg_buf_put_int(t, (long long)a->elemental_mg, 1);
+		mg_buf_puts(t, " / ");
+		mg_buf_printf(t, "%.5f", a->form->fraction);
+		mg_buf_printf(t, " (%s, %s) = ", a->form->formula, a->form->name);
+		mg_buf_put_int(t, (long long)a->compound_mg, 1);
+		mg_buf_puts(t, " mg.");
+		para(d, s, a, "Calculation:", t->data, NULL);
+		const struct mg_text_refs *tm = a->split ? &kb->timing_split : &kb->timing;
+		para(d, s, a, "When:", tm->text, &tm->refs);
+	} else {
+		para(d, s, a, NULL, "No dose is proposed, for the reasons below.", NULL);
+	}
+	mg_buf_reset(t);
+	if (a->limit) {
+		mg_buf_put_int(t, (long long)a->limit->mg, 1);
+		mg_buf_printf(t, " mg a day from supplements and medicines (%s, %s; food does not count).",
+			      a->limit->body, mg_jurisdiction_name(a->limit->jur));
+		if (a->supplement_mg > 0) {
+			mg_buf_puts(t, " You already take ");
+			mg_buf_put_num(t, a->supplement_mg, 1);
+			mg_buf_puts(t, " mg, which leaves ");
+			mg_buf_put_num(t, a->room_mg > 0 ? a->room_mg : 0, 1);
+			mg_buf_puts(t, " mg.");
+		}
+		para(d, s, a, "Upper limit:", t->data, &a->limit->refs);
+	} else {
+		para(d, s, a, "Upper limit:", "none verified for this age and jurisdiction.", NULL);
+	}
+	if (a->intake) {
+		const struct mg_profile *p = a->profile;
+		mg_buf_reset(t);
+		mg_buf_put_int(t, (long long)a->intake->mg, 1);
+		mg_buf_printf(t, " mg a day from all sources (%s, %s)", a->intake->kind,
+			      mg_jurisdiction_name(a->intake->jur));
+		if (a->intake_fallback)
+			mg_buf_puts(t, "; no separate verified value for pregnancy or breastfeeding, so the usual value is shown");
+		mg_buf_puts(t, ".");
+		if (!isnan(p->diet_mg)) {
+			double total = p->diet_mg + a->supplement_mg + a->elemental_mg;
+			mg_buf_puts(t, " Your total would be ");
+			mg_buf_put_num(t, total, 0);
+			mg_buf_puts(t, " mg: ");
+			mg_buf_put_num(t, p->diet_mg, 0);
+			mg_buf_puts(t, " mg food + ");
+			mg_buf_put_num(t, a->supplement_mg, 0);
+			mg_buf_puts(t, " mg current supplements + ");
+			mg_buf_put_num(t, a->elemental_mg, 0);
+			mg_buf_puts(t, " mg proposed.");
+		}
+		para(d, s, a, "Reference intake:", t->data, &a->intake->refs);
+	}
+}
+
+static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_advice *a)
+{
+	const struct mg_profile *p = a->profile;
+	struct mg_buf *t = &s->text;
+	d->ops->heading(d, "Kidney function");
+	if (!a->renal_basis) {
+		para(d, s, a, NULL,
+		     "Not known: no creatinine, eGFR or creatinine clearance was given. "
+		     "Give --creatinine with --age, --sex and --weight to estimate it.",
+		     NULL);
+		return;
+	}
+	const char *sex = p->sex == MG_SEX_FEMALE ? "female" : "male";
+	if (!isnan(a->crcl_cg)) {
+		mg_buf_reset(t);
+		mg_buf_puts(t, "(140 - ");
+		mg_buf_put_num(t, p->age, 1);
+		mg_buf_puts(t, " years) x ");
+		mg_buf_put_num(t, p->weight_kg, 1);
+		mg_buf_puts(t, " kg / (72 x ");
+		mg_buf_put_num(t, p->creatinine_mg_dl, 2);
+		mg_buf_puts(t, " mg/dL)");
+		if (p->sex == MG_SEX_FEMALE)
+			mg_buf_puts(t, " x 0.85 (female)");
+		mg_buf_puts(t, " = ");
+		mg_buf_put_fixed(t, a->crcl_cg, 1);
+		mg_buf_puts(t, " mL/min (actual body weight).");
+		item(d, s, a, "Creatinine clearance, Cockcroft-Gault:", t->data, NULL);
+	}
+	if (!isnan(a->egfr_epi)) {
+		mg_buf_reset(t);
+		mg_buf_puts(t, "142 x min(SCr/k, 1)^a x max(SCr/k, 1)^-1.200 x 0.9938^age");
+		mg_buf_puts(t, p->sex == MG_SEX_FEMALE ? " x 1.012, with k 0.7 and a -0.241" : ", with k 0.9 and a -0.302");
+		mg_buf_printf(t, " (%s, ", sex);
+		mg_buf_put_num(t, p->age, 1);
+		mg_buf_puts(t, " years, creatinine ");
+		mg_buf_put_num(t, p->creatinine_mg_dl, 2);
+		mg_buf_puts(t, " mg/dL) = ");
+		mg_buf_put_fixed(t, a->egfr_epi, 1);
+		mg_buf_puts(t, " mL/min/1.73 m2.");
+		item(d, s, a, "eGFR, CKD-EPI 2021:", t->data, NULL);
+	}
+	if (!isnan(p->egfr)) {
+		mg_buf_reset(t);
+		mg_buf_put_num(t, p->egfr, 1);
+		mg_buf_puts(t, " mL/min/1.73 m2, as given.");
+		item(d, s, a, "Reported eGFR:", t->data, NULL);
+	}
+	if (!isnan(p->crcl)) {
+		mg_buf_reset(t);
+		mg_buf_put_num(t, p->crcl, 1);
+		mg_buf_puts(t, " mL/min, as given.");
+		item(d, s, a, "Reported creatinine clearance:", t->data, NULL);
+	}
+	mg_buf_reset(t);
+	if (p->dialysis) {
+		mg_buf_puts(t, "on dialysis: treated as kidney failure whatever the estimates say.");
+	} else {
+		mg_buf_puts(t, "the lowest estimate, ");
+		mg_buf_put_fixed(t, a->renal, 1);
+		mg_buf_printf(t, " mL/min (%s); KDIGO category %s (%s). Thresholds: below 30 do not take; "
+			      "30 to 59 clinician first.",
+			      a->renal_basis, a->renal_category, a->renal_category_text);
+	}
+	para(d, s, a, "Used for the safety rules:", t->data, &a->kb->renal_refs);
+}
+
+void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
+{
+	const struct mg_kb *kb = a->kb;
+	struct scratch s = {MG_BUF_INIT, MG_BUF_INIT};
+	struct mg_buf *t = &s.text;
+
+	d->ops->title(d, "Magnesium for sleep: your summary");
+	mg_buf_puts(t, a->verdict == MG_VERDICT_RECOMMENDED ? "RECOMMENDED"
+		       : a->verdict == MG_VERDICT_CAUTION   ? "CAUTION"
+		       : a->verdict == MG_VERDICT_CONSULT   ? "CONSULT A CLINICIAN"
+							    : "DO NOT TAKE");
+	para(d, &s, a, t->data, kb->verdict_text[a->verdict], NULL);
+
+	dose_section(d, &s, a);
+	renal_section(d, &s, a);
+
+	if (a->n_warnings) {
+		d->ops->heading(d, "Precautions that apply to you");
+		for (size_t i = 0; i < a->n_warnings; i++) {
+			const struct mg_stmt *w = a->warnings[i];
+			mg_buf_reset(t);
+			mg_buf_printf(t, "%s (%s):", w->code, mg_severity_name(w->severity));
+			item(d, &s, a, t->data, w->text, &w->refs);
+		}
+	}
+	if (a->n_meds || a->n_unrecognised) {
+		d->ops->heading(d, "Your medicines");
+		for (size_t i = 0; i < a->n_meds; i++) {
+			const struct mg_advice_med *m = &a->meds[i];
+			struct mg_buf label = MG_BUF_INIT;
+			mg_buf_printf(&label, "%s (%s):", m->drug, m->inter->cls);
+			mg_buf_reset(t);
+			mg_report_med_advice(t, m);
+			item(d, &s, a, label.data, t->data, &m->inter->refs);
+			mg_buf_release(&label);
+		}
+		for (size_t i = 0; i < a->n_unrecognised; i++) {
+			mg_buf_reset(t);
+			mg_buf_printf(t, "%.63s:", a->unrecognised[i]);
+			item(d, &s, a, t->data, "not recognised. Ask a pharmacist whether it interacts with magnesium.",
+			     NULL);
+		}
+	}
+	if (a->n_referrals) {
+		d->ops->heading(d, "Worth seeing a professional about");
+		for (size_t i = 0; i < a->n_referrals; i++)
+			item(d, &s, a, NULL, a->referrals[i]->text, &a->referrals[i]->refs);
+	}
+	if (a->n_monitoring) {
+		d->ops->heading(d, "Monitoring");
+		for (size_t i = 0; i < a->n_monitoring; i++) {
+			mg_buf_reset(t);
+			mg_buf_printf(t, "%s:", a->monitoring[i]->stage);
+			item(d, &s, a, t->data, a->monitoring[i]->text, &a->monitoring[i]->refs);
+		}
+	}
+	if (a->n_outcomes) {
+		d->ops->heading(d, "What to expect");
+		for (size_t i = 0; i < a->n_outcomes; i++)
+			item(d, &s, a, NULL, a->outcomes[i]->text, &a->outcomes[i]->refs);
+	}
+	d->ops->heading(d, "The evidence");
+	for (size_t i = 0; i < kb->n_studies; i++)
+		item(d, &s, a, NULL, kb->studies[i].text, &kb->studies[i].refs);
+	if (a->n_pitfalls) {
+		d->ops->heading(d, "Common pitfalls");
+		for (size_t i = 0; i < a->n_pitfalls; i++)
+			item(d, &s, a, NULL, a->pitfalls[i]->text, &a->pitfalls[i]->refs);
+	}
+	d->ops->heading(d, "References");
+	for (size_t k = 0; k < a->n_refs; k++) {
+		const struct mg_source *src = &kb->sources[a->ref_order[k]];
+		mg_buf_reset(t);
+		mg_buf_puts(t, src->citation);
+		if (strcmp(src->status, "verified"))
+			mg_buf_printf(t, " (%s)", src->status);
+		d->ops->reference(d, (int)k + 1, src->id, t->data, src->url);
+	}
+	mg_buf_reset(t);
+	mg_buf_printf(t, "mgsleep %s, knowledge base %s (sha256 %.12s, %s). %s", d->opts->version, kb->version,
+		      kb->hash, kb->origin, kb->disclaimer);
+	para(d, &s, a, NULL, t->data, NULL);
+	d->ops->end(d);
+	mg_buf_release(&s.text);
+	mg_buf_release(&s.cites);
+}

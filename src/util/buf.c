@@ -1,0 +1,230 @@
+#include <mgsleep/buf.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MG_BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+void mg_buf_release(struct mg_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->failed = 0;
+}
+
+void mg_buf_reset(struct mg_buf *b)
+{
+	b->len = 0;
+	b->failed = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+char *mg_buf_detach(struct mg_buf *b, size_t *len)
+{
+	char *p = b->data;
+	if (len)
+		*len = b->len;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+int mg_buf_reserve(struct mg_buf *b, size_t extra)
+{
+	size_t max = b->max ? b->max : MG_BUF_DEFAULT_MAX;
+	if (b->failed)
+		return -1;
+	if (extra > max || b->len + extra + 1 > max) {
+		b->failed = 1;
+		return -1;
+	}
+	if (b->len + extra + 1 <= b->cap)
+		return 0;
+	size_t ncap = b->cap ? b->cap : 256;
+	while (ncap < b->len + extra + 1)
+		ncap *= 2;
+	if (ncap > max)
+		ncap = max;
+	char *p = realloc(b->data, ncap);
+	if (!p) {
+		b->failed = 1;
+		return -1;
+	}
+	b->data = p;
+	b->cap = ncap;
+	return 0;
+}
+
+void mg_buf_add(struct mg_buf *b, const void *p, size_t n)
+{
+	if (mg_buf_reserve(b, n))
+		return;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void mg_buf_puts(struct mg_buf *b, const char *s)
+{
+	mg_buf_add(b, s, strlen(s));
+}
+
+void mg_buf_putc(struct mg_buf *b, char c)
+{
+	if (mg_buf_reserve(b, 1))
+		return;
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void mg_buf_printf(struct mg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char tmp[256];
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return;
+	}
+	if ((size_t)n < sizeof tmp) {
+		mg_buf_add(b, tmp, (size_t)n);
+		return;
+	}
+	if (mg_buf_reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void mg_buf_put_int(struct mg_buf *b, long long v, int with_sep)
+{
+	char tmp[32];
+	size_t i = sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	int digits = 0;
+	do {
+		if (with_sep && digits && digits % 3 == 0)
+			tmp[--i] = ',';
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+		digits++;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	mg_buf_add(b, tmp + i, sizeof tmp - i);
+}
+
+static void put_fixed(struct mg_buf *b, double v, int decimals, int trim)
+{
+	static const double scale[] = {1, 10, 100, 1000};
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 3)
+		decimals = 3;
+	if (!isfinite(v)) {
+		mg_buf_puts(b, "null");
+		return;
+	}
+	double r = round(fabs(v) * scale[decimals]);
+	if (r > 9e15) { /* beyond exact integers: fall back to printf */
+		mg_buf_printf(b, "%.*f", decimals, v);
+		return;
+	}
+	long long n = (long long)r;
+	long long ip = n / (long long)scale[decimals];
+	long long fp = n % (long long)scale[decimals];
+	if (v < 0 && n != 0)
+		mg_buf_putc(b, '-');
+	mg_buf_put_int(b, ip, 0);
+	if (decimals == 0)
+		return;
+	char frac[4];
+	for (int i = decimals - 1; i >= 0; i--) {
+		frac[i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	int len = decimals;
+	if (trim)
+		while (len > 0 && frac[len - 1] == '0')
+			len--;
+	if (len == 0)
+		return;
+	mg_buf_putc(b, '.');
+	mg_buf_add(b, frac, (size_t)len);
+}
+
+void mg_buf_put_fixed(struct mg_buf *b, double v, int decimals)
+{
+	put_fixed(b, v, decimals, 0);
+}
+
+void mg_buf_put_num(struct mg_buf *b, double v, int max_decimals)
+{
+	put_fixed(b, v, max_decimals, 1);
+}
+
+void mg_buf_put_json_str(struct mg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	if (mg_buf_reserve(b, n + 2))
+		return;
+	mg_buf_putc(b, '"');
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		mg_buf_add(b, run, (size_t)(p - run));
+		run = p + 1;
+		switch (c) {
+		case '"':
+			mg_buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			mg_buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			mg_buf_puts(b, "\\n");
+			break;
+		case '\t':
+			mg_buf_puts(b, "\\t");
+			break;
+		default: {
+			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			mg_buf_add(b, u, sizeof u);
+		}
+		}
+	}
+	mg_buf_puts(b, run);
+	mg_buf_putc(b, '"');
+}
+
+void mg_buf_put_html(struct mg_buf *b, const char *s)
+{
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		const char *rep = NULL;
+		switch (*p) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		mg_buf_add(b, run, (size_t)(p - run));
+		mg_buf_puts(b, rep);
+		run = p + 1;
+	}
+	mg_buf_puts(b, run);
+}

@@ -1,0 +1,53 @@
+/* Minimal TAP producer for the unit tests: one "ok N - name" line per check,
+ * the plan at the end, exit status 1 if anything failed. Counted per check by
+ * tools/test-summary.py. */
+#ifndef MG_TAP_H
+#define MG_TAP_H
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int tap_n, tap_failed;
+
+static inline int tap_ok(int cond, const char *name)
+{
+	printf("%sok %d - %s\n", cond ? "" : "not ", ++tap_n, name);
+	if (!cond)
+		tap_failed++;
+	return cond;
+}
+
+#define ok(cond, ...)                                          \
+	do {                                                   \
+		char tap_name_[512];                           \
+		snprintf(tap_name_, sizeof tap_name_, __VA_ARGS__); \
+		tap_ok(!!(cond), tap_name_);                   \
+	} while (0)
+
+/* |got - want| <= tol; prints both on failure. */
+#define is_num(got, want, tol, ...)                                                       \
+	do {                                                                              \
+		double g_ = (got), w_ = (want);                                           \
+		char tap_name_[512];                                                      \
+		snprintf(tap_name_, sizeof tap_name_, __VA_ARGS__);                       \
+		if (!tap_ok(fabs(g_ - w_) <= (tol), tap_name_))                           \
+			printf("#   got %.6f, want %.6f (tol %g)\n", g_, w_, (double)(tol));  \
+	} while (0)
+
+#define is_str(got, want, ...)                                                        \
+	do {                                                                          \
+		const char *g_ = (got), *w_ = (want);                                 \
+		char tap_name_[512];                                                  \
+		snprintf(tap_name_, sizeof tap_name_, __VA_ARGS__);                   \
+		if (!tap_ok(g_ && w_ && !strcmp(g_, w_), tap_name_))                  \
+			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
+	} while (0)
+
+static inline int tap_done(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+#endif
