@@ -40,15 +40,18 @@ valgrind: all deps-dev
 
 # libFuzzer targets (clang); fuzz-regress replays the committed corpora once.
 fuzz: deps-dev
-	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
+	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-fuzz
 	@echo "run e.g.: build-fuzz/fuzz/fuzz_profile fuzz/corpus/profile -max_total_time=60"
 
+# Each corpus file is run once; any crash, sanitizer report or leak fails.
 fuzz-regress: fuzz
 	@set -e; for t in profile kb; do \
-		echo "fuzz-regress: $$t"; \
-		build-fuzz/fuzz/fuzz_$$t -runs=0 fuzz/corpus/$$t; \
-	done
+		echo "fuzz-regress: $$t ($$(ls fuzz/corpus/$$t | wc -l) inputs)"; \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		build-fuzz/fuzz/fuzz_$$t -runs=0 fuzz/corpus/$$t/* 2>build-fuzz/fuzz-regress-$$t.log \
+		|| { cat build-fuzz/fuzz-regress-$$t.log; exit 1; }; \
+	done; echo "fuzz-regress: ok"
 
 bench: all deps-dev
 	ninja -C $(BUILD) bench/bench_advise

@@ -38,7 +38,8 @@ struct mg_advice {
 	/* limits and intake */
 	enum mg_jurisdiction jur;
 	int jur_default;
-	const struct mg_limit *limit; /* NULL if none for this age/jurisdiction */
+	const struct mg_limit *limit; /* NULL if no jurisdiction sets one for this age */
+	int limit_fallback;           /* the jurisdiction has none for this age: lowest of the others */
 	const struct mg_intake *intake; /* NULL if none */
 	int intake_fallback;          /* no row for pregnancy/lactation: non-pregnant row used */
 	double supplement_mg, room_mg;

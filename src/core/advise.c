@@ -69,14 +69,23 @@ static void limits_and_intake(struct mg_advice *a, const struct mg_kb *kb, const
 	double age = isnan(p->age) ? 30 : p->age;
 	a->jur_default = p->jurisdiction < 0;
 	a->jur = a->jur_default ? MG_JUR_EU : (enum mg_jurisdiction)p->jurisdiction;
+	const struct mg_limit *lowest = NULL;
 	a->limit = NULL;
 	for (size_t i = 0; i < kb->n_limits; i++) {
 		const struct mg_limit *l = &kb->limits[i];
 		if (!in_age(age, l->age_min, l->age_max))
 			continue;
-		/* No jurisdiction given: the lowest limit that applies (reference 9.2). */
-		if (a->jur_default ? (!a->limit || l->mg < a->limit->mg) : l->jur == a->jur)
+		if (!lowest || l->mg < lowest->mg)
+			lowest = l;
+		if (!a->jur_default && l->jur == a->jur)
 			a->limit = l;
+	}
+	/* No jurisdiction given: the lowest limit that applies (reference 9.2).
+	 * A jurisdiction with no limit for this age (UK under 18, EU under 4):
+	 * the lowest limit another sets, rather than none. */
+	if (!a->limit && lowest) {
+		a->limit_fallback = !a->jur_default;
+		a->limit = lowest;
 	}
 	if (a->jur_default && a->limit)
 		a->jur = a->limit->jur;
@@ -190,6 +199,8 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		SET(&f, MG_BF_JURISDICTION_DEFAULT);
 	if (a->limit)
 		SET(&f, MG_BF_LIMIT_KNOWN);
+	if (a->limit_fallback)
+		SET(&f, MG_BF_LIMIT_FALLBACK);
 	if (a->limit && a->room_mg <= 0)
 		SET(&f, MG_BF_SUPPLEMENT_AT_LIMIT);
 	if (!isnan(p->diet_mg)) {

@@ -20,6 +20,7 @@
 	XX(SUPPLEMENT_AT_LIMIT, "supplement_at_limit") \
 	XX(ROOM_BELOW_DOSE, "room_below_dose")       \
 	XX(LIMIT_KNOWN, "limit_known")               \
+	XX(LIMIT_FALLBACK, "limit_fallback")         \
 	XX(JURISDICTION_DEFAULT, "jurisdiction_default") \
 	XX(UNRECOGNISED_MEDS, "unrecognised_meds")   \
 	XX(FORM_REFUSED, "form_refused")             \

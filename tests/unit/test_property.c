@@ -1,0 +1,295 @@
+/* Property test over 100,000 random valid profiles (seeded, reproducible).
+ *
+ * Invariants (issue 2, section 6):
+ *  - no dose when kidney function is below 30 mL/min or on dialysis;
+ *  - dose plus current supplement never above the jurisdiction's limit;
+ *  - the verdict is never milder than any single rule: checked against an
+ *    oracle written here directly from reference section 9.3, not from kb/;
+ *  - the JSON output is always valid against docs/advice.schema.json;
+ *  - consult/contraindicated never carry a dose; every format renders.
+ * Set MGSLEEP_PROPERTY_N to change the count. */
+#include "../tap.h"
+#include "jsonschema.h"
+
+#include <mgsleep/advise.h>
+#include <mgsleep/render.h>
+#include <mgsleep/renal.h>
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void) /* xorshift64* */
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ull;
+}
+
+static double uni(double lo, double hi)
+{
+	return lo + (hi - lo) * (double)(rnd() >> 11) / 9007199254740992.0;
+}
+
+static int chance(double p)
+{
+	return uni(0, 1) < p;
+}
+
+static const char *conditions[] = {"kidney-disease", "heart-failure", "heart-block", "arrhythmia",
+				   "myasthenia-gravis", "bowel-obstruction", "chronic-diarrhea", "constipation",
+				   "diabetes", "hypertension", "hypermagnesemia"};
+static const char *symptoms[] = {"snoring", "witnessed-apnea", "daytime-sleepiness", "restless-legs", "low-mood",
+				 "muscle-cramps", "abdominal-pain", "nausea", "flushing", "slow-pulse"};
+static const char *meds[] = {"doxycycline", "ciprofloxacin", "moxifloxacin", "alendronate", "levothyroxine",
+			     "dolutegravir", "bictegravir", "gabapentin", "iron", "furosemide",
+			     "hydrochlorothiazide", "spironolactone", "omeprazole", "digoxin", "Lasix",
+			     "Nexium", "paracetamol", "sertraline", "metformin", "amlodipine"};
+#define N(a) (sizeof a / sizeof a[0])
+
+/* Set field f to v printed with `decimals` digits and a unit suffix. */
+static void setf(struct mg_profile *p, const struct mg_kb *kb, const char *f, int decimals, const char *suffix,
+		 double v)
+{
+	char s[64];
+	struct mg_error err;
+	snprintf(s, sizeof s, "%.*f%s", decimals, v, suffix);
+	if (mg_profile_set(p, kb, f, s, &err)) {
+		printf("# generator produced invalid --%s: %s\n", f, err.msg);
+		abort();
+	}
+}
+
+static void random_profile(struct mg_profile *p, const struct mg_kb *kb)
+{
+	struct mg_error err;
+	mg_profile_init(p);
+	if (!chance(0.03))
+		setf(p, kb, "age", 0, "", chance(0.08) ? uni(1, 17.99) : uni(18, 100));
+	if (!chance(0.05))
+		mg_profile_set(p, kb, "sex", chance(0.5) ? "female" : "male", &err);
+	if (chance(0.8))
+		setf(p, kb, "weight", 1, "", uni(35, 180));
+	if (chance(0.7)) {
+		if (chance(0.5))
+			setf(p, kb, "creatinine", 2, "mg/dL", chance(0.8) ? uni(0.5, 1.6) : uni(1.6, 6));
+		else
+			setf(p, kb, "creatinine", 0, "umol/L", chance(0.8) ? uni(45, 140) : uni(140, 500));
+	}
+	if (chance(0.15))
+		setf(p, kb, "egfr", 0, "", uni(5, 130));
+	if (chance(0.05))
+		setf(p, kb, "crcl", 0, "", uni(5, 150));
+	if (chance(0.03))
+		mg_profile_set(p, kb, "dialysis", NULL, &err);
+	if (p->sex == MG_SEX_FEMALE && !isnan(p->age) && p->age >= 18 && p->age <= 45) {
+		if (chance(0.05))
+			mg_profile_set(p, kb, "pregnant", NULL, &err);
+		else if (chance(0.04))
+			mg_profile_set(p, kb, "breastfeeding", NULL, &err);
+	}
+	for (size_t i = 0; i < N(conditions); i++)
+		if (chance(0.03))
+			mg_profile_set(p, kb, "condition", conditions[i], &err);
+	for (size_t i = 0; i < N(symptoms); i++)
+		if (chance(0.02))
+			mg_profile_set(p, kb, "symptom", symptoms[i], &err);
+	for (size_t i = 0; i < N(meds); i++)
+		if (chance(0.04))
+			mg_profile_set(p, kb, "med", meds[i], &err);
+	if (chance(0.3))
+		setf(p, kb, "supplement-mg", 0, "", chance(0.5) ? uni(0, 150) : uni(0, 500));
+	if (chance(0.5))
+		setf(p, kb, "diet-mg", 0, "", uni(80, 600));
+	if (chance(0.6))
+		setf(p, kb, "isi", 0, "", (double)(rnd() % 29));
+	if (chance(0.8)) {
+		static const char *j[] = {"us", "eu", "uk"};
+		mg_profile_set(p, kb, "jurisdiction", j[rnd() % 3], &err);
+	}
+	if (chance(0.1)) {
+		static const char *forms[] = {"citrate", "oxide", "threonate", "bisglycinate", "sulfate"};
+		mg_profile_set(p, kb, "prefer-form", forms[rnd() % N(forms)], &err);
+	}
+}
+
+static int has(uint64_t set, const struct mg_kb *kb, const char *name, int cond);
+
+/* The minimum verdict implied by reference 9.3 and issue 2 section 4, written
+ * independently of kb/. */
+static enum mg_verdict oracle(const struct mg_profile *p, const struct mg_kb *kb, double *renal_out)
+{
+	enum mg_verdict v = MG_VERDICT_RECOMMENDED;
+#define AT_LEAST(x) \
+	do { \
+		if (v < (x)) \
+			v = (x); \
+	} while (0)
+	double r = NAN;
+	double cand[] = {mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, p->sex),
+			 mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, p->sex), p->egfr, p->crcl};
+	for (int i = 0; i < 4; i++)
+		if (!isnan(cand[i]) && (isnan(r) || cand[i] < r))
+			r = cand[i];
+	*renal_out = r;
+	if (p->dialysis || r < 30)
+		AT_LEAST(MG_VERDICT_CONTRAINDICATED); /* rule 1 */
+	if (r >= 30 && r < 60)
+		AT_LEAST(MG_VERDICT_CONSULT); /* rule 2 */
+	int known = !isnan(r) || p->dialysis;
+	if (!known && has(p->conditions, kb, "kidney-disease", 1))
+		AT_LEAST(MG_VERDICT_CONSULT);
+	if (!known && (p->age >= 65 || has(p->conditions, kb, "diabetes", 1) || has(p->conditions, kb, "hypertension", 1)))
+		AT_LEAST(MG_VERDICT_CAUTION);
+	if (has(p->conditions, kb, "heart-block", 1) || has(p->conditions, kb, "heart-failure", 1) ||
+	    has(p->conditions, kb, "arrhythmia", 1))
+		AT_LEAST(MG_VERDICT_CONSULT); /* rule 4 */
+	if (has(p->conditions, kb, "myasthenia-gravis", 1))
+		AT_LEAST(MG_VERDICT_CONSULT); /* rule 8 */
+	if (p->pregnant || p->breastfeeding)
+		AT_LEAST(MG_VERDICT_CONSULT); /* rule 9 */
+	if (has(p->conditions, kb, "bowel-obstruction", 1) || has(p->conditions, kb, "chronic-diarrhea", 1) ||
+	    has(p->conditions, kb, "hypermagnesemia", 1))
+		AT_LEAST(MG_VERDICT_CONTRAINDICATED); /* rule 10 */
+	if (has(p->symptoms, kb, "abdominal-pain", 0) || has(p->symptoms, kb, "nausea", 0))
+		AT_LEAST(MG_VERDICT_CONTRAINDICATED); /* rule 10 */
+	if (has(p->symptoms, kb, "flushing", 0) || has(p->symptoms, kb, "slow-pulse", 0))
+		AT_LEAST(MG_VERDICT_CONTRAINDICATED); /* rule 11 */
+	if (p->age < 18)
+		AT_LEAST(MG_VERDICT_CONSULT);
+	for (size_t i = 0; i < p->n_meds; i++) {
+		const char *m = p->meds[i];
+		if (!strcmp(m, "digoxin") || !strcmp(m, "spironolactone") || !strcmp(m, "bictegravir"))
+			AT_LEAST(MG_VERDICT_CONSULT); /* rules 5, 6; unverified spacing */
+		else if (strcmp(m, "amlodipine"))
+			AT_LEAST(MG_VERDICT_CAUTION); /* rule 7 spacing, rule 5 monitoring, unknown medicine */
+	}
+	/* Limits (reference 1.4): US 65 (1-3 y), 110 (4-8 y), 350 (9+); EU 250 (4+);
+	 * UK 400 (adults). Default or no limit for the age: the lowest that applies. */
+	double age = isnan(p->age) ? 30 : p->age;
+	double us = age < 1 ? NAN : age < 4 ? 65 : age < 9 ? 110 : 350;
+	double eu = age >= 4 ? 250 : NAN, uk = age >= 18 ? 400 : NAN;
+	double lowest = fmin(fmin(us, eu), uk); /* fmin ignores NaN */
+	double limit = p->jurisdiction == MG_JUR_US ? us : p->jurisdiction == MG_JUR_EU ? eu
+		       : p->jurisdiction == MG_JUR_UK ? uk : lowest;
+	if (isnan(limit))
+		limit = lowest;
+	if (!isnan(p->supplement_mg) && p->supplement_mg >= limit)
+		AT_LEAST(MG_VERDICT_CONTRAINDICATED); /* rule 3 */
+	return v;
+#undef AT_LEAST
+}
+
+#include "../../src/kb/kb_internal.h"
+
+static int has(uint64_t set, const struct mg_kb *kb, const char *name, int cond)
+{
+	int k = cond ? mg_kb_find_condition(kb, name) : mg_kb_find_symptom(kb, name);
+	return k >= 0 && (set >> k & 1);
+}
+
+int main(void)
+{
+	struct mg_kb *kb = NULL;
+	struct mg_error err = {0};
+	if (mg_kb_load_builtin(&kb, &err)) {
+		ok(0, "built-in KB loads: %s", err.msg);
+		return tap_done();
+	}
+	json_error_t je;
+	json_t *schema = json_load_file("docs/advice.schema.json", 0, &je);
+	ok(schema != NULL, "docs/advice.schema.json loads (%s)", schema ? "ok" : je.text);
+
+	long n = getenv("MGSLEEP_PROPERTY_N") ? atol(getenv("MGSLEEP_PROPERTY_N")) : 100000;
+	long bad_renal = 0, bad_limit = 0, bad_oracle = 0, bad_schema = 0, bad_nodose = 0, bad_render = 0,
+	     bad_level = 0, bad_determinism = 0;
+	long n_contra = 0, n_consult = 0, n_caution = 0, n_rec = 0;
+	struct mg_buf b = MG_BUF_INIT, b2 = MG_BUF_INIT;
+	struct mg_advice *a = malloc(sizeof *a);
+	struct mg_render_opts jo = {MG_FMT_JSON, 0, 0, "test"};
+	char first_failure[600] = "";
+
+	for (long i = 0; i < n; i++) {
+		struct mg_profile p;
+		random_profile(&p, kb);
+		if (mg_profile_check(&p, &err))
+			continue;
+		if (mg_advise(kb, &p, a, &err)) {
+			bad_render++;
+			continue;
+		}
+		double renal;
+		enum mg_verdict min = oracle(&p, kb, &renal);
+		n_contra += a->verdict == MG_VERDICT_CONTRAINDICATED;
+		n_consult += a->verdict == MG_VERDICT_CONSULT;
+		n_caution += a->verdict == MG_VERDICT_CAUTION;
+		n_rec += a->verdict == MG_VERDICT_RECOMMENDED;
+		if ((p.dialysis || renal < 30) && (a->elemental_mg != 0 || a->verdict != MG_VERDICT_CONTRAINDICATED))
+			bad_renal++;
+		if (a->limit && a->elemental_mg + a->supplement_mg > a->limit->mg + 1e-9 && a->elemental_mg > 0)
+			bad_limit++;
+		if (a->verdict < min) {
+			if (getenv("MGSLEEP_PROPERTY_DEBUG"))
+				printf("# oracle: age %.0f sex %d jur %d supp %.0f renal %.1f dialysis %d verdict %s oracle %s\n",
+				       p.age, p.sex, p.jurisdiction, p.supplement_mg, renal, p.dialysis,
+				       mg_verdict_name(a->verdict), mg_verdict_name(min));
+			if (!bad_oracle)
+				snprintf(first_failure, sizeof first_failure, "profile %ld: verdict %s, oracle %s", i,
+					 mg_verdict_name(a->verdict), mg_verdict_name(min));
+			bad_oracle++;
+		}
+		if (a->verdict >= MG_VERDICT_CONSULT && (a->elemental_mg != 0 || a->compound_mg != 0))
+			bad_nodose++;
+		if (a->elemental_mg > 250 || (a->elemental_mg > 0 && a->elemental_mg != 250 && a->elemental_mg != 145 &&
+					      !(a->room_mg < a->level->mg)))
+			bad_level++;
+		mg_buf_reset(&b);
+		if (mg_render_advice(a, &jo, &b, &err)) {
+			bad_render++;
+			continue;
+		}
+		json_t *doc = json_loadb(b.data, b.len, 0, &je);
+		char why[400];
+		if (!doc || (schema && js_validate(schema, doc, why, sizeof why))) {
+			if (!bad_schema)
+				snprintf(first_failure, sizeof first_failure, "profile %ld: %s", i,
+					 doc ? why : je.text);
+			bad_schema++;
+		}
+		json_decref(doc);
+		if (i % 97 == 0) {
+			for (int f = MG_FMT_TEXT; f <= MG_FMT_HTML; f++) {
+				struct mg_render_opts o = {(enum mg_format)f, 80, 0, "test"};
+				mg_buf_reset(&b2);
+				if (mg_render_advice(a, &o, &b2, &err) || b2.len < 200)
+					bad_render++;
+			}
+			mg_buf_reset(&b2);
+			mg_render_advice(a, &jo, &b2, &err);
+			if (b2.len != b.len || memcmp(b.data, b2.data, b.len))
+				bad_determinism++;
+		}
+	}
+	printf("# %ld profiles: %ld recommended, %ld caution, %ld consult, %ld contraindicated\n", n, n_rec,
+	       n_caution, n_consult, n_contra);
+	if (first_failure[0])
+		printf("# first failure: %s\n", first_failure);
+	ok(bad_renal == 0, "no dose when kidney function < 30 or on dialysis (%ld violations)", bad_renal);
+	ok(bad_limit == 0, "dose + current supplement never above the limit (%ld violations)", bad_limit);
+	ok(bad_oracle == 0, "verdict never milder than any single rule of reference 9.3 (%ld violations)", bad_oracle);
+	ok(bad_nodose == 0, "consult/contraindicated never carry a dose (%ld violations)", bad_nodose);
+	ok(bad_level == 0, "dose is 250 or 145 mg unless capped by the limit (%ld violations)", bad_level);
+	ok(bad_schema == 0, "JSON always valid against docs/advice.schema.json (%ld violations)", bad_schema);
+	ok(bad_render == 0, "every format renders (%ld failures)", bad_render);
+	ok(bad_determinism == 0, "same input, byte-identical JSON (%ld failures)", bad_determinism);
+	ok(n_contra > 0 && n_consult > 0 && n_caution > 0 && n_rec > 0, "the generator reaches every verdict");
+	json_decref(schema);
+	mg_buf_release(&b);
+	mg_buf_release(&b2);
+	free(a);
+	mg_kb_free(kb);
+	return tap_done();
+}
