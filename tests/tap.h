@@ -18,12 +18,21 @@ static inline int tap_ok(int cond, const char *name)
 	return cond;
 }
 
-#define ok(cond, ...)                                          \
-	do {                                                   \
-		char tap_name_[512];                           \
-		snprintf(tap_name_, sizeof tap_name_, __VA_ARGS__); \
-		tap_ok(!!(cond), tap_name_);                   \
-	} while (0)
+#include <stdarg.h>
+
+static inline int tap_okf(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline int tap_okf(int cond, const char *fmt, ...)
+{
+	char name[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof name, fmt, ap);
+	va_end(ap);
+	return tap_ok(cond, name);
+}
+
+/* ok(cond, "name %d", x): an expression, value = cond. */
+#define ok(cond, ...) tap_okf(!!(cond), __VA_ARGS__)
 
 /* |got - want| <= tol; prints both on failure. */
 #define is_num(got, want, tol, ...)                                                       \

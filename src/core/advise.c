@@ -174,8 +174,7 @@ static size_t collect(const struct mg_stmt *s, size_t n, const struct mg_facts *
 
 int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advice *a, struct mg_error *err)
 {
-	if (kb->n_sources > 256)
-		return mg_fail(err, MG_EKB, "sources", "knowledge base: more than 256 sources");
+	(void)err; /* nothing can fail once the KB has loaded; kept for API stability */
 	memset(a, 0, sizeof *a);
 	a->kb = kb;
 	a->profile = p;
@@ -201,7 +200,8 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		SET(&f, MG_BF_LIMIT_KNOWN);
 	if (a->limit_fallback)
 		SET(&f, MG_BF_LIMIT_FALLBACK);
-	if (a->limit && a->room_mg <= 0)
+	/* Less than 1 mg of room is no room: doses are whole milligrams. */
+	if (a->limit && a->room_mg < 1)
 		SET(&f, MG_BF_SUPPLEMENT_AT_LIMIT);
 	if (!isnan(p->diet_mg)) {
 		SET(&f, MG_BF_DIET_KNOWN);
@@ -221,7 +221,9 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 	}
 	a->level = &kb->levels[level];
 	double planned = a->level->mg;
-	if (a->limit && a->room_mg > 0 && a->room_mg < planned)
+	/* Only current supplements "reduce" the dose; a limit below the planned
+	 * dose by itself (young children) just caps it. */
+	if (a->limit && a->supplement_mg > 0 && a->room_mg >= 1 && a->room_mg < planned)
 		SET(&f, MG_BF_ROOM_BELOW_DOSE);
 
 	/* Pass 2: the verdict. */

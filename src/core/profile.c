@@ -263,9 +263,15 @@ int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const cha
 	json_error_t je;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	int r = 0;
-	if (!root)
+	if (!root) {
+		/* jansson quotes the text near the error ("near '81'"): health data,
+		 * so only the position and the kind of error are kept. */
+		char *near = strstr(je.text, " near ");
+		if (near)
+			*near = '\0';
 		return mg_fail(err, MG_EPARSE, "profile", "profile: line %d, column %d: %s", je.line, je.column,
 			       je.text);
+	}
 	if (!json_is_object(root)) {
 		r = mg_fail(err, MG_EINVAL, "profile", "profile: the top level must be a JSON object");
 		goto out;
@@ -275,9 +281,10 @@ int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const cha
 	json_object_foreach(root, key, v) {
 		const struct field *f = find_field(key, 1);
 		if (!f) {
-			r = mg_fail(err, MG_EINVAL, "profile", "profile: unknown key; accepted: age, sex, weight, "
+			r = mg_fail(err, MG_EINVAL, "profile", "profile: unknown key '%.40s'; accepted: age, sex, weight, "
 				    "height, creatinine, egfr, crcl, dialysis, pregnant, breastfeeding, conditions, "
-				    "medicines, supplement_mg, diet_mg, isi, symptoms, jurisdiction, prefer_form");
+				    "medicines, supplement_mg, diet_mg, isi, symptoms, jurisdiction, prefer_form",
+				    key);
 			goto out;
 		}
 		struct who w = {f, 1};

@@ -191,7 +191,9 @@ static int get_pred(struct ctx *c, json_t *o, struct mg_pred *p, int depth)
 	p->renal_below = p->renal_at_least = p->age_min = p->age_below = p->isi_min = NAN;
 	if (!o)
 		return 0;
-	if (!json_is_object(o) || depth > 3)
+	if (depth > 3)
+		return bad(c, "'when' is nested more than 3 levels deep", NULL);
+	if (!json_is_object(o))
 		return bad(c, "'when' must be an object", NULL);
 	const char *key;
 	json_t *v;
@@ -348,6 +350,9 @@ static int load_sources(struct ctx *c, json_t *root)
 		return MG_EKB;
 	struct mg_kb *kb = c->kb;
 	kb->n_sources = json_array_size(a);
+	/* Citation numbers in an advice are indexed by source in 16-bit tables of 256. */
+	if (kb->n_sources > 256)
+		return mg_fail(c->err, MG_EKB, "sources", "sources: more than 256 sources");
 	kb->sources = kb_alloc(kb, (kb->n_sources + 1) * sizeof *kb->sources);
 	const char **ids = kb_alloc(kb, (kb->n_sources + 1) * sizeof *ids);
 	if (!kb->sources || !ids)
@@ -749,8 +754,10 @@ static int load_dose(struct ctx *c, json_t *root)
 				       c->where, l->mg, limit);
 		kb->n_levels++;
 	}
-	if (!(a = get_arr(c, o, "form_rules")) || json_array_size(a) > 8)
+	if (!(a = get_arr(c, o, "form_rules")))
 		return MG_EKB;
+	if (json_array_size(a) > 8)
+		return bad(c, "at most 8 form_rules", NULL);
 	json_array_foreach(a, i, it) {
 		struct mg_form_rule *f = &kb->form_rules[i];
 		set_where(c, "dose.form_rules", i, it, "form");
@@ -767,8 +774,7 @@ static int load_dose(struct ctx *c, json_t *root)
 	if ((r = get_text_refs(c, o, "timing", &kb->timing)) ||
 	    (r = get_text_refs(c, o, "timing_split", &kb->timing_split)))
 		return r;
-	snprintf(c->where, sizeof c->where, "dose");
-	return get_num(c, o, "general_spacing_hours", 0, 24, &kb->general_spacing_hours);
+	return 0;
 }
 
 static int load_meta(struct ctx *c, json_t *root)

@@ -160,7 +160,6 @@ struct mg_kb {
 	struct mg_form_rule form_rules[8];
 	size_t n_form_rules;
 	struct mg_text_refs timing, timing_split;
-	double general_spacing_hours;
 
 	const char *verdict_text[4];
 	struct mg_renal_cat renal_cats[8];

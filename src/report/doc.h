@@ -14,7 +14,7 @@ struct mg_doc;
 struct mg_doc_ops {
 	void (*title)(struct mg_doc *d, const char *text);
 	void (*heading)(struct mg_doc *d, const char *text);
-	/* label may be NULL; cites is the "[1, 3]" marker or "" */
+	/* label may be NULL; cites is the "[1,3]" marker or "" */
 	void (*para)(struct mg_doc *d, const char *label, const char *text, const char *cites);
 	void (*item)(struct mg_doc *d, const char *label, const char *text, const char *cites);
 	void (*reference)(struct mg_doc *d, int num, const char *id, const char *citation, const char *url);

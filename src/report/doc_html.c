@@ -36,7 +36,7 @@ static void h_heading(struct mg_doc *d, const char *text)
 	mg_buf_puts(d->out, "</h2>\n");
 }
 
-/* "[1, 3]" -> links to the reference list. */
+/* "[1,3]" -> links to the reference list. */
 static void cite_links(struct mg_doc *d, const char *cites)
 {
 	if (!*cites)
@@ -53,7 +53,9 @@ static void cite_links(struct mg_doc *d, const char *cites)
 		s += n;
 		if (*s == ',') {
 			mg_buf_puts(d->out, ", ");
-			s += 2;
+			s++;
+		} else if (n == 0) {
+			break; /* not a citation marker: stop rather than loop */
 		}
 	}
 	mg_buf_puts(d->out, "]</sup>");

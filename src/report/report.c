@@ -6,6 +6,8 @@
 
 #include "../kb/kb_internal.h"
 
+#include <mgsleep/renal.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -16,7 +18,7 @@ void mg_report_refs(struct mg_buf *b, const struct mg_advice *a, const struct mg
 		unsigned short n = r->idx[i] < 256 ? a->ref_num[r->idx[i]] : 0;
 		if (!n)
 			continue;
-		mg_buf_puts(b, first ? "[" : ", ");
+		mg_buf_puts(b, first ? "[" : ",");
 		mg_buf_put_int(b, n, 0);
 		first = 0;
 	}
@@ -33,17 +35,35 @@ void mg_report_dose_line(struct mg_buf *b, const struct mg_advice *a)
 	mg_buf_puts(b, a->form->name);
 }
 
-/* Expand the KB's "{drug}" placeholder. */
+/* Expand the KB's "{drug}" placeholder; a sentence that starts with the
+ * name starts with a capital. */
 void mg_report_med_advice(struct mg_buf *b, const struct mg_advice_med *m)
 {
 	const char *s = m->inter->advice, *p;
 	while ((p = strstr(s, "{drug}"))) {
 		mg_buf_add(b, s, (size_t)(p - s));
-		mg_buf_puts(b, m->drug);
+		int capital = p == m->inter->advice || (p >= s + 2 && p[-2] == '.');
+		if (capital && m->drug[0] >= 'a' && m->drug[0] <= 'z') {
+			mg_buf_putc(b, (char)(m->drug[0] - 'a' + 'A'));
+			mg_buf_puts(b, m->drug + 1);
+		} else {
+			mg_buf_puts(b, m->drug);
+		}
 		s = p + 6;
 	}
 	mg_buf_puts(b, s);
 }
+
+static const char *basis_name(const char *basis)
+{
+	return !strcmp(basis, "cockcroft-gault") ? "Cockcroft-Gault creatinine clearance"
+	       : !strcmp(basis, "ckd-epi-2021")  ? "CKD-EPI 2021 eGFR"
+	       : !strcmp(basis, "reported-egfr") ? "the eGFR you gave"
+	       : !strcmp(basis, "reported-crcl") ? "the creatinine clearance you gave"
+						 : basis;
+}
+
+static const char *const severity_label[] = {"Note:", "Caution:", "Warning:", "Danger:"};
 
 struct scratch {
 	struct mg_buf text, cites;
@@ -102,8 +122,8 @@ static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_ad
 	mg_buf_reset(t);
 	if (a->limit) {
 		mg_buf_put_int(t, (long long)a->limit->mg, 1);
-		mg_buf_printf(t, " mg a day from supplements and medicines (%s, %s; food does not count).",
-			      a->limit->body, mg_jurisdiction_name(a->limit->jur));
+		mg_buf_printf(t, " mg a day from supplements and medicines (%s; food does not count).",
+			      a->limit->body);
 		if (a->supplement_mg > 0) {
 			mg_buf_puts(t, " You already take ");
 			mg_buf_put_num(t, a->supplement_mg, 1);
@@ -119,8 +139,7 @@ static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_ad
 		const struct mg_profile *p = a->profile;
 		mg_buf_reset(t);
 		mg_buf_put_int(t, (long long)a->intake->mg, 1);
-		mg_buf_printf(t, " mg a day from all sources (%s, %s)", a->intake->kind,
-			      mg_jurisdiction_name(a->intake->jur));
+		mg_buf_printf(t, " mg a day from food and supplements together (%s)", a->intake->kind);
 		if (a->intake_fallback)
 			mg_buf_puts(t, "; no separate verified value for pregnancy or breastfeeding, so the usual value is shown");
 		mg_buf_puts(t, ".");
@@ -168,6 +187,23 @@ static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_a
 		mg_buf_put_fixed(t, a->crcl_cg, 1);
 		mg_buf_puts(t, " mL/min (actual body weight).");
 		item(d, s, a, "Creatinine clearance, Cockcroft-Gault:", t->data, NULL);
+		/* Where weight is well above ideal, labs differ on which weight to use
+		 * (reference 6.2); show the alternatives, the rule keeps actual weight. */
+		double ibw = mg_ibw_devine(p->height_cm, p->sex);
+		if (!isnan(ibw) && ibw > 0 && p->weight_kg > 1.2 * ibw) {
+			double adj = ibw + 0.4 * (p->weight_kg - ibw);
+			mg_buf_reset(t);
+			mg_buf_puts(t, "your weight is more than 20% above ideal body weight (Devine, ");
+			mg_buf_put_fixed(t, ibw, 1);
+			mg_buf_puts(t, " kg). With ideal weight the estimate would be ");
+			mg_buf_put_fixed(t, mg_crcl_cockcroft_gault(p->age, ibw, p->creatinine_mg_dl, p->sex), 1);
+			mg_buf_puts(t, " mL/min; with adjusted weight (");
+			mg_buf_put_fixed(t, adj, 1);
+			mg_buf_puts(t, " kg) ");
+			mg_buf_put_fixed(t, mg_crcl_cockcroft_gault(p->age, adj, p->creatinine_mg_dl, p->sex), 1);
+			mg_buf_puts(t, " mL/min. The safety rules use actual weight; ask your clinician which applies to you.");
+			item(d, s, a, "Note on weight:", t->data, NULL);
+		}
 	}
 	if (!isnan(a->egfr_epi)) {
 		mg_buf_reset(t);
@@ -200,9 +236,9 @@ static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_a
 	} else {
 		mg_buf_puts(t, "the lowest estimate, ");
 		mg_buf_put_fixed(t, a->renal, 1);
-		mg_buf_printf(t, " mL/min (%s); KDIGO category %s (%s). Thresholds: below 30 do not take; "
-			      "30 to 59 clinician first.",
-			      a->renal_basis, a->renal_category, a->renal_category_text);
+		mg_buf_printf(t, " mL/min, from %s; KDIGO category %s (%s). Thresholds: below 30 do not take; "
+			      "30 to 59 talk to a clinician first.",
+			      basis_name(a->renal_basis), a->renal_category, a->renal_category_text);
 	}
 	para(d, s, a, "Used for the safety rules:", t->data, &a->kb->renal_refs);
 }
@@ -214,10 +250,7 @@ void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
 	struct mg_buf *t = &s.text;
 
 	d->ops->title(d, "Magnesium for sleep: your summary");
-	mg_buf_puts(t, a->verdict == MG_VERDICT_RECOMMENDED ? "RECOMMENDED"
-		       : a->verdict == MG_VERDICT_CAUTION   ? "CAUTION"
-		       : a->verdict == MG_VERDICT_CONSULT   ? "CONSULT A CLINICIAN"
-							    : "DO NOT TAKE");
+	mg_buf_printf(t, "Verdict: %s.", mg_verdict_name(a->verdict));
 	para(d, &s, a, t->data, kb->verdict_text[a->verdict], NULL);
 
 	dose_section(d, &s, a);
@@ -227,9 +260,7 @@ void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
 		d->ops->heading(d, "Precautions that apply to you");
 		for (size_t i = 0; i < a->n_warnings; i++) {
 			const struct mg_stmt *w = a->warnings[i];
-			mg_buf_reset(t);
-			mg_buf_printf(t, "%s (%s):", w->code, mg_severity_name(w->severity));
-			item(d, &s, a, t->data, w->text, &w->refs);
+			item(d, &s, a, severity_label[w->severity], w->text, &w->refs);
 		}
 	}
 	if (a->n_meds || a->n_unrecognised) {
@@ -237,7 +268,10 @@ void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
 		for (size_t i = 0; i < a->n_meds; i++) {
 			const struct mg_advice_med *m = &a->meds[i];
 			struct mg_buf label = MG_BUF_INIT;
-			mg_buf_printf(&label, "%s (%s):", m->drug, m->inter->cls);
+			if (strcmp(m->drug, m->inter->cls))
+				mg_buf_printf(&label, "%s (%s):", m->drug, m->inter->cls);
+			else
+				mg_buf_printf(&label, "%s:", m->drug);
 			mg_buf_reset(t);
 			mg_report_med_advice(t, m);
 			item(d, &s, a, label.data, t->data, &m->inter->refs);

@@ -19,6 +19,19 @@
 #include <stdlib.h>
 
 static struct mg_kb *kb;
+
+/* ok() as an expression, for "if (!okf(...)) print details". */
+static int okf(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int okf(int cond, const char *fmt, ...)
+{
+	char name[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof name, fmt, ap);
+	va_end(ap);
+	return tap_ok(!!cond, name);
+}
+
 static struct mg_profile P;
 static struct mg_advice A;
 
@@ -350,6 +363,13 @@ static void limits(void)
 	a = run(ADULT, "supplement-mg", "300", NULL);
 	verdict_is(a, MG_VERDICT_CONTRAINDICATED, "9.2 / S14: no jurisdiction (EU 250), supplement 300 -> contraindicated");
 
+	/* Less than 1 mg of room: the dose rounds down to 0, so nothing can be
+	 * proposed; "recommended"/"caution" mean "reasonable to try at the stated
+	 * dose" (issue 2 section 4), which a 0 mg dose contradicts. */
+	a = run(ADULT, "jurisdiction", "eu", "supplement-mg", "249.5", NULL);
+	ok(a->verdict >= MG_VERDICT_CONSULT || a->elemental_mg > 0,
+	   "9.3 rule 3 / S14: EU, supplement 249.5 (room 0.5 mg) -> not 'reasonable to try' with a 0 mg dose");
+
 	/* Sweep: dose + current supplement never above the limit (9.3 rule 3). */
 	int bad = 0, checked = 0;
 	static const char *const jurs[] = {"us", "eu", "uk"};
@@ -446,7 +466,7 @@ static void interactions(void)
 		const struct spacing *s = &sp[i];
 		a = run(ADULT, US, "med", s->input, NULL);
 		const struct mg_advice_med *m = med(a, s->drug);
-		if (!ok(m != NULL, "%s: %s recognised as %s", s->why, s->input, s->drug))
+		if (!okf(m != NULL, "%s: %s recognised as %s", s->why, s->input, s->drug))
 			continue;
 		is_str(m->inter->cls, s->cls, "%s: %s class %s", s->why, s->input, s->cls);
 		is_num(m->inter->before_h, s->before, 0, "%s / 9.3 rule 7: %s at least %.0f h before Mg", s->why, s->input,
