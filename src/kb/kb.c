@@ -859,6 +859,10 @@ int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t c
 		}
 		kb->canonical_len = strlen(kb->canonical);
 		unsigned char h[crypto_hash_sha256_BYTES];
+		if (sodium_init() < 0) {
+			r = mg_fail(err, MG_EKB, NULL, "cannot initialise libsodium");
+			goto out;
+		}
 		crypto_hash_sha256(h, (const unsigned char *)kb->canonical, kb->canonical_len);
 		sodium_bin2hex(kb->hash, sizeof kb->hash, h, sizeof h);
 	}

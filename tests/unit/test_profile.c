@@ -11,21 +11,8 @@
 #include "../../src/kb/kb_internal.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 
 static struct mg_kb *kb;
-
-/* ok() as an expression, for "if (!okf(...)) print details". */
-static int okf(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int okf(int cond, const char *fmt, ...)
-{
-	char name[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof name, fmt, ap);
-	va_end(ap);
-	return tap_ok(!!cond, name);
-}
 
 
 static int set(struct mg_profile *p, const char *field, const char *value, struct mg_error *err)
@@ -83,13 +70,13 @@ static void rejects(const char *field, const char *value, const char *why)
 	snprintf(flag, sizeof flag, "--%s", field);
 	ok(r == MG_EINVAL, "--%s %s (%s): rejected with MG_EINVAL", field, value, why);
 	is_str(err.field, field, "--%s %s: err.field names the field", field, value);
-	if (!okf(strstr(err.msg, flag) != NULL, "--%s %s: message names %s", field, value, flag))
+	if (!ok(strstr(err.msg, flag) != NULL, "--%s %s: message names %s", field, value, flag))
 		printf("#   message: %s\n", err.msg);
 	/* The value, and its number without the unit ("1.3" of "1.3mmol/L"). */
 	char num[64];
 	size_t n = strspn(value, "+-.0123456789");
 	snprintf(num, sizeof num, "%.*s", (int)n, value);
-	if (!okf(!has_token(err.msg, value) && (!n || !has_token(err.msg, num)),
+	if (!ok(!has_token(err.msg, value) && (!n || !has_token(err.msg, num)),
 		"--%s %s: message does not contain the value (privacy)", field, value))
 		printf("#   message: %s\n", err.msg);
 	ok(!strchr(err.msg, '\n'), "--%s %s: message is one line", field, value);
@@ -261,7 +248,7 @@ static void json(void)
 			   " \"supplement_mg\": 100, \"diet_mg\": 260, \"isi\": 15,"
 			   " \"symptoms\": [\"snoring\", \"low-mood\"], \"jurisdiction\": \"uk\", \"prefer_form\": \"citrate\"}";
 	int r = load(&p, full, &err);
-	if (!okf(r == 0, "JSON: a profile with every key loads"))
+	if (!ok(r == 0, "JSON: a profile with every key loads"))
 		printf("#   %s\n", err.msg);
 	is_num(p.age, 70, 0, "JSON age");
 	ok(p.sex == MG_SEX_FEMALE, "JSON sex");
@@ -336,7 +323,7 @@ static void json(void)
 	mg_profile_init(&p);
 	r = load(&p, "{\n  \"age\": 70,\n}\n", &err);
 	ok(r == MG_EPARSE, "malformed JSON (trailing comma) is a parse error");
-	if (!okf(strstr(err.msg, "line 3") && strstr(err.msg, "column"), "malformed JSON: message gives line 3 and column"))
+	if (!ok(strstr(err.msg, "line 3") && strstr(err.msg, "column"), "malformed JSON: message gives line 3 and column"))
 		printf("#   message: %s\n", err.msg);
 	r = load(&p, "{\"age\": 70", &err);
 	ok(r == MG_EPARSE && strstr(err.msg, "line 1"), "truncated JSON is a parse error with its line");
@@ -349,10 +336,10 @@ static void json(void)
 	/* Privacy: the parser's "near '...'" context must not carry health data. */
 	r = load(&p, "{\"age\": 70, \"conditions\": [\"kidney-disease\" \"diabetes\"]}", &err);
 	ok(r == MG_EPARSE, "malformed JSON (missing comma in a list) is a parse error");
-	if (!okf(!strstr(err.msg, "diabetes"), "malformed JSON: message does not echo a condition from the file (privacy)"))
+	if (!ok(!strstr(err.msg, "diabetes"), "malformed JSON: message does not echo a condition from the file (privacy)"))
 		printf("#   message: %s\n", err.msg);
 	r = load(&p, "{\"age\": 70 81}", &err);
-	if (!okf(!has_token(err.msg, "81"), "malformed JSON: message does not echo a number from the file (privacy)"))
+	if (!ok(!has_token(err.msg, "81"), "malformed JSON: message does not echo a number from the file (privacy)"))
 		printf("#   message: %s\n", err.msg);
 }
 

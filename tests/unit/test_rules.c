@@ -15,22 +15,9 @@
 
 #include "../../src/kb/kb_internal.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 
 static struct mg_kb *kb;
-
-/* ok() as an expression, for "if (!okf(...)) print details". */
-static int okf(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int okf(int cond, const char *fmt, ...)
-{
-	char name[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof name, fmt, ap);
-	va_end(ap);
-	return tap_ok(!!cond, name);
-}
 
 static struct mg_profile P;
 static struct mg_advice A;
@@ -466,7 +453,7 @@ static void interactions(void)
 		const struct spacing *s = &sp[i];
 		a = run(ADULT, US, "med", s->input, NULL);
 		const struct mg_advice_med *m = med(a, s->drug);
-		if (!okf(m != NULL, "%s: %s recognised as %s", s->why, s->input, s->drug))
+		if (!ok(m != NULL, "%s: %s recognised as %s", s->why, s->input, s->drug))
 			continue;
 		is_str(m->inter->cls, s->cls, "%s: %s class %s", s->why, s->input, s->cls);
 		is_num(m->inter->before_h, s->before, 0, "%s / 9.3 rule 7: %s at least %.0f h before Mg", s->why, s->input,
