@@ -5,6 +5,7 @@
 #ifndef MGSLEEP_PROFILE_H
 #define MGSLEEP_PROFILE_H
 
+#include <mgsleep/buf.h>
 #include <mgsleep/kb.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +54,13 @@ int mg_profile_field_kind(const char *field);
  * errors. Fields already set are overwritten only by keys present. */
 int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
 			 struct mg_error *err);
+
+/* The profile as JSON in the same schema mg_profile_load_json reads (only
+ * fields that are set; keys in a fixed order, so output is deterministic). */
+void mg_profile_to_json(const struct mg_profile *p, const struct mg_kb *kb, struct mg_buf *out);
+
+/* Does the profile hold anything at all? */
+int mg_profile_is_empty(const struct mg_profile *p);
 
 /* Cross-field checks (pregnant and male, ...). Call after all sources. */
 int mg_profile_check(const struct mg_profile *p, struct mg_error *err);

@@ -7,11 +7,14 @@
 #define MG_CLI_H
 
 #include <mgsleep/kb.h>
+#include <mgsleep/profile.h>
+#include <mgsleep/store.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct mg_cli {
 	const char *kb_dir; /* --kb DIR or MGSLEEP_KB; NULL for the built-in KB */
+	const char *db_path; /* --db PATH; NULL for MGSLEEP_DB or the default */
 	struct mg_kb *kb;   /* loaded on demand by cli_kb() */
 	const char *cmd;    /* current command name */
 };
@@ -31,7 +34,26 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **value,
 void cli_usage(const char *cmd);
 int cli_wants_help(int argc, char **argv);
 
+/* The store: path from --db, MGSLEEP_DB, $XDG_DATA_HOME/mgsleep/mgsleep.db or
+ * ~/.local/share/mgsleep/mgsleep.db; opened with the passphrase when sealed. */
+const char *cli_db_path(struct mg_cli *cli);
+struct mg_db *cli_db_open(struct mg_cli *cli, unsigned flags, int *status);
+int cli_passphrase(const char *prompt, char *buf, size_t n, int *status);
+/* "2026-11-23T14:05:00Z", for created/updated stamps. */
+const char *cli_now(void);
+
+/* Apply profile flags (--age 45, --dialysis, --med a,b ...) from argv to p.
+ * Arguments that are not profile flags go to other(), which returns 1 if it
+ * used them (advancing *i past a value), 0 if unknown, -1 on error. */
+int cli_profile_flags(int argc, char **argv, const struct mg_kb *kb, struct mg_profile *p,
+		      int (*other)(void *ctx, int argc, char **argv, int *i, int *status), void *ctx, int *status);
+/* Load a profile JSON file ("-" = stdin) into p. */
+int cli_profile_file(const char *path, const struct mg_kb *kb, struct mg_profile *p, int *status);
+
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
+int cmd_export(int argc, char **argv, struct mg_cli *cli);
+int cmd_init(int argc, char **argv, struct mg_cli *cli);
+int cmd_profile(int argc, char **argv, struct mg_cli *cli);
 int cmd_convert(int argc, char **argv, struct mg_cli *cli);
 int cmd_forms(int argc, char **argv, struct mg_cli *cli);
 int cmd_help(int argc, char **argv, struct mg_cli *cli);

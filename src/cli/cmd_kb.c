@@ -11,16 +11,8 @@ int cmd_kb(int argc, char **argv, struct mg_cli *cli)
 		if (argc != 3)
 			return cli_error(EXIT_USAGE, "kb check: needs one directory");
 		cli->kb_dir = argv[2];
-	} else if (argc >= 2 && !strcmp(argv[1], "info")) {
-		for (int i = 2; i < argc; i++) {
-			const char *v;
-			int r = cli_opt(argc, argv, &i, "kb", &v, &status);
-			if (r < 0)
-				return status;
-			if (r == 0)
-				return cli_error(EXIT_USAGE, "kb info: accepted option: --kb DIR");
-			cli->kb_dir = v;
-		}
+	} else if (argc == 2 && !strcmp(argv[1], "info")) {
+		/* --kb DIR was taken by main */
 	} else {
 		return cli_error(EXIT_USAGE, "kb: accepted subcommands: check DIR, info");
 	}

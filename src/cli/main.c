@@ -43,16 +43,28 @@ static const struct cmd {
 	 "output options:\n"
 	 "  --format text|markdown|json|html   default text\n"
 	 "  --width COLUMNS           wrap text output (default $COLUMNS or 80)\n"
-	 "  --kb DIR                  use a knowledge-base directory instead of the built-in one\n"},
+	 "  --kb DIR                  use a knowledge-base directory instead of the built-in one\n"
+	 "  --db PATH                 the store (default $MGSLEEP_DB or ~/.local/share/mgsleep/mgsleep.db);\n"
+	 "                            with no profile options its stored profile and latest ISI are used\n"},
 	{"convert", cmd_convert, "convert between elemental magnesium and compound mass",
 	 "usage: mgsleep convert --form NAME (--elemental MG | --compound MG) [--format text|json]\n"},
+	{"export", cmd_export, "write everything in your store as JSON",
+	 "usage: mgsleep export [--format json] [--out FILE] [--db PATH]\n"},
 	{"forms", cmd_forms, "list magnesium compounds: elemental %, GI profile, sleep evidence",
 	 "usage: mgsleep forms [--format text|json]\n"},
 	{"help", cmd_help, "show help for a command",
 	 "usage: mgsleep help [COMMAND | conditions | symptoms]\n"},
+	{"init", cmd_init, "create your private store (optionally encrypted)",
+	 "usage: mgsleep init [--encrypt] [--db PATH]\n"
+	 "  --encrypt                 seal the store with a passphrase (asked without echo,\n"
+	 "                            or MGSLEEP_PASSPHRASE)\n"},
 	{"kb", cmd_kb, "check or describe a knowledge base",
 	 "usage: mgsleep kb check DIR\n"
 	 "       mgsleep kb info [--kb DIR]\n"},
+	{"profile", cmd_profile, "store your profile so that 'mgsleep advise' needs no options",
+	 "usage: mgsleep profile set [--reset] [--profile FILE|-] [profile options of 'advise']\n"
+	 "       mgsleep profile show\n"
+	 "  --reset                   start from an empty profile instead of the stored one\n"},
 	{"version", cmd_version, "print the program and knowledge-base versions", "usage: mgsleep version\n"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -168,7 +180,7 @@ int cli_wants_help(int argc, char **argv)
 
 static void usage_all(FILE *f)
 {
-	fputs("usage: mgsleep [--kb DIR] <command> [options]\n"
+	fputs("usage: mgsleep [--kb DIR] [--db PATH] <command> [options]\n"
 	      "       mgsleep help <command>\n"
 	      "       mgsleep --version\n\ncommands:\n",
 	      f);
@@ -198,7 +210,7 @@ int cmd_help(int argc, char **argv, struct mg_cli *cli)
 			fputs(commands[i].usage, stdout);
 			return EXIT_OK;
 		}
-	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, forms, help, kb, version, "
+	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, export, forms, help, init, kb, profile, version, "
 				     "conditions, symptoms");
 }
 
@@ -219,9 +231,23 @@ int main(int argc, char **argv)
 {
 	struct mg_cli cli = {0};
 	int i = 1, status = EXIT_OK;
-	/* Global options before the command. */
-	while (i < argc && argv[i][0] == '-') {
+	/* --kb DIR and --db PATH are global: accepted before or after the command. */
+	int n = 1;
+	for (int k = 1; k < argc; k++) {
 		const char *v;
+		int r = cli_opt(argc, argv, &k, "kb", &v, &status);
+		if (r == 0 && (r = cli_opt(argc, argv, &k, "db", &v, &status)) > 0)
+			cli.db_path = v;
+		else if (r > 0)
+			cli.kb_dir = v;
+		if (r < 0)
+			goto out;
+		if (r == 0)
+			argv[n++] = argv[k];
+	}
+	argc = n;
+	argv[argc] = NULL;
+	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
 			status = cmd_version(0, NULL, &cli);
 			goto out;
@@ -230,17 +256,10 @@ int main(int argc, char **argv)
 			usage_all(stdout);
 			goto out;
 		}
-		int r = cli_opt(argc, argv, &i, "kb", &v, &status);
-		if (r < 0)
-			goto out;
-		if (r == 0) {
-			status = cli_error(EXIT_USAGE, "unknown option '%s'; accepted before a command: --kb DIR, "
-						       "--version, --help",
-					   argv[i]);
-			goto out;
-		}
-		cli.kb_dir = v;
-		i++;
+		status = cli_error(EXIT_USAGE, "unknown option '%s'; accepted before a command: --kb DIR, --db PATH, "
+					       "--version, --help",
+				   argv[i]);
+		goto out;
 	}
 	if (i >= argc) {
 		usage_all(stderr);
@@ -257,7 +276,7 @@ int main(int argc, char **argv)
 			status = commands[c].fn(argc - i, argv + i, &cli);
 			goto out;
 		}
-	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, forms, help, kb, version",
+	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, export, forms, help, init, kb, profile, version",
 			   argv[i]);
 out:
 	mg_kb_free(cli.kb);

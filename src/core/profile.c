@@ -332,3 +332,97 @@ int mg_profile_check(const struct mg_profile *p, struct mg_error *err)
 			       p->pregnant ? "pregnant" : "breastfeeding");
 	return 0;
 }
+
+int mg_profile_is_empty(const struct mg_profile *p)
+{
+	struct mg_profile empty;
+	mg_profile_init(&empty);
+	/* NaN != NaN, so compare field by field rather than with memcmp. */
+	return isnan(p->age) && isnan(p->weight_kg) && isnan(p->height_cm) && isnan(p->creatinine_mg_dl) &&
+	       isnan(p->egfr) && isnan(p->crcl) && isnan(p->supplement_mg) && isnan(p->diet_mg) && isnan(p->isi) &&
+	       p->sex == empty.sex && !p->dialysis && !p->pregnant && !p->breastfeeding && !p->conditions &&
+	       !p->symptoms && p->jurisdiction < 0 && !p->prefer_form[0] && !p->n_meds;
+}
+
+static void json_num(struct mg_buf *b, int *first, const char *key, double v)
+{
+	if (isnan(v))
+		return;
+	/* %.10g keeps every digit a user or a unit conversion produced, so the
+	 * stored profile reads back to the same numbers. */
+	mg_buf_printf(b, "%s\"%s\":%.10g", *first ? "" : ",", key, v);
+	*first = 0;
+}
+
+static void json_bool(struct mg_buf *b, int *first, const char *key, int v)
+{
+	if (!v)
+		return;
+	mg_buf_printf(b, "%s\"%s\":true", *first ? "" : ",", key);
+	*first = 0;
+}
+
+static void json_set(struct mg_buf *b, int *first, const char *key, uint64_t set, const struct mg_named *names,
+		     size_t n)
+{
+	if (!set)
+		return;
+	mg_buf_printf(b, "%s\"%s\":[", *first ? "" : ",", key);
+	int f = 1;
+	for (size_t i = 0; i < n; i++)
+		if (set >> i & 1) {
+			if (!f)
+				mg_buf_putc(b, ',');
+			mg_buf_put_json_str(b, names[i].id);
+			f = 0;
+		}
+	mg_buf_putc(b, ']');
+	*first = 0;
+}
+
+void mg_profile_to_json(const struct mg_profile *p, const struct mg_kb *kb, struct mg_buf *b)
+{
+	int first = 1;
+	mg_buf_putc(b, '{');
+	json_num(b, &first, "age", p->age);
+	if (p->sex != MG_SEX_UNKNOWN) {
+		mg_buf_printf(b, "%s\"sex\":\"%s\"", first ? "" : ",", p->sex == MG_SEX_FEMALE ? "female" : "male");
+		first = 0;
+	}
+	json_num(b, &first, "weight", p->weight_kg);
+	json_num(b, &first, "height", p->height_cm);
+	if (!isnan(p->creatinine_mg_dl)) {
+		mg_buf_printf(b, "%s\"creatinine\":\"%.10gmg/dL\"", first ? "" : ",", p->creatinine_mg_dl);
+		first = 0;
+	}
+	json_num(b, &first, "egfr", p->egfr);
+	json_num(b, &first, "crcl", p->crcl);
+	json_bool(b, &first, "dialysis", p->dialysis);
+	json_bool(b, &first, "pregnant", p->pregnant);
+	json_bool(b, &first, "breastfeeding", p->breastfeeding);
+	json_set(b, &first, "conditions", p->conditions, kb->conditions, kb->n_conditions);
+	if (p->n_meds) {
+		mg_buf_printf(b, "%s\"medicines\":[", first ? "" : ",");
+		for (size_t i = 0; i < p->n_meds; i++) {
+			if (i)
+				mg_buf_putc(b, ',');
+			mg_buf_put_json_str(b, p->meds[i]);
+		}
+		mg_buf_putc(b, ']');
+		first = 0;
+	}
+	json_num(b, &first, "supplement_mg", p->supplement_mg);
+	json_num(b, &first, "diet_mg", p->diet_mg);
+	json_num(b, &first, "isi", p->isi);
+	json_set(b, &first, "symptoms", p->symptoms, kb->symptoms, kb->n_symptoms);
+	if (p->jurisdiction >= 0) {
+		mg_buf_printf(b, "%s\"jurisdiction\":\"%s\"", first ? "" : ",",
+			      mg_jurisdiction_name((enum mg_jurisdiction)p->jurisdiction));
+		first = 0;
+	}
+	if (p->prefer_form[0]) {
+		mg_buf_printf(b, "%s\"prefer_form\":", first ? "" : ",");
+		mg_buf_put_json_str(b, p->prefer_form);
+	}
+	mg_buf_puts(b, "}");
+}

@@ -8,12 +8,46 @@
 #include <math.h>
 #include <string.h>
 
-#define KEY(b, k) mg_buf_puts(b, "\"" k "\":")
+/* Inlined appends: an advice is ~1,000 small pieces (keys, punctuation), so
+ * when the buffer has room they are copied here rather than through a call
+ * per piece; otherwise (growth, cap, failed) mg_buf_add decides, as before. */
+#define BUF_DEFAULT_MAX ((size_t)64 << 20) /* as in buf.c: max 0 means 64 MiB */
+
+static inline int has_room(const struct mg_buf *b, size_t n)
+{
+	return !b->failed && b->len + n < b->cap && b->len + n < (b->max ? b->max : BUF_DEFAULT_MAX);
+}
+
+static inline void add(struct mg_buf *b, const char *s, size_t n)
+{
+	if (has_room(b, n)) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else {
+		mg_buf_add(b, s, n);
+	}
+}
+
+/* strlen of a literal is folded at compile time */
+#define put(b, s) add((b), (s), strlen(s))
+
+static inline void putch(struct mg_buf *b, char c)
+{
+	if (has_room(b, 1)) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else {
+		mg_buf_putc(b, c);
+	}
+}
+
+#define KEY(b, k) put(b, "\"" k "\":")
 
 static void num_or_null(struct mg_buf *b, double v, int decimals)
 {
 	if (isnan(v))
-		mg_buf_puts(b, "null");
+		put(b, "null");
 	else
 		mg_buf_put_num(b, v, decimals);
 }
@@ -23,120 +57,120 @@ static void str_or_null(struct mg_buf *b, const char *s)
 	if (s)
 		mg_buf_put_json_str(b, s);
 	else
-		mg_buf_puts(b, "null");
+		put(b, "null");
 }
 
 static void refs(struct mg_buf *b, const struct mg_kb *kb, const struct mg_refs *r)
 {
-	mg_buf_putc(b, '[');
+	putch(b, '[');
 	for (unsigned i = 0; i < r->n; i++) {
 		if (i)
-			mg_buf_putc(b, ',');
+			putch(b, ',');
 		mg_buf_put_json_str(b, kb->sources[r->idx[i]].id);
 	}
-	mg_buf_putc(b, ']');
+	putch(b, ']');
 }
 
 static void stmt_list(struct mg_buf *b, const struct mg_kb *kb, const struct mg_stmt *const *s, size_t n,
 		      int with_stage, int with_status)
 {
-	mg_buf_putc(b, '[');
+	putch(b, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			mg_buf_putc(b, ',');
-		mg_buf_puts(b, "{\"code\":");
+			putch(b, ',');
+		put(b, "{\"code\":");
 		mg_buf_put_json_str(b, s[i]->code);
 		if (with_stage) {
-			mg_buf_puts(b, ",\"stage\":");
+			put(b, ",\"stage\":");
 			mg_buf_put_json_str(b, s[i]->stage);
 		}
 		if (with_status) {
-			mg_buf_puts(b, ",\"status\":");
+			put(b, ",\"status\":");
 			str_or_null(b, s[i]->status);
 		}
-		mg_buf_puts(b, ",\"text\":");
+		put(b, ",\"text\":");
 		mg_buf_put_json_str(b, s[i]->text);
-		mg_buf_puts(b, ",\"refs\":");
+		put(b, ",\"refs\":");
 		refs(b, kb, &s[i]->refs);
-		mg_buf_putc(b, '}');
+		putch(b, '}');
 	}
-	mg_buf_putc(b, ']');
+	putch(b, ']');
 }
 
 void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, struct mg_buf *b)
 {
 	const struct mg_kb *kb = a->kb;
 	const struct mg_profile *p = a->profile;
-	mg_buf_puts(b, "{\"verdict\":");
+	struct mg_buf tmp = MG_BUF_INIT; /* dose line, medicine advice: one allocation */
+	put(b, "{\"verdict\":");
 	mg_buf_put_json_str(b, mg_verdict_name(a->verdict));
-	mg_buf_puts(b, ",\"verdict_text\":");
+	put(b, ",\"verdict_text\":");
 	mg_buf_put_json_str(b, kb->verdict_text[a->verdict]);
 
-	mg_buf_puts(b, ",\"renal\":{");
+	put(b, ",\"renal\":{");
 	KEY(b, "crcl_ml_min");
 	num_or_null(b, isnan(a->crcl_cg) ? p->crcl : a->crcl_cg, 2);
-	mg_buf_puts(b, ",\"egfr_ml_min_1_73m2\":");
+	put(b, ",\"egfr_ml_min_1_73m2\":");
 	num_or_null(b, isnan(a->egfr_epi) ? p->egfr : a->egfr_epi, 2);
-	mg_buf_puts(b, ",\"crcl_cockcroft_gault\":");
+	put(b, ",\"crcl_cockcroft_gault\":");
 	num_or_null(b, a->crcl_cg, 2);
-	mg_buf_puts(b, ",\"egfr_ckd_epi_2021\":");
+	put(b, ",\"egfr_ckd_epi_2021\":");
 	num_or_null(b, a->egfr_epi, 2);
-	mg_buf_puts(b, ",\"value_used\":");
+	put(b, ",\"value_used\":");
 	num_or_null(b, a->renal, 2);
-	mg_buf_puts(b, ",\"basis\":");
+	put(b, ",\"basis\":");
 	str_or_null(b, a->renal_basis);
-	mg_buf_puts(b, ",\"category\":");
+	put(b, ",\"category\":");
 	str_or_null(b, a->renal_category);
-	mg_buf_puts(b, ",\"creatinine_mg_dl\":");
+	put(b, ",\"creatinine_mg_dl\":");
 	num_or_null(b, p->creatinine_mg_dl, 3);
-	mg_buf_puts(b, ",\"refs\":");
+	put(b, ",\"refs\":");
 	refs(b, kb, &kb->renal_refs);
-	mg_buf_putc(b, '}');
+	putch(b, '}');
 
-	mg_buf_puts(b, ",\"dose\":{\"form\":");
+	put(b, ",\"dose\":{\"form\":");
 	mg_buf_put_json_str(b, a->form->id);
-	mg_buf_puts(b, ",\"form_name\":");
+	put(b, ",\"form_name\":");
 	mg_buf_put_json_str(b, a->form->name);
-	mg_buf_puts(b, ",\"form_reason\":");
+	put(b, ",\"form_reason\":");
 	mg_buf_put_json_str(b, a->form_reason);
-	mg_buf_puts(b, ",\"form_refused\":");
+	put(b, ",\"form_refused\":");
 	str_or_null(b, a->form_refused ? a->form_refused->id : NULL);
-	mg_buf_puts(b, ",\"elemental_mg\":");
+	put(b, ",\"elemental_mg\":");
 	mg_buf_put_num(b, a->elemental_mg, 0);
-	mg_buf_puts(b, ",\"compound_mg\":");
+	put(b, ",\"compound_mg\":");
 	mg_buf_put_num(b, a->compound_mg, 0);
-	mg_buf_puts(b, ",\"elemental_fraction\":");
+	put(b, ",\"elemental_fraction\":");
 	mg_buf_printf(b, "%.5f", a->form->fraction);
-	mg_buf_puts(b, ",\"level\":");
+	put(b, ",\"level\":");
 	str_or_null(b, a->elemental_mg > 0 ? a->level->id : NULL);
-	mg_buf_puts(b, ",\"text\":");
+	put(b, ",\"text\":");
 	if (a->elemental_mg > 0) {
-		struct mg_buf line = MG_BUF_INIT;
-		mg_report_dose_line(&line, a);
-		mg_buf_put_json_str(b, line.failed || !line.data ? "" : line.data);
-		mg_buf_release(&line);
+		mg_buf_reset(&tmp);
+		mg_report_dose_line(&tmp, a);
+		mg_buf_put_json_str(b, tmp.failed || !tmp.data ? "" : tmp.data);
 	} else {
-		mg_buf_puts(b, "null");
+		put(b, "null");
 	}
-	mg_buf_puts(b, ",\"timing\":");
+	put(b, ",\"timing\":");
 	str_or_null(b, a->elemental_mg > 0 ? (a->split ? kb->timing_split.text : kb->timing.text) : NULL);
-	mg_buf_puts(b, ",\"split_doses\":");
-	mg_buf_puts(b, a->split ? "true" : "false");
-	mg_buf_puts(b, ",\"limit_mg\":");
+	put(b, ",\"split_doses\":");
+	put(b, a->split ? "true" : "false");
+	put(b, ",\"limit_mg\":");
 	num_or_null(b, a->limit ? a->limit->mg : NAN, 0);
-	mg_buf_puts(b, ",\"limit_body\":");
+	put(b, ",\"limit_body\":");
 	str_or_null(b, a->limit ? a->limit->body : NULL);
-	mg_buf_puts(b, ",\"jurisdiction\":");
+	put(b, ",\"jurisdiction\":");
 	mg_buf_put_json_str(b, mg_jurisdiction_name(a->jur));
-	mg_buf_puts(b, ",\"jurisdiction_default\":");
-	mg_buf_puts(b, a->jur_default ? "true" : "false");
-	mg_buf_puts(b, ",\"current_supplement_mg\":");
+	put(b, ",\"jurisdiction_default\":");
+	put(b, a->jur_default ? "true" : "false");
+	put(b, ",\"current_supplement_mg\":");
 	mg_buf_put_num(b, a->supplement_mg, 1);
-	mg_buf_puts(b, ",\"reference_intake_mg\":");
+	put(b, ",\"reference_intake_mg\":");
 	num_or_null(b, a->intake ? a->intake->mg : NAN, 0);
-	mg_buf_puts(b, ",\"diet_mg\":");
+	put(b, ",\"diet_mg\":");
 	num_or_null(b, p->diet_mg, 1);
-	mg_buf_puts(b, ",\"refs\":[");
+	put(b, ",\"refs\":[");
 	{
 		/* the sources behind the numbers of this section, in citation order */
 		int first = 1;
@@ -153,100 +187,100 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 			if (!used)
 				continue;
 			if (!first)
-				mg_buf_putc(b, ',');
+				putch(b, ',');
 			mg_buf_put_json_str(b, kb->sources[s].id);
 			first = 0;
 		}
 	}
-	mg_buf_puts(b, "]}");
+	put(b, "]}");
 
-	mg_buf_puts(b, ",\"interactions\":[");
+	put(b, ",\"interactions\":[");
 	for (size_t i = 0; i < a->n_meds; i++) {
 		const struct mg_advice_med *m = &a->meds[i];
-		struct mg_buf adv = MG_BUF_INIT;
 		if (i)
-			mg_buf_putc(b, ',');
-		mg_buf_puts(b, "{\"drug\":");
+			putch(b, ',');
+		put(b, "{\"drug\":");
 		mg_buf_put_json_str(b, m->drug);
-		mg_buf_puts(b, ",\"input\":");
+		put(b, ",\"input\":");
 		mg_buf_put_json_str(b, m->input);
-		mg_buf_puts(b, ",\"class\":");
+		put(b, ",\"class\":");
 		mg_buf_put_json_str(b, m->inter->cls);
-		mg_buf_puts(b, ",\"severity\":");
+		put(b, ",\"severity\":");
 		mg_buf_put_json_str(b, mg_severity_name(m->inter->severity));
-		mg_buf_puts(b, ",\"verdict\":");
+		put(b, ",\"verdict\":");
 		mg_buf_put_json_str(b, mg_verdict_name(m->inter->verdict));
-		mg_report_med_advice(&adv, m);
-		mg_buf_puts(b, ",\"advice\":");
-		mg_buf_put_json_str(b, adv.data && !adv.failed ? adv.data : "");
-		mg_buf_release(&adv);
-		mg_buf_puts(b, ",\"separate_hours\":");
+		mg_buf_reset(&tmp);
+		mg_report_med_advice(&tmp, m);
+		put(b, ",\"advice\":");
+		mg_buf_put_json_str(b, tmp.data && !tmp.failed ? tmp.data : "");
+		put(b, ",\"separate_hours\":");
 		num_or_null(b, m->separate_hours < 0 ? NAN : m->separate_hours, 1);
-		mg_buf_puts(b, ",\"take_before_mg_hours\":");
+		put(b, ",\"take_before_mg_hours\":");
 		num_or_null(b, m->inter->before_h < 0 ? NAN : m->inter->before_h, 1);
-		mg_buf_puts(b, ",\"take_after_mg_hours\":");
+		put(b, ",\"take_after_mg_hours\":");
 		num_or_null(b, m->inter->after_h < 0 ? NAN : m->inter->after_h, 1);
-		mg_buf_puts(b, ",\"refs\":");
+		put(b, ",\"refs\":");
 		refs(b, kb, &m->inter->refs);
-		mg_buf_putc(b, '}');
+		putch(b, '}');
 	}
-	mg_buf_puts(b, "],\"unrecognised_medicines\":[");
+	put(b, "],\"unrecognised_medicines\":[");
 	for (size_t i = 0; i < a->n_unrecognised; i++) {
 		if (i)
-			mg_buf_putc(b, ',');
+			putch(b, ',');
 		mg_buf_put_json_str(b, a->unrecognised[i]);
 	}
-	mg_buf_puts(b, "],\"warnings\":[");
+	put(b, "],\"warnings\":[");
 	for (size_t i = 0; i < a->n_warnings; i++) {
 		const struct mg_stmt *w = a->warnings[i];
 		if (i)
-			mg_buf_putc(b, ',');
-		mg_buf_puts(b, "{\"code\":");
+			putch(b, ',');
+		put(b, "{\"code\":");
 		mg_buf_put_json_str(b, w->code);
-		mg_buf_puts(b, ",\"severity\":");
+		put(b, ",\"severity\":");
 		mg_buf_put_json_str(b, mg_severity_name(w->severity));
-		mg_buf_puts(b, ",\"verdict\":");
+		put(b, ",\"verdict\":");
 		mg_buf_put_json_str(b, mg_verdict_name(w->verdict));
-		mg_buf_puts(b, ",\"section\":");
+		put(b, ",\"section\":");
 		mg_buf_put_json_str(b, w->section);
-		mg_buf_puts(b, ",\"text\":");
+		put(b, ",\"text\":");
 		mg_buf_put_json_str(b, w->text);
-		mg_buf_puts(b, ",\"refs\":");
+		put(b, ",\"refs\":");
 		refs(b, kb, &w->refs);
-		mg_buf_putc(b, '}');
+		putch(b, '}');
 	}
-	mg_buf_puts(b, "],\"referrals\":");
+	put(b, "],\"referrals\":");
 	stmt_list(b, kb, a->referrals, a->n_referrals, 0, 0);
-	mg_buf_puts(b, ",\"monitoring\":");
+	put(b, ",\"monitoring\":");
 	stmt_list(b, kb, a->monitoring, a->n_monitoring, 1, 0);
-	mg_buf_puts(b, ",\"expected_outcomes\":");
+	put(b, ",\"expected_outcomes\":");
 	stmt_list(b, kb, a->outcomes, a->n_outcomes, 0, 1);
-	mg_buf_puts(b, ",\"pitfalls\":");
+	put(b, ",\"pitfalls\":");
 	stmt_list(b, kb, a->pitfalls, a->n_pitfalls, 0, 0);
-	mg_buf_puts(b, ",\"references\":[");
+	put(b, ",\"references\":[");
 	for (size_t k = 0; k < a->n_refs; k++) {
 		const struct mg_source *s = &kb->sources[a->ref_order[k]];
 		if (k)
-			mg_buf_putc(b, ',');
-		mg_buf_puts(b, "{\"number\":");
+			putch(b, ',');
+		put(b, "{\"number\":");
 		mg_buf_put_int(b, (long long)k + 1, 0);
-		mg_buf_puts(b, ",\"id\":");
+		put(b, ",\"id\":");
 		mg_buf_put_json_str(b, s->id);
-		mg_buf_puts(b, ",\"citation\":");
+		put(b, ",\"citation\":");
 		mg_buf_put_json_str(b, s->citation);
-		mg_buf_puts(b, ",\"url\":");
+		put(b, ",\"url\":");
 		mg_buf_put_json_str(b, s->url);
-		mg_buf_puts(b, ",\"status\":");
+		put(b, ",\"status\":");
 		mg_buf_put_json_str(b, s->status);
-		mg_buf_putc(b, '}');
+		putch(b, '}');
 	}
-	mg_buf_puts(b, "],\"disclaimer\":");
+	put(b, "],\"disclaimer\":");
 	mg_buf_put_json_str(b, kb->disclaimer);
-	mg_buf_puts(b, ",\"kb_version\":");
+	put(b, ",\"kb_version\":");
 	mg_buf_put_json_str(b, kb->version);
-	mg_buf_puts(b, ",\"kb_hash\":");
+	put(b, ",\"kb_hash\":");
 	mg_buf_put_json_str(b, kb->hash);
-	mg_buf_puts(b, ",\"version\":");
+	put(b, ",\"version\":");
 	mg_buf_put_json_str(b, o->version ? o->version : "");
-	mg_buf_puts(b, "}\n");
+	put(b, "}\n");
+	mg_buf_release(&tmp);
 }

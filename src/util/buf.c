@@ -4,7 +4,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MG_BUF_DEFAULT_MAX ((size_t)64 << 20)
 
@@ -172,20 +176,64 @@ void mg_buf_put_num(struct mg_buf *b, double v, int max_decimals)
 	put_fixed(b, v, max_decimals, 1);
 }
 
+/* Index of the first byte at or after i that JSON needs escaped (< 0x20, '"'
+ * or '\\'), or n. Strings are mostly plain prose, so scan 16 (SSE2) or 8
+ * (SWAR) bytes at a time; the rendering of an advice is dominated by this. */
+static size_t json_next_special(const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* unsigned v <= 0x1f  <=>  max(v, 0x1f) == 0x1f */
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+					 _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+		int mask = _mm_movemask_epi8(m);
+		if (mask)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#else
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, q, bs;
+		memcpy(&w, s + i, 8);
+		q = w ^ (ones * '"');
+		bs = w ^ (ones * '\\');
+		/* "some byte is below 0x20 / zero" (exact for "some byte") */
+		if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high)
+			break; /* locate it bytewise below */
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\')
+			return i;
+	}
+	return n;
+}
+
 void mg_buf_put_json_str(struct mg_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t n = strlen(s);
 	if (mg_buf_reserve(b, n + 2))
 		return;
+	size_t i = json_next_special(s, 0, n);
+	if (i == n) { /* nothing to escape: the common case, one copy */
+		char *d = b->data + b->len;
+		d[0] = '"';
+		memcpy(d + 1, s, n);
+		d[n + 1] = '"';
+		d[n + 2] = '\0';
+		b->len += n + 2;
+		return;
+	}
 	mg_buf_putc(b, '"');
-	const char *run = s;
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		mg_buf_add(b, run, (size_t)(p - run));
-		run = p + 1;
+	size_t run = 0;
+	for (; i < n; i = json_next_special(s, i + 1, n)) {
+		unsigned char c = (unsigned char)s[i];
+		mg_buf_add(b, s + run, i - run);
+		run = i + 1;
 		switch (c) {
 		case '"':
 			mg_buf_puts(b, "\\\"");
@@ -205,7 +253,7 @@ void mg_buf_put_json_str(struct mg_buf *b, const char *s)
 		}
 		}
 	}
-	mg_buf_puts(b, run);
+	mg_buf_add(b, s + run, n - run);
 	mg_buf_putc(b, '"');
 }
 

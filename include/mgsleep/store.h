@@ -1,0 +1,67 @@
+/* The private store: one SQLite database per user, optionally sealed with a
+ * passphrase. This module is the only code that talks to SQLite.
+ *
+ * Plain stores are ordinary SQLite files (WAL, foreign keys on). Sealed
+ * stores are one encrypted file: Argon2id derives a key from the passphrase,
+ * the database lives in memory while open, and every commit re-seals it with
+ * XChaCha20-Poly1305 into a temporary file that is fsynced and renamed over
+ * the old one, so the file on disk is always either the old or the new
+ * version, never half of each. Format: docs/data-formats.md.
+ *
+ * Ownership: mg_db_open returns a handle owned by the caller, released with
+ * mg_db_close (which rolls back an open transaction). Strings returned through
+ * char ** are malloc'd and owned by the caller. */
+#ifndef MGSLEEP_STORE_H
+#define MGSLEEP_STORE_H
+
+#include <mgsleep/buf.h>
+#include <mgsleep/error.h>
+
+struct mg_db;
+
+enum {
+	MG_DB_CREATE = 1, /* create the store if it does not exist */
+	MG_DB_SEAL = 2,   /* with MG_DB_CREATE: create it sealed with the passphrase */
+};
+
+#define MG_DB_SCHEMA_VERSION 1
+
+/* Is the file at path sealed? 1 yes, 0 plain SQLite, MG_EIO if unreadable or
+ * absent (err says which). */
+int mg_db_is_sealed(const char *path, struct mg_error *err);
+
+/* passphrase is needed (and only used) for sealed stores. A wrong passphrase
+ * or a tampered file is MG_EAUTH-like MG_EINVAL with a clear message, and
+ * nothing on disk changes. */
+int mg_db_open(struct mg_db **out, const char *path, const char *passphrase, unsigned flags,
+	       struct mg_error *err);
+void mg_db_close(struct mg_db *db);
+int mg_db_sealed(const struct mg_db *db);
+/* Schema version the file had before migrations ran on open. */
+int mg_db_schema_version_at_open(const struct mg_db *db);
+
+/* One transaction per command: begin, write, commit (re-seals when sealed). */
+int mg_db_begin(struct mg_db *db, struct mg_error *err);
+int mg_db_commit(struct mg_db *db, struct mg_error *err);
+void mg_db_rollback(struct mg_db *db);
+
+/* Re-key a sealed store (or seal a plain one) with a new passphrase. */
+int mg_db_rekey(struct mg_db *db, const char *new_passphrase, struct mg_error *err);
+
+/* The stored profile as JSON (docs/profile-schema.md); *json NULL if none. */
+int mg_db_profile_get(struct mg_db *db, char **json, struct mg_error *err);
+int mg_db_profile_put(struct mg_db *db, const char *json, const char *now, struct mg_error *err);
+
+/* Questionnaire results; answers and result are JSON objects. */
+int mg_db_questionnaire_add(struct mg_db *db, const char *kind, const char *date, const char *answers_json,
+			    const char *result_json, struct mg_error *err);
+/* Total of the most recent ISI; NaN if none. */
+int mg_db_latest_isi(struct mg_db *db, double *isi, struct mg_error *err);
+/* All results of one kind as a JSON array, oldest first: [{"date":..,"answers":..,"result":..}]. */
+int mg_db_questionnaire_list(struct mg_db *db, const char *kind, struct mg_buf *out, struct mg_error *err);
+
+/* Everything in the store as one JSON document with a schema version
+ * (docs/data-formats.md). Deterministic: same data, same bytes. */
+int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
+
+#endif

@@ -1,0 +1,44 @@
+/* mgsleep export: everything in the store, as one JSON document. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_export(int argc, char **argv, struct mg_cli *cli)
+{
+	const char *fmt = "json", *outpath = NULL, *v;
+	struct mg_error err = {0};
+	struct mg_buf out = MG_BUF_INIT;
+	int status = EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		int r;
+		if ((r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0)
+			fmt = v;
+		else if (!r && (r = cli_opt(argc, argv, &i, "out", &v, &status)) > 0)
+			outpath = v;
+		if (r < 0)
+			return status;
+		if (r == 0)
+			return cli_error(EXIT_USAGE, "export: unknown option '%s'; accepted: --format json, --out FILE",
+					 argv[i]);
+	}
+	if (strcmp(fmt, "json"))
+		return cli_error(EXIT_USAGE, "--format: accepted: json");
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	if (mg_db_export_json(db, &out, &err)) {
+		status = cli_fail(&err);
+	} else if (outpath) {
+		FILE *f = fopen(outpath, "wx"); /* never overwrite an earlier export */
+		if (!f)
+			status = cli_error(EXIT_FAIL, "--out '%s': cannot create (it must not exist yet)", outpath);
+		else if (fwrite(out.data, 1, out.len, f) != out.len || fclose(f))
+			status = cli_error(EXIT_FAIL, "--out '%s': write failed", outpath);
+	} else {
+		status = cli_write(out.data, out.len);
+	}
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}

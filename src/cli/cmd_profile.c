@@ -1,0 +1,108 @@
+/* mgsleep profile set|show: the stored profile that `advise` uses. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct set_opts {
+	const char *file;
+	int reset;
+};
+
+/* --profile and --reset were read before the flags; skip them here. */
+static int set_option(void *ctx, int argc, char **argv, int *i, int *status)
+{
+	const char *v;
+	(void)ctx;
+	if (!strcmp(argv[*i], "--reset"))
+		return 1;
+	return cli_opt(argc, argv, i, "profile", &v, status);
+}
+
+static int profile_set(int argc, char **argv, struct mg_cli *cli, const struct mg_kb *kb)
+{
+	struct set_opts o = {NULL, 0};
+	struct mg_profile p;
+	struct mg_error err = {0};
+	struct mg_buf json = MG_BUF_INIT;
+	char *old = NULL;
+	int status = EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int r = cli_opt(argc, argv, &i, "profile", &v, &status);
+		if (r < 0)
+			return status;
+		if (r > 0)
+			o.file = v;
+		else if (!strcmp(argv[i], "--reset"))
+			o.reset = 1;
+	}
+	struct mg_db *db = cli_db_open(cli, MG_DB_CREATE, &status);
+	if (!db)
+		return status;
+	mg_profile_init(&p);
+	/* Start from what is stored, unless --reset; then the file, then flags. */
+	if (!o.reset && mg_db_profile_get(db, &old, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (old && mg_profile_load_json(&p, kb, old, strlen(old), &err)) {
+		status = cli_error(EXIT_FAIL, "stored profile: %s", err.msg);
+		goto out;
+	}
+	if (o.file && cli_profile_file(o.file, kb, &p, &status))
+		goto out;
+	if (cli_profile_flags(argc, argv, kb, &p, set_option, &o, &status))
+		goto out;
+	mg_profile_to_json(&p, kb, &json);
+	if (json.failed) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (mg_db_begin(db, &err) || mg_db_profile_put(db, json.data, cli_now(), &err) || mg_db_commit(db, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	printf("Profile saved. 'mgsleep advise' now uses it.\n");
+out:
+	free(old);
+	mg_buf_release(&json);
+	mg_db_close(db);
+	return status;
+}
+
+static int profile_show(int argc, char **argv, struct mg_cli *cli)
+{
+	struct mg_error err = {0};
+	char *json = NULL;
+	int status = EXIT_OK;
+	if (argc > 1)
+		return cli_error(EXIT_USAGE, "profile show: no options accepted (the profile is printed as JSON)");
+	(void)argv;
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	if (mg_db_profile_get(db, &json, &err))
+		status = cli_fail(&err);
+	else if (!json)
+		status = cli_error(EXIT_FAIL, "profile show: no profile stored; run 'mgsleep profile set ...'");
+	else
+		printf("%s\n", json);
+	free(json);
+	mg_db_close(db);
+	return status;
+}
+
+int cmd_profile(int argc, char **argv, struct mg_cli *cli)
+{
+	int status = EXIT_OK;
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb)
+		return status;
+	if (argc >= 2 && !strcmp(argv[1], "set"))
+		return profile_set(argc - 1, argv + 1, cli, kb);
+	if (argc >= 2 && !strcmp(argv[1], "show"))
+		return profile_show(argc - 1, argv + 1, cli);
+	return cli_error(EXIT_USAGE, "profile: accepted subcommands: set, show");
+}

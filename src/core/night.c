@@ -1,0 +1,478 @@
+/* Consensus Sleep Diary nights: dates, clock times, durations, the timeline
+ * and the derived metrics (reference section 7.3). Pure: no I/O, no heap, no
+ * mutable globals, no clock, no libc time functions. See mgsleep/night.h and
+ * docs/diary.md. */
+#include <mgsleep/night.h>
+
+#include <stddef.h>
+#include <string.h>
+
+/* ---- Calendar (Howard Hinnant, "chrono-Compatible Low-Level Date
+ * Algorithms"; proleptic Gregorian, March-based years). Internally 64-bit so
+ * that no int argument can overflow. */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int32_t mg_days_from_civil(int y, int m, int d)
+{
+	int64_t yy = (int64_t)y - (m <= 2);
+	int64_t era = floor_div(yy, 400);
+	int64_t yoe = yy - era * 400;                                           /* [0, 399] */
+	int64_t mp = (int64_t)m + (m > 2 ? -3 : 9);                             /* March = 0 */
+	int64_t doy = (153 * mp + 2) / 5 + (int64_t)d - 1;                      /* [0, 365] */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                    /* [0, 146096] */
+	return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void mg_civil_from_days(int32_t days, int *y, int *m, int *d)
+{
+	int64_t z = (int64_t)days + 719468;
+	int64_t era = floor_div(z, 146097);
+	int64_t doe = z - era * 146097;                                         /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;    /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                  /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;                                       /* [0, 11] */
+	int64_t dd = doy - (153 * mp + 2) / 5 + 1;                              /* [1, 31] */
+	int64_t mm = mp < 10 ? mp + 3 : mp - 9;                                 /* [1, 12] */
+	*y = (int)(yoe + era * 400 + (mm <= 2));
+	*m = (int)mm;
+	*d = (int)dd;
+}
+
+int mg_weekday(int32_t days)
+{
+	/* 1970-01-01 (day 0) was a Thursday: ISO 4. */
+	int64_t r = ((int64_t)days + 3) % 7;
+	if (r < 0)
+		r += 7;
+	return (int)r + 1;
+}
+
+int mg_is_leap_year(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && mg_is_leap_year(y) ? 29 : dim[m - 1];
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* n digits at s as a number, or -1 if any is not a digit. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int mg_date_parse(const char *s, int32_t *days)
+{
+	if (!s || !days)
+		return MG_EINVAL;
+	/* Check the length first, so that no digit test reads past the NUL. */
+	if (strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-')
+		return MG_EINVAL;
+	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+	if (y < 0 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return MG_EINVAL;
+	*days = mg_days_from_civil(y, m, d);
+	return 0;
+}
+
+static void put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+void mg_date_format(int32_t days, char out[11])
+{
+	int y = 0, m = 0, d = 0;
+	if (days >= MG_DATE_MIN && days <= MG_DATE_MAX)
+		mg_civil_from_days(days, &y, &m, &d);
+	put2(out, y / 100);
+	put2(out + 2, y % 100);
+	out[4] = '-';
+	put2(out + 5, m);
+	out[7] = '-';
+	put2(out + 8, d);
+	out[10] = '\0';
+}
+
+/* ---- Clock times, durations, offsets ---------------------------------- */
+
+int mg_clock_parse(const char *s, int *minutes)
+{
+	if (!s || !minutes)
+		return MG_EINVAL;
+	size_t n = strnlen(s, 6);
+	int h;
+	if (n == 5 && s[2] == ':')
+		h = digits(s, 2);
+	else if (n == 4 && s[1] == ':')
+		h = digits(s, 1);
+	else
+		return MG_EINVAL;
+	int mi = digits(s + n - 2, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59)
+		return MG_EINVAL;
+	*minutes = h * 60 + mi;
+	return 0;
+}
+
+void mg_clock_format(int minutes, char out[6])
+{
+	if (minutes < 0 || minutes > 1439) {
+		memcpy(out, "--:--", 6);
+		return;
+	}
+	put2(out, minutes / 60);
+	out[2] = ':';
+	put2(out + 3, minutes % 60);
+	out[5] = '\0';
+}
+
+/* 1..4 leading digits at *s: the value, *s advanced; -1 if none or too many. */
+static int number(const char **s)
+{
+	const char *p = *s;
+	int v = 0, n = 0;
+	while (is_digit(*p)) {
+		if (++n > 4)
+			return -1;
+		v = v * 10 + (*p++ - '0');
+	}
+	if (n == 0)
+		return -1;
+	*s = p;
+	return v;
+}
+
+int mg_duration_parse(const char *s, int *minutes)
+{
+	if (!s || !minutes)
+		return MG_EINVAL;
+	const char *p = s;
+	int a = number(&p), v;
+	if (a < 0)
+		return MG_EINVAL;
+	if (*p == '\0' || ((*p == 'm' || *p == 'M') && p[1] == '\0')) {
+		v = a; /* "30", "90m" */
+	} else if (*p == 'h' || *p == 'H') {
+		p++;
+		int b = 0;
+		if (*p != '\0') { /* "1h30", "1h30m" */
+			b = number(&p);
+			if (b < 0 || b > 59)
+				return MG_EINVAL;
+			if (*p == 'm' || *p == 'M')
+				p++;
+			if (*p != '\0')
+				return MG_EINVAL;
+		}
+		v = a * 60 + b;
+	} else {
+		return MG_EINVAL;
+	}
+	if (v > MG_NIGHT_MAX_MIN)
+		return MG_EINVAL;
+	*minutes = v;
+	return 0;
+}
+
+int mg_utc_offset_parse(const char *s, int *minutes)
+{
+	if (!s || !minutes)
+		return MG_EINVAL;
+	int sign = 1, v;
+	const char *p = s;
+	if (*p == '+' || *p == '-')
+		sign = *p++ == '-' ? -1 : 1;
+	size_t n = strnlen(p, 6);
+	if (n == 5 && p[2] == ':') { /* "+05:30" (a sign is required) */
+		int h = digits(p, 2), mi = digits(p + 3, 2);
+		if (p == s || h < 0 || mi < 0 || mi > 59)
+			return MG_EINVAL;
+		v = h * 60 + mi;
+	} else {
+		v = number(&p);
+		if (v < 0 || *p != '\0')
+			return MG_EINVAL;
+	}
+	if (v > MG_UTC_OFFSET_MAX)
+		return MG_EINVAL;
+	*minutes = sign * v;
+	return 0;
+}
+
+/* ---- Fields ------------------------------------------------------------ */
+
+enum kind { K_DATE, K_CLOCK, K_DURATION, K_COUNT, K_QUALITY, K_OFFSET };
+
+struct field {
+	const char *name;
+	enum kind kind;
+	size_t off; /* offsetof the int in struct mg_night (not for K_DATE) */
+};
+
+static const struct field fields[] = {
+	{"date", K_DATE, 0},
+	{"bed", K_CLOCK, offsetof(struct mg_night, bed)},
+	{"try-sleep", K_CLOCK, offsetof(struct mg_night, try_sleep)},
+	{"sol", K_DURATION, offsetof(struct mg_night, sol_min)},
+	{"awakenings", K_COUNT, offsetof(struct mg_night, awakenings)},
+	{"waso", K_DURATION, offsetof(struct mg_night, waso_min)},
+	{"final-wake", K_CLOCK, offsetof(struct mg_night, final_wake)},
+	{"out-of-bed", K_CLOCK, offsetof(struct mg_night, out_of_bed)},
+	{"quality", K_QUALITY, offsetof(struct mg_night, quality)},
+	{"utc-offset-evening", K_OFFSET, offsetof(struct mg_night, utc_offset_evening)},
+	{"utc-offset-morning", K_OFFSET, offsetof(struct mg_night, utc_offset_morning)},
+};
+
+static const struct field *find_field(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (!strcmp(fields[i].name, name))
+			return &fields[i];
+	return NULL;
+}
+
+int mg_night_is_field(const char *name)
+{
+	return find_field(name) != NULL;
+}
+
+void mg_night_init(struct mg_night *n)
+{
+	n->date = MG_DATE_UNSET;
+	n->bed = n->try_sleep = n->final_wake = n->out_of_bed = MG_NIGHT_UNSET;
+	n->sol_min = n->awakenings = n->waso_min = MG_NIGHT_UNSET;
+	n->quality = 0;
+	n->utc_offset_evening = n->utc_offset_morning = 0;
+}
+
+static const char *expected(enum kind k)
+{
+	switch (k) {
+	case K_DATE:
+		return "a date YYYY-MM-DD (0000-01-01 to 9999-12-31)";
+	case K_CLOCK:
+		return "a clock time HH:MM, 00:00 to 23:59";
+	case K_DURATION:
+		return "minutes (30), or hours and minutes (1h30, 90m), at most 24 h";
+	case K_COUNT:
+		return "a whole number from 0 to 100";
+	case K_QUALITY:
+		return "1 (very poor) to 5 (very good)";
+	case K_OFFSET:
+		return "minutes east of UTC (+60, -300) or +HH:MM, from -14:00 to +14:00";
+	}
+	return "";
+}
+
+int mg_night_parse_field(struct mg_night *n, const char *field, const char *value, struct mg_error *err)
+{
+	const struct field *f = find_field(field);
+	if (!f)
+		return mg_fail(err, MG_EINVAL, field, "--%.40s: unknown diary field; accepted: date, bed, "
+			       "try-sleep, sol, awakenings, waso, final-wake, out-of-bed, quality, "
+			       "utc-offset-evening, utc-offset-morning", field ? field : "(none)");
+	if (!value || !*value)
+		return mg_fail(err, MG_EINVAL, f->name, "--%s: no value; expected %s", f->name, expected(f->kind));
+	int v = 0, r = MG_EINVAL;
+	int32_t days = 0;
+	switch (f->kind) {
+	case K_DATE:
+		r = mg_date_parse(value, &days);
+		break;
+	case K_CLOCK:
+		r = mg_clock_parse(value, &v);
+		break;
+	case K_DURATION:
+		r = mg_duration_parse(value, &v);
+		break;
+	case K_OFFSET:
+		r = mg_utc_offset_parse(value, &v);
+		break;
+	case K_COUNT: {
+		const char *p = value;
+		v = number(&p);
+		r = v >= 0 && v <= MG_NIGHT_MAX_AWAKENINGS && *p == '\0' ? 0 : MG_EINVAL;
+		break;
+	}
+	case K_QUALITY:
+		v = value[0] - '0';
+		r = value[1] == '\0' && v >= 1 && v <= 5 ? 0 : MG_EINVAL;
+		break;
+	}
+	if (r)
+		return mg_fail(err, MG_EINVAL, f->name, "--%s: not accepted; expected %s", f->name, expected(f->kind));
+	if (f->kind == K_DATE)
+		n->date = days;
+	else
+		*(int *)(void *)((char *)n + f->off) = v;
+	return 0;
+}
+
+const char *mg_night_first_missing(const struct mg_night *n)
+{
+	if (n->date == MG_DATE_UNSET)
+		return "date";
+	if (n->bed == MG_NIGHT_UNSET)
+		return "bed";
+	if (n->final_wake == MG_NIGHT_UNSET)
+		return "final-wake";
+	if (n->out_of_bed == MG_NIGHT_UNSET)
+		return "out-of-bed";
+	if (n->sol_min == MG_NIGHT_UNSET)
+		return "sol";
+	if (n->awakenings == MG_NIGHT_UNSET)
+		return "awakenings";
+	if (n->waso_min == MG_NIGHT_UNSET)
+		return "waso";
+	return NULL;
+}
+
+/* ---- Timeline ---------------------------------------------------------- */
+
+static int check_clock(int v, const char *name, int optional, struct mg_error *err)
+{
+	if (v == MG_NIGHT_UNSET && !optional)
+		return mg_fail(err, MG_EINVAL, name, "--%s: missing; expected %s", name, expected(K_CLOCK));
+	if ((v < 0 && !(optional && v == MG_NIGHT_UNSET)) || v > 1439)
+		return mg_fail(err, MG_EINVAL, name, "--%s: out of range; expected %s", name, expected(K_CLOCK));
+	return 0;
+}
+
+/* Clock gaps bed -> try -> final -> out, each 0..1439 (first occurrence at or
+ * after the previous time). */
+static void clock_gaps(const struct mg_night *n, int gap[3])
+{
+	int t = n->try_sleep == MG_NIGHT_UNSET ? n->bed : n->try_sleep;
+	gap[0] = ((t - n->bed) % 1440 + 1440) % 1440;
+	gap[1] = ((n->final_wake - t) % 1440 + 1440) % 1440;
+	gap[2] = ((n->out_of_bed - n->final_wake) % 1440 + 1440) % 1440;
+}
+
+int mg_night_timeline(const struct mg_night *n, struct mg_night_times *t, struct mg_error *err)
+{
+	int r;
+	if (n->date == MG_DATE_UNSET)
+		return mg_fail(err, MG_EINVAL, "date", "--date: missing; expected %s", expected(K_DATE));
+	if (n->date < MG_DATE_MIN || n->date > MG_DATE_MAX)
+		return mg_fail(err, MG_EINVAL, "date", "--date: out of range; expected %s", expected(K_DATE));
+	if ((r = check_clock(n->bed, "bed", 0, err)) || (r = check_clock(n->try_sleep, "try-sleep", 1, err)) ||
+	    (r = check_clock(n->final_wake, "final-wake", 0, err)) ||
+	    (r = check_clock(n->out_of_bed, "out-of-bed", 0, err)))
+		return r;
+	int gap[3];
+	clock_gaps(n, gap);
+	int64_t fw = (int64_t)n->date * 1440 + n->final_wake;
+	t->local[MG_EV_FINAL_WAKE] = fw;
+	t->local[MG_EV_TRY_SLEEP] = fw - gap[1];
+	t->local[MG_EV_BED] = fw - gap[1] - gap[0];
+	t->local[MG_EV_OUT_OF_BED] = fw + gap[2];
+	t->utc[MG_EV_BED] = t->local[MG_EV_BED] - n->utc_offset_evening;
+	t->utc[MG_EV_TRY_SLEEP] = t->local[MG_EV_TRY_SLEEP] - n->utc_offset_evening;
+	t->utc[MG_EV_FINAL_WAKE] = t->local[MG_EV_FINAL_WAKE] - n->utc_offset_morning;
+	t->utc[MG_EV_OUT_OF_BED] = t->local[MG_EV_OUT_OF_BED] - n->utc_offset_morning;
+	return 0;
+}
+
+/* ---- Validation and metrics ------------------------------------------- */
+
+static int check_amount(int v, const char *name, int max, struct mg_error *err)
+{
+	if (v == MG_NIGHT_UNSET)
+		return mg_fail(err, MG_EINVAL, name, "--%s: missing", name);
+	if (v < 0)
+		return mg_fail(err, MG_EINVAL, name, "--%s: must not be negative", name);
+	if (v > max)
+		return mg_fail(err, MG_EINVAL, name, "--%s: more than %s", name,
+			       max == MG_NIGHT_MAX_AWAKENINGS ? "100 awakenings" : "24 h");
+	return 0;
+}
+
+static int check_offset(int v, const char *name, struct mg_error *err)
+{
+	if (v < -MG_UTC_OFFSET_MAX || v > MG_UTC_OFFSET_MAX)
+		return mg_fail(err, MG_EINVAL, name, "--%s: out of range; expected %s", name, expected(K_OFFSET));
+	return 0;
+}
+
+int mg_night_compute(const struct mg_night *n, struct mg_night_metrics *m, struct mg_error *err)
+{
+	static const char *const gap_end[3] = {"try-sleep", "final-wake", "out-of-bed"};
+	struct mg_night_times t;
+	int r;
+	/* Each field on its own, in diary order. */
+	if ((r = mg_night_timeline(n, &t, err)) || (r = check_amount(n->sol_min, "sol", MG_NIGHT_MAX_MIN, err)) ||
+	    (r = check_amount(n->awakenings, "awakenings", MG_NIGHT_MAX_AWAKENINGS, err)) ||
+	    (r = check_amount(n->waso_min, "waso", MG_NIGHT_MAX_MIN, err)) ||
+	    (r = check_offset(n->utc_offset_evening, "utc-offset-evening", err)) ||
+	    (r = check_offset(n->utc_offset_morning, "utc-offset-morning", err)))
+		return r;
+	if (n->quality < 0 || n->quality > 5)
+		return mg_fail(err, MG_EINVAL, "quality", "--quality: out of range; expected %s", expected(K_QUALITY));
+	if (n->waso_min > 0 && n->awakenings == 0)
+		return mg_fail(err, MG_EINVAL, "awakenings",
+			       "--awakenings: must be at least 1 when --waso is more than 0 minutes");
+
+	/* The timeline in real minutes; the clock change (if any) lies between
+	 * try-sleep and final-wake. */
+	int gap[3];
+	clock_gaps(n, gap);
+	int shift = n->utc_offset_morning - n->utc_offset_evening;
+	int span = gap[1] - shift; /* try-sleep -> final-wake, real minutes */
+	int tib = gap[0] + span + gap[2];
+	if (tib > MG_NIGHT_MAX_MIN) {
+		/* Usually one time typed out of order wraps almost a full day:
+		 * name the field that ends the longest gap. */
+		int k = gap[1] >= gap[0] ? 1 : 0;
+		if (gap[2] > gap[k])
+			k = 2;
+		return mg_fail(err, MG_EINVAL, gap_end[k],
+			       "--%s: the night would last more than 24 h; times run --bed, --try-sleep, "
+			       "--final-wake, --out-of-bed, each at or after the one before",
+			       gap_end[k]);
+	}
+	if (span < 0)
+		return mg_fail(err, MG_EINVAL, "final-wake",
+			       "--final-wake: before --try-sleep once the change of UTC offset is applied");
+	if (tib == 0)
+		return mg_fail(err, MG_EINVAL, "out-of-bed", "--out-of-bed: no time in bed: the same instant as --bed");
+	if (n->sol_min > span)
+		return mg_fail(err, MG_EINVAL, "sol",
+			       "--sol: asleep only after the final awakening: longer than the time from "
+			       "--try-sleep to --final-wake");
+	if (n->sol_min + n->waso_min > span)
+		return mg_fail(err, MG_EINVAL, "waso",
+			       "--waso: --sol plus --waso is longer than the time from --try-sleep to --final-wake");
+	if (m) {
+		m->tib = tib;
+		m->sol = n->sol_min;
+		m->waso = n->waso_min;
+		m->tst = span - n->sol_min - n->waso_min;
+		m->terminal_wake = gap[2];
+		m->waso_with_terminal = n->waso_min + gap[2];
+		m->se_pct = 100.0 * m->tst / tib;
+	}
+	return 0;
+}

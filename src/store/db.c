@@ -1,0 +1,562 @@
+/* Store: SQLite plumbing, migrations, and the sealed (encrypted) file. */
+#include <mgsleep/store.h>
+
+#include "schema.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Sealed file header (all integers little-endian):
+ *   magic "MGSEALED" (8) | format u32 (=1) | opslimit u64 | memlimit u64 |
+ *   salt (16) | nonce (24) | ciphertext (plaintext = SQLite image, + 16-byte tag)
+ * The whole header is authenticated as associated data. */
+#define SEAL_MAGIC "MGSEALED"
+#define SEAL_FORMAT 1u
+#define SEAL_HDR (8 + 4 + 8 + 8 + crypto_pwhash_SALTBYTES + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+#define MAX_STORE_BYTES ((size_t)1 << 30)
+
+struct mg_db {
+	sqlite3 *sql;
+	char *path;
+	int sealed;
+	int in_tx;
+	int version_at_open;
+	unsigned long long opslimit;
+	size_t memlimit;
+	unsigned char salt[crypto_pwhash_SALTBYTES];
+	unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+};
+
+static int sql_fail(struct mg_db *db, struct mg_error *err, const char *what)
+{
+	return mg_fail(err, MG_EIO, "store", "store: %s: %s", what, db->sql ? sqlite3_errmsg(db->sql) : "no database");
+}
+
+static int exec(struct mg_db *db, const char *sql, struct mg_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int r = mg_fail(err, MG_EIO, "store", "store: %s", msg ? msg : "SQL error");
+		sqlite3_free(msg);
+		return r;
+	}
+	return 0;
+}
+
+static void put_u32(unsigned char *p, unsigned long v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+static void put_u64(unsigned char *p, unsigned long long v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+static unsigned long long get_u64(const unsigned char *p)
+{
+	unsigned long long v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+static unsigned long get_u32(const unsigned char *p)
+{
+	return (unsigned long)p[0] | (unsigned long)p[1] << 8 | (unsigned long)p[2] << 16 | (unsigned long)p[3] << 24;
+}
+
+static int read_all(const char *path, unsigned char **out, size_t *len, struct mg_error *err)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	*out = NULL;
+	if (fd < 0)
+		return mg_fail(err, MG_EIO, "store", "store '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) || st.st_size < 0 || (size_t)st.st_size > MAX_STORE_BYTES) {
+		close(fd);
+		return mg_fail(err, MG_EIO, "store", "store '%s': cannot read (or larger than 1 GiB)", path);
+	}
+	unsigned char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (buf && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			free(buf);
+			buf = NULL;
+		} else {
+			got += (size_t)n;
+		}
+	}
+	close(fd);
+	if (!buf)
+		return mg_fail(err, MG_EIO, "store", "store '%s': read failed", path);
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+/* Write data to path atomically: temporary file in the same directory,
+ * fsync, rename, fsync the directory. Mode 0600. */
+static int write_atomic(const char *path, const unsigned char *data, size_t len, struct mg_error *err)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n), *dcopy = strdup(path);
+	int fd = -1, r = 0;
+	if (!tmp || !dcopy) {
+		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		r = mg_fail(err, MG_EIO, "store", "store '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			r = mg_fail(err, MG_EIO, "store", "store '%s': write failed: %s", tmp, strerror(errno));
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) || close(fd)) {
+		fd = -1;
+		r = mg_fail(err, MG_EIO, "store", "store '%s': fsync failed: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path)) {
+		r = mg_fail(err, MG_EIO, "store", "store '%s': rename failed: %s", path, strerror(errno));
+		goto out;
+	}
+	int dfd = open(dirname(dcopy), O_RDONLY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (r && tmp)
+		unlink(tmp);
+	free(tmp);
+	free(dcopy);
+	return r;
+}
+
+static int derive_key(struct mg_db *db, const char *pass, struct mg_error *err)
+{
+	if (!pass || !*pass)
+		return mg_fail(err, MG_EINVAL, "passphrase", "passphrase: needed for this store");
+	if (crypto_pwhash(db->key, sizeof db->key, pass, strlen(pass), db->salt, db->opslimit, db->memlimit,
+			  crypto_pwhash_ALG_ARGON2ID13))
+		return mg_fail(err, MG_ENOMEM, "passphrase", "passphrase: key derivation ran out of memory");
+	return 0;
+}
+
+static void header(const struct mg_db *db, const unsigned char *nonce, unsigned char *h)
+{
+	memcpy(h, SEAL_MAGIC, 8);
+	put_u32(h + 8, SEAL_FORMAT);
+	put_u64(h + 12, db->opslimit);
+	put_u64(h + 20, db->memlimit);
+	memcpy(h + 28, db->salt, sizeof db->salt);
+	memcpy(h + 28 + sizeof db->salt, nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+}
+
+static int seal(struct mg_db *db, struct mg_error *err)
+{
+	sqlite3_int64 size = 0;
+	unsigned char *img = sqlite3_serialize(db->sql, "main", &size, 0);
+	if (!img)
+		return sql_fail(db, err, "cannot serialise the database");
+	size_t total = SEAL_HDR + (size_t)size + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	unsigned char *out = malloc(total);
+	int r = 0;
+	if (!out) {
+		sqlite3_free(img);
+		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	}
+	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+	randombytes_buf(nonce, sizeof nonce); /* fresh nonce on every write */
+	header(db, nonce, out);
+	unsigned long long clen;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + SEAL_HDR, &clen, img, (unsigned long long)size, out, SEAL_HDR,
+						   NULL, nonce, db->key);
+	sodium_memzero(img, (size_t)size);
+	sqlite3_free(img);
+	r = write_atomic(db->path, out, SEAL_HDR + (size_t)clen, err);
+	free(out);
+	return r;
+}
+
+static int unseal(struct mg_db *db, const unsigned char *file, size_t len, const char *pass, struct mg_error *err)
+{
+	if (len < SEAL_HDR + crypto_aead_xchacha20poly1305_ietf_ABYTES || memcmp(file, SEAL_MAGIC, 8))
+		return mg_fail(err, MG_EINVAL, "store", "store '%s': not a sealed mgsleep store (or truncated)", db->path);
+	if (get_u32(file + 8) != SEAL_FORMAT)
+		return mg_fail(err, MG_EINVAL, "store", "store '%s': unknown sealed format %lu", db->path, get_u32(file + 8));
+	db->opslimit = get_u64(file + 12);
+	db->memlimit = (size_t)get_u64(file + 20);
+	if (db->opslimit < crypto_pwhash_OPSLIMIT_MIN || db->opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+	    db->memlimit < crypto_pwhash_MEMLIMIT_MIN || db->memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE)
+		return mg_fail(err, MG_EINVAL, "store", "store '%s': key-derivation parameters out of range", db->path);
+	memcpy(db->salt, file + 28, sizeof db->salt);
+	int r = derive_key(db, pass, err);
+	if (r)
+		return r;
+	size_t plen = len - SEAL_HDR - crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	unsigned char *plain = sqlite3_malloc64(plen ? plen : 1);
+	unsigned long long got;
+	if (!plain)
+		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &got, NULL, file + SEAL_HDR, len - SEAL_HDR, file,
+						       SEAL_HDR, file + 28 + sizeof db->salt, db->key)) {
+		sqlite3_free(plain);
+		return mg_fail(err, MG_EINVAL, "passphrase",
+			       "passphrase: wrong passphrase, or the store file was changed or damaged");
+	}
+	if (sqlite3_open(":memory:", &db->sql) != SQLITE_OK) {
+		sqlite3_free(plain);
+		return sql_fail(db, err, "cannot open");
+	}
+	if (sqlite3_deserialize(db->sql, "main", plain, (sqlite3_int64)got, (sqlite3_int64)plen,
+				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK)
+		return sql_fail(db, err, "cannot load the decrypted database");
+	return 0;
+}
+
+static int migrate(struct mg_db *db, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int v = 0, r = 0;
+	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "cannot read the schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	db->version_at_open = v;
+	if (v > MG_N_MIGRATIONS)
+		return mg_fail(err, MG_EINVAL, "store",
+			       "store '%s': made by a newer mgsleep (schema %d, this one knows %d)", db->path, v,
+			       MG_N_MIGRATIONS);
+	if (v == MG_N_MIGRATIONS)
+		return 0;
+	if ((r = exec(db, "BEGIN IMMEDIATE", err)))
+		return r;
+	for (; v < MG_N_MIGRATIONS && !r; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if (!(r = exec(db, mg_migrations[v], err)))
+			r = exec(db, pragma, err);
+	}
+	if (r) {
+		exec(db, "ROLLBACK", NULL);
+		return r;
+	}
+	if ((r = exec(db, "COMMIT", err)))
+		return r;
+	return db->sealed ? seal(db, err) : 0;
+}
+
+int mg_db_is_sealed(const char *path, struct mg_error *err)
+{
+	unsigned char magic[8];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return mg_fail(err, MG_EIO, "store", "store '%s': %s", path, strerror(errno));
+	ssize_t n = read(fd, magic, sizeof magic);
+	close(fd);
+	return n == 8 && !memcmp(magic, SEAL_MAGIC, 8);
+}
+
+static int mkdirs(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -1;
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0700) && errno != EEXIST) {
+				free(p);
+				return -1;
+			}
+			*s = '/';
+		}
+	free(p);
+	return 0;
+}
+
+int mg_db_open(struct mg_db **out, const char *path, const char *passphrase, unsigned flags, struct mg_error *err)
+{
+	struct mg_db *db = calloc(1, sizeof *db);
+	unsigned char *file = NULL;
+	size_t len = 0;
+	int r = 0;
+	*out = NULL;
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	}
+	if (sodium_init() < 0) {
+		r = mg_fail(err, MG_EIO, "store", "cannot initialise libsodium");
+		goto out;
+	}
+	int exists = access(path, F_OK) == 0;
+	if (!exists && !(flags & MG_DB_CREATE)) {
+		r = mg_fail(err, MG_EIO, "store", "store '%s' does not exist; run 'mgsleep init' first", path);
+		goto out;
+	}
+	if (exists && (flags & MG_DB_SEAL)) {
+		r = mg_fail(err, MG_EINVAL, "store", "store '%s' already exists", path);
+		goto out;
+	}
+	if (!exists && mkdirs(path)) {
+		r = mg_fail(err, MG_EIO, "store", "cannot create the folder for '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!exists && (flags & MG_DB_SEAL)) {
+		db->sealed = 1;
+		db->opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+		db->memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+		randombytes_buf(db->salt, sizeof db->salt);
+		if ((r = derive_key(db, passphrase, err)))
+			goto out;
+		if (sqlite3_open(":memory:", &db->sql) != SQLITE_OK) {
+			r = sql_fail(db, err, "cannot open");
+			goto out;
+		}
+	} else if (exists && (r = mg_db_is_sealed(path, err)) != 0) {
+		if (r < 0)
+			goto out;
+		db->sealed = 1;
+		if ((r = read_all(path, &file, &len, err)) || (r = unseal(db, file, len, passphrase, err)))
+			goto out;
+	} else {
+		r = 0;
+		if (!exists) {
+			int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600); /* private from the start */
+			if (fd >= 0)
+				close(fd);
+		}
+		if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE | (flags & MG_DB_CREATE ? SQLITE_OPEN_CREATE : 0),
+				    NULL) != SQLITE_OK) {
+			r = sql_fail(db, err, "cannot open");
+			goto out;
+		}
+		sqlite3_busy_timeout(db->sql, 5000);
+		if ((r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err)))
+			goto out;
+	}
+	if ((r = exec(db, "PRAGMA foreign_keys = ON", err)))
+		goto out;
+	/* A plain file that is not SQLite fails here with SQLite's own message. */
+	r = migrate(db, err);
+out:
+	if (file) {
+		sodium_memzero(file, len);
+		free(file);
+	}
+	if (r) {
+		mg_db_close(db);
+		return r;
+	}
+	*out = db;
+	return 0;
+}
+
+void mg_db_close(struct mg_db *db)
+{
+	if (!db)
+		return;
+	if (db->in_tx)
+		mg_db_rollback(db);
+	sqlite3_close(db->sql);
+	sodium_memzero(db->key, sizeof db->key);
+	free(db->path);
+	free(db);
+}
+
+int mg_db_sealed(const struct mg_db *db)
+{
+	return db->sealed;
+}
+
+int mg_db_schema_version_at_open(const struct mg_db *db)
+{
+	return db->version_at_open;
+}
+
+int mg_db_begin(struct mg_db *db, struct mg_error *err)
+{
+	int r = exec(db, "BEGIN IMMEDIATE", err);
+	db->in_tx = !r;
+	return r;
+}
+
+int mg_db_commit(struct mg_db *db, struct mg_error *err)
+{
+	int r = exec(db, "COMMIT", err);
+	if (r) {
+		mg_db_rollback(db);
+		return r;
+	}
+	db->in_tx = 0;
+	/* Sealed: the on-disk file changes only now, atomically. If sealing
+	 * fails the file keeps its previous content. */
+	return db->sealed ? seal(db, err) : 0;
+}
+
+void mg_db_rollback(struct mg_db *db)
+{
+	if (db->in_tx)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = 0;
+}
+
+int mg_db_rekey(struct mg_db *db, const char *new_passphrase, struct mg_error *err)
+{
+	if (!db->sealed) {
+		/* Sealing a plain store in place would leave WAL files behind;
+		 * export and re-import instead. */
+		return mg_fail(err, MG_EINVAL, "store", "store '%s' is not sealed; create a sealed one with "
+							 "'mgsleep init --encrypt' and import a backup",
+			       db->path);
+	}
+	randombytes_buf(db->salt, sizeof db->salt);
+	int r = derive_key(db, new_passphrase, err);
+	return r ? r : seal(db, err);
+}
+
+/* ---- data ---- */
+
+static int text_query(struct mg_db *db, const char *sql, const char *arg, char **out, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "query");
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st), r = 0;
+	if (rc == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (t && !(*out = strdup(t)))
+			r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	} else if (rc != SQLITE_DONE) {
+		r = sql_fail(db, err, "query");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_profile_get(struct mg_db *db, char **json, struct mg_error *err)
+{
+	return text_query(db, "SELECT json FROM profile WHERE id = 1", NULL, json, err);
+}
+
+int mg_db_profile_put(struct mg_db *db, const char *json, const char *now, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql,
+			       "INSERT INTO profile (id, json, updated) VALUES (1, ?1, ?2) "
+			       "ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated = excluded.updated",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "profile");
+	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "profile");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_questionnaire_add(struct mg_db *db, const char *kind, const char *date, const char *answers_json,
+			    const char *result_json, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql, "INSERT INTO questionnaires (kind, date, answers, result) VALUES (?1, ?2, ?3, ?4)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "questionnaire");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, answers_json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, result_json, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "questionnaire");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_latest_isi(struct mg_db *db, double *isi, struct mg_error *err)
+{
+	char *t = NULL;
+	int r = text_query(db,
+			   "SELECT json_extract(result, '$.total') FROM questionnaires WHERE kind = 'isi' "
+			   "ORDER BY date DESC, id DESC LIMIT 1",
+			   NULL, &t, err);
+	*isi = t ? strtod(t, NULL) : NAN;
+	free(t);
+	return r;
+}
+
+/* Append the single-column JSON text result of sql to out. */
+static int json_query(struct mg_db *db, const char *sql, const char *arg, struct mg_buf *out, struct mg_error *err)
+{
+	char *t = NULL;
+	int r = text_query(db, sql, arg, &t, err);
+	if (!r)
+		mg_buf_puts(out, t ? t : "[]");
+	free(t);
+	return r;
+}
+
+int mg_db_questionnaire_list(struct mg_db *db, const char *kind, struct mg_buf *out, struct mg_error *err)
+{
+	return json_query(db,
+			  "SELECT json_group_array(json_object('date', date, 'answers', json(answers), "
+			  "'result', json(result))) FROM (SELECT * FROM questionnaires WHERE kind = ?1 ORDER BY date, id)",
+			  kind, out, err);
+}
+
+int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
+{
+	int r;
+	char *profile = NULL;
+	mg_buf_printf(out, "{\"format\":\"mgsleep-export\",\"schema_version\":%d,\"profile\":", MG_N_MIGRATIONS);
+	if ((r = mg_db_profile_get(db, &profile, err)))
+		return r;
+	mg_buf_puts(out, profile ? profile : "null");
+	free(profile);
+	mg_buf_puts(out, ",\"nights\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('date', date, 'entry', json(entry), 'created', created, "
+			    "'updated', updated)) FROM (SELECT * FROM nights ORDER BY date)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, ",\"questionnaires\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('kind', kind, 'date', date, 'answers', json(answers), "
+			    "'result', json(result))) FROM (SELECT * FROM questionnaires ORDER BY kind, date, id)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, "}\n");
+	return out->failed ? mg_fail(err, MG_ENOMEM, NULL, "out of memory") : 0;
+}

@@ -1,0 +1,34 @@
+/* Schema migrations, in order. Migration i takes PRAGMA user_version from i
+ * to i+1; each runs in the transaction that opens the store, so a store is
+ * never left half-migrated. Never edit a released migration: add one. */
+#ifndef MG_STORE_SCHEMA_H
+#define MG_STORE_SCHEMA_H
+
+static const char *const mg_migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE profile ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  json TEXT NOT NULL,"
+	"  updated TEXT NOT NULL) STRICT;"
+	"CREATE TABLE nights ("
+	"  date TEXT PRIMARY KEY,"            /* morning of completion, YYYY-MM-DD */
+	"  entry TEXT NOT NULL,"              /* the diary items as JSON */
+	"  tib INTEGER, sol INTEGER, waso INTEGER, tst INTEGER, se REAL, terminal_wake INTEGER,"
+	"  mg_elemental_mg REAL,"             /* magnesium taken that evening, NULL if none */
+	"  created TEXT NOT NULL, updated TEXT NOT NULL) STRICT;"
+	"CREATE TABLE questionnaires ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('isi', 'psqi')),"
+	"  date TEXT NOT NULL,"
+	"  answers TEXT NOT NULL,"
+	"  result TEXT NOT NULL) STRICT;"
+	"CREATE INDEX questionnaires_kind_date ON questionnaires(kind, date);"
+	"CREATE TABLE audit ("                /* deleted or replaced rows, purgeable */
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL, action TEXT NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL,"
+	"  old TEXT NOT NULL) STRICT;",
+};
+
+#define MG_N_MIGRATIONS (int)(sizeof mg_migrations / sizeof mg_migrations[0])
+
+#endif

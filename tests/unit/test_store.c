@@ -1,0 +1,172 @@
+/* The store: migrations, profile round trip, sealed files (wrong passphrase,
+ * tampering, re-key), atomic replacement and deterministic export. */
+#include "../tap.h"
+
+#include <mgsleep/profile.h>
+#include <mgsleep/store.h>
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static char *path(const char *name)
+{
+	static char p[4][128];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+	return p[k];
+}
+
+static char *slurp(const char *p, size_t *n)
+{
+	FILE *f = fopen(p, "rb");
+	if (!f)
+		return NULL;
+	char *b = malloc(1 << 20);
+	*n = fread(b, 1, 1 << 20, f);
+	fclose(f);
+	return b;
+}
+
+int main(void)
+{
+	struct mg_db *db = NULL;
+	struct mg_error err = {0};
+	char *json = NULL;
+	snprintf(dir, sizeof dir, "/tmp/mgsleep-store-XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+
+	/* Plain store: created with mode 0600, migrated from version 0. */
+	ok(mg_db_open(&db, path("a/b/plain.db"), NULL, 0, &err) != 0, "opening a missing store without CREATE fails");
+	ok(mg_db_open(&db, path("a/b/plain.db"), NULL, MG_DB_CREATE, &err) == 0, "create plain store (%s)", err.msg);
+	ok(mg_db_schema_version_at_open(db) == 0, "a new store starts at schema 0 and is migrated");
+	struct stat st;
+	ok(stat(path("a/b/plain.db"), &st) == 0 && (st.st_mode & 077) == 0, "store file is private (mode 0600)");
+	ok(mg_db_profile_get(db, &json, &err) == 0 && json == NULL, "no profile in a new store");
+	ok(mg_db_begin(db, &err) == 0 && mg_db_profile_put(db, "{\"age\":52}", "2026-11-23T00:00:00Z", &err) == 0 &&
+		   mg_db_commit(db, &err) == 0,
+	   "profile written in a transaction");
+	mg_db_begin(db, &err);
+	mg_db_profile_put(db, "{\"age\":99}", "2026-11-23T00:00:01Z", &err);
+	mg_db_rollback(db);
+	ok(mg_db_profile_get(db, &json, &err) == 0 && json && !strcmp(json, "{\"age\":52}"),
+	   "a rolled-back write leaves the stored profile as it was");
+	free(json);
+	json = NULL;
+	ok(mg_db_begin(db, &err) == 0 &&
+		   mg_db_questionnaire_add(db, "isi", "2026-11-20", "[1,1,1,1,1,1,1]", "{\"total\":7}", &err) == 0 &&
+		   mg_db_questionnaire_add(db, "isi", "2026-11-22", "[3,3,2,2,2,2,2]", "{\"total\":16}", &err) == 0 &&
+		   mg_db_commit(db, &err) == 0,
+	   "questionnaire results stored");
+	double isi = 0;
+	ok(mg_db_latest_isi(db, &isi, &err) == 0 && isi == 16, "latest ISI is the most recent (16)");
+	mg_db_close(db);
+	db = NULL;
+	ok(mg_db_open(&db, path("a/b/plain.db"), NULL, 0, &err) == 0 && mg_db_schema_version_at_open(db) == 1,
+	   "reopened store is at schema %d, nothing to migrate", MG_DB_SCHEMA_VERSION);
+	struct mg_buf e1 = MG_BUF_INIT, e2 = MG_BUF_INIT;
+	ok(mg_db_export_json(db, &e1, &err) == 0 && strstr(e1.data, "\"schema_version\":1") &&
+		   strstr(e1.data, "\"profile\":{\"age\":52}"),
+	   "export holds the schema version and the profile");
+	mg_db_export_json(db, &e2, &err);
+	ok(e1.len == e2.len && !memcmp(e1.data, e2.data, e1.len), "export is deterministic");
+	mg_buf_release(&e1);
+	mg_buf_release(&e2);
+	mg_db_close(db);
+	db = NULL;
+
+	/* A store made by a newer version is refused, not damaged. */
+	{
+		sqlite3 *s;
+		sqlite3_open(path("future.db"), &s);
+		sqlite3_exec(s, "PRAGMA user_version = 99", NULL, NULL, NULL);
+		sqlite3_close(s);
+		ok(mg_db_open(&db, path("future.db"), NULL, 0, &err) == MG_EINVAL && strstr(err.msg, "newer"),
+		   "a store with a newer schema is refused: %s", err.msg);
+	}
+	/* A file that is not a store at all. */
+	{
+		FILE *f = fopen(path("junk.db"), "w");
+		fputs("this is not a database, just text that is long enough to not be empty\n", f);
+		fclose(f);
+		ok(mg_db_open(&db, path("junk.db"), NULL, 0, &err) != 0, "a non-database file is refused: %s", err.msg);
+	}
+
+	/* Sealed store. */
+	char sp[128];
+	snprintf(sp, sizeof sp, "%s", path("sealed.db"));
+	ok(mg_db_open(&db, sp, "correct horse", MG_DB_CREATE | MG_DB_SEAL, &err) == 0, "create sealed store (%s)",
+	   err.msg);
+	ok(db && mg_db_sealed(db), "store reports sealed");
+	mg_db_begin(db, &err);
+	mg_db_profile_put(db, "{\"age\":40,\"conditions\":[\"diabetes\"]}", "t", &err);
+	ok(mg_db_commit(db, &err) == 0, "commit re-seals (%s)", err.msg);
+	mg_db_close(db);
+	db = NULL;
+	size_t n1, n2;
+	char *raw = slurp(sp, &n1);
+	ok(raw && n1 > 8 && !memcmp(raw, "MGSEALED", 8), "sealed file starts with its magic");
+	int plain_visible = 0;
+	for (size_t i = 0; raw && i + 8 < n1; i++)
+		plain_visible |= !memcmp(raw + i, "diabetes", 8) || !memcmp(raw + i, "SQLite f", 8);
+	ok(!plain_visible, "no plaintext (health data or SQLite header) in the sealed file");
+	ok(mg_db_is_sealed(sp, &err) == 1 && mg_db_is_sealed(path("a/b/plain.db"), &err) == 0,
+	   "mg_db_is_sealed tells sealed from plain");
+
+	ok(mg_db_open(&db, sp, "wrong", 0, &err) == MG_EINVAL && strstr(err.msg, "wrong passphrase"),
+	   "wrong passphrase is a clear error");
+	char *after = slurp(sp, &n2);
+	ok(after && n1 == n2 && !memcmp(raw, after, n1), "a wrong passphrase changes nothing on disk");
+	free(after);
+	ok(mg_db_open(&db, sp, NULL, 0, &err) == MG_EINVAL, "a sealed store needs a passphrase");
+
+	ok(mg_db_open(&db, sp, "correct horse", 0, &err) == 0, "right passphrase opens it");
+	ok(db && mg_db_profile_get(db, &json, &err) == 0 && json && strstr(json, "diabetes"), "data survives sealing");
+	free(json);
+	json = NULL;
+	ok(db && mg_db_rekey(db, "new passphrase", &err) == 0, "re-key (%s)", err.msg);
+	mg_db_close(db);
+	db = NULL;
+	ok(mg_db_open(&db, sp, "correct horse", 0, &err) != 0, "old passphrase no longer opens it");
+	ok(mg_db_open(&db, sp, "new passphrase", 0, &err) == 0, "new passphrase opens it");
+	mg_db_close(db);
+	db = NULL;
+
+	/* Tampering: flip one byte of the ciphertext, then one of the header. */
+	free(raw);
+	raw = slurp(sp, &n1);
+	for (int which = 0; which < 2; which++) {
+		char *t = malloc(n1);
+		memcpy(t, raw, n1);
+		t[which ? 20 : (long)n1 - 100] ^= 1;
+		FILE *f = fopen(path("tampered.db"), "wb");
+		fwrite(t, 1, n1, f);
+		fclose(f);
+		free(t);
+		ok(mg_db_open(&db, path("tampered.db"), "new passphrase", 0, &err) != 0,
+		   "tampered %s is detected: %s", which ? "header" : "ciphertext", err.msg);
+	}
+	/* Truncated file. */
+	{
+		FILE *f = fopen(path("trunc.db"), "wb");
+		fwrite(raw, 1, 40, f);
+		fclose(f);
+		ok(mg_db_open(&db, path("trunc.db"), "new passphrase", 0, &err) != 0, "truncated sealed file is refused");
+	}
+	free(raw);
+	/* No temporary files are left behind by sealing. */
+	ok(access(path("sealed.db.tmp"), F_OK) != 0, "no temporary file left");
+	ok(mg_db_open(&db, sp, "x", MG_DB_CREATE | MG_DB_SEAL, &err) != 0, "init over an existing store is refused");
+
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd)) {
+		/* best effort */
+	}
+	return tap_done();
+}
