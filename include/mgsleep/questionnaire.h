@@ -110,8 +110,10 @@ void mg_psqi_answers_init(struct mg_psqi_answers *a);
  * Numbers may be JSON numbers or strings as mg_psqi_set accepts (so a range
  * "30-60" for the latency becomes its midpoint, 45). Unknown keys, duplicate
  * keys, wrong types, out-of-range values and missing required items are
- * errors naming the key. a is initialised first; on error its content is
- * unspecified. The answers are checked; mg_psqi_score does the rest. */
+ * errors naming the key, and so are a bedtime equal to the rise time
+ * (rise_time) and more hours of sleep than time in bed (sleep_hours): the
+ * same checks as mg_psqi_score. a is initialised first; on error its
+ * content is unspecified. */
 int mg_psqi_parse_json(const char *json, size_t len, struct mg_psqi_answers *a, struct mg_error *err);
 
 /* Set one answer from typed text, by JSON key (the interactive mode):

@@ -63,6 +63,15 @@ static int days_in_month(int y, int m)
 	return m == 2 && mg_is_leap_year(y) ? 29 : dim[m - 1];
 }
 
+/* strlen, but looks at no more than max + 1 bytes (returns max + 1 if longer). */
+static size_t len_upto(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n <= max && s[n])
+		n++;
+	return n;
+}
+
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -85,7 +94,7 @@ int mg_date_parse(const char *s, int32_t *days)
 	if (!s || !days)
 		return MG_EINVAL;
 	/* Check the length first, so that no digit test reads past the NUL. */
-	if (strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-')
+	if (len_upto(s, 10) != 10 || s[4] != '-' || s[7] != '-')
 		return MG_EINVAL;
 	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
 	if (y < 0 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
@@ -120,7 +129,7 @@ int mg_clock_parse(const char *s, int *minutes)
 {
 	if (!s || !minutes)
 		return MG_EINVAL;
-	size_t n = strnlen(s, 6);
+	size_t n = len_upto(s, 5);
 	int h;
 	if (n == 5 && s[2] == ':')
 		h = digits(s, 2);
@@ -203,7 +212,7 @@ int mg_utc_offset_parse(const char *s, int *minutes)
 	const char *p = s;
 	if (*p == '+' || *p == '-')
 		sign = *p++ == '-' ? -1 : 1;
-	size_t n = strnlen(p, 6);
+	size_t n = len_upto(p, 5);
 	if (n == 5 && p[2] == ':') { /* "+05:30" (a sign is required) */
 		int h = digits(p, 2), mi = digits(p + 3, 2);
 		if (p == s || h < 0 || mi < 0 || mi > 59)
@@ -276,7 +285,7 @@ static const char *expected(enum kind k)
 	case K_CLOCK:
 		return "a clock time HH:MM, 00:00 to 23:59";
 	case K_DURATION:
-		return "minutes (30), or hours and minutes (1h30, 90m), at most 24 h";
+		return "minutes, or hours and minutes as in 1h30 or 90m, at most 24 h";
 	case K_COUNT:
 		return "a whole number from 0 to 100";
 	case K_QUALITY:
@@ -401,7 +410,8 @@ int mg_night_timeline(const struct mg_night *n, struct mg_night_times *t, struct
 static int check_amount(int v, const char *name, int max, struct mg_error *err)
 {
 	if (v == MG_NIGHT_UNSET)
-		return mg_fail(err, MG_EINVAL, name, "--%s: missing", name);
+		return mg_fail(err, MG_EINVAL, name, "--%s: missing; expected %s", name,
+			       expected(max == MG_NIGHT_MAX_AWAKENINGS ? K_COUNT : K_DURATION));
 	if (v < 0)
 		return mg_fail(err, MG_EINVAL, name, "--%s: must not be negative", name);
 	if (v > max)

@@ -15,7 +15,7 @@
 
 static inline int has_room(const struct mg_buf *b, size_t n)
 {
-	return !b->failed && b->len + n < b->cap && b->len + n < (b->max ? b->max : BUF_DEFAULT_MAX);
+	return !b->failed && n < b->cap - b->len && b->len + n < (b->max ? b->max : BUF_DEFAULT_MAX);
 }
 
 static inline void add(struct mg_buf *b, const char *s, size_t n)

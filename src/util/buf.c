@@ -64,9 +64,18 @@ int mg_buf_reserve(struct mg_buf *b, size_t extra)
 	return 0;
 }
 
+/* mg_buf_reserve's answer when there is already room, without the call. */
+static inline int reserve(struct mg_buf *b, size_t extra)
+{
+	if (!b->failed && extra < b->cap - b->len &&
+	    b->len + extra < (b->max ? b->max : MG_BUF_DEFAULT_MAX))
+		return 0;
+	return mg_buf_reserve(b, extra);
+}
+
 void mg_buf_add(struct mg_buf *b, const void *p, size_t n)
 {
-	if (mg_buf_reserve(b, n))
+	if (reserve(b, n))
 		return;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -80,7 +89,7 @@ void mg_buf_puts(struct mg_buf *b, const char *s)
 
 void mg_buf_putc(struct mg_buf *b, char c)
 {
-	if (mg_buf_reserve(b, 1))
+	if (reserve(b, 1))
 		return;
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
@@ -178,21 +187,39 @@ void mg_buf_put_num(struct mg_buf *b, double v, int max_decimals)
 
 /* Index of the first byte at or after i that JSON needs escaped (< 0x20, '"'
  * or '\\'), or n. Strings are mostly plain prose, so scan 16 (SSE2) or 8
- * (SWAR) bytes at a time; the rendering of an advice is dominated by this. */
-static size_t json_next_special(const char *s, size_t i, size_t n)
-{
+ * (SWAR) bytes at a time; rendering an advice as JSON is dominated by this. */
 #ifdef __SSE2__
+static inline unsigned json_special16(const char *p)
+{
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		/* unsigned v <= 0x1f  <=>  max(v, 0x1f) == 0x1f */
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-					 _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
-		int mask = _mm_movemask_epi8(m);
-		if (mask)
-			return i + (size_t)__builtin_ctz((unsigned)mask);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* unsigned v <= 0x1f  <=>  max(v, 0x1f) == 0x1f */
+	__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+				 _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+static inline size_t json_next_special(const char *s, size_t i, size_t n)
+{
+	unsigned m;
+	if (n - i < 16) { /* short: pad with harmless bytes, one test */
+		char tmp[16];
+		memset(tmp, 'a', sizeof tmp);
+		memcpy(tmp, s + i, n - i);
+		m = json_special16(tmp);
+		return m ? i + (size_t)__builtin_ctz(m) : n;
 	}
+	for (; i + 16 <= n; i += 16)
+		if ((m = json_special16(s + i)))
+			return i + (size_t)__builtin_ctz(m);
+	/* the tail as the last 16 bytes; those before i are known clean */
+	if (i < n && (m = json_special16(s + n - 16)))
+		return n - 16 + (size_t)__builtin_ctz(m);
+	return n;
+}
 #else
+static inline size_t json_next_special(const char *s, size_t i, size_t n)
+{
 	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w, q, bs;
@@ -203,7 +230,6 @@ static size_t json_next_special(const char *s, size_t i, size_t n)
 		if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high)
 			break; /* locate it bytewise below */
 	}
-#endif
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == '"' || c == '\\')
@@ -211,14 +237,24 @@ static size_t json_next_special(const char *s, size_t i, size_t n)
 	}
 	return n;
 }
+#endif
 
 void mg_buf_put_json_str(struct mg_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t n = strlen(s);
-	if (mg_buf_reserve(b, n + 2))
+	if (reserve(b, n + 2))
 		return;
-	size_t i = json_next_special(s, 0, n);
+	size_t i;
+	if (n < 16) { /* ids, names, short values: most calls */
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c < 0x20 || c == '"' || c == '\\')
+				break;
+		}
+	} else {
+		i = json_next_special(s, 0, n);
+	}
 	if (i == n) { /* nothing to escape: the common case, one copy */
 		char *d = b->data + b->len;
 		d[0] = '"';

@@ -1,0 +1,141 @@
+/* libFuzzer target: the sleep-diary parsers and the night validator
+ * (mgsleep/night.h), everything a `mgsleep log` flag or prompt goes through.
+ *
+ * 1. The raw input, as a NUL-terminated string, through mg_date_parse,
+ *    mg_clock_parse, mg_duration_parse and mg_utc_offset_parse; what they
+ *    accept must be in range and round-trip through the formatters.
+ * 2. The input split into lines "field=value", fed to mg_night_parse_field on
+ *    a night that starts as the reference 7.3 worked example (a line "reset"
+ *    empties it with mg_night_init), then mg_night_timeline and
+ *    mg_night_compute; an accepted night must satisfy the metric invariants.
+ * 3. An input starting "RAW" is copied over a struct mg_night as raw bytes,
+ *    so validation sees arbitrary ints (INT_MIN, INT_MAX...).
+ * Nothing may crash, trip ASan/UBSan or leak.
+ *
+ * run: build-fuzz/fuzz/fuzz_night fuzz/corpus/night -max_total_time=60 */
+#include <mgsleep/night.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A rejection: a code, the field named (an unknown field name may be ""),
+ * a one-line message naming a flag. */
+static void check_error(const struct mg_error *err, int known_field)
+{
+	if (err->code >= 0 || (known_field && !err->field[0]) || !strstr(err->msg, "--") ||
+	    strchr(err->msg, '\n') || strchr(err->msg, '\r'))
+		abort();
+}
+
+static void raw_parsers(const char *s)
+{
+	int32_t d = 0;
+	int v = 0;
+	char out[11], clk[6];
+	if (mg_date_parse(s, &d) == 0) {
+		if (d < MG_DATE_MIN || d > MG_DATE_MAX)
+			abort();
+		mg_date_format(d, out);
+		if (strcmp(out, s)) /* strict: exactly one spelling per date */
+			abort();
+	}
+	if (mg_clock_parse(s, &v) == 0) {
+		if (v < 0 || v > 1439)
+			abort();
+		mg_clock_format(v, clk);
+		size_t len = strlen(s); /* "7:05" formats as "07:05" */
+		if (len == 5 ? strcmp(clk, s) != 0 : len != 4 || clk[0] != '0' || strcmp(clk + 1, s) != 0)
+			abort();
+	}
+	if (mg_duration_parse(s, &v) == 0 && (v < 0 || v > MG_NIGHT_MAX_MIN))
+		abort();
+	if (mg_utc_offset_parse(s, &v) == 0 && (v < -MG_UTC_OFFSET_MAX || v > MG_UTC_OFFSET_MAX))
+		abort();
+}
+
+static void check_night(const struct mg_night *n)
+{
+	struct mg_error err = {0};
+	struct mg_night_times t;
+	struct mg_night_metrics m;
+	int timeline_ok = mg_night_timeline(n, &t, &err) == 0;
+	if (!timeline_ok)
+		check_error(&err, 1);
+	if (timeline_ok && !(t.local[0] <= t.local[1] && t.local[1] <= t.local[2] && t.local[2] <= t.local[3] &&
+			     t.local[3] - t.local[0] <= 3 * 1439 &&
+			     t.local[MG_EV_FINAL_WAKE] == (int64_t)n->date * 1440 + n->final_wake))
+		abort();
+	memset(&err, 0, sizeof err);
+	if (mg_night_compute(n, &m, &err)) {
+		check_error(&err, 1);
+		return;
+	}
+	if (!timeline_ok) /* compute validates a superset of the timeline */
+		abort();
+	if (m.tib < 1 || m.tib > MG_NIGHT_MAX_MIN || m.tst < 0 || m.sol + m.waso + m.tst > m.tib ||
+	    m.terminal_wake < 0 || m.terminal_wake > 1439 || m.waso_with_terminal != m.waso + m.terminal_wake ||
+	    !(m.se_pct >= 0.0 && m.se_pct <= 100.0))
+		abort();
+	if (t.utc[MG_EV_OUT_OF_BED] - t.utc[MG_EV_BED] != m.tib)
+		abort(); /* real time in bed = the UTC instants' difference */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 4096)
+		return 0;
+	char *s = malloc(size + 1);
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	raw_parsers(s);
+
+	struct mg_night n;
+	if (size >= 3 + sizeof n && !memcmp(s, "RAW", 3)) {
+		memcpy(&n, s + 3, sizeof n);
+		check_night(&n);
+		free(s);
+		return 0;
+	}
+
+	static const char *const example[][2] = {
+		{"date", "2026-11-23"}, {"bed", "22:30"}, {"try-sleep", "23:00"}, {"sol", "30"},
+		{"awakenings", "2"}, {"waso", "40"}, {"final-wake", "06:30"}, {"out-of-bed", "07:00"},
+	};
+	struct mg_error err = {0};
+	mg_night_init(&n);
+	for (size_t i = 0; i < sizeof example / sizeof example[0]; i++)
+		if (mg_night_parse_field(&n, example[i][0], example[i][1], &err))
+			abort();
+	for (char *line = s, *next; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(line, "reset")) {
+			mg_night_init(&n);
+			if (mg_night_first_missing(&n) == NULL)
+				abort();
+			continue;
+		}
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		struct mg_night before = n;
+		memset(&err, 0, sizeof err);
+		if (mg_night_parse_field(&n, line, eq + 1, &err)) {
+			check_error(&err, mg_night_is_field(line));
+			if (memcmp(&before, &n, sizeof n))
+				abort(); /* a rejected value changes nothing */
+		} else if (!mg_night_is_field(line)) {
+			abort();
+		}
+	}
+	check_night(&n);
+	free(s);
+	return 0;
+}
