@@ -13,7 +13,8 @@
 	XX(EIO, -3, "input/output error")                  \
 	XX(EPARSE, -4, "parse error")                      \
 	XX(EKB, -5, "knowledge base error")                \
-	XX(ETOOBIG, -6, "input too large")
+	XX(ETOOBIG, -6, "input too large")                \
+	XX(EEXIST, -7, "already exists")
 
 enum mg_errno {
 	MG_OK = 0,

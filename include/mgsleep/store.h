@@ -60,6 +60,31 @@ int mg_db_latest_isi(struct mg_db *db, double *isi, struct mg_error *err);
 /* All results of one kind as a JSON array, oldest first: [{"date":..,"answers":..,"result":..}]. */
 int mg_db_questionnaire_list(struct mg_db *db, const char *kind, struct mg_buf *out, struct mg_error *err);
 
+/* One diary night: the entry as JSON (docs/data-formats.md) and the metrics
+ * derived from it, stored beside it so listings need no recomputation. */
+struct mg_db_night {
+	const char *date;       /* YYYY-MM-DD, the morning */
+	const char *entry_json; /* the diary items */
+	int tib, sol, waso, tst, terminal_wake;
+	double se_pct;
+	double mg_elemental_mg; /* magnesium taken that evening; NaN if none */
+};
+
+/* Add a night. If one exists for the date: MG_EEXIST unless replace, in which
+ * case the old row goes to the audit table first. */
+int mg_db_night_put(struct mg_db *db, const struct mg_db_night *n, int replace, const char *now,
+		    struct mg_error *err);
+/* Delete a night (kept in the audit table). MG_ENOENT-like MG_EINVAL if none. */
+int mg_db_night_delete(struct mg_db *db, const char *date, const char *now, struct mg_error *err);
+/* Nights with from <= date <= to (either may be NULL) as a JSON array,
+ * oldest first: [{"date":..,"entry":{..},"tib":..,"sol":..,"waso":..,"tst":..,
+ * "se":..,"terminal_wake":..,"mg_elemental_mg":..}]. */
+int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err);
+/* The stored entry of one night; *json NULL if none. */
+int mg_db_night_get(struct mg_db *db, const char *date, char **json, struct mg_error *err);
+/* Forget the audit trail (deleted and replaced entries). */
+int mg_db_audit_purge(struct mg_db *db, struct mg_error *err);
+
 /* Everything in the store as one JSON document with a schema version
  * (docs/data-formats.md). Deterministic: same data, same bytes. */
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);

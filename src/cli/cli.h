@@ -53,6 +53,8 @@ int cli_profile_file(const char *path, const struct mg_kb *kb, struct mg_profile
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
 int cmd_export(int argc, char **argv, struct mg_cli *cli);
 int cmd_init(int argc, char **argv, struct mg_cli *cli);
+int cmd_log(int argc, char **argv, struct mg_cli *cli);
+int cmd_diary(int argc, char **argv, struct mg_cli *cli);
 int cmd_profile(int argc, char **argv, struct mg_cli *cli);
 int cmd_convert(int argc, char **argv, struct mg_cli *cli);
 int cmd_forms(int argc, char **argv, struct mg_cli *cli);

@@ -48,6 +48,8 @@ static const struct cmd {
 	 "                            with no profile options its stored profile and latest ISI are used\n"},
 	{"convert", cmd_convert, "convert between elemental magnesium and compound mass",
 	 "usage: mgsleep convert --form NAME (--elemental MG | --compound MG) [--format text|json]\n"},
+	{"diary", cmd_diary, "list your nights: times, sleep metrics and magnesium",
+	 "usage: mgsleep diary [--from DATE] [--to DATE] [--format text|json|csv]\n"},
 	{"export", cmd_export, "write everything in your store as JSON",
 	 "usage: mgsleep export [--format json] [--out FILE] [--db PATH]\n"},
 	{"forms", cmd_forms, "list magnesium compounds: elemental %, GI profile, sleep evidence",
@@ -61,6 +63,25 @@ static const struct cmd {
 	{"kb", cmd_kb, "check or describe a knowledge base",
 	 "usage: mgsleep kb check DIR\n"
 	 "       mgsleep kb info [--kb DIR]\n"},
+	{"log", cmd_log, "record one night of your sleep diary",
+	 "usage: mgsleep log [--date YYYY-MM-DD] --bed HH:MM [--try-sleep HH:MM] --sol MIN --awakenings N\n"
+	 "                   --waso MIN --final-wake HH:MM --out-of-bed HH:MM [--quality 1-5] [--comment TEXT]\n"
+	 "                   [--mg-form NAME (--mg-elemental MG | --mg-compound MG) [--mg-time HH:MM] | --no-mg]\n"
+	 "                   [--tag NAME[,NAME]] [--nap MIN] [--replace]\n"
+	 "       mgsleep log --date YYYY-MM-DD --delete\n"
+	 "  --date DATE               the morning you fill it in (default today)\n"
+	 "  --bed, --try-sleep        when you got into bed, and tried to sleep (default: same)\n"
+	 "  --sol MIN                 minutes to fall asleep (30, 1h10)\n"
+	 "  --awakenings N            times you woke, not counting the last\n"
+	 "  --waso MIN                their total minutes\n"
+	 "  --final-wake, --out-of-bed  final awakening, and getting up\n"
+	 "  --quality 1-5             1 very poor ... 5 very good\n"
+	 "  --mg-form, --mg-elemental, --mg-compound, --mg-time  the evening's magnesium\n"
+	 "  --no-mg                   no magnesium that evening\n"
+	 "  --tag NAME                caffeine-late, alcohol, exercise, stress, epsom-bath, other-supplement\n"
+	 "  --nap MIN                 naps that day (repeatable)\n"
+	 "  --replace                 replace the night already logged for this date\n"
+	 "  --delete                  delete it (kept in the audit table)\n"},
 	{"profile", cmd_profile, "store your profile so that 'mgsleep advise' needs no options",
 	 "usage: mgsleep profile set [--reset] [--profile FILE|-] [profile options of 'advise']\n"
 	 "       mgsleep profile show\n"
@@ -82,7 +103,8 @@ int cli_error(int status, const char *fmt, ...)
 
 int cli_fail(const struct mg_error *err)
 {
-	int status = err->code == MG_EINVAL || err->code == MG_EPARSE || err->code == MG_EKB ? EXIT_USAGE
+	int status = err->code == MG_EINVAL || err->code == MG_EPARSE || err->code == MG_EKB || err->code == MG_EEXIST
+			     ? EXIT_USAGE
 												: EXIT_FAIL;
 	return cli_error(status, "%s", err->msg[0] ? err->msg : mg_strerror(err->code));
 }
@@ -210,7 +232,7 @@ int cmd_help(int argc, char **argv, struct mg_cli *cli)
 			fputs(commands[i].usage, stdout);
 			return EXIT_OK;
 		}
-	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, export, forms, help, init, kb, profile, version, "
+	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, diary, export, forms, help, init, kb, log, profile, version, "
 				     "conditions, symptoms");
 }
 
@@ -276,7 +298,7 @@ int main(int argc, char **argv)
 			status = commands[c].fn(argc - i, argv + i, &cli);
 			goto out;
 		}
-	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, export, forms, help, init, kb, profile, version",
+	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, diary, export, forms, help, init, kb, log, profile, version",
 			   argv[i]);
 out:
 	mg_kb_free(cli.kb);

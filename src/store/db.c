@@ -445,6 +445,19 @@ int mg_db_rekey(struct mg_db *db, const char *new_passphrase, struct mg_error *e
 
 /* ---- data ---- */
 
+static int exec_bound(struct mg_db *db, const char *sql, const char *arg, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "statement");
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "statement");
+	sqlite3_finalize(st);
+	return r;
+}
+
 static int text_query(struct mg_db *db, const char *sql, const char *arg, char **out, struct mg_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -534,6 +547,116 @@ int mg_db_questionnaire_list(struct mg_db *db, const char *kind, struct mg_buf *
 			  "SELECT json_group_array(json_object('date', date, 'answers', json(answers), "
 			  "'result', json(result))) FROM (SELECT * FROM questionnaires WHERE kind = ?1 ORDER BY date, id)",
 			  kind, out, err);
+}
+
+static int audit(struct mg_db *db, const char *action, const char *date, const char *now, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql,
+			       "INSERT INTO audit (at, action, tbl, key, old) SELECT ?1, ?2, 'nights', date, "
+			       "json_object('entry', json(entry), 'created', created, 'updated', updated) "
+			       "FROM nights WHERE date = ?3",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "audit");
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "audit");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_night_get(struct mg_db *db, const char *date, char **json, struct mg_error *err)
+{
+	return text_query(db, "SELECT entry FROM nights WHERE date = ?1", date, json, err);
+}
+
+int mg_db_night_put(struct mg_db *db, const struct mg_db_night *n, int replace, const char *now,
+		    struct mg_error *err)
+{
+	char *old = NULL;
+	int r = mg_db_night_get(db, n->date, &old, err);
+	if (r)
+		return r;
+	if (old) {
+		free(old);
+		if (!replace)
+			return mg_fail(err, MG_EEXIST, "date",
+				       "--date: a night is already logged for this date; use --replace to change it");
+		if ((r = audit(db, "replace", n->date, now, err)))
+			return r;
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->sql,
+			       "INSERT INTO nights (date, entry, tib, sol, waso, tst, se, terminal_wake, mg_elemental_mg, "
+			       "created, updated) VALUES (?1, json(?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
+			       "ON CONFLICT (date) DO UPDATE SET entry = excluded.entry, tib = excluded.tib, "
+			       "sol = excluded.sol, waso = excluded.waso, tst = excluded.tst, se = excluded.se, "
+			       "terminal_wake = excluded.terminal_wake, mg_elemental_mg = excluded.mg_elemental_mg, "
+			       "updated = excluded.updated",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "night");
+	sqlite3_bind_text(st, 1, n->date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, n->entry_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, n->tib);
+	sqlite3_bind_int(st, 4, n->sol);
+	sqlite3_bind_int(st, 5, n->waso);
+	sqlite3_bind_int(st, 6, n->tst);
+	sqlite3_bind_double(st, 7, n->se_pct);
+	sqlite3_bind_int(st, 8, n->terminal_wake);
+	if (isnan(n->mg_elemental_mg))
+		sqlite3_bind_null(st, 9);
+	else
+		sqlite3_bind_double(st, 9, n->mg_elemental_mg);
+	sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "night");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_night_delete(struct mg_db *db, const char *date, const char *now, struct mg_error *err)
+{
+	char *old = NULL;
+	int r = mg_db_night_get(db, date, &old, err);
+	if (r)
+		return r;
+	if (!old)
+		return mg_fail(err, MG_EINVAL, "date", "--date: no night is logged for this date");
+	free(old);
+	if ((r = audit(db, "delete", date, now, err)))
+		return r;
+	return exec_bound(db, "DELETE FROM nights WHERE date = ?1", date, err);
+}
+
+int mg_db_audit_purge(struct mg_db *db, struct mg_error *err)
+{
+	return exec(db, "DELETE FROM audit", err);
+}
+
+int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT json_group_array(json_object('date', date, 'entry', json(entry), 'tib', tib, "
+			       "'sol', sol, 'waso', waso, 'tst', tst, 'se', round(se, 1), 'terminal_wake', terminal_wake, "
+			       "'mg_elemental_mg', mg_elemental_mg)) FROM (SELECT * FROM nights WHERE "
+			       "(?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "nights");
+	if (from)
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		mg_buf_puts(out, (const char *)sqlite3_column_text(st, 0));
+	else
+		r = sql_fail(db, err, "nights");
+	sqlite3_finalize(st);
+	return r;
 }
 
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)

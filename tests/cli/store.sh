@@ -1,0 +1,104 @@
+#!/bin/sh
+# End-to-end tests of the store commands: init, profile, log, diary, export,
+# sealed stores. Every failing command must leave the store byte-identical.
+# usage: tests/cli/store.sh MGSLEEP   (TAP output)
+bin=$1
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export MGSLEEP_DB="$tmp/plain/mg.db"
+unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
+
+check() { # check NAME COMMAND...: passes when the command succeeds
+	name=$1
+	shift
+	n=$((n + 1))
+	if "$@" >/dev/null 2>&1; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		failed=$((failed + 1))
+	fi
+}
+
+status() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+lines() { wc -l <"$1" | tr -d ' '; }
+
+night='--bed 22:30 --try-sleep 23:00 --sol 30 --awakenings 2 --waso 40 --final-wake 06:30 --out-of-bed 07:00'
+
+# shellcheck disable=SC2086
+check "log creates the store and records the reference 7.3 night" "$bin" log --date 2026-11-20 $night --quality 3 --no-mg
+check "store file is private (0600)" sh -c "[ \"\$(stat -c %a '$MGSLEEP_DB')\" = 600 ]"
+"$bin" diary --format json >"$tmp/d.json"
+check "diary JSON: TIB 510, TST 380, SE 74.5 (reference 7.3 worked example)" \
+	python3 -c "import json,sys; d=json.load(open('$tmp/d.json'))[0]; sys.exit(not (d['tib']==510 and d['tst']==380 and d['se']==74.5 and d['terminal_wake']==30))"
+
+"$bin" export >"$tmp/before.json"
+# shellcheck disable=SC2086
+s=$(status "$bin" log --date 2026-11-20 $night)
+check "a second night for the same date is refused with status 2" [ "$s" = 2 ]
+check "... with one line on stderr naming --date" sh -c "[ $(lines "$tmp/err") = 1 ] && grep -q -- '--date' '$tmp/err'"
+s=$(status "$bin" log --date 2026-11-21 --bed 22:30 --sol 600 --awakenings 0 --waso 0 --final-wake 06:30 --out-of-bed 07:00)
+check "SOL longer than the night is refused with status 2 naming --sol" sh -c "[ $s = 2 ] && grep -q -- '--sol' '$tmp/err' && [ ! -s '$tmp/out' ]"
+s=$(status "$bin" log --date 2026-11-21 --bed 22:30 --sol 10 --awakenings 0 --waso 30 --final-wake 06:30 --out-of-bed 07:00)
+check "WASO without awakenings is refused naming --awakenings" sh -c "[ $s = 2 ] && grep -q -- '--awakenings' '$tmp/err'"
+s=$(status "$bin" log --date 2026-11-21 --bed 22:30 --sol 10 --awakenings 0 --waso 0 --out-of-bed 07:00)
+check "a missing item is refused naming it (--final-wake)" sh -c "[ $s = 2 ] && grep -q -- '--final-wake' '$tmp/err'"
+s=$(status "$bin" log --date 2026-02-30 $night)
+check "an impossible date is refused naming --date" sh -c "[ $s = 2 ] && grep -q -- '--date' '$tmp/err'"
+s=$(status "$bin" log --date 2026-11-22 $night --mg-form unobtainium --mg-elemental 100)
+check "an unknown magnesium form is refused naming --mg-form" sh -c "[ $s = 2 ] && grep -q -- '--mg-form' '$tmp/err'"
+s=$(status "$bin" log --date 2026-11-22 $night --tag coffee)
+check "an unknown tag is refused naming --tag" sh -c "[ $s = 2 ] && grep -q -- '--tag' '$tmp/err'"
+"$bin" export >"$tmp/after.json"
+check "refused entries leave the store exactly as it was" cmp -s "$tmp/before.json" "$tmp/after.json"
+check "no error message echoes the values typed (600)" sh -c "! grep -q 600 '$tmp/err'"
+
+# shellcheck disable=SC2086
+check "--replace changes a logged night" "$bin" log --date 2026-11-20 $night --quality 5 --replace
+check "... and the new value is stored" sh -c "'$bin' diary --format csv | grep -q '^2026-11-20,.*,5,$'"
+# shellcheck disable=SC2086
+check "magnesium as compound mg is converted with the KB (1774 mg bisglycinate = 250 mg)" \
+	"$bin" log --date 2026-11-21 $night --mg-form bisglycinate --mg-compound 1774 --mg-time 22:00 --tag alcohol,stress --nap 20
+check "... diary shows 250 mg" sh -c "'$bin' diary | grep '^2026-11-21' | grep -q ' 250\$'"
+check "diary --from/--to selects nights" sh -c "[ \$('$bin' diary --from 2026-11-21 --to 2026-11-21 --format csv | wc -l) = 2 ]"
+check "log --delete removes a night" "$bin" log --date 2026-11-21 --delete
+check "... which is gone from the diary" sh -c "! '$bin' diary --format csv | grep -q '^2026-11-21'"
+s=$(status "$bin" log --date 2026-11-21 --delete)
+check "deleting a night that is not there is status 2" [ "$s" = 2 ]
+
+# Profile stored, then used by advise with no options.
+check "profile set stores a profile" "$bin" profile set --age 70 --sex male --weight 80 --creatinine 1.2mg/dL --jurisdiction us
+check "profile show prints it as JSON" sh -c "'$bin' profile show | grep -q '\"age\":70'"
+check "profile set adds to the stored profile" "$bin" profile set --med doxycycline
+check "advise with no options uses the stored profile (case A, CrCl 64.8, doxycycline)" \
+	sh -c "'$bin' advise --format json | grep -q '\"crcl_ml_min\":64.81' && '$bin' advise --format json | grep -q '\"class\":\"tetracycline\"'"
+check "flags still override the stored profile" sh -c "'$bin' advise --age 30 --format json | grep -q '\"verdict\"'"
+s=$(status "$bin" profile set --age 250)
+check "profile set with a bad value is status 2 and changes nothing" sh -c "[ $s = 2 ] && '$bin' profile show | grep -q '\"age\":70'"
+check "profile set --reset starts again" sh -c "'$bin' profile set --reset --age 40 && '$bin' profile show | grep -q '^{\"age\":40}\$'"
+s=$(status "$bin" init)
+check "init over an existing store is refused (status 2)" [ "$s" = 2 ]
+
+# advise without a store and without a profile.
+s=$(MGSLEEP_DB="$tmp/none/x.db" status "$bin" advise --age 40 --sex female)
+check "advise never creates a store" sh -c "[ $s = 0 ] && [ ! -e '$tmp/none/x.db' ]"
+
+# Sealed store through the CLI.
+export MGSLEEP_DB="$tmp/sealed/s.db"
+check "init --encrypt with MGSLEEP_PASSPHRASE" env MGSLEEP_PASSPHRASE='pass phrase' "$bin" init --encrypt
+# shellcheck disable=SC2086
+check "log into the sealed store" env MGSLEEP_PASSPHRASE='pass phrase' "$bin" log --date 2026-11-20 $night --comment 'slept badly'
+check "diary reads it back" sh -c "MGSLEEP_PASSPHRASE='pass phrase' '$bin' diary | grep -q 2026-11-20"
+check "the sealed file holds no plaintext" sh -c "! grep -q 'slept badly' '$MGSLEEP_DB' && ! grep -q 'SQLite format' '$MGSLEEP_DB'"
+cp "$MGSLEEP_DB" "$tmp/sealed.copy"
+s=$(MGSLEEP_PASSPHRASE=wrong status "$bin" diary)
+check "a wrong passphrase is status 2 with a clear message" sh -c "[ $s = 2 ] && grep -q 'wrong passphrase' '$tmp/err'"
+s=$(status "$bin" diary </dev/null)
+check "no passphrase and no terminal is status 2" [ "$s" = 2 ]
+check "failed opens leave the sealed file unchanged" cmp -s "$MGSLEEP_DB" "$tmp/sealed.copy"
+check "no temporary files are left beside the store" sh -c "[ \$(ls '$tmp/sealed' | wc -l) = 1 ]"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
