@@ -50,9 +50,29 @@ int cli_profile_flags(int argc, char **argv, const struct mg_kb *kb, struct mg_p
 /* Load a profile JSON file ("-" = stdin) into p. */
 int cli_profile_file(const char *path, const struct mg_kb *kb, struct mg_profile *p, int *status);
 
+/* Today's local date as YYYY-MM-DD. */
+void cli_today(char out[11]);
+/* Print question, read one line from stdin (newline removed); -1 at EOF. */
+int cli_prompt(const char *question, char *buf, size_t n);
+
+/* Options shared by the questionnaire commands. */
+struct cli_q {
+	const char *answers; /* --answers */
+	char date[11];       /* --date, default today */
+	int json;            /* --format json */
+	int history;         /* --history */
+};
+int cli_q_options(int argc, char **argv, struct cli_q *q, int *status);
+int cli_q_save(struct mg_cli *cli, const char *kind, const char *date, const char *answers, const char *result,
+	       int *status);
+int cli_q_history(struct mg_cli *cli, const char *kind, int json, int *status);
+int cli_q_history_text(const char *kind, const char *json);
+
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
 int cmd_export(int argc, char **argv, struct mg_cli *cli);
 int cmd_init(int argc, char **argv, struct mg_cli *cli);
+int cmd_isi(int argc, char **argv, struct mg_cli *cli);
+int cmd_psqi(int argc, char **argv, struct mg_cli *cli);
 int cmd_log(int argc, char **argv, struct mg_cli *cli);
 int cmd_diary(int argc, char **argv, struct mg_cli *cli);
 int cmd_profile(int argc, char **argv, struct mg_cli *cli);

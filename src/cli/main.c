@@ -60,6 +60,12 @@ static const struct cmd {
 	 "usage: mgsleep init [--encrypt] [--db PATH]\n"
 	 "  --encrypt                 seal the store with a passphrase (asked without echo,\n"
 	 "                            or MGSLEEP_PASSPHRASE)\n"},
+	{"isi", cmd_isi, "fill in the Insomnia Severity Index; store and show your scores",
+	 "usage: mgsleep isi [--answers A1,...,A7] [--date DATE] [--format text|json]\n"
+	 "       mgsleep isi --history [--format text|json]\n"
+	 "  --answers LIST            the seven item scores (0-4) in order; asked on a terminal otherwise\n"
+	 "  --date DATE               the day you answered (default today)\n"
+	 "  --history                 your scores over time\n"},
 	{"kb", cmd_kb, "check or describe a knowledge base",
 	 "usage: mgsleep kb check DIR\n"
 	 "       mgsleep kb info [--kb DIR]\n"},
@@ -86,6 +92,10 @@ static const struct cmd {
 	 "usage: mgsleep profile set [--reset] [--profile FILE|-] [profile options of 'advise']\n"
 	 "       mgsleep profile show\n"
 	 "  --reset                   start from an empty profile instead of the stored one\n"},
+	{"psqi", cmd_psqi, "fill in the Pittsburgh Sleep Quality Index; store and show your scores",
+	 "usage: mgsleep psqi [--answers FILE|-] [--date DATE] [--format text|json]\n"
+	 "       mgsleep psqi --history [--format text|json]\n"
+	 "  --answers FILE            a JSON file of answers (docs/questionnaires.md); asked otherwise\n"},
 	{"version", cmd_version, "print the program and knowledge-base versions", "usage: mgsleep version\n"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -232,7 +242,7 @@ int cmd_help(int argc, char **argv, struct mg_cli *cli)
 			fputs(commands[i].usage, stdout);
 			return EXIT_OK;
 		}
-	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, diary, export, forms, help, init, kb, log, profile, version, "
+	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, diary, export, forms, help, init, isi, kb, log, profile, psqi, version, "
 				     "conditions, symptoms");
 }
 
@@ -298,7 +308,7 @@ int main(int argc, char **argv)
 			status = commands[c].fn(argc - i, argv + i, &cli);
 			goto out;
 		}
-	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, diary, export, forms, help, init, kb, log, profile, version",
+	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, diary, export, forms, help, init, isi, kb, log, profile, psqi, version",
 			   argv[i]);
 out:
 	mg_kb_free(cli.kb);

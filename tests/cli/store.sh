@@ -100,5 +100,35 @@ check "no passphrase and no terminal is status 2" [ "$s" = 2 ]
 check "failed opens leave the sealed file unchanged" cmp -s "$MGSLEEP_DB" "$tmp/sealed.copy"
 check "no temporary files are left beside the store" sh -c "[ \$(ls '$tmp/sealed' | wc -l) = 1 ]"
 
+# Questionnaires (reference 7.1, 7.2).
+export MGSLEEP_DB="$tmp/q/mg.db"
+check "isi --answers scores 2,2,2,3,2,2,2 = 15, moderate (S32 bands)" \
+	sh -c "'$bin' isi --answers 2,2,2,3,2,2,2 --date 2026-11-01 --format json | grep -q '\"total\":15,\"category\":\"moderate\"'"
+check "isi 22 is severe (S32)" sh -c "'$bin' isi --answers 4,4,4,4,2,2,2 --date 2026-11-02 --format json | grep -q '\"total\":22,\"category\":\"severe\"'"
+s=$(status "$bin" isi --answers 2,2,9,1,1,1,1)
+check "an out-of-range answer is status 2 naming the item, without the value" \
+	sh -c "[ $s = 2 ] && grep -q 'item 3' '$tmp/err' && ! grep -q 9 '$tmp/err'"
+s=$(status "$bin" isi --answers 1,1,1)
+check "too few answers is status 2" [ "$s" = 2 ]
+s=$(status "$bin" isi </dev/null)
+check "isi without --answers and without a terminal is status 2" [ "$s" = 2 ]
+check "isi --history lists both results in date order" \
+	sh -c "'$bin' isi --history --format json | python3 -c 'import json,sys; h=json.load(sys.stdin); sys.exit(not ([x[\"result\"][\"total\"] for x in h]==[15,22]))'"
+check "the latest stored ISI (22) gives advise the severe-insomnia referral" \
+	sh -c "'$bin' advise --age 40 --sex female --format json | grep -q '\"code\":\"severe-insomnia\"'"
+check "an ISI given on the command line wins over the stored one" \
+	sh -c "! '$bin' advise --age 40 --sex female --isi 5 --format json | grep -q 'severe-insomnia'"
+cat >"$tmp/psqi.json" <<'JSON'
+{"bedtime":"23:00","sleep_latency_min":45,"rise_time":"07:00","sleep_hours":6.5,"q5a":2,"q5b":1,"q5c":1,
+ "q5d":1,"q5e":1,"q5f":1,"q5g":1,"q5h":1,"q5i":1,"q5j":0,"sleep_quality":2,"sleep_medication":0,
+ "trouble_staying_awake":1,"enthusiasm":1}
+JSON
+check "psqi: the reference 7.2 worked example gives components 2,2,1,1,1,0,1 and global 8 (S35)" \
+	sh -c "'$bin' psqi --answers '$tmp/psqi.json' --format json | grep -q '\"components\":\[2,2,1,1,1,0,1\],\"global\":8,\"poor_sleeper\":true'"
+sed 's/"sleep_quality":2/"sleep_quality":7/' "$tmp/psqi.json" >"$tmp/psqi-bad.json"
+s=$(status "$bin" psqi --answers "$tmp/psqi-bad.json")
+check "psqi: an invalid answer is status 2 naming the key" sh -c "[ $s = 2 ] && grep -q sleep_quality '$tmp/err'"
+check "psqi --history shows the result" sh -c "'$bin' psqi --history | grep -q ' 8 '"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

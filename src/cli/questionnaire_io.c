@@ -1,0 +1,109 @@
+/* Shared by `isi` and `psqi`: options, prompting on a terminal, storing a
+ * result with its date, and listing the history. */
+#include "cli.h"
+
+#include <mgsleep/night.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void cli_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	mg_date_format(mg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), out);
+}
+
+int cli_prompt(const char *question, char *buf, size_t n)
+{
+	fputs(question, stdout);
+	fflush(stdout);
+	if (!fgets(buf, (int)n, stdin))
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+int cli_q_options(int argc, char **argv, struct cli_q *q, int *status)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int r;
+		int32_t d;
+		if (!strcmp(argv[i], "--history")) {
+			q->history = 1;
+			continue;
+		}
+		if ((r = cli_opt(argc, argv, &i, "answers", &v, status)) > 0) {
+			q->answers = v;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "date", &v, status)) > 0) {
+			if (mg_date_parse(v, &d)) {
+				*status = cli_error(EXIT_USAGE, "--date: accepted: a date YYYY-MM-DD");
+				return -1;
+			}
+			snprintf(q->date, sizeof q->date, "%s", v);
+		} else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, status)) > 0) {
+			if (strcmp(v, "text") && strcmp(v, "json")) {
+				*status = cli_error(EXIT_USAGE, "--format: accepted: text, json");
+				return -1;
+			}
+			q->json = !strcmp(v, "json");
+		}
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			*status = cli_error(EXIT_USAGE, "%s: unknown option '%s'; accepted: --answers, --date, --format, "
+							"--history",
+					    argv[0], argv[i]);
+			return -1;
+		}
+	}
+	if (!q->date[0])
+		cli_today(q->date);
+	if (!q->answers && !q->history && !isatty(STDIN_FILENO)) {
+		*status = cli_error(EXIT_USAGE, "%s: --answers needed when not on a terminal", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_q_save(struct mg_cli *cli, const char *kind, const char *date, const char *answers, const char *result,
+	       int *status)
+{
+	struct mg_error err = {0};
+	struct mg_db *db = cli_db_open(cli, MG_DB_CREATE, status);
+	int r = 0;
+	if (!db)
+		return -1;
+	if (mg_db_begin(db, &err) || mg_db_questionnaire_add(db, kind, date, answers, result, &err) ||
+	    mg_db_commit(db, &err)) {
+		*status = cli_fail(&err);
+		r = -1;
+	}
+	mg_db_close(db);
+	return r;
+}
+
+int cli_q_history(struct mg_cli *cli, const char *kind, int json, int *status)
+{
+	struct mg_error err = {0};
+	struct mg_buf b = MG_BUF_INIT;
+	struct mg_db *db = cli_db_open(cli, 0, status);
+	if (!db)
+		return *status;
+	if (mg_db_questionnaire_list(db, kind, &b, &err)) {
+		*status = cli_fail(&err);
+	} else if (json) {
+		mg_buf_putc(&b, '\n');
+		*status = cli_write(b.data, b.len);
+	} else {
+		/* text: one line per result from the JSON the store produced */
+		*status = cli_q_history_text(kind, b.data);
+	}
+	mg_buf_release(&b);
+	mg_db_close(db);
+	return *status;
+}
