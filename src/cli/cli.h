@@ -75,6 +75,7 @@ int cmd_isi(int argc, char **argv, struct mg_cli *cli);
 int cmd_psqi(int argc, char **argv, struct mg_cli *cli);
 int cmd_log(int argc, char **argv, struct mg_cli *cli);
 int cmd_diary(int argc, char **argv, struct mg_cli *cli);
+int cmd_summary(int argc, char **argv, struct mg_cli *cli);
 int cmd_profile(int argc, char **argv, struct mg_cli *cli);
 int cmd_convert(int argc, char **argv, struct mg_cli *cli);
 int cmd_forms(int argc, char **argv, struct mg_cli *cli);

@@ -96,6 +96,9 @@ static const struct cmd {
 	 "usage: mgsleep psqi [--answers FILE|-] [--date DATE] [--format text|json]\n"
 	 "       mgsleep psqi --history [--format text|json]\n"
 	 "  --answers FILE            a JSON file of answers (docs/questionnaires.md); asked otherwise\n"},
+	{"summary", cmd_summary, "weekly means, nights with and without magnesium, and the trend",
+	 "usage: mgsleep summary [--weeks N] [--format text|json|csv]\n"
+	 "  --weeks N                 how many recent weeks to show (default 8)\n"},
 	{"version", cmd_version, "print the program and knowledge-base versions", "usage: mgsleep version\n"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -242,7 +245,7 @@ int cmd_help(int argc, char **argv, struct mg_cli *cli)
 			fputs(commands[i].usage, stdout);
 			return EXIT_OK;
 		}
-	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, diary, export, forms, help, init, isi, kb, log, profile, psqi, version, "
+	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, diary, export, forms, help, init, isi, kb, log, profile, psqi, summary, version, "
 				     "conditions, symptoms");
 }
 
@@ -308,7 +311,7 @@ int main(int argc, char **argv)
 			status = commands[c].fn(argc - i, argv + i, &cli);
 			goto out;
 		}
-	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, diary, export, forms, help, init, isi, kb, log, profile, psqi, version",
+	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, diary, export, forms, help, init, isi, kb, log, profile, psqi, summary, version",
 			   argv[i]);
 out:
 	mg_kb_free(cli.kb);

@@ -130,5 +130,21 @@ s=$(status "$bin" psqi --answers "$tmp/psqi-bad.json")
 check "psqi: an invalid answer is status 2 naming the key" sh -c "[ $s = 2 ] && grep -q sleep_quality '$tmp/err'"
 check "psqi --history shows the result" sh -c "'$bin' psqi --history | grep -q ' 8 '"
 
+# Summary: three nights, hand-computed means.
+export MGSLEEP_DB="$tmp/sum/mg.db"
+"$bin" log --date 2026-11-16 --bed 23:00 --sol 30 --awakenings 1 --waso 10 --final-wake 06:00 --out-of-bed 07:00 --no-mg >/dev/null
+"$bin" log --date 2026-11-17 --bed 23:00 --sol 10 --awakenings 1 --waso 10 --final-wake 06:40 --out-of-bed 07:00 --mg-form citrate --mg-elemental 250 >/dev/null
+"$bin" log --date 2026-11-23 --bed 23:00 --sol 20 --awakenings 0 --waso 0 --final-wake 07:00 --out-of-bed 07:00 --mg-form citrate --mg-elemental 250 >/dev/null
+# TST by hand (try-sleep = bed): (06:00-23:00) 420-30-10 = 380; (06:40-23:00) 460-10-10 = 440;
+# (07:00-23:00) 480-20-0 = 460. Week of 16 Nov: mean 410; with Mg (440, 460): 450; without: 380.
+check "summary JSON: week of 2026-11-16 has 2 nights, mean TST 410" \
+	sh -c "'$bin' summary --format json | grep -q '\"week_of\":\"2026-11-16\",\"nights\":2,\"nights_mg\":1,\"tib\":480,\"tst\":410'"
+check "summary JSON: with magnesium mean TST 450, without 380" \
+	sh -c "'$bin' summary --format json | grep -q '\"with_magnesium\":{\"nights\":2,\"tib\":480,\"tst\":450' && '$bin' summary --format json | grep -q '\"without_magnesium\":{\"nights\":1,\"tib\":480,\"tst\":380'"
+check "summary text says the nights were not randomised" sh -c "'$bin' summary | grep -q 'not randomised'"
+check "summary --weeks 1 shows one week" sh -c "[ \$('$bin' summary --weeks 1 --format csv | wc -l) = 2 ]"
+s=$(status "$bin" summary --weeks 0)
+check "summary --weeks 0 is status 2" [ "$s" = 2 ]
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

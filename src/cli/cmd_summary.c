@@ -1,0 +1,222 @@
+/* mgsleep summary: weekly means of every metric, nights with and without
+ * magnesium side by side, the trend, and sparklines. */
+#include "cli.h"
+
+#include <mgsleep/night.h>
+#include <mgsleep/summary.h>
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WEEKS 520
+
+static double num(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void put_mean(struct mg_buf *b, struct mg_mean m, int decimals)
+{
+	if (isnan(m.mean))
+		mg_buf_puts(b, "null");
+	else
+		mg_buf_put_num(b, m.mean, decimals);
+}
+
+/* Smallest range a sparkline spans, per metric, so that a 1-minute wobble is
+ * not drawn as a full-height swing: the chart must not look more certain
+ * than the numbers. */
+static const double min_span[MG_M_COUNT] = {60, 60, 10, 20, 20, 2, 2};
+
+/* ▁▂▃▄▅▆▇█ scaled over the weekly means (at least min_span wide, centred); a
+ * space for a week without data. */
+static void sparkline(struct mg_buf *b, const struct mg_summary *s, int k)
+{
+	static const char *const bars[] = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"};
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t w = 0; w < s->n_weeks; w++) {
+		double v = s->weeks[w].m[k].mean;
+		if (!isnan(v)) {
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+		}
+	}
+	if (hi - lo < min_span[k]) {
+		double mid = (hi + lo) / 2;
+		lo = mid - min_span[k] / 2;
+		hi = mid + min_span[k] / 2;
+	}
+	for (size_t w = 0; w < s->n_weeks; w++) {
+		double v = s->weeks[w].m[k].mean;
+		if (isnan(v))
+			mg_buf_putc(b, ' ');
+		else
+			mg_buf_puts(b, bars[(int)lrint((v - lo) / (hi - lo) * 7)]);
+	}
+}
+
+static void text_mean(struct mg_buf *b, struct mg_mean m, int decimals)
+{
+	char t[32];
+	if (isnan(m.mean))
+		snprintf(t, sizeof t, "-");
+	else
+		snprintf(t, sizeof t, "%.*f", decimals, round(m.mean * pow(10, decimals)) / pow(10, decimals));
+	mg_buf_printf(b, "%9s", t);
+}
+
+static const int decimals[MG_M_COUNT] = {0, 0, 1, 0, 0, 1, 1};
+
+int cmd_summary(int argc, char **argv, struct mg_cli *cli)
+{
+	const char *fmt = "text", *v;
+	long weeks = 8;
+	struct mg_error err = {0};
+	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT;
+	struct mg_summary_night *nights = NULL;
+	struct mg_summary_week *wk = NULL;
+	int status = EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		int r;
+		if ((r = cli_opt(argc, argv, &i, "weeks", &v, &status)) > 0) {
+			char *end;
+			weeks = strtol(v, &end, 10);
+			if (*end || weeks < 1 || weeks > MAX_WEEKS)
+				return cli_error(EXIT_USAGE, "--weeks: accepted: 1 to %d", MAX_WEEKS);
+		} else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0) {
+			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "csv"))
+				return cli_error(EXIT_USAGE, "--format: accepted: text, json, csv");
+			fmt = v;
+		}
+		if (r < 0)
+			return status;
+		if (r == 0)
+			return cli_error(EXIT_USAGE, "summary: unknown option '%s'; accepted: --weeks N, --format", argv[i]);
+	}
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	if (mg_db_nights_json(db, NULL, NULL, &raw, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	json_t *arr = json_loadb(raw.data, raw.len, 0, NULL), *e;
+	size_t n = json_array_size(arr), i;
+	nights = calloc(n ? n : 1, sizeof *nights);
+	wk = calloc((size_t)weeks, sizeof *wk);
+	if (!nights || !wk) {
+		json_decref(arr);
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	json_array_foreach(arr, i, e) {
+		json_t *entry = json_object_get(e, "entry");
+		mg_date_parse(json_string_value(json_object_get(e, "date")), &nights[i].date);
+		nights[i].v[MG_M_TIB] = num(e, "tib");
+		nights[i].v[MG_M_TST] = num(e, "tst");
+		nights[i].v[MG_M_SE] = num(e, "se");
+		nights[i].v[MG_M_SOL] = num(e, "sol");
+		nights[i].v[MG_M_WASO] = num(e, "waso");
+		nights[i].v[MG_M_AWAKENINGS] = num(entry, "awakenings");
+		nights[i].v[MG_M_QUALITY] = num(entry, "quality");
+		nights[i].magnesium = json_is_number(json_object_get(e, "mg_elemental_mg"));
+	}
+	json_decref(arr);
+	struct mg_summary s;
+	mg_summarise(nights, n, wk, (size_t)weeks, &s);
+
+	if (!strcmp(fmt, "json")) {
+		mg_buf_puts(&out, "{\"weeks\":[");
+		for (size_t w = 0; w < s.n_weeks; w++) {
+			char d[11];
+			mg_date_format(wk[w].monday, d);
+			mg_buf_printf(&out, "%s{\"week_of\":\"%s\",\"nights\":%d,\"nights_mg\":%d", w ? "," : "", d,
+				      wk[w].nights, wk[w].nights_mg);
+			for (int k = 0; k < MG_M_COUNT; k++) {
+				mg_buf_printf(&out, ",\"%s\":", mg_metric_id((enum mg_metric)k));
+				put_mean(&out, wk[w].m[k], 2);
+			}
+			mg_buf_putc(&out, '}');
+		}
+		mg_buf_puts(&out, "],\"with_magnesium\":{");
+		for (int pass = 0; pass < 2; pass++) {
+			const struct mg_mean *m = pass ? s.without_mg : s.with_mg;
+			if (pass)
+				mg_buf_puts(&out, "},\"without_magnesium\":{");
+			mg_buf_printf(&out, "\"nights\":%d", m[MG_M_TIB].n);
+			for (int k = 0; k < MG_M_COUNT; k++) {
+				mg_buf_printf(&out, ",\"%s\":", mg_metric_id((enum mg_metric)k));
+				put_mean(&out, m[k], 2);
+			}
+		}
+		mg_buf_puts(&out, "},\"trend_per_week\":{");
+		for (int k = 0; k < MG_M_COUNT; k++) {
+			mg_buf_printf(&out, "%s\"%s\":", k ? "," : "", mg_metric_id((enum mg_metric)k));
+			put_mean(&out, (struct mg_mean){s.slope_per_week[k], NAN, 0}, 2);
+		}
+		mg_buf_puts(&out, "}}\n");
+	} else if (!strcmp(fmt, "csv")) {
+		mg_buf_puts(&out, "week_of,nights,nights_mg");
+		for (int k = 0; k < MG_M_COUNT; k++)
+			mg_buf_printf(&out, ",%s", mg_metric_id((enum mg_metric)k));
+		mg_buf_putc(&out, '\n');
+		for (size_t w = 0; w < s.n_weeks; w++) {
+			char d[11];
+			mg_date_format(wk[w].monday, d);
+			mg_buf_printf(&out, "%s,%d,%d", d, wk[w].nights, wk[w].nights_mg);
+			for (int k = 0; k < MG_M_COUNT; k++) {
+				mg_buf_putc(&out, ',');
+				if (!isnan(wk[w].m[k].mean))
+					mg_buf_put_num(&out, wk[w].m[k].mean, 2);
+			}
+			mg_buf_putc(&out, '\n');
+		}
+	} else if (!n) {
+		mg_buf_puts(&out, "No nights logged yet. Start with 'mgsleep log' each morning.\n");
+	} else {
+		mg_buf_printf(&out, "Weekly means over the last %zu week%s (%zu nights in the diary)\n\n", s.n_weeks,
+			      s.n_weeks == 1 ? "" : "s", n);
+		mg_buf_puts(&out, "week of      nights  with Mg   in bed   asleep     SE %      SOL     WASO  wakings  quality\n");
+		for (size_t w = 0; w < s.n_weeks; w++) {
+			char d[11];
+			mg_date_format(wk[w].monday, d);
+			mg_buf_printf(&out, "%-11s %7d %8d", d, wk[w].nights, wk[w].nights_mg);
+			for (int k = 0; k < MG_M_COUNT; k++)
+				text_mean(&out, wk[w].m[k], decimals[k]);
+			mg_buf_putc(&out, '\n');
+		}
+		mg_buf_puts(&out, "\nTrend by week\n");
+		for (int k = 0; k < MG_M_COUNT; k++) {
+			mg_buf_printf(&out, "  %-27s ", mg_metric_name((enum mg_metric)k));
+			sparkline(&out, &s, k);
+			if (!isnan(s.slope_per_week[k]))
+				mg_buf_printf(&out, "  %+.1f per week", s.slope_per_week[k]);
+			mg_buf_putc(&out, '\n');
+		}
+		mg_buf_printf(&out, "\nNights with and without magnesium (%d and %d nights)\n", s.with_mg[MG_M_TIB].n,
+			      s.without_mg[MG_M_TIB].n);
+		mg_buf_puts(&out, "                              with Mg  without\n");
+		for (int k = 0; k < MG_M_COUNT; k++) {
+			mg_buf_printf(&out, "  %-27s", mg_metric_name((enum mg_metric)k));
+			text_mean(&out, s.with_mg[k], decimals[k]);
+			text_mean(&out, s.without_mg[k], decimals[k]);
+			mg_buf_putc(&out, '\n');
+		}
+		mg_buf_puts(&out, "\nThese nights were not randomised, so a difference may come from other things\n"
+				  "(stress, season, expectation). Judge magnesium only after 4 weeks or more; a planned\n"
+				  "trial with random on and off periods gives an honest answer.\n"
+				  "This is information, not medical advice.\n");
+	}
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+out:
+	free(nights);
+	free(wk);
+	mg_buf_release(&raw);
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
