@@ -39,6 +39,10 @@ void mg_db_close(struct mg_db *db);
 int mg_db_sealed(const struct mg_db *db);
 /* Schema version the file had before migrations ran on open. */
 int mg_db_schema_version_at_open(const struct mg_db *db);
+/* PRAGMA integrity_check on the open database (for a sealed store, the
+ * decrypted image in memory): 0 if SQLite answers "ok", else MG_EIO with
+ * SQLite's first complaint in err. */
+int mg_db_integrity_check(struct mg_db *db, struct mg_error *err);
 
 /* One transaction per command: begin, write, commit (re-seals when sealed). */
 int mg_db_begin(struct mg_db *db, struct mg_error *err);
@@ -84,6 +88,12 @@ int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct
 int mg_db_night_get(struct mg_db *db, const char *date, char **json, struct mg_error *err);
 /* Forget the audit trail (deleted and replaced entries). */
 int mg_db_audit_purge(struct mg_db *db, struct mg_error *err);
+
+/* Copy the store to a new file at path (sealed stays sealed, same key). */
+int mg_db_backup(struct mg_db *db, const char *path, struct mg_error *err);
+/* Restore an export into this store, which must be empty (MG_EEXIST
+ * otherwise). Call inside mg_db_begin/commit: any error rolls back. */
+int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struct mg_error *err);
 
 /* Everything in the store as one JSON document with a schema version
  * (docs/data-formats.md). Deterministic: same data, same bytes. */

@@ -46,6 +46,8 @@ static const struct cmd {
 	 "  --kb DIR                  use a knowledge-base directory instead of the built-in one\n"
 	 "  --db PATH                 the store (default $MGSLEEP_DB or ~/.local/share/mgsleep/mgsleep.db);\n"
 	 "                            with no profile options its stored profile and latest ISI are used\n"},
+	{"backup", cmd_backup, "copy your store to a new file (still encrypted if it was)",
+	 "usage: mgsleep backup FILE\n"},
 	{"convert", cmd_convert, "convert between elemental magnesium and compound mass",
 	 "usage: mgsleep convert --form NAME (--elemental MG | --compound MG) [--format text|json]\n"},
 	{"diary", cmd_diary, "list your nights: times, sleep metrics and magnesium",
@@ -56,6 +58,8 @@ static const struct cmd {
 	 "usage: mgsleep forms [--format text|json]\n"},
 	{"help", cmd_help, "show help for a command",
 	 "usage: mgsleep help [COMMAND | conditions | symptoms]\n"},
+	{"import-backup", cmd_import_backup, "restore an export into an empty store",
+	 "usage: mgsleep import-backup FILE|-\n"},
 	{"init", cmd_init, "create your private store (optionally encrypted)",
 	 "usage: mgsleep init [--encrypt] [--db PATH]\n"
 	 "  --encrypt                 seal the store with a passphrase (asked without echo,\n"
@@ -88,6 +92,9 @@ static const struct cmd {
 	 "  --nap MIN                 naps that day (repeatable)\n"
 	 "  --replace                 replace the night already logged for this date\n"
 	 "  --delete                  delete it (kept in the audit table)\n"},
+	{"passphrase", cmd_passphrase, "change the passphrase of an encrypted store",
+	 "usage: mgsleep passphrase change\n"
+	 "  (new passphrase asked twice, or MGSLEEP_NEW_PASSPHRASE)\n"},
 	{"profile", cmd_profile, "store your profile so that 'mgsleep advise' needs no options",
 	 "usage: mgsleep profile set [--reset] [--profile FILE|-] [profile options of 'advise']\n"
 	 "       mgsleep profile show\n"
@@ -102,6 +109,17 @@ static const struct cmd {
 	{"version", cmd_version, "print the program and knowledge-base versions", "usage: mgsleep version\n"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* "advise, backup, ..." from the table, so error messages never go stale. */
+static const char *command_names(void)
+{
+	static char names[512];
+	if (!names[0])
+		for (size_t i = 0; i < N_COMMANDS; i++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+				 commands[i].name);
+	return names;
+}
 
 int cli_error(int status, const char *fmt, ...)
 {
@@ -245,8 +263,7 @@ int cmd_help(int argc, char **argv, struct mg_cli *cli)
 			fputs(commands[i].usage, stdout);
 			return EXIT_OK;
 		}
-	return cli_error(EXIT_USAGE, "help: unknown command; accepted: advise, convert, diary, export, forms, help, init, isi, kb, log, profile, psqi, summary, version, "
-				     "conditions, symptoms");
+	return cli_error(EXIT_USAGE, "help: unknown command; accepted: %s, conditions, symptoms", command_names());
 }
 
 int cmd_version(int argc, char **argv, struct mg_cli *cli)
@@ -311,8 +328,7 @@ int main(int argc, char **argv)
 			status = commands[c].fn(argc - i, argv + i, &cli);
 			goto out;
 		}
-	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: advise, convert, diary, export, forms, help, init, isi, kb, log, profile, psqi, summary, version",
-			   argv[i]);
+	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: %s", argv[i], command_names());
 out:
 	mg_kb_free(cli.kb);
 	return status;

@@ -2,17 +2,21 @@
 #include <mgsleep/store.h>
 
 #include "schema.h"
+#include "store_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
+#include <signal.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Sealed file header (all integers little-endian):
@@ -34,11 +38,55 @@ struct mg_db {
 	size_t memlimit;
 	unsigned char salt[crypto_pwhash_SALTBYTES];
 	unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	int lock_fd; /* sealed: PATH.lock, write-locked for the life of the handle */
 };
 
 static int sql_fail(struct mg_db *db, struct mg_error *err, const char *what)
 {
 	return mg_fail(err, MG_EIO, "store", "store: %s: %s", what, db->sql ? sqlite3_errmsg(db->sql) : "no database");
+}
+
+int mg_db_sql_fail(struct mg_db *db, struct mg_error *err, const char *what)
+{
+	return sql_fail(db, err, what);
+}
+
+sqlite3 *mg_db_sqlite(struct mg_db *db)
+{
+	return db->sql;
+}
+
+/* A sealed store is a whole-file image: two handles that each re-seal their
+ * own copy would lose the first one's commits (last rename wins). So a sealed
+ * handle holds an exclusive POSIX lock on PATH.lock from open to close; a
+ * second writer waits up to 10 s, then gets a clear error. (Plain stores are
+ * locked by SQLite itself.) The lock file is empty and never renamed, so the
+ * lock cannot be lost to the store file's atomic replacement. */
+static int lock_sealed(struct mg_db *db, struct mg_error *err)
+{
+	size_t n = strlen(db->path) + 6;
+	char *lp = malloc(n);
+	if (!lp)
+		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	snprintf(lp, n, "%s.lock", db->path);
+	db->lock_fd = open(lp, O_RDWR | O_CREAT, 0600);
+	int r = 0;
+	if (db->lock_fd < 0) {
+		r = mg_fail(err, MG_EIO, "store", "store '%s': cannot open its lock file: %s", db->path, strerror(errno));
+	} else {
+		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+		int tries = 0;
+		while (fcntl(db->lock_fd, F_SETLK, &fl) == -1) {
+			if ((errno != EACCES && errno != EAGAIN) || ++tries > 200) {
+				r = mg_fail(err, MG_EIO, "store", "store '%s' is in use by another mgsleep; try again", db->path);
+				break;
+			}
+			struct timespec ts = {0, 50 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	free(lp);
+	return r;
 }
 
 static int exec(struct mg_db *db, const char *sql, struct mg_error *err)
@@ -158,6 +206,49 @@ out:
 	return r;
 }
 
+/* A process killed while sealing leaves PATH.tmp.PID behind: a whole or
+ * partial sealed copy that is never read, but that holds the diary (encrypted,
+ * perhaps under a passphrase since changed) and is missed by "delete the
+ * file". Remove those whose writer is gone: kill(pid, 0) fails with ESRCH. A
+ * live process's file (or one of another user's, EPERM) is left alone, and so
+ * is our own PID's (another handle in this process may be sealing). Best
+ * effort: errors are ignored, the store itself is never touched. */
+static void remove_stale_tmp(const char *path)
+{
+	char *dcopy = strdup(path), *bcopy = strdup(path), *full = NULL;
+	DIR *d = NULL;
+	if (!dcopy || !bcopy)
+		goto out;
+	const char *dir = dirname(dcopy), *base = basename(bcopy);
+	size_t blen = strlen(base), dlen = strlen(dir);
+	if (!(d = opendir(dir)))
+		goto out;
+	for (struct dirent *e; (e = readdir(d));) {
+		const char *name = e->d_name;
+		if (strncmp(name, base, blen) || strncmp(name + blen, ".tmp.", 5))
+			continue;
+		const char *digits = name + blen + 5;
+		if (!*digits || strspn(digits, "0123456789") != strlen(digits) || strlen(digits) > 9)
+			continue;
+		long pid = strtol(digits, NULL, 10);
+		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		size_t n = dlen + strlen(name) + 2;
+		char *p = realloc(full, n);
+		if (!p)
+			break;
+		full = p;
+		snprintf(full, n, "%s/%s", dir, name);
+		unlink(full);
+	}
+out:
+	if (d)
+		closedir(d);
+	free(full);
+	free(dcopy);
+	free(bcopy);
+}
+
 static int derive_key(struct mg_db *db, const char *pass, struct mg_error *err)
 {
 	if (!pass || !*pass)
@@ -178,7 +269,7 @@ static void header(const struct mg_db *db, const unsigned char *nonce, unsigned 
 	memcpy(h + 28 + sizeof db->salt, nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 }
 
-static int seal(struct mg_db *db, struct mg_error *err)
+static int seal_to(struct mg_db *db, const char *path, struct mg_error *err)
 {
 	sqlite3_int64 size = 0;
 	unsigned char *img = sqlite3_serialize(db->sql, "main", &size, 0);
@@ -199,9 +290,19 @@ static int seal(struct mg_db *db, struct mg_error *err)
 						   NULL, nonce, db->key);
 	sodium_memzero(img, (size_t)size);
 	sqlite3_free(img);
-	r = write_atomic(db->path, out, SEAL_HDR + (size_t)clen, err);
+	r = write_atomic(path, out, SEAL_HDR + (size_t)clen, err);
 	free(out);
 	return r;
+}
+
+static int seal(struct mg_db *db, struct mg_error *err)
+{
+	return seal_to(db, db->path, err);
+}
+
+int mg_db_seal_to(struct mg_db *db, const char *path, struct mg_error *err)
+{
+	return seal_to(db, path, err);
 }
 
 static int unseal(struct mg_db *db, const unsigned char *file, size_t len, const char *pass, struct mg_error *err)
@@ -313,6 +414,7 @@ int mg_db_open(struct mg_db **out, const char *path, const char *passphrase, uns
 		free(db);
 		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 	}
+	db->lock_fd = -1;
 	if (sodium_init() < 0) {
 		r = mg_fail(err, MG_EIO, "store", "cannot initialise libsodium");
 		goto out;
@@ -332,6 +434,8 @@ int mg_db_open(struct mg_db **out, const char *path, const char *passphrase, uns
 	}
 	if (!exists && (flags & MG_DB_SEAL)) {
 		db->sealed = 1;
+		if ((r = lock_sealed(db, err)))
+			goto out;
 		db->opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 		db->memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 		randombytes_buf(db->salt, sizeof db->salt);
@@ -345,7 +449,9 @@ int mg_db_open(struct mg_db **out, const char *path, const char *passphrase, uns
 		if (r < 0)
 			goto out;
 		db->sealed = 1;
-		if ((r = read_all(path, &file, &len, err)) || (r = unseal(db, file, len, passphrase, err)))
+		/* Lock before reading, so the image read is the latest one. */
+		if ((r = lock_sealed(db, err)) || (r = read_all(path, &file, &len, err)) ||
+		    (r = unseal(db, file, len, passphrase, err)))
 			goto out;
 	} else {
 		r = 0;
@@ -376,6 +482,8 @@ out:
 		mg_db_close(db);
 		return r;
 	}
+	if (db->sealed)
+		remove_stale_tmp(path); /* only once the passphrase has been proven */
 	*out = db;
 	return 0;
 }
@@ -387,6 +495,8 @@ void mg_db_close(struct mg_db *db)
 	if (db->in_tx)
 		mg_db_rollback(db);
 	sqlite3_close(db->sql);
+	if (db->lock_fd >= 0)
+		close(db->lock_fd); /* releases the lock */
 	sodium_memzero(db->key, sizeof db->key);
 	free(db->path);
 	free(db);
@@ -475,6 +585,17 @@ static int text_query(struct mg_db *db, const char *sql, const char *arg, char *
 		r = sql_fail(db, err, "query");
 	}
 	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_integrity_check(struct mg_db *db, struct mg_error *err)
+{
+	char *t = NULL;
+	int r = text_query(db, "PRAGMA integrity_check", NULL, &t, err);
+	if (!r && (!t || strcmp(t, "ok")))
+		r = mg_fail(err, MG_EIO, "store", "store '%s': integrity check failed: %s", db->path,
+			    t ? t : "no result");
+	free(t);
 	return r;
 }
 
@@ -670,8 +791,10 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 	free(profile);
 	mg_buf_puts(out, ",\"nights\":");
 	if ((r = json_query(db,
-			    "SELECT json_group_array(json_object('date', date, 'entry', json(entry), 'created', created, "
-			    "'updated', updated)) FROM (SELECT * FROM nights ORDER BY date)",
+			    "SELECT json_group_array(json_object('date', date, 'entry', json(entry), 'tib', tib, "
+			    "'sol', sol, 'waso', waso, 'tst', tst, 'se', se, 'terminal_wake', terminal_wake, "
+			    "'mg_elemental_mg', mg_elemental_mg, 'created', created, 'updated', updated)) "
+			    "FROM (SELECT * FROM nights ORDER BY date)",
 			    NULL, out, err)))
 		return r;
 	mg_buf_puts(out, ",\"questionnaires\":");

@@ -98,7 +98,17 @@ check "a wrong passphrase is status 2 with a clear message" sh -c "[ $s = 2 ] &&
 s=$(status "$bin" diary </dev/null)
 check "no passphrase and no terminal is status 2" [ "$s" = 2 ]
 check "failed opens leave the sealed file unchanged" cmp -s "$MGSLEEP_DB" "$tmp/sealed.copy"
-check "no temporary files are left beside the store" sh -c "[ \$(ls '$tmp/sealed' | wc -l) = 1 ]"
+check "no temporary files are left beside the store (only its .lock)" \
+	sh -c "[ \"\$(ls '$tmp/sealed' | tr '\n' ' ')\" = 's.db s.db.lock ' ]"
+# Two writers at once on one sealed store: both nights must survive (the
+# handle holds a lock; without it the last re-seal would win).
+for d in 21 22 23 24; do
+	# shellcheck disable=SC2086
+	MGSLEEP_PASSPHRASE='pass phrase' "$bin" log --date 2026-11-$d $night >/dev/null 2>&1 &
+done
+wait
+check "four concurrent writers to a sealed store: every night is kept" \
+	sh -c "[ \$(MGSLEEP_PASSPHRASE='pass phrase' '$bin' diary --format csv | grep -c '^2026-11-2[1-4]') = 4 ]"
 
 # Questionnaires (reference 7.1, 7.2).
 export MGSLEEP_DB="$tmp/q/mg.db"
@@ -145,6 +155,44 @@ check "summary text says the nights were not randomised" sh -c "'$bin' summary |
 check "summary --weeks 1 shows one week" sh -c "[ \$('$bin' summary --weeks 1 --format csv | wc -l) = 2 ]"
 s=$(status "$bin" summary --weeks 0)
 check "summary --weeks 0 is status 2" [ "$s" = 2 ]
+
+# Data ownership: export -> import-backup -> export is byte-identical; backups.
+export MGSLEEP_DB="$tmp/own/a.db"
+# shellcheck disable=SC2086
+"$bin" log --date 2026-11-20 $night --quality 3 --comment 'a "quoted" note' --mg-form bisglycinate --mg-compound 1774 >/dev/null
+"$bin" isi --answers 2,2,2,3,2,2,2 --date 2026-11-01 >/dev/null
+"$bin" psqi --answers "$tmp/psqi.json" --date 2026-11-02 >/dev/null
+"$bin" profile set --age 52 --sex female --weight 68 --creatinine 97umol/L --med omeprazole --jurisdiction uk >/dev/null
+"$bin" export --out "$tmp/e1.json"
+check "import-backup restores an export into a new store" "$bin" --db "$tmp/own/b.db" import-backup "$tmp/e1.json"
+"$bin" --db "$tmp/own/b.db" export >"$tmp/e2.json"
+check "export -> import-backup -> export is byte-identical" cmp -s "$tmp/e1.json" "$tmp/e2.json"
+check "export --out never overwrites a file" sh -c "! '$bin' export --out '$tmp/e1.json' 2>/dev/null"
+cp "$MGSLEEP_DB" "$tmp/a.copy"
+s=$(status "$bin" import-backup "$tmp/e1.json")
+check "import-backup into a store that has data is status 2 and changes nothing" \
+	sh -c "[ $s = 2 ] && cmp -s '$MGSLEEP_DB' '$tmp/a.copy'"
+printf '{"format":"mgsleep-export","schema_version":1,"nights":[{"date":"junk","entry":{}}]}' >"$tmp/bad.json"
+s=$(status "$bin" --db "$tmp/own/c.db" import-backup "$tmp/bad.json")
+check "a malformed backup is status 2 and leaves no store behind" sh -c "[ $s = 2 ] && [ ! -e '$tmp/own/c.db' ]"
+printf '{"format":"mgsleep-export","schema_version":99}' >"$tmp/future.json"
+s=$(status "$bin" --db "$tmp/own/d.db" import-backup "$tmp/future.json")
+check "a backup from a newer schema is refused (status 2)" [ "$s" = 2 ]
+check "backup FILE copies a plain store" "$bin" backup "$tmp/own/copy.db"
+check "... and the copy opens with the same nights" sh -c "'$bin' --db '$tmp/own/copy.db' diary --format csv | grep -q '^2026-11-20'"
+s=$(status "$bin" backup "$tmp/own/copy.db")
+check "backup never overwrites a file (status 2)" [ "$s" = 2 ]
+
+export MGSLEEP_DB="$tmp/own/sealed.db"
+check "restore into a new encrypted store" sh -c "MGSLEEP_PASSPHRASE=one '$bin' init --encrypt && MGSLEEP_PASSPHRASE=one '$bin' import-backup '$tmp/e1.json'"
+check "an encrypted backup stays encrypted and opens with the same passphrase" \
+	sh -c "MGSLEEP_PASSPHRASE=one '$bin' backup '$tmp/own/sealed-copy.db' && head -c 8 '$tmp/own/sealed-copy.db' | grep -q MGSEALED && MGSLEEP_PASSPHRASE=one '$bin' --db '$tmp/own/sealed-copy.db' diary | grep -q 2026-11-20"
+check "passphrase change re-keys the store" env MGSLEEP_PASSPHRASE=one MGSLEEP_NEW_PASSPHRASE=two "$bin" passphrase change
+s=$(MGSLEEP_PASSPHRASE=one status "$bin" diary)
+check "... the old passphrase no longer opens it" [ "$s" = 2 ]
+check "... the new one does, with the data intact" sh -c "MGSLEEP_PASSPHRASE=two '$bin' export | cmp -s - '$tmp/e1.json'"
+s=$(MGSLEEP_DB="$tmp/own/a.db" status "$bin" passphrase change)
+check "passphrase change on a plain store is status 2" [ "$s" = 2 ]
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

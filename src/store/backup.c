@@ -1,0 +1,108 @@
+/* Backups and restore. A backup is a copy of the store (sealed stays sealed,
+ * same passphrase); a restore reads an export (docs/data-formats.md) into an
+ * empty store in one transaction. The restore uses SQLite's JSON functions so
+ * entries keep their exact text: export, restore, export gives the same bytes. */
+#include "store_internal.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+int mg_db_backup(struct mg_db *db, const char *path, struct mg_error *err)
+{
+	if (access(path, F_OK) == 0)
+		return mg_fail(err, MG_EEXIST, "backup", "backup: '%s' already exists; choose a new file", path);
+	if (mg_db_sealed(db))
+		return mg_db_seal_to(db, path, err);
+	/* Plain: SQLite's online backup into a new private file. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return mg_fail(err, MG_EIO, "backup", "backup: cannot create '%s'", path);
+	close(fd);
+	sqlite3 *dst = NULL;
+	int r = 0;
+	if (sqlite3_open(path, &dst) != SQLITE_OK) {
+		r = mg_fail(err, MG_EIO, "backup", "backup: cannot open '%s'", path);
+	} else {
+		sqlite3_backup *b = sqlite3_backup_init(dst, "main", mg_db_sqlite(db), "main");
+		if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE)
+			r = mg_fail(err, MG_EIO, "backup", "backup: copy failed: %s", sqlite3_errmsg(dst));
+		sqlite3_backup_finish(b);
+	}
+	sqlite3_close(dst);
+	if (r)
+		unlink(path);
+	return r;
+}
+
+static int count(sqlite3 *s, const char *sql, const char *json, long long *n)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = sqlite3_prepare_v2(s, sql, -1, &st, NULL) == SQLITE_OK;
+	if (ok && json)
+		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+	ok = ok && sqlite3_step(st) == SQLITE_ROW;
+	if (ok)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
+static int run(struct mg_db *db, const char *sql, const char *json, const char *now, struct mg_error *err,
+	       const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(mg_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+		return mg_db_sql_fail(db, err, what);
+	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+	if (now)
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = mg_fail(err, MG_EINVAL, "backup", "backup: %s: %s", what, sqlite3_errmsg(mg_db_sqlite(db)));
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struct mg_error *err)
+{
+	sqlite3 *s = mg_db_sqlite(db);
+	long long n = 0;
+	if (count(s, "SELECT (SELECT count(*) FROM nights) + (SELECT count(*) FROM questionnaires) + "
+		     "(SELECT count(*) FROM profile)",
+		  NULL, &n) || n)
+		return mg_fail(err, MG_EEXIST, "backup",
+			       "backup: the store is not empty; restore into a new one with --db NEW");
+	if (count(s, "SELECT json_valid(?1)", json, &n) || !n)
+		return mg_fail(err, MG_EPARSE, "backup", "backup: not valid JSON");
+	if (count(s, "SELECT json_extract(?1, '$.format') IS 'mgsleep-export' AND "
+		     "json_type(?1, '$.schema_version') = 'integer' AND json_extract(?1, '$.schema_version') BETWEEN 1 AND "
+		     "(SELECT user_version FROM pragma_user_version)",
+		  json, &n) || !n)
+		return mg_fail(err, MG_EINVAL, "backup",
+			       "backup: not an mgsleep export of a schema this version knows (format, schema_version)");
+	if (count(s, "SELECT count(*) FROM json_each(?1, '$.nights') WHERE json_type(value, '$.entry') IS NOT 'object' "
+		     "OR json_extract(value, '$.date') NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
+		  json, &n) || n)
+		return mg_fail(err, MG_EINVAL, "backup", "backup: nights: every night needs a date YYYY-MM-DD and an entry");
+	int r = run(db,
+		    "INSERT INTO profile (id, json, updated) SELECT 1, json_extract(?1, '$.profile'), ?2 "
+		    "WHERE json_type(?1, '$.profile') = 'object'",
+		    json, now, err, "profile");
+	if (!r)
+		r = run(db,
+			"INSERT INTO nights (date, entry, tib, sol, waso, tst, se, terminal_wake, mg_elemental_mg, "
+			"created, updated) SELECT json_extract(value, '$.date'), json_extract(value, '$.entry'), "
+			"json_extract(value, '$.tib'), json_extract(value, '$.sol'), json_extract(value, '$.waso'), "
+			"json_extract(value, '$.tst'), json_extract(value, '$.se'), json_extract(value, '$.terminal_wake'), "
+			"json_extract(value, '$.mg_elemental_mg'), json_extract(value, '$.created'), "
+			"json_extract(value, '$.updated') FROM json_each(?1, '$.nights')",
+			json, NULL, err, "nights");
+	if (!r)
+		r = run(db,
+			"INSERT INTO questionnaires (kind, date, answers, result) SELECT json_extract(value, '$.kind'), "
+			"json_extract(value, '$.date'), json(json_extract(value, '$.answers')), "
+			"json(json_extract(value, '$.result')) FROM json_each(?1, '$.questionnaires')",
+			json, NULL, err, "questionnaires");
+	return r;
+}
