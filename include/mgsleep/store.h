@@ -84,6 +84,8 @@ int mg_db_night_delete(struct mg_db *db, const char *date, const char *now, stru
  * oldest first: [{"date":..,"entry":{..},"tib":..,"sol":..,"waso":..,"tst":..,
  * "se":..,"terminal_wake":..,"mg_elemental_mg":..}]. */
 int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err);
+/* The entry of the most recent night; *json NULL if none. */
+int mg_db_night_latest(struct mg_db *db, char **json, struct mg_error *err);
 /* The stored entry of one night; *json NULL if none. */
 int mg_db_night_get(struct mg_db *db, const char *date, char **json, struct mg_error *err);
 /* Forget the audit trail (deleted and replaced entries). */

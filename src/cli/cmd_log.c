@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 static const char *const known_tags[] = {"caffeine-late", "alcohol", "exercise", "stress", "epsom-bath",
 					 "other-supplement"};
@@ -136,6 +139,104 @@ static int log_option(struct log_opts *o, int argc, char **argv, int *i, int *st
 	return 1;
 }
 
+/* The diary's questions (Consensus Sleep Diary core items, reference 7.3),
+ * asked on a terminal for whatever the flags did not give. The default in
+ * brackets comes from the last night logged; Enter accepts it. */
+static const struct {
+	const char *field, *question, *last_key;
+} questions[] = {
+	{"bed", "What time did you get into bed? (HH:MM)", "bed"},
+	{"try-sleep", "What time did you try to go to sleep? (HH:MM)", "try_sleep"},
+	{"sol", "How long did it take you to fall asleep? (minutes)", "sol_min"},
+	{"awakenings", "How many times did you wake up, not counting the final awakening?", "awakenings"},
+	{"waso", "In total, how long did these awakenings last? (minutes)", "waso_min"},
+	{"final-wake", "What time was your final awakening? (HH:MM)", "final_wake"},
+	{"out-of-bed", "What time did you get out of bed for the day? (HH:MM)", "out_of_bed"},
+	{"quality", "How would you rate the quality of your sleep? (1 very poor ... 5 very good)", "quality"},
+};
+
+static int is_set(const struct mg_night *n, const char *field)
+{
+	return !strcmp(field, "bed")	       ? n->bed >= 0
+	       : !strcmp(field, "try-sleep")  ? n->try_sleep >= 0
+	       : !strcmp(field, "sol")	       ? n->sol_min >= 0
+	       : !strcmp(field, "awakenings") ? n->awakenings >= 0
+	       : !strcmp(field, "waso")       ? n->waso_min >= 0
+	       : !strcmp(field, "final-wake") ? n->final_wake >= 0
+	       : !strcmp(field, "out-of-bed") ? n->out_of_bed >= 0
+					      : n->quality > 0;
+}
+
+static int ask_missing(struct log_opts *o, struct mg_cli *cli, int *status)
+{
+	struct mg_error err = {0};
+	char *last = NULL, line[128];
+	json_t *prev = NULL;
+	struct mg_db *db = access(cli_db_path(cli), F_OK) == 0 ? cli_db_open(cli, 0, status) : NULL;
+	if (db && !mg_db_night_latest(db, &last, &err) && last)
+		prev = json_loads(last, 0, NULL);
+	mg_db_close(db);
+	free(last);
+	for (size_t q = 0; q < sizeof questions / sizeof questions[0]; q++) {
+		if (is_set(&o->night, questions[q].field))
+			continue;
+		json_t *d = json_object_get(prev, questions[q].last_key);
+		char def[32] = "";
+		if (json_is_string(d))
+			snprintf(def, sizeof def, "%s", json_string_value(d));
+		else if (json_is_integer(d))
+			snprintf(def, sizeof def, "%lld", json_integer_value(d));
+		for (;;) {
+			char prompt[200];
+			snprintf(prompt, sizeof prompt, "%s%s%s%s ", questions[q].question, def[0] ? " [" : "", def,
+				 def[0] ? "]" : "");
+			if (cli_prompt(prompt, line, sizeof line)) {
+				json_decref(prev);
+				*status = cli_error(EXIT_USAGE, "log: answers ended early; nothing saved");
+				return -1;
+			}
+			const char *v = line[0] ? line : def;
+			if (!v[0] && !strcmp(questions[q].field, "quality"))
+				break; /* optional */
+			if (!mg_night_parse_field(&o->night, questions[q].field, v, &err))
+				break;
+			printf("  %s\n", err.msg);
+		}
+	}
+	if (!o->no_mg && !o->mg_form && isnan(o->mg_elemental) && isnan(o->mg_compound)) {
+		json_t *m = json_object_get(prev, "magnesium");
+		char def[64] = "no";
+		if (json_is_object(m) && json_is_string(json_object_get(m, "form")))
+			snprintf(def, sizeof def, "%g %s", json_number_value(json_object_get(m, "elemental_mg")),
+				 json_string_value(json_object_get(m, "form")));
+		for (;;) {
+			char prompt[160];
+			snprintf(prompt, sizeof prompt,
+				 "Magnesium yesterday evening? (elemental mg and form, e.g. 250 bisglycinate, or no) [%s] ", def);
+			if (cli_prompt(prompt, line, sizeof line)) {
+				json_decref(prev);
+				*status = cli_error(EXIT_USAGE, "log: answers ended early; nothing saved");
+				return -1;
+			}
+			const char *v = line[0] ? line : def;
+			static char form[48];
+			double mg;
+			if (!strcmp(v, "no") || !strcmp(v, "none") || !strcmp(v, "0")) {
+				o->no_mg = 1;
+				break;
+			}
+			if (sscanf(v, "%lf %47s", &mg, form) == 2 && mg >= 1 && mg <= 2000) {
+				o->mg_elemental = mg;
+				o->mg_form = form;
+				break;
+			}
+			printf("  give elemental mg and a form (see 'mgsleep forms'), or no\n");
+		}
+	}
+	json_decref(prev);
+	return 0;
+}
+
 static void put_clock(struct mg_buf *b, const char *key, int minutes)
 {
 	char t[6];
@@ -175,6 +276,9 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 		mg_db_close(db);
 		return status;
 	}
+	/* On a terminal, ask for whatever is missing. */
+	if (mg_night_first_missing(&o.night) && isatty(STDIN_FILENO) && ask_missing(&o, cli, &status))
+		return status;
 	const char *missing = mg_night_first_missing(&o.night);
 	if (missing)
 		return cli_error(EXIT_USAGE, "--%s: missing; every night needs --bed, --final-wake, --out-of-bed, --sol, "

@@ -689,6 +689,11 @@ static int audit(struct mg_db *db, const char *action, const char *date, const c
 	return r;
 }
 
+int mg_db_night_latest(struct mg_db *db, char **json, struct mg_error *err)
+{
+	return text_query(db, "SELECT entry FROM nights ORDER BY date DESC LIMIT 1", NULL, json, err);
+}
+
 int mg_db_night_get(struct mg_db *db, const char *date, char **json, struct mg_error *err)
 {
 	return text_query(db, "SELECT entry FROM nights WHERE date = ?1", date, json, err);
