@@ -64,6 +64,10 @@ struct mg_stmt {
 	int dose_level; /* index into kb->levels, or -1 */
 	struct mg_refs refs;
 	struct mg_pred when;
+	/* This statement as it appears in an advice's JSON, built once at load
+	 * so that rendering is copying (see src/report/json.c). */
+	const char *json;
+	size_t json_len;
 };
 
 struct mg_named {
@@ -168,6 +172,11 @@ struct mg_kb {
 	const char *disclaimer;
 
 	char *compound_names, *condition_names, *symptom_names;
+
+	/* Per source: its JSON object after the "number" member, i.e.
+	 * ,"id":..,"citation":..,"url":..,"status":..} (built once at load). */
+	const char **source_json;
+	size_t *source_json_len;
 };
 
 int mg_pred_eval(const struct mg_pred *p, const struct mg_facts *f);

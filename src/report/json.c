@@ -71,28 +71,14 @@ static void refs(struct mg_buf *b, const struct mg_kb *kb, const struct mg_refs 
 	putch(b, ']');
 }
 
-static void stmt_list(struct mg_buf *b, const struct mg_kb *kb, const struct mg_stmt *const *s, size_t n,
-		      int with_stage, int with_status)
+/* Statements and references were rendered once when the KB loaded. */
+static void stmt_list(struct mg_buf *b, const struct mg_stmt *const *s, size_t n)
 {
 	putch(b, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			putch(b, ',');
-		put(b, "{\"code\":");
-		mg_buf_put_json_str(b, s[i]->code);
-		if (with_stage) {
-			put(b, ",\"stage\":");
-			mg_buf_put_json_str(b, s[i]->stage);
-		}
-		if (with_status) {
-			put(b, ",\"status\":");
-			str_or_null(b, s[i]->status);
-		}
-		put(b, ",\"text\":");
-		mg_buf_put_json_str(b, s[i]->text);
-		put(b, ",\"refs\":");
-		refs(b, kb, &s[i]->refs);
-		putch(b, '}');
+		add(b, s[i]->json, s[i]->json_len);
 	}
 	putch(b, ']');
 }
@@ -172,23 +158,22 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 	num_or_null(b, p->diet_mg, 1);
 	put(b, ",\"refs\":[");
 	{
-		/* the sources behind the numbers of this section, in citation order */
+		/* The sources behind the numbers of this section, in citation
+		 * order: mark them, then walk the citation order once. */
+		unsigned char used[256] = {0};
+		const struct mg_refs *groups[] = {a->elemental_mg > 0 ? a->form_refs : NULL,
+						  a->elemental_mg > 0 ? &a->level->refs : NULL,
+						  a->limit ? &a->limit->refs : NULL, a->intake ? &a->intake->refs : NULL};
+		for (size_t g = 0; g < 4; g++)
+			for (unsigned i = 0; groups[g] && i < groups[g]->n; i++)
+				used[groups[g]->idx[i] & 255] = 1;
 		int first = 1;
 		for (size_t k = 0; k < a->n_refs; k++) {
-			unsigned short s = a->ref_order[k];
-			int used = 0;
-			const struct mg_refs *groups[] = {a->elemental_mg > 0 ? a->form_refs : NULL,
-							  a->elemental_mg > 0 ? &a->level->refs : NULL,
-							  a->limit ? &a->limit->refs : NULL,
-							  a->intake ? &a->intake->refs : NULL};
-			for (size_t g = 0; g < 4; g++)
-				for (unsigned i = 0; groups[g] && i < groups[g]->n; i++)
-					used |= groups[g]->idx[i] == s;
-			if (!used)
+			if (!used[a->ref_order[k] & 255])
 				continue;
 			if (!first)
 				putch(b, ',');
-			mg_buf_put_json_str(b, kb->sources[s].id);
+			mg_buf_put_json_str(b, kb->sources[a->ref_order[k]].id);
 			first = 0;
 		}
 	}
@@ -229,49 +214,23 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 			putch(b, ',');
 		mg_buf_put_json_str(b, a->unrecognised[i]);
 	}
-	put(b, "],\"warnings\":[");
-	for (size_t i = 0; i < a->n_warnings; i++) {
-		const struct mg_stmt *w = a->warnings[i];
-		if (i)
-			putch(b, ',');
-		put(b, "{\"code\":");
-		mg_buf_put_json_str(b, w->code);
-		put(b, ",\"severity\":");
-		mg_buf_put_json_str(b, mg_severity_name(w->severity));
-		put(b, ",\"verdict\":");
-		mg_buf_put_json_str(b, mg_verdict_name(w->verdict));
-		put(b, ",\"section\":");
-		mg_buf_put_json_str(b, w->section);
-		put(b, ",\"text\":");
-		mg_buf_put_json_str(b, w->text);
-		put(b, ",\"refs\":");
-		refs(b, kb, &w->refs);
-		putch(b, '}');
-	}
-	put(b, "],\"referrals\":");
-	stmt_list(b, kb, a->referrals, a->n_referrals, 0, 0);
+	put(b, "],\"warnings\":");
+	stmt_list(b, a->warnings, a->n_warnings);
+	put(b, ",\"referrals\":");
+	stmt_list(b, a->referrals, a->n_referrals);
 	put(b, ",\"monitoring\":");
-	stmt_list(b, kb, a->monitoring, a->n_monitoring, 1, 0);
+	stmt_list(b, a->monitoring, a->n_monitoring);
 	put(b, ",\"expected_outcomes\":");
-	stmt_list(b, kb, a->outcomes, a->n_outcomes, 0, 1);
+	stmt_list(b, a->outcomes, a->n_outcomes);
 	put(b, ",\"pitfalls\":");
-	stmt_list(b, kb, a->pitfalls, a->n_pitfalls, 0, 0);
+	stmt_list(b, a->pitfalls, a->n_pitfalls);
 	put(b, ",\"references\":[");
 	for (size_t k = 0; k < a->n_refs; k++) {
-		const struct mg_source *s = &kb->sources[a->ref_order[k]];
 		if (k)
 			putch(b, ',');
 		put(b, "{\"number\":");
 		mg_buf_put_int(b, (long long)k + 1, 0);
-		put(b, ",\"id\":");
-		mg_buf_put_json_str(b, s->id);
-		put(b, ",\"citation\":");
-		mg_buf_put_json_str(b, s->citation);
-		put(b, ",\"url\":");
-		mg_buf_put_json_str(b, s->url);
-		put(b, ",\"status\":");
-		mg_buf_put_json_str(b, s->status);
-		putch(b, '}');
+		add(b, kb->source_json[a->ref_order[k]], kb->source_json_len[a->ref_order[k]]);
 	}
 	put(b, "],\"disclaimer\":");
 	mg_buf_put_json_str(b, kb->disclaimer);
