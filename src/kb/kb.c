@@ -396,7 +396,7 @@ static int load_compounds(struct ctx *c, json_t *root)
 	json_array_foreach(a, i, it) {
 		struct mg_compound *m = &kb->compounds[i];
 		set_where(c, "compounds", i, it, "id");
-		double declared, mg_atoms;
+		double declared = 0, mg_atoms = 0;
 		int use;
 		int r = get_str(c, it, "id", 1, &m->id);
 		if (!r)
