@@ -24,7 +24,7 @@ struct log_opts {
 	const char *comment, *mg_form, *mg_time;
 	double mg_elemental, mg_compound, nap_min;
 	unsigned tags;
-	int replace, no_mg, delete_night;
+	int replace, no_mg, delete_night, purge_audit;
 };
 
 /* Minutes east of UTC in the system time zone at a local wall-clock minute. */
@@ -70,6 +70,8 @@ static int log_option(struct log_opts *o, int argc, char **argv, int *i, int *st
 		return o->no_mg = 1;
 	if (!strcmp(arg, "--delete"))
 		return o->delete_night = 1;
+	if (!strcmp(arg, "--purge-audit"))
+		return o->purge_audit = 1;
 	if (strncmp(arg, "--", 2)) {
 		*status = cli_error(EXIT_USAGE, "log: unexpected argument; options start with --, see 'mgsleep help log'");
 		return -1;
@@ -182,7 +184,11 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, int *status)
 			continue;
 		json_t *d = json_object_get(prev, questions[q].last_key);
 		char def[32] = "";
-		if (json_is_string(d))
+		/* Trying to sleep defaults to tonight's bed time, not last night's:
+		 * an earlier default would wrap the night past 24 hours. */
+		if (!strcmp(questions[q].field, "try-sleep") && o->night.bed >= 0)
+			mg_clock_format(o->night.bed, def);
+		else if (json_is_string(d))
 			snprintf(def, sizeof def, "%s", json_string_value(d));
 		else if (json_is_integer(d))
 			snprintf(def, sizeof def, "%lld", json_integer_value(d));
@@ -257,6 +263,17 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 	for (int i = 1; i < argc; i++)
 		if (log_option(&o, argc, argv, &i, &status) < 0)
 			return status;
+	if (o.purge_audit) {
+		/* Forget deleted and replaced entries for good. */
+		if (!(db = cli_db_open(cli, 0, &status)))
+			return status;
+		if (mg_db_begin(db, &err) || mg_db_audit_purge(db, &err) || mg_db_commit(db, &err))
+			status = cli_fail(&err);
+		else
+			printf("Deleted and replaced entries are now gone for good.\n");
+		mg_db_close(db);
+		return status;
+	}
 	if (o.night.date == MG_DATE_UNSET) {
 		/* Default: this morning, local time. */
 		time_t now = time(NULL);

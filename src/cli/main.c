@@ -79,6 +79,7 @@ static const struct cmd {
 	 "                   [--mg-form NAME (--mg-elemental MG | --mg-compound MG) [--mg-time HH:MM] | --no-mg]\n"
 	 "                   [--tag NAME[,NAME]] [--nap MIN] [--replace]\n"
 	 "       mgsleep log --date YYYY-MM-DD --delete\n"
+	 "       mgsleep log --purge-audit\n"
 	 "  --date DATE               the morning you fill it in (default today)\n"
 	 "  --bed, --try-sleep        when you got into bed, and tried to sleep (default: same)\n"
 	 "  --sol MIN                 minutes to fall asleep (30, 1h10)\n"
@@ -91,7 +92,9 @@ static const struct cmd {
 	 "  --tag NAME                caffeine-late, alcohol, exercise, stress, epsom-bath, other-supplement\n"
 	 "  --nap MIN                 naps that day (repeatable)\n"
 	 "  --replace                 replace the night already logged for this date\n"
-	 "  --delete                  delete it (kept in the audit table)\n"},
+	 "  --delete                  delete it (kept in the audit table)\n"
+	 "  --purge-audit             forget deleted and replaced entries for good\n"
+	 "  (on a terminal, items not given are asked for, with last night's answers as defaults)\n"},
 	{"passphrase", cmd_passphrase, "change the passphrase of an encrypted store",
 	 "usage: mgsleep passphrase change\n"
 	 "  (new passphrase asked twice, or MGSLEEP_NEW_PASSPHRASE)\n"},

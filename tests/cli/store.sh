@@ -64,9 +64,23 @@ check "magnesium as compound mg is converted with the KB (1774 mg bisglycinate =
 check "... diary shows 250 mg" sh -c "'$bin' diary | grep '^2026-11-21' | grep -q ' 250\$'"
 check "diary --from/--to selects nights" sh -c "[ \$('$bin' diary --from 2026-11-21 --to 2026-11-21 --format csv | wc -l) = 2 ]"
 check "log --delete removes a night" "$bin" log --date 2026-11-21 --delete
+check "... the deleted night is kept in the audit table" \
+	sh -c "python3 -c \"import sqlite3; c=sqlite3.connect('$MGSLEEP_DB'); exit(0 if c.execute('select count(*) from audit where action=\\\"delete\\\"').fetchone()[0]==1 else 1)\""
+check "log --purge-audit empties it" sh -c "'$bin' log --purge-audit && python3 -c \"import sqlite3; c=sqlite3.connect('$MGSLEEP_DB'); exit(0 if c.execute('select count(*) from audit').fetchone()[0]==0 else 1)\""
 check "... which is gone from the diary" sh -c "! '$bin' diary --format csv | grep -q '^2026-11-21'"
 s=$(status "$bin" log --date 2026-11-21 --delete)
 check "deleting a night that is not there is status 2" [ "$s" = 2 ]
+
+# Interactive log on a terminal (script(1) gives it one): only the missing
+# items are asked, and Enter takes last night's answer.
+if command -v script >/dev/null 2>&1; then
+	printf '23:15\n\n\n\n\n\n\n4\nno\n' | script -qec "'$bin' log --date 2026-11-25" /dev/null >"$tmp/interactive.out" 2>&1
+	check "interactive log asks only what is missing and stores the night" \
+		sh -c "grep -q 'get into bed' '$tmp/interactive.out' && '$bin' diary --format csv | grep -q '^2026-11-25,23:15,'"
+	printf '99:99\n22:00\n\n\n\n\n\n\n\nno\n' | script -qec "'$bin' log --date 2026-11-26 --sol 20" /dev/null >"$tmp/interactive.out" 2>&1
+	check "interactive log re-asks after an invalid answer and skips items given as options" \
+		sh -c "grep -q -- '--bed' '$tmp/interactive.out' && ! grep -q 'How long did it take you to fall asleep' '$tmp/interactive.out' && '$bin' diary --format csv | grep -q '^2026-11-26,22:00,'"
+fi
 
 # Profile stored, then used by advise with no options.
 check "profile set stores a profile" "$bin" profile set --age 70 --sex male --weight 80 --creatinine 1.2mg/dL --jurisdiction us
