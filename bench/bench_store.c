@@ -162,7 +162,7 @@ static void make_night(struct night_rec *r, int32_t first_day, long i)
 	snprintf(v, sizeof v, "%ld", i % 4 ? 5 + i % 31 : 0L);
 	set_field(&n, "waso", v);
 	set_field(&n, "final-wake", wakes[i % 7]);
-	snprintf(v, sizeof v, "%d:%02ld", wakes[i % 7][1] - '0' + (wakes[i % 7][0] - '0') * 10, 10 + i % 45);
+	mg_clock_format((int)(n.final_wake + 5 + i % 45), v); /* 5 to 49 min later */
 	set_field(&n, "out-of-bed", v);
 	if (i % 5)
 		set_field(&n, "quality", (const char[]){(char)('1' + i % 5), '\0'});

@@ -68,6 +68,9 @@ int cli_q_save(struct mg_cli *cli, const char *kind, const char *date, const cha
 int cli_q_history(struct mg_cli *cli, const char *kind, int json, int *status);
 int cli_q_history_text(const char *kind, const char *json);
 
+/* Write an export (JSON text) as CSV files in the new folder dir. */
+int cli_export_csv(const char *json, const char *dir, int *status);
+
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
 int cmd_export(int argc, char **argv, struct mg_cli *cli);
 int cmd_init(int argc, char **argv, struct mg_cli *cli);

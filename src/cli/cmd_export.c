@@ -19,16 +19,20 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 		if (r < 0)
 			return status;
 		if (r == 0)
-			return cli_error(EXIT_USAGE, "export: unknown option '%s'; accepted: --format json, --out FILE",
+			return cli_error(EXIT_USAGE, "export: unknown option '%s'; accepted: --format json|csv, --out FILE",
 					 argv[i]);
 	}
-	if (strcmp(fmt, "json"))
-		return cli_error(EXIT_USAGE, "--format: accepted: json");
+	if (strcmp(fmt, "json") && strcmp(fmt, "csv"))
+		return cli_error(EXIT_USAGE, "--format: accepted: json, csv");
+	if (!strcmp(fmt, "csv") && !outpath)
+		return cli_error(EXIT_USAGE, "--out: needed with --format csv (a new folder for one CSV file per table)");
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		return status;
 	if (mg_db_export_json(db, &out, &err)) {
 		status = cli_fail(&err);
+	} else if (!strcmp(fmt, "csv")) {
+		cli_export_csv(out.data, outpath, &status);
 	} else if (outpath) {
 		FILE *f = fopen(outpath, "wx"); /* never overwrite an earlier export */
 		if (!f)

@@ -53,7 +53,8 @@ static const struct cmd {
 	{"diary", cmd_diary, "list your nights: times, sleep metrics and magnesium",
 	 "usage: mgsleep diary [--from DATE] [--to DATE] [--format text|json|csv]\n"},
 	{"export", cmd_export, "write everything in your store as JSON",
-	 "usage: mgsleep export [--format json] [--out FILE] [--db PATH]\n"},
+	 "usage: mgsleep export [--format json] [--out FILE]\n"
+	 "       mgsleep export --format csv --out NEW_FOLDER\n"},
 	{"forms", cmd_forms, "list magnesium compounds: elemental %, GI profile, sleep evidence",
 	 "usage: mgsleep forms [--format text|json]\n"},
 	{"help", cmd_help, "show help for a command",

@@ -181,6 +181,8 @@ export MGSLEEP_DB="$tmp/own/a.db"
 check "import-backup restores an export into a new store" "$bin" --db "$tmp/own/b.db" import-backup "$tmp/e1.json"
 "$bin" --db "$tmp/own/b.db" export >"$tmp/e2.json"
 check "export -> import-backup -> export is byte-identical" cmp -s "$tmp/e1.json" "$tmp/e2.json"
+check "export --format csv writes nights, questionnaires and profile tables" \
+	sh -c "'$bin' export --format csv --out '$tmp/csv' && head -1 '$tmp/csv/nights.csv' | grep -q '^date,bed,try_sleep' && grep -q '^2026-11-20,22:30,23:00,30,2,40,06:30,07:00,3,\"a \"\"quoted\"\" note\",' '$tmp/csv/nights.csv' && grep -q '^isi,2026-11-01,' '$tmp/csv/questionnaires.csv' && grep -q '^age,52' '$tmp/csv/profile.csv'"
 check "export --out never overwrites a file" sh -c "! '$bin' export --out '$tmp/e1.json' 2>/dev/null"
 cp "$MGSLEEP_DB" "$tmp/a.copy"
 s=$(status "$bin" import-backup "$tmp/e1.json")

@@ -1,0 +1,121 @@
+/* CSV form of an export: one file per table in a new folder (nights.csv,
+ * questionnaires.csv, profile.csv), RFC 4180 quoting, the JSON export's data
+ * flattened. The JSON export stays the complete, restorable form. */
+#include "cli.h"
+
+#include <mgsleep/buf.h>
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void csv_field(struct mg_buf *b, json_t *v, int first)
+{
+	if (!first)
+		mg_buf_putc(b, ',');
+	if (!v || json_is_null(v))
+		return;
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		if (!strpbrk(s, ",\"\r\n")) {
+			mg_buf_puts(b, s);
+			return;
+		}
+		mg_buf_putc(b, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				mg_buf_putc(b, '"');
+			mg_buf_putc(b, *s);
+		}
+		mg_buf_putc(b, '"');
+		return;
+	}
+	char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (t) {
+		/* arrays and objects become one quoted JSON cell */
+		json_t *tmp = json_is_array(v) || json_is_object(v) ? json_string(t) : NULL;
+		if (tmp)
+			csv_field(b, tmp, 1);
+		else
+			mg_buf_puts(b, t);
+		json_decref(tmp);
+	}
+	free(t);
+}
+
+static int write_file(const char *dir, const char *name, const struct mg_buf *b)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wx");
+	if (!f || fwrite(b->data ? b->data : "", 1, b->len, f) != b->len) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
+int cli_export_csv(const char *json, const char *dir, int *status)
+{
+	static const char *const night_cols[] = {"date", "bed", "try_sleep", "sol_min", "awakenings", "waso_min",
+						 "final_wake", "out_of_bed", "quality", "comment", "tags", "nap_min",
+						 "utc_offset_evening", "utc_offset_morning"};
+	static const char *const metric_cols[] = {"tib", "sol", "waso", "tst", "se", "terminal_wake", "created",
+						  "updated"};
+	static const char *const mg_cols[] = {"form", "elemental_mg", "compound_mg", "time"};
+	json_t *root = json_loads(json, 0, NULL), *v;
+	struct mg_buf n = MG_BUF_INIT, q = MG_BUF_INIT, p = MG_BUF_INIT;
+	size_t i, k;
+	if (mkdir(dir, 0700)) {
+		json_decref(root);
+		return *status = cli_error(EXIT_USAGE, "--out '%s': cannot create the folder (it must not exist yet): %s",
+					   dir, strerror(errno));
+	}
+	for (k = 0; k < sizeof night_cols / sizeof *night_cols; k++)
+		mg_buf_printf(&n, "%s%s", k ? "," : "", night_cols[k]);
+	for (k = 0; k < sizeof mg_cols / sizeof *mg_cols; k++)
+		mg_buf_printf(&n, ",mg_%s", mg_cols[k]);
+	for (k = 0; k < sizeof metric_cols / sizeof *metric_cols; k++)
+		mg_buf_printf(&n, ",%s", metric_cols[k]);
+	mg_buf_puts(&n, "\r\n");
+	json_array_foreach(json_object_get(root, "nights"), i, v) {
+		json_t *e = json_object_get(v, "entry"), *m = json_object_get(e, "magnesium");
+		for (k = 0; k < sizeof night_cols / sizeof *night_cols; k++)
+			csv_field(&n, json_object_get(k ? e : v, night_cols[k]), k == 0);
+		for (k = 0; k < sizeof mg_cols / sizeof *mg_cols; k++)
+			csv_field(&n, json_object_get(m, mg_cols[k]), 0);
+		for (k = 0; k < sizeof metric_cols / sizeof *metric_cols; k++)
+			csv_field(&n, json_object_get(v, metric_cols[k]), 0);
+		mg_buf_puts(&n, "\r\n");
+	}
+	mg_buf_puts(&q, "kind,date,answers,result\r\n");
+	json_array_foreach(json_object_get(root, "questionnaires"), i, v) {
+		csv_field(&q, json_object_get(v, "kind"), 1);
+		csv_field(&q, json_object_get(v, "date"), 0);
+		csv_field(&q, json_object_get(v, "answers"), 0);
+		csv_field(&q, json_object_get(v, "result"), 0);
+		mg_buf_puts(&q, "\r\n");
+	}
+	mg_buf_puts(&p, "field,value\r\n");
+	const char *key;
+	json_object_foreach(json_object_get(root, "profile"), key, v) {
+		json_t *kj = json_string(key);
+		csv_field(&p, kj, 1);
+		csv_field(&p, v, 0);
+		mg_buf_puts(&p, "\r\n");
+		json_decref(kj);
+	}
+	json_decref(root);
+	if (n.failed || q.failed || p.failed)
+		*status = cli_error(EXIT_FAIL, "out of memory");
+	else if (write_file(dir, "nights.csv", &n) || write_file(dir, "questionnaires.csv", &q) ||
+		 write_file(dir, "profile.csv", &p))
+		*status = cli_error(EXIT_FAIL, "--out '%s': write failed", dir);
+	mg_buf_release(&n);
+	mg_buf_release(&q);
+	mg_buf_release(&p);
+	return *status;
+}
