@@ -24,7 +24,7 @@ enum {
 	MG_DB_SEAL = 2,   /* with MG_DB_CREATE: create it sealed with the passphrase */
 };
 
-#define MG_DB_SCHEMA_VERSION 1
+#define MG_DB_SCHEMA_VERSION 2
 
 /* Is the file at path sealed? 1 yes, 0 plain SQLite, MG_EIO if unreadable or
  * absent (err says which). */
@@ -90,6 +90,20 @@ int mg_db_night_latest(struct mg_db *db, char **json, struct mg_error *err);
 int mg_db_night_get(struct mg_db *db, const char *date, char **json, struct mg_error *err);
 /* Forget the audit trail (deleted and replaced entries). */
 int mg_db_audit_purge(struct mg_db *db, struct mg_error *err);
+
+/* The food log (issue 6): one row per food eaten. */
+struct mg_db_food {
+	const char *date, *ndb, *description, *amount;
+	double grams, mg;
+};
+int mg_db_food_add(struct mg_db *db, const struct mg_db_food *f, const char *now, struct mg_error *err);
+/* Rows with from <= date <= to (either may be NULL) as a JSON array, by date
+ * then entry: [{"id":..,"date":..,"ndb":..,"description":..,"amount":..,
+ * "grams":..,"mg":..}]. */
+int mg_db_food_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err);
+/* Mean daily magnesium from food over the logged days (days with at least
+ * one entry), and how many days; NaN and 0 if none. */
+int mg_db_food_daily_mean(struct mg_db *db, double *mg, int *days, struct mg_error *err);
 
 /* Copy the store to a new file at path (sealed stays sealed, same key). */
 int mg_db_backup(struct mg_db *db, const char *path, struct mg_error *err);

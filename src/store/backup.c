@@ -69,7 +69,7 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 	sqlite3 *s = mg_db_sqlite(db);
 	long long n = 0;
 	if (count(s, "SELECT (SELECT count(*) FROM nights) + (SELECT count(*) FROM questionnaires) + "
-		     "(SELECT count(*) FROM profile)",
+		     "(SELECT count(*) FROM profile) + (SELECT count(*) FROM food_log)",
 		  NULL, &n) || n)
 		return mg_fail(err, MG_EEXIST, "backup",
 			       "backup: the store is not empty; restore into a new one with --db NEW");
@@ -104,5 +104,13 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 			"json_extract(value, '$.date'), json(json_extract(value, '$.answers')), "
 			"json(json_extract(value, '$.result')) FROM json_each(?1, '$.questionnaires')",
 			json, NULL, err, "questionnaires");
+	/* Schema 1 exports have no food log; json_each of a missing path is empty. */
+	if (!r)
+		r = run(db,
+			"INSERT INTO food_log (date, ndb, description, amount, grams, mg, created) SELECT "
+			"json_extract(value, '$.date'), json_extract(value, '$.ndb'), json_extract(value, '$.description'), "
+			"json_extract(value, '$.amount'), json_extract(value, '$.grams'), json_extract(value, '$.mg'), "
+			"json_extract(value, '$.created') FROM json_each(?1, '$.food_log')",
+			json, NULL, err, "food_log");
 	return r;
 }

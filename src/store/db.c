@@ -785,6 +785,70 @@ int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct
 	return r;
 }
 
+int mg_db_food_add(struct mg_db *db, const struct mg_db_food *f, const char *now, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql,
+			       "INSERT INTO food_log (date, ndb, description, amount, grams, mg, created) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "food");
+	sqlite3_bind_text(st, 1, f->date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->ndb, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, f->description, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, f->amount, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 5, f->grams);
+	sqlite3_bind_double(st, 6, f->mg);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "food");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_food_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT json_group_array(json_object('id', id, 'date', date, 'ndb', ndb, 'description', "
+			       "description, 'amount', amount, 'grams', grams, 'mg', mg)) FROM (SELECT * FROM food_log "
+			       "WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date, id)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "food");
+	if (from)
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		mg_buf_puts(out, (const char *)sqlite3_column_text(st, 0));
+	else
+		r = sql_fail(db, err, "food");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_food_daily_mean(struct mg_db *db, double *mg, int *days, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	*mg = NAN;
+	*days = 0;
+	if (sqlite3_prepare_v2(db->sql, "SELECT avg(s), count(*) FROM (SELECT sum(mg) AS s FROM food_log GROUP BY date)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "food");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*days = sqlite3_column_int(st, 1);
+		if (*days)
+			*mg = sqlite3_column_double(st, 0);
+	} else {
+		r = sql_fail(db, err, "food");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
 {
 	int r;
@@ -806,6 +870,13 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 	if ((r = json_query(db,
 			    "SELECT json_group_array(json_object('kind', kind, 'date', date, 'answers', json(answers), "
 			    "'result', json(result))) FROM (SELECT * FROM questionnaires ORDER BY kind, date, id)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, ",\"food_log\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('date', date, 'ndb', ndb, 'description', description, "
+			    "'amount', amount, 'grams', grams, 'mg', mg, 'created', created)) "
+			    "FROM (SELECT * FROM food_log ORDER BY date, id)",
 			    NULL, out, err)))
 		return r;
 	mg_buf_puts(out, "}\n");

@@ -27,6 +27,17 @@ static const char *const mg_migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  at TEXT NOT NULL, action TEXT NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL,"
 	"  old TEXT NOT NULL) STRICT;",
+	/* 1 -> 2: the food log (issue 6) */
+	"CREATE TABLE food_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  date TEXT NOT NULL,"                /* the day eaten, YYYY-MM-DD */
+	"  ndb TEXT NOT NULL,"                 /* USDA SR28 NDB number */
+	"  description TEXT NOT NULL,"
+	"  amount TEXT NOT NULL,"              /* as entered: \"1 cup\", \"30g\" */
+	"  grams REAL NOT NULL CHECK (grams > 0),"
+	"  mg REAL NOT NULL CHECK (mg >= 0),"  /* magnesium in this amount */
+	"  created TEXT NOT NULL) STRICT;"
+	"CREATE INDEX food_log_date ON food_log(date);",
 };
 
 #define MG_N_MIGRATIONS (int)(sizeof mg_migrations / sizeof mg_migrations[0])

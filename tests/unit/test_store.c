@@ -67,10 +67,10 @@ int main(void)
 	ok(mg_db_latest_isi(db, &isi, &err) == 0 && isi == 16, "latest ISI is the most recent (16)");
 	mg_db_close(db);
 	db = NULL;
-	ok(mg_db_open(&db, path("a/b/plain.db"), NULL, 0, &err) == 0 && mg_db_schema_version_at_open(db) == 1,
+	ok(mg_db_open(&db, path("a/b/plain.db"), NULL, 0, &err) == 0 && mg_db_schema_version_at_open(db) == MG_DB_SCHEMA_VERSION,
 	   "reopened store is at schema %d, nothing to migrate", MG_DB_SCHEMA_VERSION);
 	struct mg_buf e1 = MG_BUF_INIT, e2 = MG_BUF_INIT;
-	ok(mg_db_export_json(db, &e1, &err) == 0 && strstr(e1.data, "\"schema_version\":1") &&
+	ok(mg_db_export_json(db, &e1, &err) == 0 && strstr(e1.data, "\"schema_version\":2") &&
 		   strstr(e1.data, "\"profile\":{\"age\":52}"),
 	   "export holds the schema version and the profile");
 	mg_db_export_json(db, &e2, &err);
@@ -79,6 +79,45 @@ int main(void)
 	mg_buf_release(&e2);
 	mg_db_close(db);
 	db = NULL;
+
+	/* Migration from every earlier version: a schema-1 store, made with the
+	 * schema-1 SQL exactly as released, is migrated on open and keeps its data. */
+	{
+		sqlite3 *s1;
+		sqlite3_open(path("v1.db"), &s1);
+		sqlite3_exec(s1,
+			     "CREATE TABLE profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated TEXT NOT NULL) STRICT;"
+			     "CREATE TABLE nights (date TEXT PRIMARY KEY, entry TEXT NOT NULL, tib INTEGER, sol INTEGER, waso INTEGER,"
+			     " tst INTEGER, se REAL, terminal_wake INTEGER, mg_elemental_mg REAL, created TEXT NOT NULL, updated TEXT NOT NULL) STRICT;"
+			     "CREATE TABLE questionnaires (id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('isi', 'psqi')),"
+			     " date TEXT NOT NULL, answers TEXT NOT NULL, result TEXT NOT NULL) STRICT;"
+			     "CREATE INDEX questionnaires_kind_date ON questionnaires(kind, date);"
+			     "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, tbl TEXT NOT NULL,"
+			     " key TEXT NOT NULL, old TEXT NOT NULL) STRICT;"
+			     "INSERT INTO profile VALUES (1, '{\"age\":61}', 't');"
+			     "PRAGMA user_version = 1;",
+			     NULL, NULL, NULL);
+		sqlite3_close(s1);
+		ok(mg_db_open(&db, path("v1.db"), NULL, 0, &err) == 0 && mg_db_schema_version_at_open(db) == 1,
+		   "a schema-1 store opens and is migrated (%s)", err.msg);
+		ok(db && mg_db_profile_get(db, &json, &err) == 0 && json && !strcmp(json, "{\"age\":61}"),
+		   "its data survives the migration");
+		free(json);
+		json = NULL;
+		struct mg_db_food f = {"2026-11-23", "12061", "Nuts, almonds", "1 oz", 28.35, 76.5};
+		ok(db && mg_db_begin(db, &err) == 0 && mg_db_food_add(db, &f, "t", &err) == 0 && mg_db_commit(db, &err) == 0,
+		   "the schema-2 food log is there after migrating");
+		double mean;
+		int days;
+		ok(db && mg_db_food_daily_mean(db, &mean, &days, &err) == 0 && days == 1 && mean == 76.5,
+		   "food daily mean over logged days");
+		mg_db_close(db);
+		db = NULL;
+		ok(mg_db_open(&db, path("v1.db"), NULL, 0, &err) == 0 && mg_db_schema_version_at_open(db) == MG_DB_SCHEMA_VERSION,
+		   "reopened at schema %d", MG_DB_SCHEMA_VERSION);
+		mg_db_close(db);
+		db = NULL;
+	}
 
 	/* A store made by a newer version is refused, not damaged. */
 	{
