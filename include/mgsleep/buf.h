@@ -19,6 +19,14 @@ struct mg_buf {
 };
 
 #define MG_BUF_INIT {NULL, 0, 0, 0, 0}
+#define MG_BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+/* Is there room for n more bytes (and the NUL) without growing? For hot
+ * paths that append many small pieces inline (src/report/json.c). */
+static inline int mg_buf_has_room(const struct mg_buf *b, size_t n)
+{
+	return !b->failed && n < b->cap - b->len && b->len + n < (b->max ? b->max : MG_BUF_DEFAULT_MAX);
+}
 
 void mg_buf_release(struct mg_buf *b);
 void mg_buf_reset(struct mg_buf *b); /* len = 0, keeps memory */

@@ -11,16 +11,10 @@
 /* Inlined appends: an advice is ~1,000 small pieces (keys, punctuation), so
  * when the buffer has room they are copied here rather than through a call
  * per piece; otherwise (growth, cap, failed) mg_buf_add decides, as before. */
-#define BUF_DEFAULT_MAX ((size_t)64 << 20) /* as in buf.c: max 0 means 64 MiB */
-
-static inline int has_room(const struct mg_buf *b, size_t n)
-{
-	return !b->failed && n < b->cap - b->len && b->len + n < (b->max ? b->max : BUF_DEFAULT_MAX);
-}
 
 static inline void add(struct mg_buf *b, const char *s, size_t n)
 {
-	if (has_room(b, n)) {
+	if (mg_buf_has_room(b, n)) {
 		memcpy(b->data + b->len, s, n);
 		b->len += n;
 		b->data[b->len] = '\0';
@@ -34,7 +28,7 @@ static inline void add(struct mg_buf *b, const char *s, size_t n)
 
 static inline void putch(struct mg_buf *b, char c)
 {
-	if (has_room(b, 1)) {
+	if (mg_buf_has_room(b, 1)) {
 		b->data[b->len++] = c;
 		b->data[b->len] = '\0';
 	} else {

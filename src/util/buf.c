@@ -10,7 +10,6 @@
 #include <emmintrin.h>
 #endif
 
-#define MG_BUF_DEFAULT_MAX ((size_t)64 << 20)
 
 void mg_buf_release(struct mg_buf *b)
 {
@@ -67,10 +66,7 @@ int mg_buf_reserve(struct mg_buf *b, size_t extra)
 /* mg_buf_reserve's answer when there is already room, without the call. */
 static inline int reserve(struct mg_buf *b, size_t extra)
 {
-	if (!b->failed && extra < b->cap - b->len &&
-	    b->len + extra < (b->max ? b->max : MG_BUF_DEFAULT_MAX))
-		return 0;
-	return mg_buf_reserve(b, extra);
+	return mg_buf_has_room(b, extra) ? 0 : mg_buf_reserve(b, extra);
 }
 
 void mg_buf_add(struct mg_buf *b, const void *p, size_t n)
