@@ -136,8 +136,13 @@ s=$(status "$bin" isi --answers 1,1,1)
 check "too few answers is status 2" [ "$s" = 2 ]
 s=$(status "$bin" isi </dev/null)
 check "isi without --answers and without a terminal is status 2" [ "$s" = 2 ]
+if command -v script >/dev/null 2>&1; then
+	printf '2\n7\n2\n2\n3\n2\n2\n2\n' | script -qec "'$bin' isi --date 2026-10-30" /dev/null >"$tmp/isi.out" 2>&1
+	check "interactive isi asks the 7 items (recall: last 2 weeks), re-asks an invalid answer, scores 15" \
+		sh -c "grep -qi 'last 2 weeks' '$tmp/isi.out' && grep -q 'item 2' '$tmp/isi.out' && grep -q '15 out of 28' '$tmp/isi.out'"
+fi
 check "isi --history lists both results in date order" \
-	sh -c "'$bin' isi --history --format json | python3 -c 'import json,sys; h=json.load(sys.stdin); sys.exit(not ([x[\"result\"][\"total\"] for x in h]==[15,22]))'"
+	sh -c "'$bin' isi --history --format json | python3 -c 'import json,sys; h=json.load(sys.stdin); sys.exit(not ([x[\"result\"][\"total\"] for x in h]==[15,15,22]))'"
 check "the latest stored ISI (22) gives advise the severe-insomnia referral" \
 	sh -c "'$bin' advise --age 40 --sex female --format json | grep -q '\"code\":\"severe-insomnia\"'"
 check "an ISI given on the command line wins over the stored one" \
