@@ -4,20 +4,25 @@
  *
  * usage: foodc TABLE.csv OUT.c
  *
- * Input (../shared/data/README.md): a header
+ * Input (../shared/data/README.md): the header
  *   ndb_no,description,food_group,magnesium_mg_per_100g,portions
- * then 8,050 rows, fields separated by commas, a field that contains a comma
- * or a quote is quoted ("" inside is one quote). ndb_no: 5 digits, strictly
- * ascending (food.c searches it by bisection); magnesium: a number >= 0 with
+ * then 8,050 rows. Fields are separated by commas; a field that holds a comma
+ * or a quote is quoted, "" inside being one quote. ndb_no: 5 digits, strictly
+ * ascending (food.c finds a food by bisection); magnesium: a number >= 0 with
  * at most one decimal; portions: empty, or items joined by '|', each
  * "AMOUNT UNIT=GRAMS" split at its LAST '=' (a few unit texts contain '='),
  * AMOUNT > 0 with at most 3 decimals, GRAMS > 0 with at most 2 decimals.
  *
- * Output: one string pool (food-group names, then each distinct unit text
- * once, then the descriptions; NUL-terminated) and parallel arrays, so the
- * table costs ~13 bytes per food and ~10 per portion plus the text, with no
- * pointers (no relocations at start-up). Numbers are stored as exact
- * integers: mg x 10, portion amount x 1000, grams x 100. */
+ * Output (docs/food.md): one string pool (food-group names, each distinct
+ * unit text once, then the descriptions), a pool of the distinct description
+ * words (src/core/food_words.h), and parallel arrays with no pointers, so
+ * nothing is relocated at start-up. Numbers are exact integers: mg x 10,
+ * amount x 1000, grams x 100; portions refer to tables of the distinct
+ * amounts and gram weights. Each description is also stored as its list of
+ * word numbers (with segment and parenthesis bits), which the search scores
+ * without reading the text. */
+#include "../src/core/food_words.h"
+
 #include <sodium.h>
 
 #include <errno.h>
@@ -29,12 +34,15 @@
 
 #define EXPECTED_ROWS 8050
 #define HEADER "ndb_no,description,food_group,magnesium_mg_per_100g,portions"
-#define MAX_INPUT (64u << 20)
+#define MAX_CSV_BYTES (64u << 20)
 #define MAX_TEXT 255        /* description, group, unit text: bytes */
-#define MAX_WORD 32         /* food.c compares words of up to this many bytes */
-#define MAX_WORDS 64        /* words in one description */
+#define MAX_DESC_WORDS 64   /* words in one description (food.c's buffer) */
 #define MAX_PORTIONS 255    /* per food */
+#define MAX_ALL_PORTIONS 65535 /* a food's first portion fits 16 bits */
 #define MAX_GROUPS 255
+#define MAX_WORDS 4096      /* distinct description words: 12-bit numbers */
+#define MAX_AMOUNTS 256     /* distinct portion amounts: 8-bit numbers */
+#define MAX_GRAMS 65536     /* distinct gram weights: 16-bit numbers */
 
 static const char *in_path;
 
@@ -63,34 +71,72 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-/* ---- growable arrays and the string pool ---- */
+/* ---- strings ---- */
 
-struct strv { /* NUL-separated strings */
+struct pool { /* NUL-terminated strings back to back */
 	char *d;
 	size_t len, cap;
 };
 
-static size_t strv_add(struct strv *s, const char *p, size_t n)
+static size_t pool_add(struct pool *p, const char *s, size_t n)
 {
-	size_t off = s->len;
-	if (s->len + n + 1 > s->cap) {
-		s->cap = (s->len + n + 1) * 2;
-		s->d = xrealloc(s->d, s->cap);
+	size_t off = p->len;
+	if (p->len + n + 1 > p->cap) {
+		p->cap = (p->len + n + 1) * 2;
+		p->d = xrealloc(p->d, p->cap);
 	}
-	memcpy(s->d + s->len, p, n);
-	s->d[s->len + n] = 0;
-	s->len += n + 1;
+	memcpy(p->d + p->len, s, n);
+	p->d[p->len + n] = 0;
+	p->len += n + 1;
 	return off;
 }
 
-#define PUSH(arr, n, cap, v)                                                 \
-	do {                                                                 \
-		if ((n) == (cap)) {                                          \
-			(cap) = (cap) ? (cap) * 2 : 1024;                    \
-			(arr) = xrealloc((arr), (cap) * sizeof *(arr));      \
-		}                                                            \
-		(arr)[(n)++] = (v);                                          \
-	} while (0)
+struct strset { /* distinct strings, numbered in order of first use */
+	char **v;
+	size_t n, cap;
+	long *tab; /* open addressing: index + 1, 0 = empty */
+	size_t tabsize;
+};
+
+static size_t strset_add(struct strset *t, const char *s, size_t n)
+{
+	if (2 * (t->n + 1) > t->tabsize) { /* grow and rehash */
+		size_t size = t->tabsize ? t->tabsize * 2 : 1024;
+		long *tab = xrealloc(NULL, size * sizeof *tab);
+		memset(tab, 0, size * sizeof *tab);
+		t->tabsize = size;
+		free(t->tab);
+		t->tab = tab;
+		for (size_t i = 0; i < t->n; i++) {
+			uint32_t h = 2166136261u;
+			for (const char *c = t->v[i]; *c; c++)
+				h = (h ^ (unsigned char)*c) * 16777619u;
+			size_t k = h % size;
+			while (tab[k])
+				k = (k + 1) % size;
+			tab[k] = (long)i + 1;
+		}
+	}
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	size_t k = h % t->tabsize;
+	for (; t->tab[k]; k = (k + 1) % t->tabsize) {
+		const char *v = t->v[t->tab[k] - 1];
+		if (strlen(v) == n && !memcmp(v, s, n))
+			return (size_t)t->tab[k] - 1;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+	}
+	char *copy = xrealloc(NULL, n + 1);
+	memcpy(copy, s, n);
+	copy[n] = 0;
+	t->v[t->n] = copy;
+	t->tab[k] = (long)t->n + 1;
+	return t->n++;
+}
 
 /* ---- validation helpers ---- */
 
@@ -137,16 +183,14 @@ static int parse_fixed(const char *s, size_t n, int dec, uint64_t *out)
 	}
 	int got = 0;
 	if (i < n && s[i] == '.') {
-		i++;
-		size_t f0 = i;
-		while (i < n && s[i] >= '0' && s[i] <= '9') {
+		size_t f0 = ++i;
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 			if (got < dec) {
 				v = v * 10 + (uint64_t)(s[i] - '0');
 				got++;
 			} else if (s[i] != '0') {
 				return -1;
 			}
-			i++;
 		}
 		if (i == f0)
 			return -1;
@@ -159,33 +203,27 @@ static int parse_fixed(const char *s, size_t n, int dec, uint64_t *out)
 	return 0;
 }
 
-static int word_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
-
 /* ---- CSV ---- */
 
 #define NFIELDS 5
 
 struct field {
-	char *s; /* unquoted copy, NUL-terminated, in the row buffer */
+	char *s; /* unquoted, NUL-terminated, in the row buffer */
 	size_t n;
 };
 
 /* Split one line (without its newline) into fields, unquoting into buf
- * (at least n + 1 bytes). Returns the number of fields or -1. */
-static int split_csv(const char *line, size_t n, char *buf, struct field *f, int maxf, long lineno)
+ * (n + NFIELDS bytes at least). Returns the number of fields. */
+static int split_csv(const char *line, size_t n, char *buf, struct field *f, long lineno)
 {
 	size_t i = 0, o = 0;
 	int nf = 0;
 	for (;;) {
-		if (nf == maxf)
-			die(lineno, "more than %d fields", maxf);
+		if (nf == NFIELDS)
+			die(lineno, "more than %d fields", NFIELDS);
 		f[nf].s = buf + o;
 		if (i < n && line[i] == '"') {
-			i++;
-			for (;;) {
+			for (i++;;) {
 				if (i >= n)
 					die(lineno, "field %d: unterminated quoted field", nf + 1);
 				if (line[i] == '"') {
@@ -219,90 +257,47 @@ static int split_csv(const char *line, size_t n, char *buf, struct field *f, int
 
 /* ---- the table being built ---- */
 
-static struct strv pool_head; /* groups, then unit texts (offsets must fit 16 bits) */
-static struct strv pool_desc;
+static struct strset groups, units, words;
+static struct pool desc_text;
 
-static char **groups;
-static size_t n_groups, cap_groups;
-
-static char **units; /* distinct unit texts */
-static size_t n_units, cap_units;
-
-/* Per food (capacity: lines in the file) and per portion (at most 65535,
- * so that a food's first portion fits 16 bits). */
-#define MAX_ALL_PORTIONS UINT16_MAX
+/* Per food (capacity: lines in the file). */
 static uint32_t *f_ndb, *f_desc;
-static uint8_t *f_group;
+static uint8_t *f_group, *f_nwords;
 static uint16_t *f_mg10, *f_pfirst;
 static size_t n_foods;
 
+/* Per portion: raw values, indexed into the distinct-value tables at the end. */
 static uint32_t p_amount[MAX_ALL_PORTIONS], p_grams[MAX_ALL_PORTIONS];
 static uint16_t p_unit[MAX_ALL_PORTIONS];
 static size_t n_portions;
 
-static size_t group_index(const char *g, size_t n, long lineno)
-{
-	for (size_t i = 0; i < n_groups; i++)
-		if (strlen(groups[i]) == n && !memcmp(groups[i], g, n))
-			return i;
-	if (n_groups == MAX_GROUPS)
-		die(lineno, "more than %d food groups", MAX_GROUPS);
-	char *copy = xrealloc(NULL, n + 1);
-	memcpy(copy, g, n);
-	copy[n] = 0;
-	PUSH(groups, n_groups, cap_groups, copy);
-	return n_groups - 1;
-}
+/* Description words: word number (bits 0-11), in parentheses (bit 12),
+ * segment 0, 1 or 2 = later (bits 13-14). */
+static uint16_t *fwd;
+static size_t n_fwd, cap_fwd;
 
-/* Distinct unit texts, numbered in order of first use (linear probing);
- * they go into the pool after the group names once all rows are read. */
-#define UNIT_HASH 8192
-static long unit_hash[UNIT_HASH];
-
-static size_t unit_index(const char *u, size_t n)
+static void index_words(const char *desc, long lineno)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)u[i]) * 16777619u;
-	for (size_t k = h % UNIT_HASH;; k = (k + 1) % UNIT_HASH) {
-		long j = unit_hash[k] - 1;
-		if (j < 0) {
-			char *copy = xrealloc(NULL, n + 1);
-			memcpy(copy, u, n);
-			copy[n] = 0;
-			if (n_units + 1 >= UNIT_HASH / 2) {
-				fprintf(stderr, "foodc: too many distinct unit texts\n");
-				exit(1);
-			}
-			PUSH(units, n_units, cap_units, copy);
-			unit_hash[k] = (long)n_units;
-			return n_units - 1;
-		}
-		if (strlen(units[j]) == n && !memcmp(units[j], u, n))
-			return (size_t)j;
-	}
-}
-
-static void check_words(const char *s, size_t n, long lineno)
-{
-	size_t words = 0;
-	for (size_t i = 0; i < n;) {
-		if (!word_byte((unsigned char)s[i])) {
-			i++;
-			continue;
-		}
-		size_t j = i;
-		while (j < n && word_byte((unsigned char)s[j]))
-			j++;
-		if (j - i > MAX_WORD)
-			die(lineno, "description: a word of %zu bytes (at most %d)", j - i, MAX_WORD);
-		words++;
-		i = j;
-	}
-	if (words == 0)
+	struct mg_fw w[MAX_DESC_WORDS + 1];
+	size_t n = mg_fw_split(desc, w, MAX_DESC_WORDS + 1);
+	if (n == 0)
 		die(lineno, "description: no word");
-	if (words > MAX_WORDS)
-		die(lineno, "description: %zu words (at most %d)", words, MAX_WORDS);
+	if (n > MAX_DESC_WORDS)
+		die(lineno, "description: more than %d words", MAX_DESC_WORDS);
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].len >= MG_FW_MAX)
+			die(lineno, "description: word '%s...' longer than %d bytes", w[i].s, MG_FW_MAX - 1);
+		size_t id = strset_add(&words, w[i].s, w[i].len);
+		if (id >= MAX_WORDS)
+			die(lineno, "more than %d distinct description words", MAX_WORDS);
+		if (n_fwd == cap_fwd) {
+			cap_fwd = cap_fwd ? cap_fwd * 2 : 65536;
+			fwd = xrealloc(fwd, cap_fwd * sizeof *fwd);
+		}
+		unsigned seg = w[i].seg > 2 ? 2 : w[i].seg;
+		fwd[n_fwd++] = (uint16_t)(id | (unsigned)w[i].paren << 12 | seg << 13);
+	}
+	f_nwords[n_foods] = (uint8_t)n;
 }
 
 static void parse_portions(const char *s, size_t n, long lineno)
@@ -315,89 +310,115 @@ static void parse_portions(const char *s, size_t n, long lineno)
 			continue;
 		const char *it = s + start;
 		size_t len = i - start;
-		k++;
-		if (k > MAX_PORTIONS)
+		int ilen = (int)len;
+		start = i + 1;
+		if (++k > MAX_PORTIONS)
 			die(lineno, "more than %d portions", MAX_PORTIONS);
 		if (len == 0)
 			die(lineno, "portion %zu: empty", k);
 		const char *eq = NULL;
-		for (size_t j = len; j-- > 0;)
-			if (it[j] == '=') {
+		for (size_t j = len; j-- > 0 && !eq;)
+			if (it[j] == '=')
 				eq = it + j;
-				break;
-			}
 		if (!eq)
-			die(lineno, "portion %zu '%.*s': no '=GRAMS'", k, (int)len, it);
+			die(lineno, "portion %zu '%.*s': no '=GRAMS'", k, ilen, it);
 		const char *sp = memchr(it, ' ', (size_t)(eq - it));
 		if (!sp || sp == it || sp + 1 >= eq)
-			die(lineno, "portion %zu '%.*s': not 'AMOUNT UNIT=GRAMS'", k, (int)len, it);
+			die(lineno, "portion %zu '%.*s': not 'AMOUNT UNIT=GRAMS'", k, ilen, it);
 		uint64_t amount, grams;
 		if (parse_fixed(it, (size_t)(sp - it), 3, &amount) || amount == 0 || amount > UINT32_MAX)
 			die(lineno, "portion %zu '%.*s': amount '%.*s' is not a number > 0 with at most 3 decimals",
-			    k, (int)len, it, (int)(sp - it), it);
+			    k, ilen, it, (int)(sp - it), it);
 		const char *gs = eq + 1;
 		size_t gn = (size_t)(it + len - gs);
 		if (parse_fixed(gs, gn, 2, &grams) || grams == 0 || grams > UINT32_MAX)
 			die(lineno, "portion %zu '%.*s': grams '%.*s' is not a number > 0 with at most 2 decimals",
-			    k, (int)len, it, (int)gn, gs);
+			    k, ilen, it, (int)gn, gs);
 		const char *u = sp + 1;
 		size_t un = (size_t)(eq - u);
 		if (un > MAX_TEXT || !text_ok(u, un) || u[0] == ' ' || u[un - 1] == ' ')
-			die(lineno, "portion %zu '%.*s': bad unit text", k, (int)len, it);
-		size_t ui = unit_index(u, un);
-		if (ui > UINT16_MAX)
-			die(lineno, "too many distinct unit texts");
+			die(lineno, "portion %zu '%.*s': unit text is too long, not UTF-8 or padded", k, ilen, it);
 		if (n_portions == MAX_ALL_PORTIONS)
-			die(lineno, "more than %d portions in all", MAX_ALL_PORTIONS - 1);
+			die(lineno, "more than %d portions in all", MAX_ALL_PORTIONS);
 		p_amount[n_portions] = (uint32_t)amount;
 		p_grams[n_portions] = (uint32_t)grams;
-		p_unit[n_portions++] = (uint16_t)ui; /* unit index for now; pool offset later */
-		start = i + 1;
+		p_unit[n_portions++] = (uint16_t)strset_add(&units, u, un); /* pool offset later */
 	}
 }
 
-static void parse_row(char *line, size_t n, long lineno)
+static void parse_row(const char *line, size_t n, long lineno)
 {
 	static char *buf;
 	static size_t bufcap;
-	if (n + 1 > bufcap) {
-		bufcap = (n + 1) * 2;
+	if (n + NFIELDS + 1 > bufcap) {
+		bufcap = (n + NFIELDS + 1) * 2;
 		buf = xrealloc(buf, bufcap);
 	}
 	struct field f[NFIELDS];
-	int nf = split_csv(line, n, buf, f, NFIELDS, lineno);
+	int nf = split_csv(line, n, buf, f, lineno);
 	if (nf != NFIELDS)
 		die(lineno, "%d fields, expected %d", nf, NFIELDS);
 
-	/* ndb_no */
 	if (f[0].n != 5 || strspn(f[0].s, "0123456789") != 5)
 		die(lineno, "ndb_no '%s' is not 5 digits", f[0].s);
 	uint32_t ndb = (uint32_t)strtoul(f[0].s, NULL, 10);
 	if (n_foods && ndb <= f_ndb[n_foods - 1])
 		die(lineno, "ndb_no %s is not greater than the previous row's %05u", f[0].s,
 		    (unsigned)f_ndb[n_foods - 1]);
-	/* description */
 	if (f[1].n == 0 || f[1].n > MAX_TEXT || !text_ok(f[1].s, f[1].n))
 		die(lineno, "description: empty, longer than %d bytes, or not printable UTF-8", MAX_TEXT);
-	check_words(f[1].s, f[1].n, lineno);
-	/* food_group */
 	if (f[2].n == 0 || f[2].n > MAX_TEXT || !text_ok(f[2].s, f[2].n))
-		die(lineno, "food_group: empty, too long, or not printable UTF-8");
-	size_t g = group_index(f[2].s, f[2].n, lineno);
-	/* magnesium */
+		die(lineno, "food_group: empty, longer than %d bytes, or not printable UTF-8", MAX_TEXT);
+	size_t g = strset_add(&groups, f[2].s, f[2].n);
+	if (g >= MAX_GROUPS)
+		die(lineno, "more than %d food groups", MAX_GROUPS);
 	uint64_t mg10;
 	if (parse_fixed(f[3].s, f[3].n, 1, &mg10) || mg10 > UINT16_MAX)
 		die(lineno, "magnesium_mg_per_100g '%s' is not a number >= 0 with at most one decimal "
-			    "(and below 6553.5)", f[3].s);
+			    "(below 6553.5)", f[3].s);
 
 	size_t first = n_portions;
 	parse_portions(f[4].s, f[4].n, lineno);
+	index_words(f[1].s, lineno);
 
 	f_ndb[n_foods] = ndb;
-	f_desc[n_foods] = (uint32_t)strv_add(&pool_desc, f[1].s, f[1].n);
+	f_desc[n_foods] = (uint32_t)pool_add(&desc_text, f[1].s, f[1].n);
 	f_group[n_foods] = (uint8_t)g;
 	f_mg10[n_foods] = (uint16_t)mg10;
 	f_pfirst[n_foods++] = (uint16_t)first;
+}
+
+/* ---- distinct values ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted distinct values of v[0..n-1] into *out; returns how many. */
+static size_t distinct(const uint32_t *v, size_t n, uint32_t **out)
+{
+	uint32_t *d = xrealloc(NULL, n * sizeof *d);
+	memcpy(d, v, n * sizeof *d);
+	qsort(d, n, sizeof *d, cmp_u32);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!k || d[k - 1] != d[i])
+			d[k++] = d[i];
+	*out = d;
+	return k;
+}
+
+static size_t index_of(const uint32_t *d, size_t n, uint32_t v)
+{
+	const uint32_t *p = bsearch(&v, d, n, sizeof *d, cmp_u32);
+	return (size_t)(p - d);
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* ---- output ---- */
@@ -417,12 +438,12 @@ static void put_cstr(FILE *o, const char *s)
 	fputs("\\0\"", o);
 }
 
-#define EMIT_ARRAY(o, type, name, arr, n, fmt)                                       \
-	do {                                                                         \
-		fprintf(o, "const " type " " name "[] = {");                         \
-		for (size_t i_ = 0; i_ < (n); i_++)                                  \
-			fprintf(o, "%s" fmt ",", i_ % 16 ? "" : "\n", (unsigned)(arr)[i_]); \
-		fprintf(o, "\n};\n");                                                \
+#define EMIT_ARRAY(o, type, name, arr, n)                                                     \
+	do {                                                                                  \
+		fprintf(o, "const " type " " name "[] = {");                                  \
+		for (size_t i_ = 0; i_ < (n); i_++)                                           \
+			fprintf(o, "%s%u,", i_ % 16 ? "" : "\n", (unsigned)(arr)[i_]);        \
+		fprintf(o, "\n};\n");                                                         \
 	} while (0)
 
 int main(int argc, char **argv)
@@ -444,8 +465,8 @@ int main(int argc, char **argv)
 	for (;;) {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 1 << 20;
-			if (cap > MAX_INPUT)
-				die(0, "larger than %u bytes", MAX_INPUT);
+			if (cap > MAX_CSV_BYTES)
+				die(0, "larger than %u bytes", MAX_CSV_BYTES);
 			data = xrealloc(data, cap);
 		}
 		size_t got = fread(data + len, 1, cap - len, in);
@@ -473,13 +494,13 @@ int main(int argc, char **argv)
 	f_ndb = xrealloc(NULL, lines * sizeof *f_ndb);
 	f_desc = xrealloc(NULL, lines * sizeof *f_desc);
 	f_group = xrealloc(NULL, lines * sizeof *f_group);
+	f_nwords = xrealloc(NULL, lines * sizeof *f_nwords);
 	f_mg10 = xrealloc(NULL, lines * sizeof *f_mg10);
 	f_pfirst = xrealloc(NULL, (lines + 1) * sizeof *f_pfirst);
 	long lineno = 0;
 	for (size_t i = 0; i < len;) {
 		char *line = data + i;
-		char *nl = memchr(line, '\n', len - i);
-		size_t n = (size_t)(nl - line);
+		size_t n = (size_t)((char *)memchr(line, '\n', len - i) - line);
 		i += n + 1;
 		lineno++;
 		if (n && line[n - 1] == '\r')
@@ -497,19 +518,50 @@ int main(int argc, char **argv)
 		die(0, "%zu rows, expected %d (../shared/data/README.md)", n_foods, EXPECTED_ROWS);
 	f_pfirst[n_foods] = (uint16_t)n_portions; /* sentinel */
 
-	/* Pool: groups, then unit texts, then descriptions. */
-	size_t *group_off = xrealloc(NULL, n_groups * sizeof *group_off);
-	for (size_t i = 0; i < n_groups; i++)
-		group_off[i] = strv_add(&pool_head, groups[i], strlen(groups[i]));
-	size_t *unit_off = xrealloc(NULL, n_units * sizeof *unit_off);
-	for (size_t i = 0; i < n_units; i++)
-		unit_off[i] = strv_add(&pool_head, units[i], strlen(units[i]));
-	if (pool_head.len > UINT16_MAX)
-		die(0, "group names and unit texts take %zu bytes (at most 65535)", pool_head.len);
+	/* Pool: group names, then unit texts (16-bit offsets), then descriptions. */
+	struct pool pool = {0};
+	uint16_t *group_off = xrealloc(NULL, groups.n * sizeof *group_off);
+	for (size_t i = 0; i < groups.n; i++)
+		group_off[i] = (uint16_t)pool_add(&pool, groups.v[i], strlen(groups.v[i]));
+	size_t *unit_off = xrealloc(NULL, units.n * sizeof *unit_off);
+	for (size_t i = 0; i < units.n; i++)
+		unit_off[i] = pool_add(&pool, units.v[i], strlen(units.v[i]));
+	if (pool.len > UINT16_MAX)
+		die(0, "group names and unit texts take %zu bytes (at most 65535)", pool.len);
 	for (size_t i = 0; i < n_portions; i++)
 		p_unit[i] = (uint16_t)unit_off[p_unit[i]];
 	for (size_t i = 0; i < n_foods; i++)
-		f_desc[i] += (uint32_t)pool_head.len;
+		f_desc[i] += (uint32_t)pool.len;
+
+	/* Words in byte order (food.c bisects them), renumbered. */
+	char **sorted = xrealloc(NULL, words.n * sizeof *sorted);
+	memcpy(sorted, words.v, words.n * sizeof *sorted);
+	qsort(sorted, words.n, sizeof *sorted, cmp_str_ptr);
+	uint16_t *renum = xrealloc(NULL, words.n * sizeof *renum);
+	uint16_t *word_off = xrealloc(NULL, words.n * sizeof *word_off);
+	struct pool word_pool = {0};
+	for (size_t i = 0; i < words.n; i++) {
+		renum[strset_add(&words, sorted[i], strlen(sorted[i]))] = (uint16_t)i;
+		if (word_pool.len > UINT16_MAX)
+			die(0, "description words take more than 65535 bytes");
+		word_off[i] = (uint16_t)pool_add(&word_pool, sorted[i], strlen(sorted[i]));
+	}
+	for (size_t i = 0; i < n_fwd; i++)
+		fwd[i] = (uint16_t)((fwd[i] & ~0xfffu) | renum[fwd[i] & 0xfff]);
+
+	/* Distinct amounts and gram weights. */
+	uint32_t *amounts, *grams;
+	size_t n_amounts = distinct(p_amount, n_portions, &amounts);
+	size_t n_grams = distinct(p_grams, n_portions, &grams);
+	if (n_amounts > MAX_AMOUNTS || n_grams > MAX_GRAMS)
+		die(0, "%zu distinct portion amounts (at most %d) and %zu gram weights (at most %d)",
+		    n_amounts, MAX_AMOUNTS, n_grams, MAX_GRAMS);
+	uint8_t *pa = xrealloc(NULL, n_portions);
+	uint16_t *pg = xrealloc(NULL, n_portions * sizeof *pg);
+	for (size_t i = 0; i < n_portions; i++) {
+		pa[i] = (uint8_t)index_of(amounts, n_amounts, p_amount[i]);
+		pg[i] = (uint16_t)index_of(grams, n_grams, p_grams[i]);
+	}
 
 	FILE *o = fopen(argv[2], "w");
 	if (!o) {
@@ -517,42 +569,62 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(o, "/* Generated by tools/foodc from %s (SHA-256 %s).\n"
-		   " * %zu foods, %zu portions, %zu food groups, %zu distinct unit texts. Do not edit. */\n",
-		base, hex, n_foods, n_portions, n_groups, n_units);
+		   " * %zu foods, %zu portions, %zu food groups, %zu unit texts, %zu description words\n"
+		   " * (%zu in all). Do not edit. */\n",
+		base, hex, n_foods, n_portions, groups.n, units.n, words.n, n_fwd);
 	fprintf(o, "#include <stddef.h>\n#include <stdint.h>\n\n"
 		   "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n\n"
-		   "extern const size_t mg_food_blob_n, mg_food_blob_n_groups, mg_food_blob_n_portions;\n"
-		   "extern const char mg_food_blob_sha256[], mg_food_blob_pool[];\n"
+		   "extern const size_t mg_food_blob_n, mg_food_blob_n_portions, mg_food_blob_n_words;\n"
+		   "extern const char mg_food_blob_sha256[], mg_food_blob_pool[], mg_food_blob_words[];\n"
+		   "extern const uint32_t mg_food_blob_ndb[], mg_food_blob_desc[], mg_food_blob_amounts[],\n"
+		   "\tmg_food_blob_grams[];\n"
 		   "extern const uint16_t mg_food_blob_group_name[], mg_food_blob_mg10[], mg_food_blob_pfirst[],\n"
-		   "\tmg_food_blob_punit[];\n"
-		   "extern const uint32_t mg_food_blob_ndb[], mg_food_blob_desc[], mg_food_blob_pamount[],\n"
-		   "\tmg_food_blob_pgrams[];\n"
-		   "extern const uint8_t mg_food_blob_group[];\n\n");
-	fprintf(o, "const size_t mg_food_blob_n = %zu, mg_food_blob_n_groups = %zu, mg_food_blob_n_portions = %zu;\n",
-		n_foods, n_groups, n_portions);
+		   "\tmg_food_blob_punit[], mg_food_blob_pgrams[], mg_food_blob_word_off[], mg_food_blob_fwd[];\n"
+		   "extern const uint8_t mg_food_blob_group[], mg_food_blob_nwords[], mg_food_blob_pamount[];\n\n");
+	fprintf(o, "const size_t mg_food_blob_n = %zu, mg_food_blob_n_portions = %zu, mg_food_blob_n_words = %zu;\n",
+		n_foods, n_portions, words.n);
 	fprintf(o, "const char mg_food_blob_sha256[] = \"%s\";\n\n", hex);
+
 	fprintf(o, "/* Food groups and unit texts (offsets < 65536), then descriptions. */\n"
 		   "const char mg_food_blob_pool[] =");
-	for (size_t off = 0; off < pool_head.len; off += strlen(pool_head.d + off) + 1) {
+	for (size_t off = 0; off < pool.len; off += strlen(pool.d + off) + 1) {
 		fputs("\n", o);
-		put_cstr(o, pool_head.d + off);
+		put_cstr(o, pool.d + off);
 	}
 	for (size_t i = 0; i < n_foods; i++) {
 		fprintf(o, "\n/* %05u */ ", (unsigned)f_ndb[i]);
-		put_cstr(o, pool_desc.d + (f_desc[i] - pool_head.len));
+		put_cstr(o, desc_text.d + (f_desc[i] - pool.len));
 	}
-	fprintf(o, ";\n\n");
-	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_group_name", group_off, n_groups, "%u");
-	fprintf(o, "/* Per food, in NDB order. mg10: mg per 100 g x 10. pfirst: first portion (n + 1 entries). */\n");
-	EMIT_ARRAY(o, "uint32_t", "mg_food_blob_ndb", f_ndb, n_foods, "%u");
-	EMIT_ARRAY(o, "uint32_t", "mg_food_blob_desc", f_desc, n_foods, "%u");
-	EMIT_ARRAY(o, "uint8_t", "mg_food_blob_group", f_group, n_foods, "%u");
-	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_mg10", f_mg10, n_foods, "%u");
-	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_pfirst", f_pfirst, n_foods + 1, "%u");
-	fprintf(o, "/* Per portion: amount x 1000, grams x 100, unit text offset. */\n");
-	EMIT_ARRAY(o, "uint32_t", "mg_food_blob_pamount", p_amount, n_portions, "%u");
-	EMIT_ARRAY(o, "uint32_t", "mg_food_blob_pgrams", p_grams, n_portions, "%u");
-	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_punit", p_unit, n_portions, "%u");
+	fprintf(o, ";\n");
+	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_group_name", group_off, groups.n);
+
+	fprintf(o, "\n/* Per food, in NDB order. mg10: mg per 100 g x 10; pfirst: first portion\n"
+		   " * (n + 1 entries); nwords: how many entries of fwd are its description. */\n");
+	EMIT_ARRAY(o, "uint32_t", "mg_food_blob_ndb", f_ndb, n_foods);
+	EMIT_ARRAY(o, "uint32_t", "mg_food_blob_desc", f_desc, n_foods);
+	EMIT_ARRAY(o, "uint8_t", "mg_food_blob_group", f_group, n_foods);
+	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_mg10", f_mg10, n_foods);
+	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_pfirst", f_pfirst, n_foods + 1);
+	EMIT_ARRAY(o, "uint8_t", "mg_food_blob_nwords", f_nwords, n_foods);
+
+	fprintf(o, "\n/* Per portion: index into amounts (x 1000) and grams (x 100), unit text offset. */\n");
+	EMIT_ARRAY(o, "uint32_t", "mg_food_blob_amounts", amounts, n_amounts);
+	EMIT_ARRAY(o, "uint32_t", "mg_food_blob_grams", grams, n_grams);
+	EMIT_ARRAY(o, "uint8_t", "mg_food_blob_pamount", pa, n_portions);
+	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_pgrams", pg, n_portions);
+	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_punit", p_unit, n_portions);
+
+	fprintf(o, "\n/* Distinct description words (src/core/food_words.h), sorted. */\n"
+		   "const char mg_food_blob_words[] =");
+	for (size_t i = 0; i < words.n; i++) {
+		fputs(i % 8 ? " " : "\n", o);
+		put_cstr(o, sorted[i]);
+	}
+	fprintf(o, ";\n");
+	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_word_off", word_off, words.n);
+	fprintf(o, "/* Each description as word numbers: bits 0-11 word, 12 inside parentheses,\n"
+		   " * 13-14 comma-separated segment (0, 1, 2 = later). */\n");
+	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_fwd", fwd, n_fwd);
 	int bad = ferror(o) | fclose(o);
 	if (bad) {
 		fprintf(stderr, "foodc: cannot write %s\n", argv[2]);

@@ -18,7 +18,7 @@
 static const char *const kb_files[] = {
 	"meta",	      "sources",  "compounds", "intakes",	"limits",   "conditions",
 	"symptoms",   "interactions", "rules",	 "referrals", "monitoring", "outcomes",
-	"pitfalls",   "studies",  "dose",
+	"pitfalls",   "studies",  "dose", "diet",
 };
 #define N_KB_FILES (sizeof kb_files / sizeof kb_files[0])
 
@@ -816,6 +816,48 @@ static int load_meta(struct ctx *c, json_t *root)
 	return get_refs(c, o, "renal_refs", &kb->renal_refs);
 }
 
+static int load_diet(struct ctx *c, json_t *root)
+{
+	struct mg_kb *kb = c->kb;
+	json_t *o = section(c, root, "diet", 0), *a, *it;
+	size_t i;
+	int r;
+	if (!o)
+		return MG_EKB;
+	if ((r = get_refs(c, o, "refs", &kb->diet_refs)))
+		return r;
+	if (!(a = get_arr(c, o, "frequencies")))
+		return MG_EKB;
+	if (json_array_size(a) < 2 || json_array_size(a) > 10)
+		return bad(c, "needs 2 to 10 frequencies", NULL);
+	json_array_foreach(a, i, it) {
+		struct mg_diet_freq *f = &kb->diet_freq[i];
+		set_where(c, "diet.frequencies", i, it, "label");
+		if ((r = get_str(c, it, "label", 1, &f->label)) || (r = get_num(c, it, "per_day", 0, 10, &f->per_day)))
+			return r;
+		kb->n_diet_freq++;
+	}
+	snprintf(c->where, sizeof c->where, "diet");
+	if (!(a = get_arr(c, o, "items")))
+		return MG_EKB;
+	if (json_array_size(a) < 1 || json_array_size(a) > 24)
+		return bad(c, "needs 1 to 24 items", NULL);
+	const char *ids[24];
+	json_array_foreach(a, i, it) {
+		struct mg_diet_item *d = &kb->diet_items[i];
+		set_where(c, "diet.items", i, it, "id");
+		if ((r = get_str(c, it, "id", 1, &d->id)) || (r = get_str(c, it, "question", 1, &d->question)) ||
+		    (r = get_str(c, it, "ndb", 1, &d->ndb)) || (r = get_str(c, it, "portion", 1, &d->portion)) ||
+		    (r = get_num(c, it, "grams", 1, 2000, &d->grams)))
+			return r;
+		if (strlen(d->ndb) != 5 || strspn(d->ndb, "0123456789") != 5)
+			return bad(c, "ndb must be a 5-digit USDA number", NULL);
+		ids[i] = d->id;
+		kb->n_diet_items++;
+	}
+	return check_unique(c, "diet.items", ids, kb->n_diet_items);
+}
+
 static char *join_names(struct mg_kb *kb, const struct mg_named *items, size_t n)
 {
 	size_t len = 1;
@@ -965,7 +1007,7 @@ int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t c
 	    (r = load_stmts(&c, root, "monitoring", ST_WHEN | ST_STAGE, &kb->monitoring, &kb->n_monitoring)) ||
 	    (r = load_stmts(&c, root, "outcomes", ST_WHEN | ST_STATUS, &kb->outcomes, &kb->n_outcomes)) ||
 	    (r = load_stmts(&c, root, "pitfalls", ST_WHEN, &kb->pitfalls, &kb->n_pitfalls)) ||
-	    (r = load_stmts(&c, root, "studies", 0, &kb->studies, &kb->n_studies)))
+	    (r = load_stmts(&c, root, "studies", 0, &kb->studies, &kb->n_studies)) || (r = load_diet(&c, root)))
 		goto out;
 	for (size_t i = 0; i < kb->n_compounds; i++)
 		if (!kb->compounds[i].id[0])

@@ -4,6 +4,8 @@
  * entries keep their exact text: export, restore, export gives the same bytes. */
 #include "store_internal.h"
 
+#include <mgsleep/night.h>
+
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,6 +66,26 @@ static int run(struct mg_db *db, const char *sql, const char *json, const char *
 	return r;
 }
 
+/* 1 if a night's date is not a real calendar date (2026-02-30, 2026-19-39
+ * pass the GLOB above): summary and diary parse them with mg_date_parse and
+ * rely on it (an impossible date once made summary write out of bounds). */
+static int bad_dates(sqlite3 *s, const char *json)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_ERROR, bad = 0;
+	if (sqlite3_prepare_v2(s, "SELECT json_extract(value, '$.date') FROM json_each(?1, '$.nights')", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+		while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(st, 0);
+			int32_t days;
+			bad = !d || mg_date_parse(d, &days) != 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return bad || rc != SQLITE_DONE;
+}
+
 int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struct mg_error *err)
 {
 	sqlite3 *s = mg_db_sqlite(db);
@@ -83,7 +105,7 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 			       "backup: not an mgsleep export of a schema this version knows (format, schema_version)");
 	if (count(s, "SELECT count(*) FROM json_each(?1, '$.nights') WHERE json_type(value, '$.entry') IS NOT 'object' "
 		     "OR json_extract(value, '$.date') NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
-		  json, &n) || n)
+		  json, &n) || n || bad_dates(s, json))
 		return mg_fail(err, MG_EINVAL, "backup", "backup: nights: every night needs a date YYYY-MM-DD and an entry");
 	int r = run(db,
 		    "INSERT INTO profile (id, json, updated) SELECT 1, json_extract(?1, '$.profile'), ?2 "

@@ -1,0 +1,561 @@
+/* The built-in USDA SR Legacy magnesium table: access, search and amounts.
+ * The data are generated at build time by tools/foodc (food_blob.c, layout
+ * in docs/food.md); the search rules and the score are documented in
+ * include/mgsleep/food.h. */
+#include <mgsleep/food.h>
+
+#include "food_words.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* food_blob.c (tools/foodc): keep in step with the declarations it emits. */
+extern const size_t mg_food_blob_n, mg_food_blob_n_portions, mg_food_blob_n_words;
+extern const char mg_food_blob_sha256[], mg_food_blob_pool[], mg_food_blob_words[];
+extern const uint32_t mg_food_blob_ndb[], mg_food_blob_desc[], mg_food_blob_amounts[],
+	mg_food_blob_grams[];
+extern const uint16_t mg_food_blob_group_name[], mg_food_blob_mg10[], mg_food_blob_pfirst[],
+	mg_food_blob_punit[], mg_food_blob_pgrams[], mg_food_blob_word_off[], mg_food_blob_fwd[];
+extern const uint8_t mg_food_blob_group[], mg_food_blob_nwords[], mg_food_blob_pamount[];
+
+#define WMAX MG_FOOD_WORD_MAX
+#define DICT_MAX 4096  /* word numbers are 12 bits (foodc) */
+#define DESC_WORDS 64  /* words in one description (foodc) */
+#define FWD_WORD(e) ((e) & 0xfffu)
+#define FWD_PAREN(e) (((e) >> 12) & 1u)
+#define FWD_SEG(e) ((e) >> 13)
+
+size_t mg_food_count(void)
+{
+	return mg_food_blob_n;
+}
+
+const char *mg_food_data_sha256(void)
+{
+	return mg_food_blob_sha256;
+}
+
+int mg_food_get(size_t i, struct mg_food *f)
+{
+	if (!f || i >= mg_food_blob_n)
+		return MG_EINVAL;
+	f->index = i;
+	uint32_t ndb = mg_food_blob_ndb[i];
+	for (int k = 4; k >= 0; k--, ndb /= 10)
+		f->ndb[k] = (char)('0' + ndb % 10);
+	f->ndb[5] = 0;
+	f->description = mg_food_blob_pool + mg_food_blob_desc[i];
+	f->group = mg_food_blob_pool + mg_food_blob_group_name[mg_food_blob_group[i]];
+	f->mg_per_100g = mg_food_blob_mg10[i] / 10.0;
+	f->first_portion_ = mg_food_blob_pfirst[i];
+	f->n_portions = (size_t)mg_food_blob_pfirst[i + 1] - mg_food_blob_pfirst[i];
+	return 0;
+}
+
+int mg_food_find_ndb(const char *s, struct mg_food *f)
+{
+	if (!s)
+		return MG_EINVAL;
+	while (*s == ' ')
+		s++;
+	uint32_t v = 0;
+	int digits = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (++digits > 5)
+			return MG_EINVAL;
+		v = v * 10 + (uint32_t)(*s - '0');
+	}
+	while (*s == ' ')
+		s++;
+	if (!digits || *s)
+		return MG_EINVAL;
+	size_t lo = 0, hi = mg_food_blob_n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (mg_food_blob_ndb[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == mg_food_blob_n || mg_food_blob_ndb[lo] != v)
+		return MG_EINVAL;
+	return mg_food_get(lo, f);
+}
+
+int mg_food_portion(const struct mg_food *f, size_t i, struct mg_food_portion *p)
+{
+	if (!f || !p || i >= f->n_portions || f->first_portion_ + i >= mg_food_blob_n_portions)
+		return MG_EINVAL;
+	size_t k = f->first_portion_ + i;
+	p->amount = mg_food_blob_amounts[mg_food_blob_pamount[k]] / 1000.0;
+	p->grams = mg_food_blob_grams[mg_food_blob_pgrams[k]] / 100.0;
+	p->unit = mg_food_blob_pool + mg_food_blob_punit[k];
+	return 0;
+}
+
+double mg_food_mg(const struct mg_food *f, double grams)
+{
+	return f->mg_per_100g * grams / 100.0;
+}
+
+/* ---- search ----------------------------------------------------------
+ *
+ * foodc stores each description as the numbers of its words in a sorted
+ * dictionary of the table's distinct words (2,829), with each word's segment
+ * and parenthesis bit. A search matches the query words against the
+ * dictionary once, then scores every food from its word numbers alone. */
+
+enum { NO_MATCH, PREFIX, FULL };
+
+/* How description word d matches query word q (food.h). */
+static int match(struct mg_fw *q, struct mg_fw *d)
+{
+	if (d->s[0] != q->s[0]) /* a stem keeps the first letter */
+		return NO_MATCH;
+	if (d->len == q->len && !memcmp(d->s, q->s, q->len))
+		return FULL;
+	mg_fw_stem_of(d);
+	if (d->st_len == q->st_len && !memcmp(d->st, q->st, q->st_len))
+		return FULL;
+	if (d->len > q->len && !memcmp(d->s, q->s, q->len))
+		return PREFIX;
+	return NO_MATCH;
+}
+
+static const char *dict_word(size_t id)
+{
+	return mg_food_blob_words + mg_food_blob_word_off[id];
+}
+
+/* Number of a word in the dictionary, or -1. */
+static long dict_find(const char *w)
+{
+	size_t lo = 0, hi = mg_food_blob_n_words;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(dict_word(mid), w);
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int same_stem(size_t a, size_t b)
+{
+	struct mg_fw x, y;
+	if (a == b)
+		return 1;
+	if (mg_fw_split(dict_word(a), &x, 1) != 1 || mg_fw_split(dict_word(b), &y, 1) != 1)
+		return 0;
+	mg_fw_stem_of(&x);
+	mg_fw_stem_of(&y);
+	return x.st_len == y.st_len && !memcmp(x.st, y.st, x.st_len);
+}
+
+/* SR's category-first names (food.h): "Nuts, almonds" is almonds. */
+static const char *const categories[][2] = {
+	{"nuts", NULL}, {"seeds", NULL}, {"beans", NULL}, {"cereals", NULL}, {"fish", NULL},
+	{"cheese", NULL}, {"spices", NULL}, {"beverages", NULL}, {"alcoholic", "beverage"},
+	{"mollusks", NULL}, {"crustaceans", NULL}, {"game", "meat"}, {"peppers", NULL}, {"squash", NULL},
+};
+#define N_CATEGORIES (sizeof categories / sizeof *categories)
+
+struct search {
+	size_t nq;
+	unsigned need;             /* one bit per query word */
+	uint16_t full[DICT_MAX];   /* per dictionary word: query words it matches fully */
+	uint16_t pref[DICT_MAX];   /* ... and only as a prefix */
+	long cat[N_CATEGORIES][2]; /* dictionary numbers of the category names, -1 if absent */
+};
+
+/* 1 when the non-parenthesised words of segment 0 (e[0..n-1]) are a category. */
+static int is_category(const struct search *S, const uint16_t *e, size_t n)
+{
+	long w[3];
+	size_t k = 0;
+	for (size_t i = 0; i < n && FWD_SEG(e[i]) == 0 && k < 3; i++)
+		if (!FWD_PAREN(e[i]))
+			w[k++] = (long)FWD_WORD(e[i]);
+	if (k == 0 || k == 3)
+		return 0;
+	for (size_t c = 0; c < N_CATEGORIES; c++)
+		if (S->cat[c][0] == w[0] && (k == 1 ? !categories[c][1] : categories[c][1] && S->cat[c][1] == w[1]))
+			return 1;
+	return 0;
+}
+
+/* Score of the food whose description words are e[0..n-1], or INT_MIN when
+ * a query word matches none of them (food.h: 40 E + 20 H - 2 min(X, 20) - 3 P). */
+static int score_food(const struct search *S, const uint16_t *e, size_t n)
+{
+	unsigned any = 0, full_any = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned id = FWD_WORD(e[i]);
+		any |= (unsigned)S->full[id] | S->pref[id];
+		full_any |= S->full[id];
+	}
+	if (any != S->need)
+		return INT_MIN;
+	int prefix_only = 0;
+	for (unsigned b = S->need & ~full_any; b; b &= b - 1)
+		prefix_only++;
+
+	unsigned char m[DESC_WORDS];
+	for (size_t i = 0; i < n; i++) {
+		unsigned id = FWD_WORD(e[i]);
+		m[i] = S->full[id] ? FULL : S->pref[id] ? PREFIX : NO_MATCH;
+	}
+	int cat = FWD_SEG(e[n - 1]) >= 1 && is_category(S, e, n);
+	if (cat) /* the category word repeated in segment 1 counts as matched */
+		for (size_t i = 0; i < n && FWD_SEG(e[i]) <= 1; i++) {
+			if (FWD_SEG(e[i]) != 1 || m[i] == FULL)
+				continue;
+			for (size_t k = 0; k < n && FWD_SEG(e[k]) == 0; k++)
+				if (same_stem(FWD_WORD(e[i]), FWD_WORD(e[k])))
+					m[i] = FULL;
+		}
+	int exact = 0, head = 0, extra = 0;
+	for (unsigned h = 0; h <= (unsigned)cat; h++) {
+		int first = 1, all_full = 1, seen = 0;
+		for (size_t i = 0; i < n && FWD_SEG(e[i]) <= h; i++) {
+			if (FWD_SEG(e[i]) != h || FWD_PAREN(e[i]))
+				continue;
+			if (first && m[i])
+				head = 1;
+			first = 0;
+			seen = 1;
+			all_full &= m[i] == FULL;
+		}
+		if (seen && all_full)
+			exact = 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		extra += !m[i] && !FWD_PAREN(e[i]) && !(cat && FWD_SEG(e[i]) == 0);
+	return 40 * exact + 20 * head - 2 * (extra < 20 ? extra : 20) - 3 * prefix_only;
+}
+
+int mg_food_search(const char *query, struct mg_food_hit *hits, size_t max_hits)
+{
+	struct mg_fw q[MG_FOOD_QUERY_MAX_WORDS + 1];
+	struct search S;
+	if (!query || (max_hits && !hits))
+		return MG_EINVAL;
+	memset(&S, 0, sizeof S);
+	S.nq = mg_fw_split(query, q, MG_FOOD_QUERY_MAX_WORDS + 1);
+	if (S.nq == 0 || S.nq > MG_FOOD_QUERY_MAX_WORDS || mg_food_blob_n_words > DICT_MAX)
+		return MG_EINVAL;
+	for (size_t j = 0; j < S.nq; j++) {
+		if (q[j].len >= WMAX) /* cut: longer than any word in the table */
+			return 0;
+		mg_fw_stem_of(&q[j]);
+	}
+	S.need = (1u << S.nq) - 1;
+
+	/* The query words against the dictionary. */
+	int found = 0;
+	for (size_t id = 0; id < mg_food_blob_n_words; id++) {
+		const char *w = dict_word(id);
+		struct mg_fw d;
+		int split = 0;
+		for (size_t j = 0; j < S.nq; j++) {
+			if (w[0] != q[j].s[0])
+				continue;
+			if (!split && (split = 1, mg_fw_split(w, &d, 1) != 1))
+				break;
+			int r = match(&q[j], &d);
+			if (r == FULL)
+				S.full[id] |= (uint16_t)(1u << j);
+			else if (r == PREFIX)
+				S.pref[id] |= (uint16_t)(1u << j);
+			found |= r != NO_MATCH;
+		}
+	}
+	if (!found)
+		return 0;
+	for (size_t c = 0; c < N_CATEGORIES; c++)
+		for (int k = 0; k < 2; k++)
+			S.cat[c][k] = categories[c][k] ? dict_find(categories[c][k]) : -1;
+
+	int total = 0;
+	size_t kept = 0;
+	const uint16_t *e = mg_food_blob_fwd;
+	for (size_t i = 0; i < mg_food_blob_n; e += mg_food_blob_nwords[i++]) {
+		int sc = score_food(&S, e, mg_food_blob_nwords[i]);
+		if (sc == INT_MIN)
+			continue;
+		total++;
+		/* Keep the best max_hits, by score then index (= NDB order). Foods
+		 * come in index order, so a new hit goes after equal scores. */
+		if (kept == max_hits && (kept == 0 || sc <= hits[kept - 1].score))
+			continue;
+		size_t k = kept < max_hits ? kept++ : kept - 1;
+		while (k > 0 && hits[k - 1].score < sc) {
+			hits[k] = hits[k - 1];
+			k--;
+		}
+		hits[k].index = i;
+		hits[k].score = sc;
+	}
+	return total;
+}
+
+/* ---- amounts --------------------------------------------------------- */
+
+#define UNIT_WORDS 8
+#define MAX_GRAMS 10000.0
+#define G_PER_OZ 28.349523125
+#define G_PER_LB 453.59237
+
+/* Canonical unit words, after the plural stem. */
+static const char *const unit_alias[][2] = {
+	{"tablespoon", "tbsp"}, {"tbs", "tbsp"}, {"tbl", "tbsp"}, {"teaspoon", "tsp"},
+	{"ounc", "oz"}, {"pound", "lb"}, {"lbs", "lb"}, {"fluid", "fl"}, {"gram", "g"},
+	{"gr", "g"}, {"kilogram", "kg"}, {"kilo", "kg"}, {"milliliter", "ml"}, {"millilitr", "ml"},
+	{"liter", "l"}, {"litr", "l"}, {"med", "medium"}, {"lg", "larg"},
+	{"sm", "small"},
+};
+
+/* First words of measures, which a bare count does not count (canonical). */
+static const char *const measures[] = {
+	"oz", "lb", "g", "kg", "mg", "cup", "tbsp", "tsp", "fl", "ml", "l", "quart", "pint",
+	"gallon", "cubic", "inch", "dash", "pinch", "jigger", "serving", "nlea", "portion", "recip",
+};
+
+/* Canonical words of a unit text: folded, plural stem, aliases. */
+static size_t unit_words(const char *text, struct mg_fw *w, size_t maxw)
+{
+	size_t n = mg_fw_split(text, w, maxw);
+	for (size_t i = 0; i < n; i++) {
+		mg_fw_stem_of(&w[i]);
+		memcpy(w[i].s, w[i].st, w[i].st_len);
+		w[i].len = w[i].st_len;
+		w[i].s[w[i].len] = 0;
+		for (size_t k = 0; k < sizeof unit_alias / sizeof *unit_alias; k++)
+			if (!strcmp(w[i].s, unit_alias[k][0])) {
+				w[i].len = (unsigned char)strlen(unit_alias[k][1]);
+				memcpy(w[i].s, unit_alias[k][1], w[i].len + 1);
+				break;
+			}
+	}
+	return n;
+}
+
+static int is_measure(const char *canon)
+{
+	for (size_t k = 0; k < sizeof measures / sizeof *measures; k++)
+		if (!strcmp(canon, measures[k]))
+			return 1;
+	return 0;
+}
+
+static int portion_countable(const struct mg_food *f, size_t i, int *medium)
+{
+	struct mg_food_portion p;
+	struct mg_fw w[UNIT_WORDS];
+	if (mg_food_portion(f, i, &p) || !unit_words(p.unit, w, 1))
+		return 0;
+	*medium = !strcmp(w[0].s, "medium");
+	return !is_measure(w[0].s);
+}
+
+long mg_food_unit_portion(const struct mg_food *f)
+{
+	int medium;
+	long first_countable = -1;
+	if (!f || !f->n_portions)
+		return -1;
+	if (portion_countable(f, 0, &medium))
+		return 0;
+	for (size_t i = 0; i < f->n_portions; i++)
+		if (portion_countable(f, i, &medium)) {
+			if (medium)
+				return (long)i;
+			if (first_countable < 0)
+				first_countable = (long)i;
+		}
+	return first_countable;
+}
+
+/* A decimal without sign, exponent or locale ("0.5", ".5", "28.35"), read
+ * exactly as strtod would for up to 15 digits. Returns bytes read, 0 if none. */
+static size_t read_decimal(const char *s, double *v)
+{
+	uint64_t mant = 0;
+	int digits = 0, frac = 0;
+	size_t i = 0;
+	for (; s[i] >= '0' && s[i] <= '9'; i++)
+		if (++digits <= 15)
+			mant = mant * 10 + (uint64_t)(s[i] - '0');
+		else
+			return 0;
+	if (s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++, frac++)
+			if (++digits <= 15)
+				mant = mant * 10 + (uint64_t)(s[i] - '0');
+			else
+				return 0;
+	}
+	if (!digits)
+		return 0;
+	double p10 = 1;
+	for (int k = 0; k < frac; k++)
+		p10 *= 10;
+	*v = (double)mant / p10;
+	return i;
+}
+
+/* NUMBER: DECIMAL, DECIMAL/DECIMAL, or INTEGER DECIMAL/DECIMAL (mixed:
+ * "1 1/2"). Returns bytes read, 0 if no number, or (size_t)-1 when a
+ * fraction has a zero denominator. */
+static size_t read_number(const char *s, double *v)
+{
+	size_t n = read_decimal(s, v);
+	if (!n)
+		return 0;
+	double d;
+	if (s[n] == '/') {
+		size_t k = read_decimal(s + n + 1, &d);
+		if (!k)
+			return 0;
+		if (d == 0)
+			return (size_t)-1;
+		*v /= d;
+		return n + 1 + k;
+	}
+	if (!memchr(s, '.', n)) { /* an integer: maybe a mixed number */
+		size_t sp = n;
+		while (s[sp] == ' ')
+			sp++;
+		double a, b;
+		size_t k1 = sp > n ? read_decimal(s + sp, &a) : 0;
+		if (k1 && s[sp + k1] == '/') {
+			size_t k2 = read_decimal(s + sp + k1 + 1, &b);
+			if (k2 && b != 0 && a < b) {
+				*v += a / b;
+				return sp + k1 + 1 + k2;
+			}
+		}
+	}
+	return n;
+}
+
+/* "1 cup (30 g), 1 bunch (340 g); or grams, e.g. 30g" into buf. */
+static void list_portions(const struct mg_food *f, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < f->n_portions; i++) {
+		struct mg_food_portion p;
+		if (mg_food_portion(f, i, &p))
+			break;
+		char item[300];
+		int k = snprintf(item, sizeof item, "%s%g %s (%g g)", i ? ", " : "", p.amount, p.unit, p.grams);
+		if (k < 0 || (size_t)k >= sizeof item || len + (size_t)k + 40 >= size) {
+			snprintf(buf + len, size - len, ", ...");
+			return;
+		}
+		memcpy(buf + len, item, (size_t)k + 1);
+		len += (size_t)k;
+	}
+}
+
+/* The error message: what is wrong, then the food's portions (fits the
+ * 320 bytes of mg_error.msg: what <= 100, list <= 180). */
+static int amount_error(const struct mg_food *f, struct mg_error *err, const char *what)
+{
+	char list[180];
+	list_portions(f, list, sizeof list);
+	if (!list[0])
+		return mg_fail(err, MG_EINVAL, "amount", "%.100s; this food has no household portions "
+				"in the table: give grams, e.g. 100g", what);
+	return mg_fail(err, MG_EINVAL, "amount", "%.100s; its portions: %s; or grams, e.g. 100g", what, list);
+}
+
+int mg_food_portion_grams(const struct mg_food *f, const char *text, double *grams, struct mg_error *err)
+{
+	if (!f || !grams)
+		return mg_fail(err, MG_EINVAL, "amount", "no food or no result");
+	if (!text)
+		text = "";
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (!*text)
+		return amount_error(f, err, "amount is empty");
+	if (*text == '-' || *text == '+')
+		return amount_error(f, err, "amount must be a number greater than zero");
+	double n = 1;
+	size_t used = read_number(text, &n);
+	if (used == (size_t)-1)
+		return amount_error(f, err, "amount has a zero denominator");
+	int has_number = used > 0;
+	const char *unit = text + used;
+	if (has_number && !(n > 0 && isfinite(n)))
+		return amount_error(f, err, "amount must be a number greater than zero");
+	while (*unit == ' ' || *unit == '\t')
+		unit++;
+	if (*unit == '-')
+		return amount_error(f, err, "amount must be a number greater than zero");
+
+	struct mg_fw uw[UNIT_WORDS + 1];
+	size_t nu = unit_words(unit, uw, UNIT_WORDS + 1);
+	double g = -1;
+	if (nu == 0 && *unit)
+		return amount_error(f, err, "amount has no unit after the number");
+	if (nu == 0) { /* a bare count */
+		if (!has_number)
+			return amount_error(f, err, "amount has no number");
+		long pi = mg_food_unit_portion(f);
+		struct mg_food_portion p;
+		if (pi < 0 || mg_food_portion(f, (size_t)pi, &p))
+			return amount_error(f, err, "a bare number counts the food's units, but it has no "
+						    "countable portion: give a unit");
+		g = n * p.grams / p.amount;
+	} else if (nu > UNIT_WORDS) {
+		return amount_error(f, err, "amount: unit has too many words");
+	} else if (nu == 1 && (!strcmp(uw[0].s, "g") || !strcmp(uw[0].s, "kg"))) {
+		g = uw[0].s[0] == 'k' ? n * 1000 : n;
+	} else {
+		size_t best_len = SIZE_MAX;
+		for (size_t i = 0; i < f->n_portions; i++) {
+			struct mg_food_portion p;
+			struct mg_fw pw[UNIT_WORDS];
+			if (mg_food_portion(f, i, &p))
+				break;
+			size_t np = unit_words(p.unit, pw, nu);
+			size_t k = 0;
+			while (k < nu && k < np && pw[k].len == uw[k].len && !memcmp(pw[k].s, uw[k].s, uw[k].len))
+				k++;
+			size_t ul = strlen(p.unit);
+			if (k == nu && ul < best_len) {
+				best_len = ul;
+				g = n * p.grams / p.amount;
+			}
+		}
+		if (g < 0 && nu == 1 && !strcmp(uw[0].s, "oz"))
+			g = n * G_PER_OZ;
+		else if (g < 0 && nu == 1 && !strcmp(uw[0].s, "lb"))
+			g = n * G_PER_LB;
+		if (g < 0) {
+			char what[120];
+			size_t ul = strlen(unit);
+			while (ul && (unit[ul - 1] == ' ' || unit[ul - 1] == '\t'))
+				ul--;
+			snprintf(what, sizeof what, "no portion '%.*s' for this food", (int)(ul > 60 ? 60 : ul), unit);
+			return amount_error(f, err, what);
+		}
+	}
+	if (!(g > 0) || !isfinite(g))
+		return amount_error(f, err, "amount must be a number greater than zero");
+	if (g > MAX_GRAMS)
+		return mg_fail(err, MG_EINVAL, "amount", "amount is %.0f g, more than %.0f g of one food at once",
+			       g, MAX_GRAMS);
+	*grams = g;
+	return 0;
+}
