@@ -346,16 +346,17 @@ static void parse_portions(const char *s, size_t n, long lineno)
 	}
 }
 
+static char *row_buf; /* unquoted fields of the current row */
+static size_t row_cap;
+
 static void parse_row(const char *line, size_t n, long lineno)
 {
-	static char *buf;
-	static size_t bufcap;
-	if (n + NFIELDS + 1 > bufcap) {
-		bufcap = (n + NFIELDS + 1) * 2;
-		buf = xrealloc(buf, bufcap);
+	if (n + NFIELDS + 1 > row_cap) {
+		row_cap = (n + NFIELDS + 1) * 2;
+		row_buf = xrealloc(row_buf, row_cap);
 	}
 	struct field f[NFIELDS];
-	int nf = split_csv(line, n, buf, f, lineno);
+	int nf = split_csv(line, n, row_buf, f, lineno);
 	if (nf != NFIELDS)
 		die(lineno, "%d fields, expected %d", nf, NFIELDS);
 
@@ -626,6 +627,20 @@ int main(int argc, char **argv)
 		   " * 13-14 comma-separated segment (0, 1, 2 = later). */\n");
 	EMIT_ARRAY(o, "uint16_t", "mg_food_blob_fwd", fwd, n_fwd);
 	int bad = ferror(o) | fclose(o);
+
+	/* Free everything, so that sanitizer builds (LeakSanitizer) pass. */
+	struct strset *sets[] = {&groups, &units, &words};
+	for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+		for (size_t i = 0; i < sets[k]->n; i++)
+			free(sets[k]->v[i]);
+		free(sets[k]->v);
+		free(sets[k]->tab);
+	}
+	void *heap[] = {data, f_ndb, f_desc, f_group, f_nwords, f_mg10, f_pfirst, fwd, desc_text.d,
+			pool.d, word_pool.d, group_off, unit_off, sorted, renum, word_off, amounts, grams,
+			pa, pg, row_buf};
+	for (size_t k = 0; k < sizeof heap / sizeof *heap; k++)
+		free(heap[k]);
 	if (bad) {
 		fprintf(stderr, "foodc: cannot write %s\n", argv[2]);
 		return 1;

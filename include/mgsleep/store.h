@@ -84,6 +84,13 @@ int mg_db_night_delete(struct mg_db *db, const char *date, const char *now, stru
  * oldest first: [{"date":..,"entry":{..},"tib":..,"sol":..,"waso":..,"tst":..,
  * "se":..,"terminal_wake":..,"mg_elemental_mg":..}]. */
 int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err);
+/* The weekly summary of every night in the store (src/store/summarise.c):
+ * reads just the columns it needs and calls mg_summarise. weeks has room for
+ * max_weeks; *out as mg_summarise fills it. */
+struct mg_summary;
+struct mg_summary_week;
+int mg_db_summarise(struct mg_db *db, struct mg_summary_week *weeks, size_t max_weeks, struct mg_summary *out,
+		    struct mg_error *err);
 /* The entry of the most recent night; *json NULL if none. */
 int mg_db_night_latest(struct mg_db *db, char **json, struct mg_error *err);
 /* The stored entry of one night; *json NULL if none. */

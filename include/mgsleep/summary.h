@@ -42,9 +42,10 @@ struct mg_summary {
 const char *mg_metric_id(enum mg_metric m);   /* "tib", "tst", "se", ... */
 const char *mg_metric_name(enum mg_metric m); /* "time in bed (min)", ... */
 
-/* nights must be sorted by date. weeks must have room for max_weeks; only the
- * last max_weeks weeks of the data are summarised (all nights still count
- * for with/without and the trend only within those weeks). Returns 0. */
+/* nights must be sorted by date (MG_EINVAL otherwise, with *out empty).
+ * weeks must have room for max_weeks; only the last max_weeks weeks of the
+ * data are summarised: means, with/without and the trend all cover those
+ * weeks. Returns 0. */
 int mg_summarise(const struct mg_summary_night *nights, size_t n, struct mg_summary_week *weeks, size_t max_weeks,
 		 struct mg_summary *out);
 

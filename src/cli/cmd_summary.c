@@ -5,19 +5,12 @@
 #include <mgsleep/night.h>
 #include <mgsleep/summary.h>
 
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_WEEKS 520
-
-static double num(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
 
 static void put_mean(struct mg_buf *b, struct mg_mean m, int decimals)
 {
@@ -76,8 +69,7 @@ int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 	const char *fmt = "text", *v;
 	long weeks = 8;
 	struct mg_error err = {0};
-	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT;
-	struct mg_summary_night *nights = NULL;
+	struct mg_buf out = MG_BUF_INIT;
 	struct mg_summary_week *wk = NULL;
 	int status = EXIT_OK;
 	for (int i = 1; i < argc; i++) {
@@ -100,35 +92,17 @@ int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		return status;
-	if (mg_db_nights_json(db, NULL, NULL, &raw, &err)) {
-		status = cli_fail(&err);
-		goto out;
-	}
-	json_t *arr = json_loadb(raw.data, raw.len, 0, NULL), *e;
-	size_t n = json_array_size(arr), i;
-	nights = calloc(n ? n : 1, sizeof *nights);
 	wk = calloc((size_t)weeks, sizeof *wk);
-	if (!nights || !wk) {
-		json_decref(arr);
+	if (!wk) {
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	json_array_foreach(arr, i, e) {
-		json_t *entry = json_object_get(e, "entry");
-		mg_date_parse(json_string_value(json_object_get(e, "date")), &nights[i].date);
-		nights[i].v[MG_M_TIB] = num(e, "tib");
-		nights[i].v[MG_M_TST] = num(e, "tst");
-		nights[i].v[MG_M_SE] = num(e, "se");
-		nights[i].v[MG_M_SOL] = num(e, "sol");
-		nights[i].v[MG_M_WASO] = num(e, "waso");
-		nights[i].v[MG_M_AWAKENINGS] = num(entry, "awakenings");
-		nights[i].v[MG_M_QUALITY] = num(entry, "quality");
-		nights[i].magnesium = json_is_number(json_object_get(e, "mg_elemental_mg"));
-	}
-	json_decref(arr);
 	struct mg_summary s;
-	mg_summarise(nights, n, wk, (size_t)weeks, &s);
-
+	if (mg_db_summarise(db, wk, (size_t)weeks, &s, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	size_t n = (size_t)s.with_mg[MG_M_TIB].n + (size_t)s.without_mg[MG_M_TIB].n;
 	if (!strcmp(fmt, "json")) {
 		mg_buf_puts(&out, "{\"weeks\":[");
 		for (size_t w = 0; w < s.n_weeks; w++) {
@@ -178,7 +152,7 @@ int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 	} else if (!n) {
 		mg_buf_puts(&out, "No nights logged yet. Start with 'mgsleep log' each morning.\n");
 	} else {
-		mg_buf_printf(&out, "Weekly means over the last %zu week%s (%zu nights in the diary)\n\n", s.n_weeks,
+		mg_buf_printf(&out, "Weekly means over the last %zu week%s (%zu nights in them)\n\n", s.n_weeks,
 			      s.n_weeks == 1 ? "" : "s", n);
 		mg_buf_puts(&out, "week of      nights  with Mg   in bed   asleep     SE %      SOL     WASO  wakings  quality\n");
 		for (size_t w = 0; w < s.n_weeks; w++) {
@@ -213,9 +187,7 @@ int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 	}
 	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
 out:
-	free(nights);
 	free(wk);
-	mg_buf_release(&raw);
 	mg_buf_release(&out);
 	mg_db_close(db);
 	return status;

@@ -22,6 +22,8 @@ extern const uint16_t mg_food_blob_group_name[], mg_food_blob_mg10[], mg_food_bl
 extern const uint8_t mg_food_blob_group[], mg_food_blob_nwords[], mg_food_blob_pamount[];
 
 #define WMAX MG_FOOD_WORD_MAX
+_Static_assert(MG_FOOD_QUERY_MAX_WORDS <= 16, "query words are bits 0-15 of struct search.match");
+_Static_assert(MG_FOOD_WORD_MAX == MG_FW_MAX, "food.h and food_words.h agree on the word length");
 #define DICT_MAX 4096  /* word numbers are 12 bits (foodc) */
 #define DESC_WORDS 64  /* words in one description (foodc) */
 #define FWD_WORD(e) ((e) & 0xfffu)
@@ -147,13 +149,28 @@ static long dict_find(const char *w)
 	return -1;
 }
 
+/* Dictionary word id as an mg_fw (dictionary words are folded words of at
+ * most WMAX - 1 bytes, foodc). */
+static void dict_fw(size_t id, struct mg_fw *d)
+{
+	const char *w = dict_word(id);
+	size_t n = strlen(w);
+	if (n > WMAX)
+		n = WMAX;
+	memcpy(d->s, w, n);
+	d->s[n] = 0;
+	d->len = (unsigned char)n;
+	d->seg = d->paren = d->have_stem = 0;
+	d->st_len = 0;
+}
+
 static int same_stem(size_t a, size_t b)
 {
 	struct mg_fw x, y;
 	if (a == b)
 		return 1;
-	if (mg_fw_split(dict_word(a), &x, 1) != 1 || mg_fw_split(dict_word(b), &y, 1) != 1)
-		return 0;
+	dict_fw(a, &x);
+	dict_fw(b, &y);
 	mg_fw_stem_of(&x);
 	mg_fw_stem_of(&y);
 	return x.st_len == y.st_len && !memcmp(x.st, y.st, x.st_len);
@@ -170,8 +187,9 @@ static const char *const categories[][2] = {
 struct search {
 	size_t nq;
 	unsigned need;             /* one bit per query word */
-	uint16_t full[DICT_MAX];   /* per dictionary word: query words it matches fully */
-	uint16_t pref[DICT_MAX];   /* ... and only as a prefix */
+	/* Per dictionary word: the query words it matches fully (bits 0-15) and
+	 * as a prefix only (bits 16-31). */
+	uint32_t match[DICT_MAX];
 	long cat[N_CATEGORIES][2]; /* dictionary numbers of the category names, -1 if absent */
 };
 
@@ -195,22 +213,22 @@ static int is_category(const struct search *S, const uint16_t *e, size_t n)
  * a query word matches none of them (food.h: 40 E + 20 H - 2 min(X, 20) - 3 P). */
 static int score_food(const struct search *S, const uint16_t *e, size_t n)
 {
-	unsigned any = 0, full_any = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned id = FWD_WORD(e[i]);
-		any |= (unsigned)S->full[id] | S->pref[id];
-		full_any |= S->full[id];
-	}
-	if (any != S->need)
+	if (n == 0 || n > DESC_WORDS) /* foodc: 1 to 64 words */
 		return INT_MIN;
+	uint32_t any = 0;
+	for (size_t i = 0; i < n; i++)
+		any |= S->match[FWD_WORD(e[i])];
+	if (((any | any >> 16) & 0xffff) != S->need)
+		return INT_MIN;
+	unsigned full_any = any & 0xffff;
 	int prefix_only = 0;
 	for (unsigned b = S->need & ~full_any; b; b &= b - 1)
 		prefix_only++;
 
 	unsigned char m[DESC_WORDS];
 	for (size_t i = 0; i < n; i++) {
-		unsigned id = FWD_WORD(e[i]);
-		m[i] = S->full[id] ? FULL : S->pref[id] ? PREFIX : NO_MATCH;
+		uint32_t v = S->match[FWD_WORD(e[i])];
+		m[i] = v & 0xffff ? FULL : v ? PREFIX : NO_MATCH;
 	}
 	int cat = FWD_SEG(e[n - 1]) >= 1 && is_category(S, e, n);
 	if (cat) /* the category word repeated in segment 1 counts as matched */
@@ -263,17 +281,19 @@ int mg_food_search(const char *query, struct mg_food_hit *hits, size_t max_hits)
 	for (size_t id = 0; id < mg_food_blob_n_words; id++) {
 		const char *w = dict_word(id);
 		struct mg_fw d;
-		int split = 0;
+		int have = 0;
 		for (size_t j = 0; j < S.nq; j++) {
 			if (w[0] != q[j].s[0])
 				continue;
-			if (!split && (split = 1, mg_fw_split(w, &d, 1) != 1))
-				break;
+			if (!have) {
+				dict_fw(id, &d);
+				have = 1;
+			}
 			int r = match(&q[j], &d);
 			if (r == FULL)
-				S.full[id] |= (uint16_t)(1u << j);
+				S.match[id] |= 1u << j;
 			else if (r == PREFIX)
-				S.pref[id] |= (uint16_t)(1u << j);
+				S.match[id] |= 1u << (16 + j);
 			found |= r != NO_MATCH;
 		}
 	}

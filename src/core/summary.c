@@ -1,3 +1,4 @@
+#include <mgsleep/error.h>
 #include <mgsleep/summary.h>
 
 #include <math.h>
@@ -65,6 +66,9 @@ int mg_summarise(const struct mg_summary_night *nights, size_t n, struct mg_summ
 		}
 		return 0;
 	}
+	for (size_t j = 1; j < n; j++)
+		if (nights[j].date < nights[j - 1].date)
+			return MG_EINVAL; /* unsorted: refuse rather than count weeks backwards */
 	int32_t last_monday = mg_week_monday(nights[n - 1].date);
 	int32_t first_monday = last_monday - (int32_t)(max_weeks - 1) * 7;
 	if (mg_week_monday(nights[0].date) > first_monday)

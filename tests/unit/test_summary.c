@@ -54,6 +54,8 @@ int main(void)
 	/* Only the last N weeks. */
 	mg_summarise(n, 5, w, 1, &s);
 	ok(s.n_weeks == 1 && w[0].nights == 2, "--weeks 1 keeps only the last week");
+	struct mg_summary_night rev[2] = {n[1], n[0]};
+	ok(mg_summarise(rev, 2, w, 8, &s) != 0 && s.n_weeks == 0, "unsorted nights are refused, not miscounted");
 	mg_summarise(n, 0, w, 8, &s);
 	ok(s.n_weeks == 0 && isnan(s.with_mg[MG_M_TST].mean), "no nights, no weeks");
 	return tap_done();
