@@ -112,6 +112,12 @@ int mg_db_food_json(struct mg_db *db, const char *from, const char *to, struct m
  * one entry), and how many days; NaN and 0 if none. */
 int mg_db_food_daily_mean(struct mg_db *db, double *mg, int *days, struct mg_error *err);
 
+/* Diet quiz results: the estimate in mg/day with the answers (JSON). */
+int mg_db_diet_quiz_add(struct mg_db *db, const char *date, const char *answers_json, double mg,
+			struct mg_error *err);
+/* The latest quiz estimate; *mg NaN if none (date then ""). */
+int mg_db_diet_quiz_latest(struct mg_db *db, double *mg, char date[11], struct mg_error *err);
+
 /* Copy the store to a new file at path (sealed stays sealed, same key). */
 int mg_db_backup(struct mg_db *db, const char *path, struct mg_error *err);
 /* Restore an export into this store, which must be empty (MG_EEXIST

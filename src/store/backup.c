@@ -91,7 +91,7 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 	sqlite3 *s = mg_db_sqlite(db);
 	long long n = 0;
 	if (count(s, "SELECT (SELECT count(*) FROM nights) + (SELECT count(*) FROM questionnaires) + "
-		     "(SELECT count(*) FROM profile) + (SELECT count(*) FROM food_log)",
+		     "(SELECT count(*) FROM profile) + (SELECT count(*) FROM food_log) + (SELECT count(*) FROM diet_quiz)",
 		  NULL, &n) || n)
 		return mg_fail(err, MG_EEXIST, "backup",
 			       "backup: the store is not empty; restore into a new one with --db NEW");
@@ -134,5 +134,11 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 			"json_extract(value, '$.amount'), json_extract(value, '$.grams'), json_extract(value, '$.mg'), "
 			"json_extract(value, '$.created') FROM json_each(?1, '$.food_log')",
 			json, NULL, err, "food_log");
+	if (!r)
+		r = run(db,
+			"INSERT INTO diet_quiz (date, answers, mg) SELECT json_extract(value, '$.date'), "
+			"json(json_extract(value, '$.answers')), json_extract(value, '$.mg') "
+			"FROM json_each(?1, '$.diet_quiz')",
+			json, NULL, err, "diet_quiz");
 	return r;
 }

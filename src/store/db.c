@@ -883,6 +883,43 @@ int mg_db_food_daily_mean(struct mg_db *db, double *mg, int *days, struct mg_err
 	return r;
 }
 
+int mg_db_diet_quiz_add(struct mg_db *db, const char *date, const char *answers_json, double mg,
+			struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql, "INSERT INTO diet_quiz (date, answers, mg) VALUES (?1, json(?2), ?3)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sql_fail(db, err, "diet quiz");
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, answers_json, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 3, mg);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "diet quiz");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_diet_quiz_latest(struct mg_db *db, double *mg, char date[11], struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	*mg = NAN;
+	date[0] = '\0';
+	if (sqlite3_prepare_v2(db->sql, "SELECT mg, date FROM diet_quiz ORDER BY date DESC, id DESC LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sql_fail(db, err, "diet quiz");
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*mg = sqlite3_column_double(st, 0);
+		snprintf(date, 11, "%s", (const char *)sqlite3_column_text(st, 1));
+	} else if (rc != SQLITE_DONE) {
+		r = sql_fail(db, err, "diet quiz");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
 {
 	int r;
@@ -911,6 +948,12 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 			    "SELECT json_group_array(json_object('date', date, 'ndb', ndb, 'description', description, "
 			    "'amount', amount, 'grams', grams, 'mg', mg, 'created', created)) "
 			    "FROM (SELECT * FROM food_log ORDER BY date, id)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, ",\"diet_quiz\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('date', date, 'answers', json(answers), 'mg', mg)) "
+			    "FROM (SELECT * FROM diet_quiz ORDER BY date, id)",
 			    NULL, out, err)))
 		return r;
 	mg_buf_puts(out, "}\n");

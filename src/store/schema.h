@@ -37,7 +37,12 @@ static const char *const mg_migrations[] = {
 	"  grams REAL NOT NULL CHECK (grams > 0),"
 	"  mg REAL NOT NULL CHECK (mg >= 0),"  /* magnesium in this amount */
 	"  created TEXT NOT NULL) STRICT;"
-	"CREATE INDEX food_log_date ON food_log(date);",
+	"CREATE INDEX food_log_date ON food_log(date);"
+	"CREATE TABLE diet_quiz ("
+	"  id INTEGER PRIMARY KEY,"
+	"  date TEXT NOT NULL,"
+	"  answers TEXT NOT NULL,"             /* JSON object: item id -> frequency index */
+	"  mg REAL NOT NULL CHECK (mg >= 0)) STRICT;",
 };
 
 #define MG_N_MIGRATIONS (int)(sizeof mg_migrations / sizeof mg_migrations[0])
