@@ -70,6 +70,11 @@ struct mg_advice {
 	size_t n_refs;
 };
 
+/* The reference intake that applied (mg/day, and e.g. "US recommended
+ * dietary allowance"); NaN and NULL if none. */
+double mg_advice_intake_mg(const struct mg_advice *a);
+const char *mg_advice_intake_kind(const struct mg_advice *a);
+
 int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advice *out, struct mg_error *err);
 
 #endif

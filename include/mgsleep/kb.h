@@ -65,6 +65,17 @@ struct mg_interaction {
 	struct mg_refs refs;
 };
 
+/* diet.json: food-frequency questionnaire items (each a USDA food and a
+ * serving) and the answer options. */
+struct mg_diet_item {
+	const char *id, *question, *ndb, *portion;
+	double grams;
+};
+struct mg_diet_freq {
+	const char *label;
+	double per_day;
+};
+
 struct mg_kb;
 
 int mg_kb_load_builtin(struct mg_kb **out, struct mg_error *err);
@@ -90,6 +101,10 @@ const struct mg_compound *mg_kb_find_compound(const struct mg_kb *kb, const char
 const char *mg_kb_compound_names(const struct mg_kb *kb);
 const char *mg_kb_condition_names(const struct mg_kb *kb);
 const char *mg_kb_symptom_names(const struct mg_kb *kb);
+
+const struct mg_diet_item *mg_kb_diet_items(const struct mg_kb *kb, size_t *n);
+const struct mg_diet_freq *mg_kb_diet_freqs(const struct mg_kb *kb, size_t *n);
+const struct mg_refs *mg_kb_diet_refs(const struct mg_kb *kb);
 
 /* Elemental <-> compound mass for a compound (mg). */
 double mg_compound_from_elemental(const struct mg_compound *c, double elemental_mg);

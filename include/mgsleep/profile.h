@@ -31,6 +31,7 @@ struct mg_profile {
 	uint64_t symptoms;   /* bit i = KB symptom i */
 	int jurisdiction;    /* enum mg_jurisdiction, or -1 when not given */
 	char prefer_form[48];
+	char diet_source[96]; /* where diet_mg came from, for the report; "" = as given */
 	size_t n_meds;
 	char meds[MG_MAX_MEDS][MG_MED_LEN];
 };

@@ -71,7 +71,14 @@ int cli_q_history_text(const char *kind, const char *json);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
 
+/* Food helpers shared by food, diet and advise. */
+struct mg_food;
+int cli_food_resolve(const char *text, struct mg_food *f, int *status);
+int cli_diet_estimate(struct mg_db *db, double *mg, char *source, size_t n, struct mg_error *err);
+
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
+int cmd_food(int argc, char **argv, struct mg_cli *cli);
+int cmd_diet(int argc, char **argv, struct mg_cli *cli);
 int cmd_export(int argc, char **argv, struct mg_cli *cli);
 int cmd_init(int argc, char **argv, struct mg_cli *cli);
 int cmd_isi(int argc, char **argv, struct mg_cli *cli);

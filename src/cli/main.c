@@ -1,6 +1,8 @@
 /* mgsleep: command table and dispatch (git-style). */
 #include "cli.h"
 
+#include <mgsleep/food.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,9 +54,21 @@ static const struct cmd {
 	 "usage: mgsleep convert --form NAME (--elemental MG | --compound MG) [--format text|json]\n"},
 	{"diary", cmd_diary, "list your nights: times, sleep metrics and magnesium",
 	 "usage: mgsleep diary [--from DATE] [--to DATE] [--format text|json|csv]\n"},
+	{"diet", cmd_diet, "magnesium from food: daily totals, a two-minute quiz, suggestions",
+	 "usage: mgsleep diet [--from DATE] [--to DATE] [--format text|json]\n"
+	 "       mgsleep diet quiz [--answers N,N,...] [--date DATE]\n"
+	 "       mgsleep diet suggest\n"
+	 "  quiz: 13 questions on how often you eat the main magnesium foods (0 never ... 6 twice a day\n"
+	 "        or more); asked on a terminal, or --answers with one number per question\n"
+	 "  suggest: foods, in realistic portions, that would close the gap to your reference intake\n"},
 	{"export", cmd_export, "write everything in your store as JSON",
 	 "usage: mgsleep export [--format json] [--out FILE]\n"
 	 "       mgsleep export --format csv --out NEW_FOLDER\n"},
+	{"food", cmd_food, "search the USDA food table; log what you eat",
+	 "usage: mgsleep food search WORDS [--limit N] [--format text|json]\n"
+	 "       mgsleep food log FOOD AMOUNT [--date DATE]\n"
+	 "  FOOD is words to search (the best match is used) or an NDB number such as 12061\n"
+	 "  AMOUNT is grams (30g), a portion of the table (1 cup, 1 oz, 2 tbsp) or a count (2)\n"},
 	{"forms", cmd_forms, "list magnesium compounds: elemental %, GI profile, sleep evidence",
 	 "usage: mgsleep forms [--format text|json]\n"},
 	{"help", cmd_help, "show help for a command",
@@ -278,8 +292,9 @@ int cmd_version(int argc, char **argv, struct mg_cli *cli)
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
 		return status;
-	printf("mgsleep %s\nknowledge base %s (sha256 %s, %s)\n", MGSLEEP_VERSION, mg_kb_version(kb), mg_kb_hash(kb),
-	       mg_kb_origin(kb));
+	printf("mgsleep %s\nknowledge base %s (sha256 %s, %s)\nfood table: %s, %zu foods (sha256 %.12s)\n",
+	       MGSLEEP_VERSION, mg_kb_version(kb), mg_kb_hash(kb), mg_kb_origin(kb), MG_FOOD_DATASET, mg_food_count(),
+	       mg_food_data_sha256());
 	return EXIT_OK;
 }
 

@@ -280,3 +280,13 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		cite(a, &a->pitfalls[i]->refs);
 	return 0;
 }
+
+double mg_advice_intake_mg(const struct mg_advice *a)
+{
+	return a->intake ? a->intake->mg : NAN;
+}
+
+const char *mg_advice_intake_kind(const struct mg_advice *a)
+{
+	return a->intake ? a->intake->kind : NULL;
+}

@@ -1120,3 +1120,20 @@ double mg_elemental_from_compound(const struct mg_compound *c, double compound_m
 {
 	return compound_mg * c->fraction;
 }
+
+const struct mg_diet_item *mg_kb_diet_items(const struct mg_kb *kb, size_t *n)
+{
+	*n = kb->n_diet_items;
+	return kb->diet_items;
+}
+
+const struct mg_diet_freq *mg_kb_diet_freqs(const struct mg_kb *kb, size_t *n)
+{
+	*n = kb->n_diet_freq;
+	return kb->diet_freq;
+}
+
+const struct mg_refs *mg_kb_diet_refs(const struct mg_kb *kb)
+{
+	return &kb->diet_refs;
+}

@@ -174,15 +174,9 @@ struct mg_kb {
 	char *compound_names, *condition_names, *symptom_names;
 
 	/* diet.json: the food-frequency questionnaire and suggestion foods */
-	struct mg_diet_freq {
-		const char *label;
-		double per_day;
-	} diet_freq[10];
+	struct mg_diet_freq diet_freq[10];
 	size_t n_diet_freq;
-	struct mg_diet_item {
-		const char *id, *question, *ndb, *portion;
-		double grams;
-	} diet_items[24];
+	struct mg_diet_item diet_items[24];
 	size_t n_diet_items;
 	struct mg_refs diet_refs;
 

@@ -150,6 +150,8 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 	num_or_null(b, a->intake ? a->intake->mg : NAN, 0);
 	put(b, ",\"diet_mg\":");
 	num_or_null(b, p->diet_mg, 1);
+	put(b, ",\"diet_source\":");
+	str_or_null(b, p->diet_source[0] ? p->diet_source : NULL);
 	put(b, ",\"refs\":[");
 	{
 		/* The sources behind the numbers of this section, in citation

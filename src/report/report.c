@@ -149,7 +149,10 @@ static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_ad
 			mg_buf_put_num(t, total, 0);
 			mg_buf_puts(t, " mg: ");
 			mg_buf_put_num(t, p->diet_mg, 0);
-			mg_buf_puts(t, " mg food + ");
+			mg_buf_puts(t, " mg food");
+			if (p->diet_source[0])
+				mg_buf_printf(t, " (from %s)", p->diet_source);
+			mg_buf_puts(t, " + ");
 			mg_buf_put_num(t, a->supplement_mg, 0);
 			mg_buf_puts(t, " mg current supplements + ");
 			mg_buf_put_num(t, a->elemental_mg, 0);

@@ -1,0 +1,361 @@
+/* mgsleep diet, diet quiz, diet suggest: magnesium from food (issue 6). */
+#include "cli.h"
+
+#include <mgsleep/advise.h>
+#include <mgsleep/buf.h>
+#include <mgsleep/food.h>
+#include <mgsleep/night.h>
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The best estimate of usual dietary magnesium (issue 6): logged days, else
+ * the latest quiz. NaN and source "" if neither exists. */
+int cli_diet_estimate(struct mg_db *db, double *mg, char *source, size_t n, struct mg_error *err)
+{
+	int days;
+	char date[11];
+	*mg = NAN;
+	source[0] = '\0';
+	if (mg_db_food_daily_mean(db, mg, &days, err))
+		return -1;
+	if (days > 0) {
+		snprintf(source, n, "your food log, %d day%s", days, days == 1 ? "" : "s");
+		return 0;
+	}
+	if (mg_db_diet_quiz_latest(db, mg, date, err))
+		return -1;
+	if (!isnan(*mg))
+		snprintf(source, n, "your diet quiz of %s", date);
+	return 0;
+}
+
+/* Reference intake for the stored profile (age, sex, pregnancy, jurisdiction),
+ * from the same engine that advises. NaN if no profile or no intake applies. */
+static double reference_intake(struct mg_cli *cli, struct mg_db *db, const char **kind, int *status)
+{
+	struct mg_error err = {0};
+	const struct mg_kb *kb = cli_kb(cli, status);
+	char *json = NULL;
+	double mg = NAN;
+	*kind = NULL;
+	if (!kb || mg_db_profile_get(db, &json, &err) || !json) {
+		free(json);
+		return NAN;
+	}
+	struct mg_profile p;
+	struct mg_advice *a = malloc(sizeof *a);
+	mg_profile_init(&p);
+	if (a && !mg_profile_load_json(&p, kb, json, strlen(json), &err) && !mg_advise(kb, &p, a, &err) && a->intake) {
+		mg = mg_advice_intake_mg(a);
+		*kind = mg_advice_intake_kind(a);
+	}
+	free(a);
+	free(json);
+	return mg;
+}
+
+static int diet_days(int argc, char **argv, struct mg_cli *cli)
+{
+	const char *from = NULL, *to = NULL, *v, *kind;
+	struct mg_error err = {0};
+	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT;
+	int status = EXIT_OK, json = 0;
+	for (int i = 1; i < argc; i++) {
+		int r;
+		int32_t d;
+		const char **slot = NULL;
+		if ((r = cli_opt(argc, argv, &i, "from", &v, &status)) > 0)
+			slot = &from;
+		else if (!r && (r = cli_opt(argc, argv, &i, "to", &v, &status)) > 0)
+			slot = &to;
+		else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0) {
+			if (strcmp(v, "text") && strcmp(v, "json"))
+				return cli_error(EXIT_USAGE, "--format: accepted: text, json");
+			json = !strcmp(v, "json");
+		}
+		if (r < 0)
+			return status;
+		if (r == 0)
+			return cli_error(EXIT_USAGE, "diet: unknown option '%s'; accepted: --from, --to, --format", argv[i]);
+		if (slot) {
+			if (mg_date_parse(v, &d))
+				return cli_error(EXIT_USAGE, "--%s: accepted: a date YYYY-MM-DD", slot == &from ? "from" : "to");
+			*slot = v;
+		}
+	}
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	if (mg_db_food_json(db, from, to, &raw, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	double intake = reference_intake(cli, db, &kind, &status);
+	json_t *rows = json_loadb(raw.data, raw.len, 0, NULL), *e;
+	size_t i, ndays = 0;
+	/* per day totals, and per food totals for the top contributors */
+	struct amount {
+		const char *name; /* date or food description */
+		double mg;
+	} days[400], foods[64];
+	size_t nfoods = 0;
+	double total = 0;
+	json_array_foreach(rows, i, e) {
+		const char *d = json_string_value(json_object_get(e, "date"));
+		double mg = json_number_value(json_object_get(e, "mg"));
+		const char *desc = json_string_value(json_object_get(e, "description"));
+		if (!ndays || strcmp(days[ndays - 1].name, d)) {
+			if (ndays == sizeof days / sizeof days[0])
+				break;
+			days[ndays].name = d;
+			days[ndays++].mg = 0;
+		}
+		days[ndays - 1].mg += mg;
+		total += mg;
+		size_t k;
+		for (k = 0; k < nfoods && strcmp(foods[k].name, desc); k++)
+			;
+		if (k == nfoods && nfoods < sizeof foods / sizeof foods[0])
+			foods[nfoods++] = (struct amount){desc, 0};
+		if (k < nfoods)
+			foods[k].mg += mg;
+	}
+	/* sort foods by contribution, largest first (small n: insertion sort) */
+	for (size_t a = 1; a < nfoods; a++)
+		for (size_t b = a; b > 0 && foods[b].mg > foods[b - 1].mg; b--) {
+			struct amount t = foods[b];
+			foods[b] = foods[b - 1];
+			foods[b - 1] = t;
+		}
+	if (json) {
+		mg_buf_puts(&out, "{\"days\":[");
+		for (size_t d = 0; d < ndays; d++) {
+			mg_buf_printf(&out, "%s{\"date\":\"%s\",\"mg\":", d ? "," : "", days[d].name);
+			mg_buf_put_num(&out, days[d].mg, 1);
+			mg_buf_putc(&out, '}');
+		}
+		mg_buf_puts(&out, "],\"mean_mg\":");
+		if (ndays)
+			mg_buf_put_num(&out, total / (double)ndays, 1);
+		else
+			mg_buf_puts(&out, "null");
+		mg_buf_puts(&out, ",\"reference_intake_mg\":");
+		if (isnan(intake))
+			mg_buf_puts(&out, "null");
+		else
+			mg_buf_put_num(&out, intake, 0);
+		mg_buf_puts(&out, ",\"top_foods\":[");
+		for (size_t k = 0; k < nfoods && k < 5; k++) {
+			mg_buf_puts(&out, k ? ",{\"description\":" : "{\"description\":");
+			mg_buf_put_json_str(&out, foods[k].name);
+			mg_buf_puts(&out, ",\"mg\":");
+			mg_buf_put_num(&out, foods[k].mg, 1);
+			mg_buf_putc(&out, '}');
+		}
+		mg_buf_puts(&out, "]}\n");
+	} else if (!ndays) {
+		mg_buf_puts(&out, "No food logged yet. Log what you eat with 'mgsleep food log FOOD AMOUNT',\n"
+				  "or estimate your usual intake in two minutes with 'mgsleep diet quiz'.\n");
+	} else {
+		mg_buf_puts(&out, "date        magnesium from food\n");
+		for (size_t d = 0; d < ndays; d++) {
+			mg_buf_printf(&out, "%-11s %6.0f mg", days[d].name, days[d].mg);
+			if (!isnan(intake))
+				mg_buf_printf(&out, "   %3.0f %% of %.0f mg", 100 * days[d].mg / intake, intake);
+			mg_buf_putc(&out, '\n');
+		}
+		mg_buf_printf(&out, "Mean %.0f mg a day over %zu day%s.", total / (double)ndays, ndays, ndays == 1 ? "" : "s");
+		if (!isnan(intake))
+			mg_buf_printf(&out, " Reference intake: %.0f mg (%s), food and supplements together.", intake, kind);
+		else
+			mg_buf_puts(&out, " Set your profile (age, sex) to compare with a reference intake.");
+		mg_buf_puts(&out, "\nTop foods:");
+		for (size_t k = 0; k < nfoods && k < 5; k++)
+			mg_buf_printf(&out, "%s %s (%.0f mg)", k ? ";" : "", foods[k].name, foods[k].mg);
+		mg_buf_printf(&out, ".\nSource: %s.\n", MG_FOOD_DATASET_SHORT);
+	}
+	json_decref(rows);
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+out:
+	mg_buf_release(&raw);
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
+
+/* mg per serving of a quiz item, from the built-in USDA table. */
+static double item_mg(const struct mg_diet_item *it)
+{
+	struct mg_food f;
+	return mg_food_find_ndb(it->ndb, &f) ? NAN : mg_food_mg(&f, it->grams);
+}
+
+static int diet_quiz(int argc, char **argv, struct mg_cli *cli)
+{
+	const char *answers = NULL, *v;
+	char date[11] = "";
+	int status = EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		int r, r2 = 0;
+		int32_t d;
+		if ((r = cli_opt(argc, argv, &i, "answers", &v, &status)) > 0)
+			answers = v;
+		else if (!r && (r2 = cli_opt(argc, argv, &i, "date", &v, &status)) > 0) {
+			if (mg_date_parse(v, &d))
+				return cli_error(EXIT_USAGE, "--date: accepted: a date YYYY-MM-DD");
+			snprintf(date, sizeof date, "%s", v);
+		}
+		if (r < 0 || r2 < 0)
+			return status;
+		if (!r && !r2)
+			return cli_error(EXIT_USAGE, "diet quiz: unknown option '%s'; accepted: --answers, --date", argv[i]);
+	}
+	if (!date[0])
+		cli_today(date);
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb)
+		return status;
+	size_t ni, nf;
+	const struct mg_diet_item *items = mg_kb_diet_items(kb, &ni);
+	const struct mg_diet_freq *freqs = mg_kb_diet_freqs(kb, &nf);
+	int ans[24];
+	if (answers) {
+		const char *s = answers;
+		for (size_t k = 0; k < ni; k++) {
+			char *end;
+			long x = strtol(s, &end, 10);
+			if (end == s || x < 0 || x >= (long)nf)
+				return cli_error(EXIT_USAGE, "diet quiz question %zu: accepted 0 to %zu (see 'mgsleep diet quiz' "
+							     "on a terminal for the options)",
+						 k + 1, nf - 1);
+			ans[k] = (int)x;
+			s = end;
+			if (k + 1 < ni && *s++ != ',')
+				return cli_error(EXIT_USAGE, "diet quiz: expected %zu answers separated by commas", ni);
+		}
+		if (*s)
+			return cli_error(EXIT_USAGE, "diet quiz: expected %zu answers separated by commas", ni);
+	} else if (isatty(STDIN_FILENO)) {
+		printf("How often do you usually eat each of these? Think of the last month.\n");
+		for (size_t f = 0; f < nf; f++)
+			printf("  %zu = %s\n", f, freqs[f].label);
+		for (size_t k = 0; k < ni; k++) {
+			char line[32];
+			for (;;) {
+				char prompt[200];
+				snprintf(prompt, sizeof prompt, "\n%zu. %s\nYour answer (0-%zu): ", k + 1, items[k].question, nf - 1);
+				if (cli_prompt(prompt, line, sizeof line))
+					return cli_error(EXIT_USAGE, "diet quiz: answers ended early; nothing saved");
+				char *end;
+				long x = strtol(line, &end, 10);
+				if (end != line && !*end && x >= 0 && x < (long)nf) {
+					ans[k] = (int)x;
+					break;
+				}
+				printf("  accepted: a number from 0 to %zu\n", nf - 1);
+			}
+		}
+	} else {
+		return cli_error(EXIT_USAGE, "diet quiz: --answers needed when not on a terminal");
+	}
+	double total = 0;
+	struct mg_buf a = MG_BUF_INIT, out = MG_BUF_INIT;
+	mg_buf_putc(&a, '{');
+	for (size_t k = 0; k < ni; k++) {
+		double per = item_mg(&items[k]);
+		if (isnan(per)) {
+			mg_buf_release(&a);
+			return cli_error(EXIT_FAIL, "diet quiz: item %s names a food missing from the table", items[k].id);
+		}
+		double mg = per * freqs[ans[k]].per_day;
+		total += mg;
+		mg_buf_printf(&a, "%s\"%s\":%d", k ? "," : "", items[k].id, ans[k]);
+		if (mg > 0)
+			mg_buf_printf(&out, "  %-46s %-22s %4.0f mg a day\n", items[k].portion, freqs[ans[k]].label, mg);
+	}
+	mg_buf_putc(&a, '}');
+	struct mg_error err = {0};
+	struct mg_db *db = cli_db_open(cli, MG_DB_CREATE, &status);
+	if (db) {
+		if (mg_db_begin(db, &err) || mg_db_diet_quiz_add(db, date, a.data, total, &err) || mg_db_commit(db, &err))
+			status = cli_fail(&err);
+		else
+			printf("Your usual magnesium from these foods: about %.0f mg a day.\n%s"
+			       "The quiz covers the main magnesium sources only, so your real intake is probably a little\n"
+			       "higher. Per-serving values come from %s. Saved: 'mgsleep advise' uses it\n"
+			       "until you log food.\n",
+			       total, out.data ? out.data : "", MG_FOOD_DATASET_SHORT);
+		mg_db_close(db);
+	}
+	mg_buf_release(&a);
+	mg_buf_release(&out);
+	return status;
+}
+
+static int diet_suggest(int argc, char **argv, struct mg_cli *cli)
+{
+	struct mg_error err = {0};
+	int status = EXIT_OK;
+	const char *kind;
+	char source[96];
+	double est;
+	if (argc > 1)
+		return cli_error(EXIT_USAGE, "diet suggest: no options accepted");
+	(void)argv;
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	struct mg_db *db = kb ? cli_db_open(cli, 0, &status) : NULL;
+	if (!db)
+		return status;
+	double intake = reference_intake(cli, db, &kind, &status);
+	if (cli_diet_estimate(db, &est, source, sizeof source, &err)) {
+		status = cli_fail(&err);
+	} else if (isnan(intake)) {
+		status = cli_error(EXIT_USAGE, "diet suggest: set your profile first (mgsleep profile set --age ... --sex ...)");
+	} else if (isnan(est)) {
+		status = cli_error(EXIT_USAGE, "diet suggest: no intake estimate yet; run 'mgsleep diet quiz' or log food");
+	} else if (est >= intake) {
+		printf("Your food already gives about %.0f mg a day (from %s), at or above the reference intake of %.0f mg "
+		       "(%s). No change needed.\n",
+		       est, source, intake, kind);
+	} else {
+		/* Greedy: the foods with the most magnesium per serving first, one
+		 * serving each, until the gap is closed (at most four). */
+		size_t ni;
+		const struct mg_diet_item *items = mg_kb_diet_items(kb, &ni);
+		size_t order[24];
+		for (size_t k = 0; k < ni; k++)
+			order[k] = k;
+		for (size_t x = 1; x < ni; x++)
+			for (size_t y = x; y > 0 && item_mg(&items[order[y]]) > item_mg(&items[order[y - 1]]); y--) {
+				size_t t = order[y];
+				order[y] = order[y - 1];
+				order[y - 1] = t;
+			}
+		double gap = intake - est, added = 0;
+		printf("Your food gives about %.0f mg a day (from %s); the reference intake is %.0f mg (%s).\n"
+		       "To close the gap of %.0f mg without a supplement, add for example:\n",
+		       est, source, intake, kind, gap);
+		for (size_t k = 0; k < ni && k < 4 && added < gap; k++) {
+			double mg = item_mg(&items[order[k]]);
+			printf("  - %s: %.0f mg\n", items[order[k]].portion, mg);
+			added += mg;
+		}
+		printf("That adds about %.0f mg. Values from %s.\n", added, MG_FOOD_DATASET_SHORT);
+	}
+	mg_db_close(db);
+	return status;
+}
+
+int cmd_diet(int argc, char **argv, struct mg_cli *cli)
+{
+	if (argc >= 2 && !strcmp(argv[1], "quiz"))
+		return diet_quiz(argc - 1, argv + 1, cli);
+	if (argc >= 2 && !strcmp(argv[1], "suggest"))
+		return diet_suggest(argc - 1, argv + 1, cli);
+	return diet_days(argc, argv, cli);
+}

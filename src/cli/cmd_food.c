@@ -1,0 +1,214 @@
+/* mgsleep food search TEXT and mgsleep food log FOOD AMOUNT: the USDA table
+ * (issue 6) and the food log. */
+#include "cli.h"
+
+#include <mgsleep/buf.h>
+#include <mgsleep/food.h>
+#include <mgsleep/night.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "1 oz (23 whole kernels) (28.35 g): 76.5 mg" for the food's first portion. */
+static void portion_line(struct mg_buf *b, const struct mg_food *f)
+{
+	struct mg_food_portion p;
+	if (!f->n_portions || mg_food_portion(f, 0, &p))
+		return;
+	mg_buf_put_num(b, p.amount, 3);
+	mg_buf_printf(b, " %s (", p.unit);
+	mg_buf_put_num(b, p.grams, 1);
+	mg_buf_puts(b, " g): ");
+	mg_buf_put_num(b, mg_food_mg(f, p.grams), 1);
+	mg_buf_puts(b, " mg");
+}
+
+/* Close matches for an unknown food: search each word on its own. */
+static void cli_food_close_matches(const char *query, struct mg_buf *b)
+{
+	char word[64];
+	int listed = 0;
+	for (const char *s = query; *s && listed < 5;) {
+		size_t n = strcspn(s, " ,");
+		if (n && n < sizeof word) {
+			struct mg_food_hit hits[3];
+			memcpy(word, s, n);
+			word[n] = '\0';
+			int k = mg_food_search(word, hits, 3);
+			for (int i = 0; i < k && i < 3 && listed < 5; i++) {
+				struct mg_food f;
+				mg_food_get(hits[i].index, &f);
+				mg_buf_printf(b, "%s%s (%s)", listed++ ? "; " : "", f.description, f.ndb);
+			}
+		}
+		s += n;
+		while (*s == ' ' || *s == ',')
+			s++;
+	}
+	if (!listed)
+		mg_buf_puts(b, "none; try a simpler word such as 'spinach' or 'almonds'");
+}
+
+int cli_food_resolve(const char *text, struct mg_food *f, int *status)
+{
+	if (strlen(text) <= 5 && strspn(text, "0123456789") == strlen(text) && *text) {
+		if (mg_food_find_ndb(text, f))
+			return *status = cli_error(EXIT_USAGE, "food: no food with NDB number %s in %s", text,
+						   MG_FOOD_DATASET_SHORT);
+		return 0;
+	}
+	struct mg_food_hit hit;
+	int n = mg_food_search(text, &hit, 1);
+	if (n <= 0) {
+		struct mg_buf b = MG_BUF_INIT;
+		cli_food_close_matches(text, &b);
+		*status = cli_error(EXIT_USAGE, "food: no food matches all the words; close matches: %s",
+				    b.data ? b.data : "none");
+		mg_buf_release(&b);
+		return -1;
+	}
+	mg_food_get(hit.index, f);
+	return 0;
+}
+
+static int food_search(int argc, char **argv)
+{
+	struct mg_buf q = MG_BUF_INIT, out = MG_BUF_INIT;
+	long limit = 10;
+	int json = 0, status = EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int r;
+		if ((r = cli_opt(argc, argv, &i, "limit", &v, &status)) > 0) {
+			char *end;
+			limit = strtol(v, &end, 10);
+			if (*end || limit < 1 || limit > 100) {
+				mg_buf_release(&q);
+				return cli_error(EXIT_USAGE, "--limit: accepted: 1 to 100");
+			}
+		} else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0) {
+			if (strcmp(v, "text") && strcmp(v, "json")) {
+				mg_buf_release(&q);
+				return cli_error(EXIT_USAGE, "--format: accepted: text, json");
+			}
+			json = !strcmp(v, "json");
+		} else if (r < 0) {
+			mg_buf_release(&q);
+			return status;
+		} else {
+			mg_buf_printf(&q, "%s%s", q.len ? " " : "", argv[i]);
+		}
+	}
+	if (!q.len)
+		return cli_error(EXIT_USAGE, "food search: needs some words, e.g. 'mgsleep food search spinach'");
+	struct mg_food_hit hits[100];
+	int n = mg_food_search(q.data, hits, (size_t)limit);
+	if (n < 0) {
+		mg_buf_release(&q);
+		return cli_error(EXIT_USAGE, "food search: accepted: 1 to 16 words");
+	}
+	int shown = n < limit ? n : (int)limit;
+	if (json)
+		mg_buf_putc(&out, '[');
+	for (int i = 0; i < shown; i++) {
+		struct mg_food f;
+		mg_food_get(hits[i].index, &f);
+		if (json) {
+			mg_buf_printf(&out, "%s{\"ndb\":\"%s\",\"description\":", i ? "," : "", f.ndb);
+			mg_buf_put_json_str(&out, f.description);
+			mg_buf_puts(&out, ",\"mg_per_100g\":");
+			mg_buf_put_num(&out, f.mg_per_100g, 1);
+			mg_buf_puts(&out, ",\"portions\":[");
+			for (size_t k = 0; k < f.n_portions; k++) {
+				struct mg_food_portion p;
+				mg_food_portion(&f, k, &p);
+				mg_buf_puts(&out, k ? ",{\"amount\":" : "{\"amount\":");
+				mg_buf_put_num(&out, p.amount, 3);
+				mg_buf_puts(&out, ",\"unit\":");
+				mg_buf_put_json_str(&out, p.unit);
+				mg_buf_puts(&out, ",\"grams\":");
+				mg_buf_put_num(&out, p.grams, 2);
+				mg_buf_puts(&out, ",\"mg\":");
+				mg_buf_put_num(&out, mg_food_mg(&f, p.grams), 1);
+				mg_buf_putc(&out, '}');
+			}
+			mg_buf_puts(&out, "]}");
+		} else {
+			mg_buf_printf(&out, "%s  %s\n       ", f.ndb, f.description);
+			mg_buf_put_num(&out, f.mg_per_100g, 1);
+			mg_buf_puts(&out, " mg per 100 g");
+			if (f.n_portions) {
+				mg_buf_puts(&out, "; ");
+				portion_line(&out, &f);
+			}
+			mg_buf_putc(&out, '\n');
+		}
+	}
+	if (json)
+		mg_buf_puts(&out, "]\n");
+	else if (!n)
+		mg_buf_puts(&out, "No food matches all the words.\n");
+	else
+		mg_buf_printf(&out, "%d match%s%s. Source: %s.\n", n, n == 1 ? "" : "es",
+			      n > shown ? " (use --limit to see more)" : "", MG_FOOD_DATASET_SHORT);
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+	mg_buf_release(&q);
+	mg_buf_release(&out);
+	return status;
+}
+
+static int food_log(int argc, char **argv, struct mg_cli *cli)
+{
+	const char *pos[2] = {NULL, NULL}, *v;
+	char date[11] = "";
+	int npos = 0, status = EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		int r = cli_opt(argc, argv, &i, "date", &v, &status);
+		int32_t d;
+		if (r < 0)
+			return status;
+		if (r > 0) {
+			if (mg_date_parse(v, &d))
+				return cli_error(EXIT_USAGE, "--date: accepted: a date YYYY-MM-DD");
+			snprintf(date, sizeof date, "%s", v);
+		} else if (npos < 2 && strncmp(argv[i], "--", 2)) {
+			pos[npos++] = argv[i];
+		} else {
+			return cli_error(EXIT_USAGE, "food log: needs FOOD and AMOUNT, e.g. mgsleep food log almonds '1 oz'");
+		}
+	}
+	if (npos != 2)
+		return cli_error(EXIT_USAGE, "food log: needs FOOD and AMOUNT, e.g. mgsleep food log almonds '1 oz'");
+	if (!date[0])
+		cli_today(date);
+	struct mg_food f;
+	struct mg_error err = {0};
+	double grams;
+	if (cli_food_resolve(pos[0], &f, &status))
+		return status;
+	if (mg_food_portion_grams(&f, pos[1], &grams, &err))
+		return cli_error(EXIT_USAGE, "AMOUNT for %s: %s", f.description, err.msg);
+	double mg = mg_food_mg(&f, grams);
+	struct mg_db_food rec = {date, f.ndb, f.description, pos[1], grams, mg};
+	struct mg_db *db = cli_db_open(cli, MG_DB_CREATE, &status);
+	if (!db)
+		return status;
+	if (mg_db_begin(db, &err) || mg_db_food_add(db, &rec, cli_now(), &err) || mg_db_commit(db, &err))
+		status = cli_fail(&err);
+	else
+		printf("Logged %s (%.0f g) of %s [%s] on %s: %.1f mg magnesium.\n", pos[1], grams, f.description, f.ndb,
+		       date, mg);
+	mg_db_close(db);
+	return status;
+}
+
+int cmd_food(int argc, char **argv, struct mg_cli *cli)
+{
+	if (argc >= 2 && !strcmp(argv[1], "search"))
+		return food_search(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "log"))
+		return food_log(argc - 1, argv + 1, cli);
+	return cli_error(EXIT_USAGE, "food: accepted subcommands: search, log");
+}
