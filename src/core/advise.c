@@ -262,6 +262,8 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		cite(a, &a->limit->refs);
 	if (a->intake)
 		cite(a, &a->intake->refs);
+	if (a->intake && p->diet_source[0])
+		cite(a, &kb->diet_refs); /* the intake was estimated from the food table */
 	if (a->renal_basis)
 		cite(a, &kb->renal_refs);
 	for (size_t i = 0; i < a->n_warnings; i++)

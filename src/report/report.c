@@ -158,7 +158,11 @@ static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_ad
 			mg_buf_put_num(t, a->elemental_mg, 0);
 			mg_buf_puts(t, " mg proposed.");
 		}
-		para(d, s, a, "Reference intake:", t->data, &a->intake->refs);
+		struct mg_refs r = a->intake->refs;
+		const struct mg_refs *diet = mg_kb_diet_refs(a->kb);
+		for (unsigned i = 0; p->diet_source[0] && i < diet->n && r.n < MG_MAX_REFS; i++)
+			r.idx[r.n++] = diet->idx[i];
+		para(d, s, a, "Reference intake:", t->data, &r);
 	}
 }
 
