@@ -71,6 +71,13 @@ int cli_q_history_text(const char *kind, const char *json);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
 
+/* --from DATE, --to DATE, --format (one of formats, NULL-terminated); format
+ * defaults to what the caller set. 0, or -1 with *status set. */
+struct cli_listing {
+	const char *from, *to, *format;
+};
+int cli_listing_options(int argc, char **argv, const char *const *formats, struct cli_listing *o, int *status);
+
 /* Food helpers shared by food, diet and advise. */
 struct mg_food;
 int cli_food_resolve(const char *text, struct mg_food *f, int *status);

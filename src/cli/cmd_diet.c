@@ -61,33 +61,15 @@ static double reference_intake(struct mg_cli *cli, struct mg_db *db, const char 
 
 static int diet_days(int argc, char **argv, struct mg_cli *cli)
 {
-	const char *from = NULL, *to = NULL, *v, *kind;
 	struct mg_error err = {0};
 	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT;
-	int status = EXIT_OK, json = 0;
-	for (int i = 1; i < argc; i++) {
-		int r;
-		int32_t d;
-		const char **slot = NULL;
-		if ((r = cli_opt(argc, argv, &i, "from", &v, &status)) > 0)
-			slot = &from;
-		else if (!r && (r = cli_opt(argc, argv, &i, "to", &v, &status)) > 0)
-			slot = &to;
-		else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0) {
-			if (strcmp(v, "text") && strcmp(v, "json"))
-				return cli_error(EXIT_USAGE, "--format: accepted: text, json");
-			json = !strcmp(v, "json");
-		}
-		if (r < 0)
-			return status;
-		if (r == 0)
-			return cli_error(EXIT_USAGE, "diet: unknown option '%s'; accepted: --from, --to, --format", argv[i]);
-		if (slot) {
-			if (mg_date_parse(v, &d))
-				return cli_error(EXIT_USAGE, "--%s: accepted: a date YYYY-MM-DD", slot == &from ? "from" : "to");
-			*slot = v;
-		}
-	}
+	int status = EXIT_OK;
+	struct cli_listing l = {NULL, NULL, "text"};
+	static const char *const formats[] = {"text", "json", NULL};
+	if (cli_listing_options(argc, argv, formats, &l, &status))
+		return status;
+	const char *from = l.from, *to = l.to, *kind;
+	int json = !strcmp(l.format, "json");
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		return status;
