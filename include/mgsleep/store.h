@@ -118,6 +118,22 @@ int mg_db_diet_quiz_add(struct mg_db *db, const char *date, const char *answers_
 /* The latest quiz estimate; *mg NaN if none (date then ""). */
 int mg_db_diet_quiz_latest(struct mg_db *db, double *mg, char date[11], struct mg_error *err);
 
+/* N-of-1 trial plans (issue 5). The latest added is the active one. */
+struct mg_db_trial {
+	const char *start;       /* YYYY-MM-DD, first evening of period 1 */
+	int pairs, period_days, washout;
+	const char *outcome;     /* sol, tst, se, waso, awakenings, quality */
+	const char *seed;        /* decimal uint64 */
+	const char *order_json;  /* ["mg","off",...], one per period */
+	double elemental_mg, compound_mg;
+	const char *form;        /* compound id, e.g. "bisglycinate" */
+};
+int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *now, struct mg_error *err);
+/* The latest trial as a JSON object {"id","created","start","pairs",
+ * "period_days","washout","outcome","seed","order":[..],"elemental_mg",
+ * "compound_mg","form"}; *json NULL if none. */
+int mg_db_trial_latest(struct mg_db *db, char **json, struct mg_error *err);
+
 /* Copy the store to a new file at path (sealed stays sealed, same key). */
 int mg_db_backup(struct mg_db *db, const char *path, struct mg_error *err);
 /* Restore an export into this store, which must be empty (MG_EEXIST

@@ -92,6 +92,7 @@ int cmd_isi(int argc, char **argv, struct mg_cli *cli);
 int cmd_psqi(int argc, char **argv, struct mg_cli *cli);
 int cmd_log(int argc, char **argv, struct mg_cli *cli);
 int cmd_diary(int argc, char **argv, struct mg_cli *cli);
+int cmd_trial(int argc, char **argv, struct mg_cli *cli);
 int cmd_summary(int argc, char **argv, struct mg_cli *cli);
 int cmd_passphrase(int argc, char **argv, struct mg_cli *cli);
 int cmd_backup(int argc, char **argv, struct mg_cli *cli);

@@ -124,6 +124,20 @@ static const struct cmd {
 	{"summary", cmd_summary, "weekly means, nights with and without magnesium, and the trend",
 	 "usage: mgsleep summary [--weeks N] [--format text|json|csv]\n"
 	 "  --weeks N                 how many recent weeks to show (default 8)\n"},
+	{"trial", cmd_trial, "plan, follow and analyse a randomised trial of magnesium on yourself",
+	 "usage: mgsleep trial plan [--start DATE] [--pairs N] [--period-days D] [--washout W]\n"
+	 "                          [--outcome sol|tst|se|waso|awakenings|quality] [--seed N] [--ics FILE]\n"
+	 "       mgsleep trial today [--date DATE]\n"
+	 "       mgsleep trial analyze [--date DATE] [--format text|json]\n"
+	 "  --start DATE              first evening of the trial (default today)\n"
+	 "  --pairs N                 pairs of periods, magnesium and none in random order (default 6)\n"
+	 "  --period-days D           nights per period (default 14)\n"
+	 "  --washout W               nights at the start of each period left out of the analysis (default 4)\n"
+	 "  --outcome NAME            primary outcome from the diary (default sol)\n"
+	 "  --seed N                  seed of the randomisation (default from the clock; printed and stored)\n"
+	 "  --ics FILE                also write the calendar as an iCalendar file (must not exist)\n"
+	 "  --date DATE               today: the evening to instruct; analyze: analyse as of this day\n"
+	 "  --format text|json        analyze output (default text)\n"},
 	{"version", cmd_version, "print the program and knowledge-base versions", "usage: mgsleep version\n"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

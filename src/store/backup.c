@@ -91,7 +91,8 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 	sqlite3 *s = mg_db_sqlite(db);
 	long long n = 0;
 	if (count(s, "SELECT (SELECT count(*) FROM nights) + (SELECT count(*) FROM questionnaires) + "
-		     "(SELECT count(*) FROM profile) + (SELECT count(*) FROM food_log) + (SELECT count(*) FROM diet_quiz)",
+		     "(SELECT count(*) FROM profile) + (SELECT count(*) FROM food_log) + (SELECT count(*) FROM diet_quiz) + "
+		     "(SELECT count(*) FROM trial)",
 		  NULL, &n) || n)
 		return mg_fail(err, MG_EEXIST, "backup",
 			       "backup: the store is not empty; restore into a new one with --db NEW");
@@ -140,5 +141,15 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 			"json(json_extract(value, '$.answers')), json_extract(value, '$.mg') "
 			"FROM json_each(?1, '$.diet_quiz')",
 			json, NULL, err, "diet_quiz");
+	/* Exports made before trials existed have no "trial" array. */
+	if (!r)
+		r = run(db,
+			"INSERT INTO trial (created, start, pairs, period_days, washout, outcome, seed, orders, "
+			"elemental_mg, compound_mg, form) SELECT json_extract(value, '$.created'), "
+			"json_extract(value, '$.start'), json_extract(value, '$.pairs'), json_extract(value, '$.period_days'), "
+			"json_extract(value, '$.washout'), json_extract(value, '$.outcome'), json_extract(value, '$.seed'), "
+			"json(json_extract(value, '$.order')), json_extract(value, '$.elemental_mg'), "
+			"json_extract(value, '$.compound_mg'), json_extract(value, '$.form') FROM json_each(?1, '$.trial')",
+			json, NULL, err, "trial");
 	return r;
 }

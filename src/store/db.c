@@ -920,6 +920,42 @@ int mg_db_diet_quiz_latest(struct mg_db *db, double *mg, char date[11], struct m
 	return r;
 }
 
+int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *now, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql,
+			       "INSERT INTO trial (created, start, pairs, period_days, washout, outcome, seed, orders, "
+			       "elemental_mg, compound_mg, form) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, json(?8), ?9, ?10, ?11)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "trial");
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->start, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, t->pairs);
+	sqlite3_bind_int(st, 4, t->period_days);
+	sqlite3_bind_int(st, 5, t->washout);
+	sqlite3_bind_text(st, 6, t->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, t->seed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, t->order_json, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 9, t->elemental_mg);
+	sqlite3_bind_double(st, 10, t->compound_mg);
+	sqlite3_bind_text(st, 11, t->form, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "trial");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_trial_latest(struct mg_db *db, char **json, struct mg_error *err)
+{
+	return text_query(db,
+			  "SELECT json_object('id', id, 'created', created, 'start', start, 'pairs', pairs, "
+			  "'period_days', period_days, 'washout', washout, 'outcome', outcome, 'seed', seed, "
+			  "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form) "
+			  "FROM trial ORDER BY id DESC LIMIT 1",
+			  NULL, json, err);
+}
+
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
 {
 	int r;
@@ -954,6 +990,14 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 	if ((r = json_query(db,
 			    "SELECT json_group_array(json_object('date', date, 'answers', json(answers), 'mg', mg)) "
 			    "FROM (SELECT * FROM diet_quiz ORDER BY date, id)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, ",\"trial\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('created', created, 'start', start, 'pairs', pairs, "
+			    "'period_days', period_days, 'washout', washout, 'outcome', outcome, 'seed', seed, "
+			    "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form)) "
+			    "FROM (SELECT * FROM trial ORDER BY id)",
 			    NULL, out, err)))
 		return r;
 	mg_buf_puts(out, "}\n");

@@ -42,7 +42,20 @@ static const char *const mg_migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  date TEXT NOT NULL,"
 	"  answers TEXT NOT NULL,"             /* JSON object: item id -> frequency index */
-	"  mg REAL NOT NULL CHECK (mg >= 0)) STRICT;",
+	"  mg REAL NOT NULL CHECK (mg >= 0)) STRICT;"
+	"CREATE TABLE trial ("                 /* N-of-1 trial plans (issue 5); the latest is active */
+	"  id INTEGER PRIMARY KEY,"
+	"  created TEXT NOT NULL,"
+	"  start TEXT NOT NULL,"               /* first evening of period 1, YYYY-MM-DD */
+	"  pairs INTEGER NOT NULL CHECK (pairs > 0),"
+	"  period_days INTEGER NOT NULL CHECK (period_days > 0),"
+	"  washout INTEGER NOT NULL CHECK (washout >= 0),"
+	"  outcome TEXT NOT NULL,"             /* sol, tst, se, waso, awakenings, quality */
+	"  seed TEXT NOT NULL,"                /* decimal uint64 of the randomisation */
+	"  orders TEXT NOT NULL,"              /* JSON array, mg or off per period */
+	"  elemental_mg REAL NOT NULL CHECK (elemental_mg > 0),"
+	"  compound_mg REAL NOT NULL CHECK (compound_mg > 0),"
+	"  form TEXT NOT NULL) STRICT;",
 };
 
 #define MG_N_MIGRATIONS (int)(sizeof mg_migrations / sizeof mg_migrations[0])

@@ -1,0 +1,836 @@
+/* mgsleep trial: a randomised N-of-1 trial of magnesium against none (issue 5).
+ * plan: calendar of pairs of periods (order within each pair randomised with
+ * a recorded seed), power estimate, optional iCalendar file; today: tonight's
+ * instruction; analyze: the statistics core (include/mgsleep/stats.h) on the
+ * diary nights of each period. docs/statistics.md describes the model. */
+#include "cli.h"
+
+#include <mgsleep/advise.h>
+#include <mgsleep/night.h>
+#include <mgsleep/stats.h>
+
+#include <jansson.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PERIOD_DAYS 90
+
+/* Outcomes: the MID and priors of stats.h; the power effect is the evidence
+ * mean where there is one, else the MID in the beneficial direction. The
+ * default nightly SD and lag-1 autocorrelation are assumptions used only when
+ * the diary has fewer than 14 nights (docs/statistics.md). */
+struct outcome {
+	const char *id, *name, *unit, *lower, *higher;
+	int direction; /* +1 higher is better */
+	double mid;
+	int has_evidence;
+	double ev_mean, ev_sd, sceptical_sd;
+	double default_sd, default_rho;
+	int decimals;
+};
+
+static const struct outcome outcomes[] = {
+	{"sol", "the time to fall asleep", "minutes", "shortened", "lengthened", -1, 20, 1, -17.4, 18.1, 10, 20, 0.3,
+	 0},
+	{"tst", "total sleep time", "minutes", "shortened", "lengthened", +1, 15, 1, 16.1, 19.6, 7.5, 45, 0.3, 0},
+	{"se", "sleep efficiency", "percentage points", "lowered", "raised", +1, 10, 0, 0, 0, 5, 8, 0.3, 1},
+	{"waso", "the time awake after falling asleep", "minutes", "shortened", "lengthened", -1, 20, 0, 0, 0, 10,
+	 20, 0.3, 0},
+	{"awakenings", "the number of awakenings", "per night", "lowered", "raised", -1, 0.5, 0, 0, 0, 0.25, 1, 0.3,
+	 1},
+	{"quality", "the sleep quality rating (1-5)", "points", "lowered", "raised", +1, 0.5, 0, 0, 0, 0.25, 0.8, 0.3,
+	 1},
+};
+#define N_OUTCOMES (sizeof outcomes / sizeof outcomes[0])
+
+static const struct outcome *find_outcome(const char *id)
+{
+	for (size_t i = 0; i < N_OUTCOMES; i++)
+		if (!strcmp(outcomes[i].id, id))
+			return &outcomes[i];
+	return NULL;
+}
+
+/* ---- the stored trial ---- */
+
+struct trial {
+	int32_t start;
+	int pairs, period_days, washout;
+	const struct outcome *oc;
+	char seed[24];
+	char order[2 * MG_NOF1_MAX_PAIRS]; /* 1 = magnesium */
+	double elemental_mg, compound_mg;
+	char form[64];
+};
+
+static int load_trial(struct mg_db *db, struct trial *t, int *status)
+{
+	struct mg_error err = {0};
+	char *js = NULL;
+	if (mg_db_trial_latest(db, &js, &err)) {
+		*status = cli_fail(&err);
+		return -1;
+	}
+	if (!js) {
+		*status = cli_error(EXIT_USAGE, "trial: no trial planned; run 'mgsleep trial plan' first");
+		return -1;
+	}
+	json_t *o = json_loads(js, 0, NULL);
+	free(js);
+	const char *start = json_string_value(json_object_get(o, "start"));
+	const char *oc = json_string_value(json_object_get(o, "outcome"));
+	const char *seed = json_string_value(json_object_get(o, "seed"));
+	const char *form = json_string_value(json_object_get(o, "form"));
+	json_t *ord = json_object_get(o, "order");
+	int ok = o && start && oc && seed && form && json_is_array(ord) && !mg_date_parse(start, &t->start) &&
+		 (t->oc = find_outcome(oc));
+	if (ok) {
+		t->pairs = (int)json_integer_value(json_object_get(o, "pairs"));
+		t->period_days = (int)json_integer_value(json_object_get(o, "period_days"));
+		t->washout = (int)json_integer_value(json_object_get(o, "washout"));
+		t->elemental_mg = json_number_value(json_object_get(o, "elemental_mg"));
+		t->compound_mg = json_number_value(json_object_get(o, "compound_mg"));
+		snprintf(t->seed, sizeof t->seed, "%s", seed);
+		snprintf(t->form, sizeof t->form, "%s", form);
+		ok = t->pairs >= 1 && t->pairs <= MG_NOF1_MAX_PAIRS && t->period_days >= 1 &&
+		     t->period_days <= MAX_PERIOD_DAYS && t->washout >= 0 && t->washout < t->period_days &&
+		     json_array_size(ord) == (size_t)(2 * t->pairs);
+		for (int k = 0; ok && k < 2 * t->pairs; k++) {
+			const char *v = json_string_value(json_array_get(ord, (size_t)k));
+			ok = v && (!strcmp(v, "mg") || !strcmp(v, "off"));
+			if (ok)
+				t->order[k] = !strcmp(v, "mg");
+		}
+	}
+	json_decref(o);
+	if (!ok) {
+		*status = cli_error(EXIT_FAIL, "trial: the stored trial is damaged");
+		return -1;
+	}
+	return 0;
+}
+
+static int32_t trial_end(const struct trial *t) /* last evening */
+{
+	return t->start + 2 * t->pairs * t->period_days - 1;
+}
+
+static int parse_int(const char *v, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (!*v || *end || errno || x < lo || x > hi)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* ---- plan ---- */
+
+/* Advice from the stored profile, as 'mgsleep advise' computes it. */
+static int stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
+			 int *status)
+{
+	struct mg_error err = {0};
+	char *js = NULL;
+	const struct mg_kb *kb = cli_kb(cli, status);
+	if (!kb)
+		return -1;
+	if (mg_db_profile_get(db, &js, &err)) {
+		*status = cli_fail(&err);
+		return -1;
+	}
+	if (!js) {
+		*status = cli_error(EXIT_USAGE, "trial plan: no profile stored; run 'mgsleep profile set ...' first");
+		return -1;
+	}
+	mg_profile_init(p);
+	int r = mg_profile_load_json(p, kb, js, strlen(js), &err);
+	free(js);
+	if (r) {
+		*status = cli_error(EXIT_FAIL, "stored profile: %s", err.msg);
+		return -1;
+	}
+	double est, isi;
+	char source[96];
+	if (isnan(p->diet_mg)) {
+		if (cli_diet_estimate(db, &est, source, sizeof source, &err)) {
+			*status = cli_fail(&err);
+			return -1;
+		}
+		if (!isnan(est)) {
+			p->diet_mg = est;
+			snprintf(p->diet_source, sizeof p->diet_source, "%s", source);
+		}
+	}
+	if (isnan(p->isi)) {
+		if (mg_db_latest_isi(db, &isi, &err)) {
+			*status = cli_fail(&err);
+			return -1;
+		}
+		p->isi = isi;
+	}
+	if (mg_advise(kb, p, a, &err)) {
+		*status = cli_fail(&err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Outcome value of a night from a mgsleep nights JSON row; NaN if absent. */
+static double night_value(json_t *row, const struct outcome *oc)
+{
+	json_t *v;
+	if (!strcmp(oc->id, "awakenings") || !strcmp(oc->id, "quality"))
+		v = json_object_get(json_object_get(row, "entry"), oc->id);
+	else
+		v = json_object_get(row, oc->id);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* All diary nights between from and to (evenings, inclusive): values[k] for
+ * evening from + k (its diary row is dated the next morning), took[k] = 1 if
+ * magnesium was logged, 0 if none, -1 if the night is missing. */
+static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct outcome *oc, double *values,
+		       signed char *took, int *status)
+{
+	struct mg_error err = {0};
+	struct mg_buf b = MG_BUF_INIT;
+	char d0[11], d1[11];
+	mg_date_format(from + 1, d0);
+	mg_date_format(to + 1, d1);
+	for (int32_t k = 0; k <= to - from; k++) {
+		values[k] = NAN;
+		took[k] = -1;
+	}
+	if (mg_db_nights_json(db, d0, d1, &b, &err)) {
+		mg_buf_release(&b);
+		*status = cli_fail(&err);
+		return -1;
+	}
+	json_t *arr = json_loadb(b.data ? b.data : "[]", b.len ? b.len : 2, 0, NULL);
+	mg_buf_release(&b);
+	size_t i;
+	json_t *row;
+	json_array_foreach(arr, i, row) {
+		int32_t d;
+		const char *ds = json_string_value(json_object_get(row, "date"));
+		if (!ds || mg_date_parse(ds, &d) || d - 1 < from || d - 1 > to)
+			continue;
+		values[d - 1 - from] = night_value(row, oc);
+		json_t *mg = json_object_get(row, "mg_elemental_mg");
+		took[d - 1 - from] = json_is_number(mg) && json_number_value(mg) > 0;
+	}
+	json_decref(arr);
+	return 0;
+}
+
+static void ics_date(int32_t d, char out[9])
+{
+	char s[11];
+	mg_date_format(d, s);
+	snprintf(out, 9, "%.4s%.2s%.2s", s, s + 5, s + 8);
+}
+
+static int write_ics(int fd, const struct trial *t, const char *now, int *status)
+{
+	struct mg_buf b = MG_BUF_INIT;
+	char stamp[17];
+	/* now is 2026-11-23T14:05:00Z -> 20261123T140500Z */
+	snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", now, now + 5, now + 8, now + 11, now + 14,
+		 now + 17);
+	mg_buf_puts(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//mgsleep//trial " MGSLEEP_VERSION "//EN\r\n"
+			"CALSCALE:GREGORIAN\r\n");
+	for (int k = 0; k < 2 * t->pairs; k++) {
+		char d0[9], d1[9];
+		ics_date(t->start + k * t->period_days, d0);
+		ics_date(t->start + (k + 1) * t->period_days, d1); /* DTEND is exclusive */
+		mg_buf_printf(&b, "BEGIN:VEVENT\r\nUID:mgsleep-trial-%s-%d@mgsleep\r\nDTSTAMP:%s\r\n", t->seed, k + 1,
+			      stamp);
+		mg_buf_printf(&b, "DTSTART;VALUE=DATE:%s\r\nDTEND;VALUE=DATE:%s\r\n", d0, d1);
+		if (t->order[k])
+			mg_buf_printf(&b, "SUMMARY:Magnesium %.0f mg (%s)\r\n", t->elemental_mg, t->form);
+		else
+			mg_buf_puts(&b, "SUMMARY:No magnesium\r\n");
+		mg_buf_printf(&b, "DESCRIPTION:mgsleep trial period %d of %d (pair %d)\r\nTRANSP:TRANSPARENT\r\n"
+				  "END:VEVENT\r\n",
+			      k + 1, 2 * t->pairs, k / 2 + 1);
+	}
+	mg_buf_puts(&b, "END:VCALENDAR\r\n");
+	int r = 0;
+	if (b.failed) {
+		r = -1;
+		*status = cli_error(EXIT_FAIL, "out of memory");
+	} else {
+		size_t off = 0;
+		while (off < b.len) {
+			ssize_t w = write(fd, b.data + off, b.len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				r = -1;
+				*status = cli_error(EXIT_FAIL, "--ics: cannot write: %s", strerror(errno));
+				break;
+			}
+			off += (size_t)w;
+		}
+	}
+	mg_buf_release(&b);
+	return r;
+}
+
+static int trial_plan(int argc, char **argv, struct mg_cli *cli)
+{
+	struct trial t = {0};
+	const char *v, *ics = NULL;
+	char start[11];
+	long x;
+	int status = EXIT_OK, have_seed = 0;
+	uint64_t seed = 0;
+	struct mg_error err = {0};
+	cli_today(start);
+	t.pairs = 6;
+	t.period_days = 14;
+	t.washout = 4;
+	t.oc = &outcomes[0];
+	for (int i = 1; i < argc; i++) {
+		int r;
+		if ((r = cli_opt(argc, argv, &i, "start", &v, &status)) > 0) {
+			int32_t d;
+			if (mg_date_parse(v, &d))
+				return cli_error(EXIT_USAGE, "--start: accepted: a real date YYYY-MM-DD");
+			snprintf(start, sizeof start, "%s", v);
+		} else if (!r && (r = cli_opt(argc, argv, &i, "pairs", &v, &status)) > 0) {
+			if (parse_int(v, 1, MG_NOF1_MAX_PAIRS, &x))
+				return cli_error(EXIT_USAGE, "--pairs: accepted: 1 to %d", MG_NOF1_MAX_PAIRS);
+			t.pairs = (int)x;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "period-days", &v, &status)) > 0) {
+			if (parse_int(v, 2, MAX_PERIOD_DAYS, &x))
+				return cli_error(EXIT_USAGE, "--period-days: accepted: 2 to %d", MAX_PERIOD_DAYS);
+			t.period_days = (int)x;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "washout", &v, &status)) > 0) {
+			if (parse_int(v, 0, MAX_PERIOD_DAYS, &x))
+				return cli_error(EXIT_USAGE, "--washout: accepted: 0 to %d nights", MAX_PERIOD_DAYS);
+			t.washout = (int)x;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "outcome", &v, &status)) > 0) {
+			if (!(t.oc = find_outcome(v)))
+				return cli_error(EXIT_USAGE, "--outcome: accepted: sol, tst, se, waso, awakenings, quality");
+		} else if (!r && (r = cli_opt(argc, argv, &i, "seed", &v, &status)) > 0) {
+			char *end;
+			errno = 0;
+			unsigned long long s = strtoull(v, &end, 10);
+			if (!*v || *end || errno || strspn(v, "0123456789") != strlen(v))
+				return cli_error(EXIT_USAGE, "--seed: accepted: a whole number 0 to 18446744073709551615");
+			seed = (uint64_t)s;
+			have_seed = 1;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "ics", &v, &status)) > 0) {
+			ics = v;
+		}
+		if (r < 0)
+			return status;
+		if (r == 0)
+			return cli_error(EXIT_USAGE, "trial plan: unknown option '%s'; accepted: --start, --pairs, "
+						     "--period-days, --washout, --outcome, --seed, --ics",
+					 argv[i]);
+	}
+	if (t.washout >= t.period_days - 1)
+		return cli_error(EXIT_USAGE, "--washout: must leave at least 2 nights of each period (less than "
+					     "--period-days minus 1)");
+	if (mg_date_parse(start, &t.start) || trial_end(&t) > MG_DATE_MAX - 2)
+		return cli_error(EXIT_USAGE, "--start: the trial would end after 9999-12-31");
+	if (!have_seed)
+		seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
+	snprintf(t.seed, sizeof t.seed, "%" PRIu64, seed);
+
+	if (ics && access(ics, F_OK) == 0)
+		return cli_error(EXIT_USAGE, "--ics: '%s' already exists; choose a new file", ics);
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	struct mg_advice *a = malloc(sizeof *a);
+	struct mg_profile *p = malloc(sizeof *p);
+	struct mg_buf out = MG_BUF_INIT, order = MG_BUF_INIT;
+	double *vals = NULL;
+	signed char *took = NULL;
+	int fd = -1;
+	if (!a || !p) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (stored_advice(cli, db, a, p, &status))
+		goto out;
+	if ((a->verdict != MG_VERDICT_RECOMMENDED && a->verdict != MG_VERDICT_CAUTION) || !a->form ||
+	    a->elemental_mg <= 0) {
+		status = cli_error(EXIT_USAGE, "trial plan: refused: the advice for your stored profile is '%s'; a "
+					       "self-experiment needs 'recommended' or 'caution' (see 'mgsleep advise')",
+				   mg_verdict_name(a->verdict));
+		goto out;
+	}
+	t.elemental_mg = a->elemental_mg;
+	t.compound_mg = a->compound_mg;
+	snprintf(t.form, sizeof t.form, "%s", a->form->id);
+
+	/* Randomise the order within each pair: AB or BA with probability 1/2. */
+	struct mg_rng rng;
+	mg_rng_seed(&rng, seed);
+	mg_buf_putc(&order, '[');
+	for (int k = 0; k < t.pairs; k++) {
+		int mg_first = mg_rng_below(&rng, 2) == 0;
+		t.order[2 * k] = (char)mg_first;
+		t.order[2 * k + 1] = (char)!mg_first;
+		mg_buf_printf(&order, "%s\"%s\",\"%s\"", k ? "," : "", mg_first ? "mg" : "off", mg_first ? "off" : "mg");
+	}
+	mg_buf_putc(&order, ']');
+
+	/* Power: the diary's own variability when it has >= 14 nights of the outcome. */
+	struct mg_power_spec ps;
+	struct mg_power_result pr;
+	mg_power_spec_default(&ps);
+	ps.n_pairs = t.pairs;
+	ps.effect = t.oc->has_evidence ? t.oc->ev_mean : t.oc->direction * t.oc->mid;
+	if (!strcmp(t.oc->id, "sol"))
+		ps.effect = -17;
+	ps.nights = t.period_days;
+	ps.washout = t.washout;
+	ps.sd_night = t.oc->default_sd;
+	ps.rho = t.oc->default_rho;
+	ps.seed = seed;
+	int diary_n = 0;
+	{
+		/* the last 365 evenings up to the day before the start */
+		int32_t to = t.start - 2, from = to - 364;
+		if (!(vals = malloc(365 * sizeof *vals)) || !(took = malloc(365))) {
+			status = cli_error(EXIT_FAIL, "out of memory");
+			goto out;
+		}
+		if (read_nights(db, from, to, t.oc, vals, took, &status))
+			goto out;
+		double mean, sd, rho;
+		diary_n = mg_series_ar1(vals, 365, &mean, &sd, &rho);
+		if (diary_n >= 14 && sd > 0) {
+			ps.sd_night = sd;
+			ps.rho = isnan(rho) ? 0 : rho;
+		} else {
+			diary_n = 0;
+		}
+	}
+	if (mg_nof1_power(&ps, &pr, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+
+	const char *now = cli_now();
+	if (ics && (fd = open(ics, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
+		status = cli_error(errno == EEXIST ? EXIT_USAGE : EXIT_FAIL, "--ics: cannot create '%s': %s", ics,
+				   strerror(errno));
+		goto out;
+	}
+	struct mg_db_trial row = {start, t.pairs, t.period_days, t.washout, t.oc->id, t.seed, order.data,
+				  t.elemental_mg, t.compound_mg, t.form};
+	if (order.failed || mg_db_begin(db, &err) || mg_db_trial_add(db, &row, now, &err) || mg_db_commit(db, &err)) {
+		status = order.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_fail(&err);
+		goto out;
+	}
+	if (fd >= 0) {
+		int r = write_ics(fd, &t, now, &status);
+		if (close(fd) && !r)
+			status = cli_error(EXIT_FAIL, "--ics: cannot write '%s': %s", ics, strerror(errno));
+		fd = -1;
+		if (status)
+			goto out;
+	}
+
+	char e[11];
+	mg_date_format(trial_end(&t), e);
+	mg_buf_printf(&out, "N-of-1 trial planned: %d pairs of %d-day periods, %s to %s (%d nights)\n", t.pairs,
+		      t.period_days, start, e, 2 * t.pairs * t.period_days);
+	mg_buf_printf(&out, "Primary outcome: %s (%s). Seed %s (the same seed gives the same order).\n", t.oc->name,
+		      t.oc->unit, t.seed);
+	mg_buf_printf(&out, "Magnesium: %.0f mg elemental = %.0f mg %s at bedtime; none on the other periods.\n"
+			    "Washout: the first %d night%s of every period %s not analysed.\n\n",
+		      t.elemental_mg, t.compound_mg, a->form->name, t.washout, t.washout == 1 ? "" : "s",
+		      t.washout == 1 ? "is" : "are");
+	mg_buf_puts(&out, "period  pair  evenings                   magnesium\n");
+	for (int k = 0; k < 2 * t.pairs; k++) {
+		char d0[11], d1[11];
+		mg_date_format(t.start + k * t.period_days, d0);
+		mg_date_format(t.start + (k + 1) * t.period_days - 1, d1);
+		if (t.order[k])
+			mg_buf_printf(&out, "%6d  %4d  %s to %s   on: %.0f mg (%s)\n", k + 1, k / 2 + 1, d0, d1,
+				      t.elemental_mg, t.form);
+		else
+			mg_buf_printf(&out, "%6d  %4d  %s to %s   off: none\n", k + 1, k / 2 + 1, d0, d1);
+	}
+	mg_buf_printf(&out, "\nPower: assuming a true effect of %+.*f %s (%s),\n", t.oc->decimals, ps.effect, t.oc->unit,
+		      t.oc->has_evidence ? "the published average" : "the minimal important difference; no trial data");
+	if (diary_n)
+		mg_buf_printf(&out, "and your diary's variability (%d nights: SD %.1f, night-to-night correlation %.2f),\n",
+			      diary_n, ps.sd_night, ps.rho);
+	else
+		mg_buf_printf(&out, "and an assumed variability (SD %.1f, correlation %.1f; your diary has fewer than 14 "
+				    "nights),\n",
+			      ps.sd_night, ps.rho);
+	mg_buf_printf(&out, "this plan would reach p < 0.05 in about %.0f %% of trials.\n", 100 * pr.power);
+	if (pr.p_min > 0.05)
+		mg_buf_printf(&out, "This design can never reach p < 0.05: with %d pair%s the smallest possible p is %.3g. "
+				    "Plan at least 6 pairs.\n",
+			      t.pairs, t.pairs == 1 ? "" : "s", pr.p_min);
+	else if (pr.power < 0.8)
+		mg_buf_puts(&out, "That is less than 80 %: more pairs or longer periods would make a clear answer more "
+				  "likely.\n");
+	if (ics)
+		mg_buf_printf(&out, "Calendar written to %s.\n", ics);
+	mg_buf_puts(&out, "Each night, 'mgsleep trial today' says what to take; log every morning with 'mgsleep log'.\n"
+			  "Stop and talk to a clinician if you get diarrhoea or feel unwell.\n"
+			  "This is information, not medical advice.\n");
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+out:
+	if (fd >= 0) {
+		close(fd);
+		unlink(ics);
+	}
+	free(vals);
+	free(took);
+	free(a);
+	free(p);
+	mg_buf_release(&out);
+	mg_buf_release(&order);
+	mg_db_close(db);
+	return status;
+}
+
+/* ---- today ---- */
+
+static int date_option(int argc, char **argv, const char *sub, char date[11], const char **fmt, int *status)
+{
+	const char *v;
+	for (int i = 1; i < argc; i++) {
+		int r;
+		if ((r = cli_opt(argc, argv, &i, "date", &v, status)) > 0) {
+			int32_t d;
+			if (mg_date_parse(v, &d)) {
+				*status = cli_error(EXIT_USAGE, "--date: accepted: a real date YYYY-MM-DD");
+				return -1;
+			}
+			snprintf(date, 11, "%s", v);
+		} else if (!r && fmt && (r = cli_opt(argc, argv, &i, "format", &v, status)) > 0) {
+			if (strcmp(v, "text") && strcmp(v, "json")) {
+				*status = cli_error(EXIT_USAGE, "--format: accepted: text, json");
+				return -1;
+			}
+			*fmt = v;
+		}
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			*status = cli_error(EXIT_USAGE, "trial %s: unknown option '%s'; accepted: --date%s", sub, argv[i],
+					    fmt ? ", --format" : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int trial_today(int argc, char **argv, struct mg_cli *cli)
+{
+	char date[11];
+	int status = EXIT_OK;
+	struct trial t;
+	struct mg_error err = {0};
+	cli_today(date);
+	if (date_option(argc, argv, "today", date, NULL, &status))
+		return status;
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	struct mg_buf out = MG_BUF_INIT;
+	char *last = NULL;
+	int32_t d;
+	mg_date_parse(date, &d);
+	if (load_trial(db, &t, &status))
+		goto out;
+	char s[11], e[11];
+	mg_date_format(t.start, s);
+	mg_date_format(trial_end(&t), e);
+	if (d < t.start) {
+		mg_buf_printf(&out, "%s: the trial starts on %s; nothing to take for it tonight.\n", date, s);
+	} else if (d > trial_end(&t)) {
+		mg_buf_printf(&out, "%s: the trial ended on %s. See 'mgsleep trial analyze'.\n", date, e);
+	} else {
+		int k = (int)((d - t.start) / t.period_days), night = (int)((d - t.start) % t.period_days) + 1;
+		mg_buf_printf(&out, "%s: period %d of %d (pair %d), night %d of %d.\n", date, k + 1, 2 * t.pairs, k / 2 + 1,
+			      night, t.period_days);
+		if (t.order[k]) {
+			const struct mg_kb *kb = cli_kb(cli, &status);
+			const struct mg_compound *c = kb ? mg_kb_find_compound(kb, t.form) : NULL;
+			mg_buf_printf(&out, "Tonight: take %.0f mg elemental magnesium = %.0f mg %s%s at bedtime.\n",
+				      t.elemental_mg, t.compound_mg, c ? "" : "magnesium ", c ? c->name : t.form);
+		} else {
+			mg_buf_puts(&out, "Tonight: take no magnesium.\n");
+		}
+		if (night <= t.washout)
+			mg_buf_printf(&out, "This is washout night %d of %d: keep to the plan and log it; it is not "
+					    "analysed.\n",
+				      night, t.washout);
+	}
+	if (d > t.start && d <= trial_end(&t) + 1) {
+		if (mg_db_night_get(db, date, &last, &err)) {
+			status = cli_fail(&err);
+			goto out;
+		}
+		if (!last)
+			mg_buf_printf(&out, "Last night's diary (the morning of %s) is missing: log it with 'mgsleep log "
+					    "--date %s ...'.\n",
+				      date, date);
+		else
+			mg_buf_puts(&out, "Last night's diary is logged.\n");
+	}
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+out:
+	free(last);
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
+
+/* ---- analyze ---- */
+
+static void put_num(struct mg_buf *b, double x, int dec)
+{
+	if (isnan(x) || isinf(x))
+		mg_buf_puts(b, "null");
+	else
+		mg_buf_put_num(b, x, dec);
+}
+
+static void put_post(struct mg_buf *b, const char *name, const struct mg_posterior *po, int ok)
+{
+	mg_buf_printf(b, "\"%s\":", name);
+	if (!ok) {
+		mg_buf_puts(b, "null");
+		return;
+	}
+	mg_buf_puts(b, "{\"median\":");
+	put_num(b, po->median, 3);
+	mg_buf_puts(b, ",\"lo\":");
+	put_num(b, po->lo, 3);
+	mg_buf_puts(b, ",\"hi\":");
+	put_num(b, po->hi, 3);
+	mg_buf_puts(b, ",\"p_benefit\":");
+	put_num(b, po->p_benefit, 4);
+	mg_buf_puts(b, ",\"p_mid\":");
+	put_num(b, po->p_mid, 4);
+	mg_buf_puts(b, ",\"p_harm_mid\":");
+	put_num(b, po->p_harm_mid, 4);
+	mg_buf_putc(b, '}');
+}
+
+static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
+{
+	char date[11];
+	const char *fmt = "text";
+	int status = EXIT_OK;
+	struct trial t;
+	struct mg_error err = {0};
+	cli_today(date);
+	if (date_option(argc, argv, "analyze", date, &fmt, &status))
+		return status;
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	struct mg_buf out = MG_BUF_INIT;
+	double *vals = NULL;
+	signed char *took = NULL;
+	struct mg_nof1_result *res[3] = {NULL, NULL, NULL};
+	int32_t today;
+	mg_date_parse(date, &today);
+	if (load_trial(db, &t, &status))
+		goto out;
+	const struct outcome *oc = t.oc;
+	int n_nights = 2 * t.pairs * t.period_days;
+	vals = malloc((size_t)n_nights * sizeof *vals);
+	took = malloc((size_t)n_nights);
+	for (int k = 0; k < 3; k++)
+		res[k] = malloc(sizeof *res[k]);
+	if (!vals || !took || !res[0] || !res[1] || !res[2]) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (read_nights(db, t.start, trial_end(&t), oc, vals, took, &status))
+		goto out;
+	/* Nights after the analysis date do not count yet. */
+	for (int k = 0; k < n_nights; k++)
+		if (t.start + k >= today) {
+			vals[k] = NAN;
+			took[k] = -1;
+		}
+	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
+	for (int i = 0; i < t.pairs; i++) {
+		const double *p0 = vals + 2 * i * t.period_days, *p1 = p0 + t.period_days;
+		pairs[i].on = t.order[2 * i] ? p0 : p1;
+		pairs[i].off = t.order[2 * i] ? p1 : p0;
+		pairs[i].n_on = pairs[i].n_off = t.period_days;
+	}
+	struct mg_nof1_opts o;
+	mg_nof1_opts_default(&o);
+	o.washout = t.washout;
+	o.min_nights = t.period_days - t.washout < 3 ? t.period_days - t.washout : 3;
+	o.direction = oc->direction;
+	o.mid = oc->mid;
+	o.seed = strtoull(t.seed, NULL, 10);
+	struct mg_prior priors[3] = {{oc->ev_mean, oc->ev_sd}, {0, oc->sceptical_sd}, {0, INFINITY}};
+	int has_prior[3] = {oc->has_evidence, 1, 1};
+	for (int k = 0; k < 3; k++) {
+		o.prior = has_prior[k] ? priors[k] : priors[2];
+		if (mg_nof1_analyse(pairs, t.pairs, &o, res[k], &err)) {
+			status = cli_fail(&err);
+			goto out;
+		}
+	}
+	const struct mg_nof1_result *r = res[2];
+	int too_few = (r->flags & MG_NOF1_TOO_FEW) != 0, interim = today <= trial_end(&t) + 1;
+	/* Adherence: diary magnesium against the plan, over logged nights. */
+	int on_logged = 0, on_taken = 0, off_logged = 0, off_taken = 0, on_planned = 0;
+	for (int k = 0; k < n_nights; k++) {
+		int on = t.order[k / t.period_days];
+		if (on && t.start + k < today)
+			on_planned++;
+		if (took[k] < 0)
+			continue;
+		if (on) {
+			on_logged++;
+			on_taken += took[k];
+		} else {
+			off_logged++;
+			off_taken += took[k];
+		}
+	}
+	char s[11], e[11];
+	mg_date_format(t.start, s);
+	mg_date_format(trial_end(&t), e);
+	int dec = oc->decimals;
+	if (!strcmp(fmt, "json")) {
+		mg_buf_printf(&out, "{\"start\":\"%s\",\"end\":\"%s\",\"as_of\":\"%s\",\"outcome\":\"%s\",\"pairs\":%d,"
+				    "\"period_days\":%d,\"washout\":%d,\"min_nights\":%d,\"seed\":\"%s\",\"interim\":%s,"
+				    "\"too_few_pairs\":%s,\"pairs_used\":%d,\"per_pair\":[",
+			      s, e, date, oc->id, t.pairs, t.period_days, t.washout, o.min_nights, t.seed,
+			      interim ? "true" : "false", too_few ? "true" : "false", r->n_used);
+		for (int i = 0; i < t.pairs; i++) {
+			mg_buf_printf(&out, "%s{\"pair\":%d,\"mg_first\":%s,\"nights_mg\":%d,\"nights_off\":%d,\"mean_mg\":",
+				      i ? "," : "", i + 1, t.order[2 * i] ? "true" : "false", r->kept_on[i], r->kept_off[i]);
+			put_num(&out, r->mean_on[i], 3);
+			mg_buf_puts(&out, ",\"mean_off\":");
+			put_num(&out, r->mean_off[i], 3);
+			mg_buf_puts(&out, ",\"difference\":");
+			put_num(&out, r->diff[i], 3);
+			mg_buf_putc(&out, '}');
+		}
+		mg_buf_puts(&out, "],\"mean_difference\":");
+		put_num(&out, too_few ? NAN : r->mean, 3);
+		mg_buf_puts(&out, ",\"ci_low\":");
+		put_num(&out, too_few ? NAN : r->ci_lo, 3);
+		mg_buf_puts(&out, ",\"ci_high\":");
+		put_num(&out, too_few ? NAN : r->ci_hi, 3);
+		mg_buf_puts(&out, ",\"p_value\":");
+		put_num(&out, too_few ? NAN : r->p_value, 4);
+		mg_buf_puts(&out, ",\"p_min\":");
+		put_num(&out, too_few ? NAN : r->p_min, 4);
+		mg_buf_puts(&out, ",\"mid\":");
+		put_num(&out, oc->mid, 2);
+		mg_buf_puts(&out, ",\"posterior\":{");
+		put_post(&out, "evidence", &res[0]->post, !too_few && has_prior[0]);
+		mg_buf_putc(&out, ',');
+		put_post(&out, "sceptical", &res[1]->post, !too_few);
+		mg_buf_putc(&out, ',');
+		put_post(&out, "flat", &res[2]->post, !too_few);
+		mg_buf_printf(&out, "},\"adherence\":{\"mg_nights_planned\":%d,\"mg_nights_logged\":%d,"
+				    "\"mg_nights_taken\":%d,\"off_nights_logged\":%d,\"off_nights_taken\":%d}}\n",
+			      on_planned, on_logged, on_taken, off_logged, off_taken);
+	} else {
+		mg_buf_printf(&out, "%sN-of-1 trial %s to %s: %d pairs of %d-day periods; outcome: %s (%s)\n",
+			      interim ? "INTERIM analysis. " : "", s, e, t.pairs, t.period_days, oc->name, oc->unit);
+		if (interim)
+			mg_buf_printf(&out, "The trial has not ended (analysis as of %s); results can still change.\n", date);
+		mg_buf_printf(&out, "Pairs used: %d of %d (a pair counts with at least %d nights logged after the %d-night "
+				    "washout in both periods).\n",
+			      r->n_used, t.pairs, o.min_nights, t.washout);
+		mg_buf_printf(&out, "Adherence: magnesium logged on %d of %d magnesium nights logged (%d planned so far); "
+				    "on %d of %d nights without.\n",
+			      on_taken, on_logged, on_planned, off_taken, off_logged);
+		if (too_few) {
+			mg_buf_printf(&out, "Too few complete pairs to estimate an effect: %d usable, at least 2 are needed. "
+					    "No numbers are given until then.\n",
+				      r->n_used);
+		} else {
+			mg_buf_printf(&out, "Mean difference, magnesium minus none: %+.*f %s (95 %% interval %+.*f to %+.*f)\n",
+				      dec + 1, r->mean, oc->unit, dec + 1, r->ci_lo, dec + 1, r->ci_hi);
+			mg_buf_printf(&out, "Randomisation test: p = %.3g (the smallest p %d pairs can give is %.3g)\n",
+				      r->p_value, r->n_used, r->p_min);
+			mg_buf_printf(&out, "Probability of a benefit beyond %.*f %s (the minimal important difference):\n",
+				      dec, oc->mid, oc->unit);
+			const char *names[3] = {"evidence-based prior", "sceptical prior", "flat prior"};
+			for (int k = 0; k < 3; k++) {
+				if (!has_prior[k])
+					mg_buf_printf(&out, "  %-22s none (no trial data for this outcome)\n", names[k]);
+				else
+					mg_buf_printf(&out, "  %-22s %.0f %%\n", names[k], 100 * res[k]->post.p_mid);
+			}
+			/* The verdict: never more certain than the interval. */
+			double m = r->mean;
+			const char *verb = m < 0 ? oc->lower : oc->higher;
+			mg_buf_printf(&out, "\nIn your trial%s, ", interim ? " so far" : "");
+			if (r->ci_lo > 0 || r->ci_hi < 0)
+				mg_buf_printf(&out, "magnesium %s %s by %.*f %s (95 %% interval %.*f to %.*f). ", verb,
+					      oc->name, dec, fabs(m), oc->unit, dec, fmin(fabs(r->ci_lo), fabs(r->ci_hi)), dec,
+					      fmax(fabs(r->ci_lo), fabs(r->ci_hi)));
+			else
+				mg_buf_printf(&out, "%s was %.*f %s %s with magnesium, but the 95 %% interval (%+.*f to %+.*f) "
+						    "includes no effect, so the trial has not shown whether magnesium changes it. ",
+					      oc->name, dec, fabs(m), oc->unit,
+					      m < 0 ? "lower" : "higher", dec, r->ci_lo, dec, r->ci_hi);
+			const struct mg_nof1_result *pr = has_prior[0] ? res[0] : res[2];
+			mg_buf_printf(&out, "The chance that the real benefit is larger than %.*f %s is %.0f %% (%s).\n", dec,
+				      oc->mid, oc->unit, 100 * pr->post.p_mid,
+				      has_prior[0] ? "evidence-based prior" : "flat prior");
+			if (r->flags & MG_NOF1_NO_SPREAD)
+				mg_buf_puts(&out, "Every pair gave the same difference, so the interval has no width; with "
+						  "so few pairs that is not certainty.\n");
+			if (r->flags & MG_NOF1_P_FLOOR)
+				mg_buf_printf(&out, "With %d pairs no result can reach p < 0.05; more pairs are needed for a "
+						    "firm answer.\n",
+					      r->n_used);
+		}
+		mg_buf_puts(&out, "This is information, not medical advice.\n");
+	}
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+out:
+	for (int k = 0; k < 3; k++)
+		free(res[k]);
+	free(vals);
+	free(took);
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
+
+int cmd_trial(int argc, char **argv, struct mg_cli *cli)
+{
+	if (argc < 2)
+		return cli_error(EXIT_USAGE, "trial: missing subcommand; accepted: plan, today, analyze");
+	if (!strcmp(argv[1], "plan"))
+		return trial_plan(argc - 1, argv + 1, cli);
+	if (!strcmp(argv[1], "today"))
+		return trial_today(argc - 1, argv + 1, cli);
+	if (!strcmp(argv[1], "analyze") || !strcmp(argv[1], "analyse"))
+		return trial_analyze(argc - 1, argv + 1, cli);
+	return cli_error(EXIT_USAGE, "trial: unknown subcommand '%s'; accepted: plan, today, analyze", argv[1]);
+}

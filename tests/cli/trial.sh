@@ -1,0 +1,123 @@
+#!/bin/sh
+# End-to-end tests of 'mgsleep trial': plan (refusal, seed, iCalendar),
+# today, analyze on simulated diary nights, bad inputs.
+# usage: tests/cli/trial.sh MGSLEEP   (TAP output)
+bin=$1
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export MGSLEEP_DB="$tmp/a/mg.db"
+unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
+
+check() { # check NAME COMMAND...: passes when the command succeeds
+	name=$1
+	shift
+	n=$((n + 1))
+	if "$@" >/dev/null 2>&1; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		failed=$((failed + 1))
+	fi
+}
+status() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+lines() { wc -l <"$1" | tr -d ' '; }
+
+# A consult profile: planning is refused.
+"$bin" --db "$tmp/c.db" profile set --age 60 --sex male --weight 80 --condition heart-failure >/dev/null 2>&1
+s=$(status "$bin" --db "$tmp/c.db" trial plan --seed 1)
+check "plan is refused for a consult profile with status 2" [ "$s" = 2 ]
+check "... with one line on stderr" sh -c "[ $(lines "$tmp/err") = 1 ] && grep -q consult '$tmp/err'"
+
+"$bin" profile set --age 45 --sex male --weight 80 --height 180 >/dev/null
+plan='--start 2026-01-05 --pairs 2 --period-days 6 --washout 1'
+# shellcheck disable=SC2086
+"$bin" trial plan $plan --seed 7 >"$tmp/p1" 2>&1
+# shellcheck disable=SC2086
+"$bin" trial plan $plan --seed 7 --ics "$tmp/t.ics" >"$tmp/p2" 2>&1
+check "the same --seed gives the same calendar" sh -c "grep '^ *[0-9]' '$tmp/p1' >'$tmp/c1' && grep '^ *[0-9]' '$tmp/p2' >'$tmp/c2' && [ -s '$tmp/c1' ] && cmp -s '$tmp/c1' '$tmp/c2'"
+# shellcheck disable=SC2086
+"$bin" --db "$tmp/b.db" profile set --age 45 --sex male --weight 80 >/dev/null 2>&1
+"$bin" --db "$tmp/b.db" trial plan --pairs 12 --seed 7 --start 2026-01-05 >"$tmp/p3" 2>&1
+"$bin" --db "$tmp/b.db" trial plan --pairs 12 --seed 8 --start 2026-01-05 >"$tmp/p4" 2>&1
+check "a different seed gives a different order (12 pairs)" sh -c "! cmp -s '$tmp/p3' '$tmp/p4'"
+check "2 pairs: the plan says p < 0.05 can never be reached" grep -q "can never reach p < 0.05" "$tmp/p1"
+
+check "ICS: CRLF on every line" python3 -c "import sys; b=open('$tmp/t.ics','rb').read(); sys.exit(not (b.endswith(b'\\r\\n') and b.count(b'\\n')==b.count(b'\\r\\n')))"
+check "ICS: BEGIN:VCALENDAR first, END:VCALENDAR last" sh -c "head -n1 '$tmp/t.ics' | tr -d '\r' | grep -qx BEGIN:VCALENDAR && tail -n1 '$tmp/t.ics' | tr -d '\r' | grep -qx END:VCALENDAR"
+check "ICS: one VEVENT per period (4), balanced" sh -c "[ \$(tr -d '\r' <'$tmp/t.ics' | grep -cx BEGIN:VEVENT) = 4 ] && [ \$(tr -d '\r' <'$tmp/t.ics' | grep -cx END:VEVENT) = 4 ]"
+check "ICS: DTSTART/DTEND as dates, UID, DTSTAMP, SUMMARY" sh -c "tr -d '\r' <'$tmp/t.ics' | grep -q '^DTSTART;VALUE=DATE:20260105$' && [ \$(grep -c '^DTEND;VALUE=DATE:' '$tmp/t.ics') = 4 ] && [ \$(grep -c '^UID:' '$tmp/t.ics') = 4 ] && [ \$(grep -c '^DTSTAMP:' '$tmp/t.ics') = 4 ] && [ \$(grep -c '^SUMMARY:Magnesium 250 mg (bisglycinate)' '$tmp/t.ics') = 2 ] && [ \$(grep -c '^SUMMARY:No magnesium' '$tmp/t.ics') = 2 ]"
+# shellcheck disable=SC2086
+s=$(status "$bin" trial plan $plan --seed 7 --ics "$tmp/t.ics")
+check "--ics refuses to overwrite an existing file (status 2, naming --ics)" sh -c "[ $s = 2 ] && grep -q -- '--ics' '$tmp/err'"
+
+# today: the instruction follows the stored order, period by period.
+on_ok=1
+off_ok=1
+d=5
+while [ $d -le 28 ]; do
+	e=$(printf '2026-01-%02d' $d)
+	k=$(((d - 5) / 6 + 1))
+	"$bin" trial today --date "$e" >"$tmp/today" 2>&1
+	if sed -n "/^ *$k  /p" "$tmp/p2" | grep -q 'on:'; then
+		grep -q 'take 250 mg elemental magnesium = 1774 mg magnesium bisglycinate at bedtime' "$tmp/today" || on_ok=0
+		mg="--mg-form bisglycinate --mg-elemental 250"
+		sol=20
+	else
+		grep -q 'take no magnesium' "$tmp/today" || off_ok=0
+		mg=--no-mg
+		sol=30
+	fi
+	echo "$(printf '2026-01-%02d' $((d + 1))) $sol $mg" >>"$tmp/nights"
+	d=$((d + 1))
+done
+check "today: magnesium instruction on every evening of the on periods" [ $on_ok = 1 ]
+check "today: no magnesium on every evening of the off periods" [ $off_ok = 1 ]
+"$bin" trial today --date 2026-01-11 >"$tmp/today" 2>&1
+check "today: the first night of a period is a washout night" grep -q 'washout night 1 of 1' "$tmp/today"
+check "today: last night's missing diary entry is reported" grep -q "Last night's diary.*missing" "$tmp/today"
+
+# Log pair 1 only: too few pairs.
+logn() {
+	# shellcheck disable=SC2086
+	"$bin" log --date "$1" --bed 22:30 --sol "$2" --awakenings 1 --waso 10 --final-wake 06:30 --out-of-bed 07:00 $3 $4 $5 $6 >/dev/null 2>&1
+}
+head -n 12 "$tmp/nights" | while read -r dt sol a b c e; do logn "$dt" "$sol" "$a" "$b" "$c" "$e"; done
+"$bin" trial analyze --date 2026-02-01 >"$tmp/a1" 2>&1
+check "analyze with one complete pair says there are too few pairs" grep -q 'Too few complete pairs' "$tmp/a1"
+check "... and gives no mean difference" sh -c "! grep -q 'Mean difference' '$tmp/a1'"
+tail -n 12 "$tmp/nights" | while read -r dt sol a b c e; do logn "$dt" "$sol" "$a" "$b" "$c" "$e"; done
+"$bin" trial today --date 2026-01-12 >"$tmp/today" 2>&1
+check "today: a logged night is not reported missing" sh -c "! grep -q missing '$tmp/today'"
+"$bin" trial analyze --date 2026-02-01 --format json >"$tmp/a.json" 2>&1
+check "analyze: mean difference exactly -10 (20 on, 30 off), 2 pairs used" \
+	python3 -c "import json,sys; d=json.load(open('$tmp/a.json')); sys.exit(not (d['mean_difference']==-10 and d['ci_low']==-10 and d['pairs_used']==2 and d['p_value']==0.5 and d['p_min']==0.5 and not d['interim'] and d['adherence']['mg_nights_taken']==12))"
+"$bin" trial analyze --date 2026-02-01 >"$tmp/a2" 2>&1
+check "analyze text: verdict sentence with the -10 minutes" grep -q 'magnesium shortened the time to fall asleep by 10 minutes' "$tmp/a2"
+check "analyze text: says no result can reach p < 0.05 with 2 pairs" grep -q 'no result can reach p < 0.05' "$tmp/a2"
+"$bin" trial analyze --date 2026-01-20 >"$tmp/a3" 2>&1
+check "analyze before the end is marked interim" grep -q INTERIM "$tmp/a3"
+
+"$bin" export >"$tmp/e1.json"
+"$bin" --db "$tmp/r.db" import-backup "$tmp/e1.json" >/dev/null 2>&1
+"$bin" --db "$tmp/r.db" export >"$tmp/e2.json"
+check "export -> import -> export keeps the trial byte-identical" sh -c "grep -q '\"trial\":\[{' '$tmp/e1.json' && cmp -s '$tmp/e1.json' '$tmp/e2.json'"
+
+for bad in "--pairs 0|--pairs" "--outcome foo|--outcome" "--start 2026-02-30|--start" "--period-days 1|--period-days" \
+	"--washout 6 --period-days 6|--washout" "--seed x|--seed"; do
+	args=${bad%|*}
+	flag=${bad#*|}
+	# shellcheck disable=SC2086
+	s=$(status "$bin" trial plan $args)
+	check "plan $args: status 2, one line naming $flag" sh -c "[ $s = 2 ] && [ $(lines "$tmp/err") = 1 ] && grep -q -- '$flag' '$tmp/err'"
+done
+s=$(status "$bin" trial today --date 2026-13-01)
+check "today --date 2026-13-01: status 2 naming --date" sh -c "[ $s = 2 ] && grep -q -- '--date' '$tmp/err'"
+s=$(status "$bin" trial analyze --format xml)
+check "analyze --format xml: status 2 naming --format" sh -c "[ $s = 2 ] && grep -q -- '--format' '$tmp/err'"
+s=$(status "$bin" --db "$tmp/none.db" trial today)
+check "today with no store or trial fails cleanly" [ "$s" != 0 ]
+
+echo "1..$n"
+[ $failed = 0 ]
