@@ -796,17 +796,15 @@ int mg_db_audit_purge(struct mg_db *db, struct mg_error *err)
 	return exec(db, "DELETE FROM audit", err);
 }
 
-int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err)
+/* Run a query that returns one JSON text, with ?1 = from and ?2 = to dates
+ * (either may be NULL: open range), and append the text to out. */
+static int range_json(struct mg_db *db, const char *sql, const char *from, const char *to, struct mg_buf *out,
+		      struct mg_error *err, const char *what)
 {
 	sqlite3_stmt *st = NULL;
 	int r = 0;
-	if (sqlite3_prepare_v2(db->sql,
-			       "SELECT json_group_array(json_object('date', date, 'entry', json(entry), 'tib', tib, "
-			       "'sol', sol, 'waso', waso, 'tst', tst, 'se', round(se, 1), 'terminal_wake', terminal_wake, "
-			       "'mg_elemental_mg', mg_elemental_mg)) FROM (SELECT * FROM nights WHERE "
-			       "(?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return sql_fail(db, err, "nights");
+	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, what);
 	if (from)
 		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
 	if (to)
@@ -814,9 +812,19 @@ int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct
 	if (sqlite3_step(st) == SQLITE_ROW)
 		mg_buf_puts(out, (const char *)sqlite3_column_text(st, 0));
 	else
-		r = sql_fail(db, err, "nights");
+		r = sql_fail(db, err, what);
 	sqlite3_finalize(st);
 	return r;
+}
+
+int mg_db_nights_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err)
+{
+	return range_json(db,
+			  "SELECT json_group_array(json_object('date', date, 'entry', json(entry), 'tib', tib, "
+			  "'sol', sol, 'waso', waso, 'tst', tst, 'se', round(se, 1), 'terminal_wake', terminal_wake, "
+			  "'mg_elemental_mg', mg_elemental_mg)) FROM (SELECT * FROM nights WHERE "
+			  "(?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date)",
+			  from, to, out, err, "nights");
 }
 
 int mg_db_food_add(struct mg_db *db, const struct mg_db_food *f, const char *now, struct mg_error *err)
@@ -843,24 +851,11 @@ int mg_db_food_add(struct mg_db *db, const struct mg_db_food *f, const char *now
 
 int mg_db_food_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int r = 0;
-	if (sqlite3_prepare_v2(db->sql,
-			       "SELECT json_group_array(json_object('id', id, 'date', date, 'ndb', ndb, 'description', "
-			       "description, 'amount', amount, 'grams', grams, 'mg', mg)) FROM (SELECT * FROM food_log "
-			       "WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date, id)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return sql_fail(db, err, "food");
-	if (from)
-		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-	if (to)
-		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		mg_buf_puts(out, (const char *)sqlite3_column_text(st, 0));
-	else
-		r = sql_fail(db, err, "food");
-	sqlite3_finalize(st);
-	return r;
+	return range_json(db,
+			  "SELECT json_group_array(json_object('id', id, 'date', date, 'ndb', ndb, 'description', "
+			  "description, 'amount', amount, 'grams', grams, 'mg', mg)) FROM (SELECT * FROM food_log "
+			  "WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date, id)",
+			  from, to, out, err, "food");
 }
 
 int mg_db_food_daily_mean(struct mg_db *db, double *mg, int *days, struct mg_error *err)
