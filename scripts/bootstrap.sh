@@ -7,7 +7,7 @@ set -eu
 PKGS="gcc make meson ninja-build pkg-config python3 libjansson-dev libsodium-dev libsqlite3-dev"
 # Extra tools for sanitizer and fuzz runs (clang with its runtimes) and benchmarks.
 if [ "${1:-}" = "--dev" ]; then
-	PKGS="$PKGS clang libclang-rt-14-dev valgrind hyperfine"
+	PKGS="$PKGS clang libclang-rt-14-dev valgrind hyperfine chromium"
 fi
 
 missing=""

@@ -70,6 +70,8 @@ int cli_q_history_text(const char *kind, const char *json);
 
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
+/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out. */
+int cli_export_fhir(const char *json, struct mg_buf *out, int *status);
 
 /* --from DATE, --to DATE, --format (one of formats, NULL-terminated); format
  * defaults to what the caller set. 0, or -1 with *status set. */
@@ -83,7 +85,19 @@ struct mg_food;
 int cli_food_resolve(const char *text, struct mg_food *f, int *status);
 int cli_diet_estimate(struct mg_db *db, double *mg, char *source, size_t n, struct mg_error *err);
 
+/* Advice from the stored profile as 'mgsleep advise' computes it (the diet
+ * estimate and latest ISI filled in): 0, 1 if no profile is stored (nothing
+ * printed), -1 with *status set. */
+struct mg_advice;
+int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
+		      int *status);
+/* The latest trial analysed as of today (evenings before it) for the report;
+ * order needs room for 2 * MG_NOF1_MAX_PAIRS. 0, 1 if no trial, -1. */
+struct mg_report_trial;
+int cli_trial_report(struct mg_db *db, int32_t today, struct mg_report_trial *rt, char *order, int *status);
+
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
+int cmd_report(int argc, char **argv, struct mg_cli *cli);
 int cmd_food(int argc, char **argv, struct mg_cli *cli);
 int cmd_diet(int argc, char **argv, struct mg_cli *cli);
 int cmd_export(int argc, char **argv, struct mg_cli *cli);

@@ -9,6 +9,7 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 	const char *fmt = "json", *outpath = NULL, *v;
 	struct mg_error err = {0};
 	struct mg_buf out = MG_BUF_INIT;
+	struct mg_buf fhir = MG_BUF_INIT;
 	int status = EXIT_OK;
 	for (int i = 1; i < argc; i++) {
 		int r;
@@ -19,11 +20,11 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 		if (r < 0)
 			return status;
 		if (r == 0)
-			return cli_error(EXIT_USAGE, "export: unknown option '%s'; accepted: --format json|csv, --out FILE",
+			return cli_error(EXIT_USAGE, "export: unknown option '%s'; accepted: --format json|csv|fhir, --out FILE",
 					 argv[i]);
 	}
-	if (strcmp(fmt, "json") && strcmp(fmt, "csv"))
-		return cli_error(EXIT_USAGE, "--format: accepted: json, csv");
+	if (strcmp(fmt, "json") && strcmp(fmt, "csv") && strcmp(fmt, "fhir"))
+		return cli_error(EXIT_USAGE, "--format: accepted: json, csv, fhir");
 	if (!strcmp(fmt, "csv") && !outpath)
 		return cli_error(EXIT_USAGE, "--out: needed with --format csv (a new folder for one CSV file per table)");
 	struct mg_db *db = cli_db_open(cli, 0, &status);
@@ -33,16 +34,20 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 		status = cli_fail(&err);
 	} else if (!strcmp(fmt, "csv")) {
 		cli_export_csv(out.data, outpath, &status);
-	} else if (outpath) {
-		FILE *f = fopen(outpath, "wx"); /* never overwrite an earlier export */
-		if (!f)
-			status = cli_error(EXIT_FAIL, "--out '%s': cannot create (it must not exist yet)", outpath);
-		else if (fwrite(out.data, 1, out.len, f) != out.len || fclose(f))
-			status = cli_error(EXIT_FAIL, "--out '%s': write failed", outpath);
+	} else if (!strcmp(fmt, "fhir") && cli_export_fhir(out.data, &fhir, &status)) {
+		/* cli_export_fhir said why */
 	} else {
-		status = cli_write(out.data, out.len);
+		const struct mg_buf *w = !strcmp(fmt, "fhir") ? &fhir : &out;
+		FILE *f = outpath ? fopen(outpath, "wx") : NULL; /* never overwrite an earlier export */
+		if (!outpath)
+			status = cli_write(w->data, w->len);
+		else if (!f)
+			status = cli_error(EXIT_FAIL, "--out '%s': cannot create (it must not exist yet)", outpath);
+		else if (fwrite(w->data, 1, w->len, f) != w->len || fclose(f))
+			status = cli_error(EXIT_FAIL, "--out '%s': write failed", outpath);
 	}
 	mg_buf_release(&out);
+	mg_buf_release(&fhir);
 	mg_db_close(db);
 	return status;
 }

@@ -7,6 +7,7 @@
 
 #include <mgsleep/advise.h>
 #include <mgsleep/night.h>
+#include <mgsleep/sleep_report.h>
 #include <mgsleep/stats.h>
 
 #include <jansson.h>
@@ -136,9 +137,9 @@ static int parse_int(const char *v, long lo, long hi, long *out)
 
 /* ---- plan ---- */
 
-/* Advice from the stored profile, as 'mgsleep advise' computes it. */
-static int stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
-			 int *status)
+/* Advice from the stored profile, as 'mgsleep advise' computes it (cli.h). */
+int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
+		      int *status)
 {
 	struct mg_error err = {0};
 	char *js = NULL;
@@ -149,10 +150,8 @@ static int stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice 
 		*status = cli_fail(&err);
 		return -1;
 	}
-	if (!js) {
-		*status = cli_error(EXIT_USAGE, "trial plan: no profile stored; run 'mgsleep profile set ...' first");
-		return -1;
-	}
+	if (!js)
+		return 1;
 	mg_profile_init(p);
 	int r = mg_profile_load_json(p, kb, js, strlen(js), &err);
 	free(js);
@@ -366,7 +365,10 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	if (stored_advice(cli, db, a, p, &status))
+	int have = cli_stored_advice(cli, db, a, p, &status);
+	if (have > 0)
+		status = cli_error(EXIT_USAGE, "trial plan: no profile stored; run 'mgsleep profile set ...' first");
+	if (have)
 		goto out;
 	if ((a->verdict != MG_VERDICT_RECOMMENDED && a->verdict != MG_VERDICT_CAUTION) || !a->form ||
 	    a->elemental_mg <= 0) {
@@ -634,6 +636,110 @@ static void put_post(struct mg_buf *b, const char *name, const struct mg_posteri
 	mg_buf_putc(b, '}');
 }
 
+/* The diary nights of the trial as pairs of periods (values in vals, 2 *
+ * pairs * period_days of them; took as read_nights), nights on or after
+ * today left out, and the analysis options of the trial. */
+static int trial_pairs(struct mg_db *db, const struct trial *t, int32_t today, double *vals, signed char *took,
+		       struct mg_nof1_pair *pairs, struct mg_nof1_opts *o, int *status)
+{
+	int n_nights = 2 * t->pairs * t->period_days;
+	if (read_nights(db, t->start, trial_end(t), t->oc, vals, took, status))
+		return -1;
+	/* Nights after the analysis date do not count yet. */
+	for (int k = 0; k < n_nights; k++)
+		if (t->start + k >= today) {
+			vals[k] = NAN;
+			took[k] = -1;
+		}
+	for (int i = 0; i < t->pairs; i++) {
+		const double *p0 = vals + 2 * i * t->period_days, *p1 = p0 + t->period_days;
+		pairs[i].on = t->order[2 * i] ? p0 : p1;
+		pairs[i].off = t->order[2 * i] ? p1 : p0;
+		pairs[i].n_on = pairs[i].n_off = t->period_days;
+	}
+	mg_nof1_opts_default(o);
+	o->washout = t->washout;
+	o->min_nights = t->period_days - t->washout < 3 ? t->period_days - t->washout : 3;
+	o->direction = t->oc->direction;
+	o->mid = t->oc->mid;
+	o->seed = strtoull(t->seed, NULL, 10);
+	return 0;
+}
+
+/* The published average effects behind the evidence-based priors of
+ * stats.h (Mah & Pitre 2021), with their 95 % intervals. */
+static int published(const struct outcome *oc, double *mean, double *lo, double *hi)
+{
+	if (!strcmp(oc->id, "sol")) {
+		*mean = -17.36, *lo = -27.27, *hi = -7.44;
+		return 1;
+	}
+	if (!strcmp(oc->id, "tst")) {
+		*mean = 16.06, *lo = -5.99, *hi = 38.12;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_trial_report(struct mg_db *db, int32_t today, struct mg_report_trial *rt, char *order, int *status)
+{
+	struct mg_error err = {0};
+	struct trial t;
+	char *js = NULL;
+	if (mg_db_trial_latest(db, &js, &err)) {
+		*status = cli_fail(&err);
+		return -1;
+	}
+	if (!js)
+		return 1;
+	free(js);
+	if (load_trial(db, &t, status))
+		return -1;
+	int n_nights = 2 * t.pairs * t.period_days, rc = -1;
+	double *vals = malloc((size_t)n_nights * sizeof *vals);
+	signed char *took = malloc((size_t)n_nights);
+	struct mg_nof1_result *res = malloc(sizeof *res);
+	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
+	struct mg_nof1_opts o;
+	if (!vals || !took || !res) {
+		*status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (trial_pairs(db, &t, today, vals, took, pairs, &o, status))
+		goto out;
+	o.prior.mean = 0;
+	o.prior.sd = INFINITY;
+	if (mg_nof1_analyse(pairs, t.pairs, &o, res, &err)) {
+		*status = cli_fail(&err);
+		goto out;
+	}
+	memcpy(order, t.order, (size_t)(2 * t.pairs));
+	memset(rt, 0, sizeof *rt);
+	rt->start = t.start;
+	rt->end = trial_end(&t);
+	rt->pairs = t.pairs;
+	rt->period_days = t.period_days;
+	rt->order = order;
+	rt->outcome_name = t.oc->name;
+	rt->unit = t.oc->unit;
+	rt->decimals = t.oc->decimals;
+	rt->as_of = today;
+	rt->interim = today <= trial_end(&t) + 1;
+	rt->too_few = (res->flags & MG_NOF1_TOO_FEW) != 0;
+	rt->n_used = res->n_used;
+	rt->mean = res->mean;
+	rt->ci_lo = res->ci_lo;
+	rt->ci_hi = res->ci_hi;
+	rt->has_published = published(t.oc, &rt->pub_mean, &rt->pub_lo, &rt->pub_hi);
+	rt->pub_source = "Mah & Pitre 2021, meta-analysis of trials in older adults";
+	rc = 0;
+out:
+	free(vals);
+	free(took);
+	free(res);
+	return rc;
+}
+
 static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 {
 	char date[11];
@@ -665,28 +771,10 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	if (read_nights(db, t.start, trial_end(&t), oc, vals, took, &status))
-		goto out;
-	/* Nights after the analysis date do not count yet. */
-	for (int k = 0; k < n_nights; k++)
-		if (t.start + k >= today) {
-			vals[k] = NAN;
-			took[k] = -1;
-		}
 	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
-	for (int i = 0; i < t.pairs; i++) {
-		const double *p0 = vals + 2 * i * t.period_days, *p1 = p0 + t.period_days;
-		pairs[i].on = t.order[2 * i] ? p0 : p1;
-		pairs[i].off = t.order[2 * i] ? p1 : p0;
-		pairs[i].n_on = pairs[i].n_off = t.period_days;
-	}
 	struct mg_nof1_opts o;
-	mg_nof1_opts_default(&o);
-	o.washout = t.washout;
-	o.min_nights = t.period_days - t.washout < 3 ? t.period_days - t.washout : 3;
-	o.direction = oc->direction;
-	o.mid = oc->mid;
-	o.seed = strtoull(t.seed, NULL, 10);
+	if (trial_pairs(db, &t, today, vals, took, pairs, &o, &status))
+		goto out;
 	struct mg_prior priors[3] = {{oc->ev_mean, oc->ev_sd}, {0, oc->sceptical_sd}, {0, INFINITY}};
 	int has_prior[3] = {oc->has_evidence, 1, 1};
 	for (int k = 0; k < 3; k++) {

@@ -62,8 +62,9 @@ static const struct cmd {
 	 "        or more); asked on a terminal, or --answers with one number per question\n"
 	 "  suggest: foods, in realistic portions, that would close the gap to your reference intake\n"},
 	{"export", cmd_export, "write everything in your store as JSON",
-	 "usage: mgsleep export [--format json] [--out FILE]\n"
-	 "       mgsleep export --format csv --out NEW_FOLDER\n"},
+	 "usage: mgsleep export [--format json|fhir] [--out FILE]\n"
+	 "       mgsleep export --format csv --out NEW_FOLDER\n"
+	 "  --format fhir             an HL7 FHIR R4 Bundle (JSON) to share with a clinician (docs/fhir.md)\n"},
 	{"food", cmd_food, "search the USDA food table; log what you eat",
 	 "usage: mgsleep food search WORDS [--limit N] [--format text|json]\n"
 	 "       mgsleep food log FOOD AMOUNT [--date DATE]\n"
@@ -121,6 +122,11 @@ static const struct cmd {
 	 "usage: mgsleep psqi [--answers FILE|-] [--date DATE] [--format text|json]\n"
 	 "       mgsleep psqi --history [--format text|json]\n"
 	 "  --answers FILE            a JSON file of answers (docs/questionnaires.md); asked otherwise\n"},
+	{"report", cmd_report, "your diary, scores, trial and advice as one HTML file to print or share",
+	 "usage: mgsleep report [--out FILE] [--from DATE] [--to DATE]\n"
+	 "  --out FILE                write the HTML to FILE, which must not exist (default: standard output)\n"
+	 "  --from DATE, --to DATE    only nights and scores from/to these dates (YYYY-MM-DD); a trial is\n"
+	 "                            analysed as of --to (default today)\n"},
 	{"summary", cmd_summary, "weekly means, nights with and without magnesium, and the trend",
 	 "usage: mgsleep summary [--weeks N] [--format text|json|csv]\n"
 	 "  --weeks N                 how many recent weeks to show (default 8)\n"},

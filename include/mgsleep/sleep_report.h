@@ -1,0 +1,58 @@
+/* The sleep report (mgsleep report, issue 5): one self-contained HTML file
+ * with the current advice summary, charts of the diary drawn as inline SVG
+ * (src/report/svg.c), the trial result, a table of nights and the
+ * references. Pure: the caller gathers the data (the CLI from the store);
+ * same input, same bytes. */
+#ifndef MGSLEEP_SLEEP_REPORT_H
+#define MGSLEEP_SLEEP_REPORT_H
+
+#include <mgsleep/advise.h>
+#include <mgsleep/buf.h>
+#include <mgsleep/error.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mg_report_night {
+	int32_t date; /* the morning (days since 1970-01-01, night.h) */
+	int tib, tst, sol, waso; /* minutes */
+	double se_pct;
+	double mg; /* elemental magnesium that evening; NaN or 0 if none */
+};
+
+struct mg_report_score {
+	int32_t date;
+	int total;
+};
+
+/* The latest trial and its analysis (flat prior; cmd_trial.c). */
+struct mg_report_trial {
+	int32_t start, end;   /* first and last evening */
+	int pairs, period_days;
+	const char *order;    /* 2 * pairs entries, 1 = magnesium */
+	const char *outcome_name, *unit;
+	int decimals;
+	int32_t as_of;
+	int interim, too_few, n_used;
+	double mean, ci_lo, ci_hi; /* magnesium minus none */
+	/* the published average effect for this outcome, if any */
+	int has_published;
+	double pub_mean, pub_lo, pub_hi;
+	const char *pub_source;
+};
+
+struct mg_report_input {
+	const char *version;
+	const struct mg_advice *advice;   /* NULL: no profile stored */
+	const struct mg_report_night *nights; /* oldest first */
+	size_t n_nights;
+	const struct mg_report_score *isi; /* oldest first */
+	size_t n_isi;
+	const struct mg_report_trial *trial; /* NULL: no trial */
+	const char *from, *to;            /* the --from/--to asked for, or NULL */
+};
+
+/* Appends the HTML to out; 0, or MG_ENOMEM/MG_ETOOBIG if the buffer failed. */
+int mg_render_sleep_report(const struct mg_report_input *in, struct mg_buf *out, struct mg_error *err);
+
+#endif

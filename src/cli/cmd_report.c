@@ -1,0 +1,191 @@
+/* mgsleep report: the diary, questionnaires, trial and current advice as one
+ * self-contained HTML file (src/report/sleep_report.c draws it). */
+#include "cli.h"
+
+#include <mgsleep/advise.h>
+#include <mgsleep/night.h>
+#include <mgsleep/questionnaire.h>
+#include <mgsleep/sleep_report.h>
+#include <mgsleep/stats.h>
+
+#include <jansson.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static json_t *load_array(const struct mg_buf *b)
+{
+	json_t *a = json_loadb(b->len ? b->data : "[]", b->len ? b->len : 2, 0, NULL);
+	if (!json_is_array(a)) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static int get_int(json_t *o, const char *k)
+{
+	return (int)json_integer_value(json_object_get(o, k));
+}
+
+int cmd_report(int argc, char **argv, struct mg_cli *cli)
+{
+	const char *out_path = NULL, *from = NULL, *to = NULL, *v;
+	int status = EXIT_OK, fd = -1;
+	int32_t d;
+	for (int i = 1; i < argc; i++) {
+		int r;
+		if ((r = cli_opt(argc, argv, &i, "out", &v, &status)) > 0) {
+			out_path = v;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "from", &v, &status)) > 0) {
+			if (mg_date_parse(v, &d))
+				return cli_error(EXIT_USAGE, "--from: accepted: a real date YYYY-MM-DD");
+			from = v;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "to", &v, &status)) > 0) {
+			if (mg_date_parse(v, &d))
+				return cli_error(EXIT_USAGE, "--to: accepted: a real date YYYY-MM-DD");
+			to = v;
+		}
+		if (r < 0)
+			return status;
+		if (r == 0)
+			return cli_error(EXIT_USAGE, "report: unknown option '%s'; accepted: --out FILE, --from DATE, "
+						     "--to DATE",
+					 argv[i]);
+	}
+	if (from && to && strcmp(from, to) > 0)
+		return cli_error(EXIT_USAGE, "--from: must not be after --to");
+	if (out_path && access(out_path, F_OK) == 0)
+		return cli_error(EXIT_USAGE, "--out: '%s' already exists; choose a new file", out_path);
+	if (access(cli_db_path(cli), F_OK) != 0)
+		return cli_error(EXIT_USAGE, "report: no store at '%s'; log a night with 'mgsleep log' first",
+				 cli_db_path(cli));
+
+	struct mg_error err = {0};
+	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, out = MG_BUF_INIT;
+	struct mg_report_night *nights = NULL;
+	struct mg_report_score *isi = NULL;
+	struct mg_advice *a = malloc(sizeof *a);
+	struct mg_profile *p = malloc(sizeof *p);
+	struct mg_report_trial trial;
+	char order[2 * MG_NOF1_MAX_PAIRS];
+	json_t *na = NULL, *qa = NULL;
+	struct mg_report_input in = {MGSLEEP_VERSION, NULL, NULL, 0, NULL, 0, NULL, from, to};
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		goto out;
+	if (!a || !p) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	int r = cli_stored_advice(cli, db, a, p, &status);
+	if (r < 0)
+		goto out;
+	if (r == 0)
+		in.advice = a;
+
+	if (mg_db_nights_json(db, from, to, &nb, &err) || mg_db_questionnaire_list(db, "isi", &qb, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (!(na = load_array(&nb)) || !(qa = load_array(&qb))) {
+		status = cli_error(EXIT_FAIL, "report: cannot read the store's nights or scores");
+		goto out;
+	}
+	nights = calloc(json_array_size(na) + 1, sizeof *nights);
+	isi = calloc(json_array_size(qa) + 1, sizeof *isi);
+	if (!nights || !isi) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(na, i, row) {
+		struct mg_report_night *n = &nights[in.n_nights];
+		if (mg_date_parse(json_string_value(json_object_get(row, "date")), &n->date))
+			continue;
+		n->tib = get_int(row, "tib");
+		n->tst = get_int(row, "tst");
+		n->sol = get_int(row, "sol");
+		n->waso = get_int(row, "waso");
+		n->se_pct = json_number_value(json_object_get(row, "se"));
+		json_t *mg = json_object_get(row, "mg_elemental_mg");
+		n->mg = json_is_number(mg) ? json_number_value(mg) : NAN;
+		in.n_nights++;
+	}
+	json_array_foreach(qa, i, row) {
+		const char *ds = json_string_value(json_object_get(row, "date"));
+		if (!ds || (from && strcmp(ds, from) < 0) || (to && strcmp(ds, to) > 0) ||
+		    mg_date_parse(ds, &isi[in.n_isi].date))
+			continue;
+		isi[in.n_isi].total = get_int(json_object_get(row, "result"), "total");
+		in.n_isi++;
+	}
+	in.nights = nights;
+	in.isi = isi;
+
+	/* The trial as of --to (its evenings before that morning), else today. */
+	char today[11];
+	cli_today(today);
+	int32_t as_of;
+	mg_date_parse(to ? to : today, &as_of);
+	r = cli_trial_report(db, as_of, &trial, order, &status);
+	if (r < 0)
+		goto out;
+	if (r == 0)
+		in.trial = &trial;
+
+	if (mg_render_sleep_report(&in, &out, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (!out_path) {
+		status = cli_write(out.data, out.len);
+		goto out;
+	}
+	if ((fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
+		status = cli_error(errno == EEXIST ? EXIT_USAGE : EXIT_FAIL, "--out: cannot create '%s': %s", out_path,
+				   strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, out.data, out.len) || close(fd)) {
+		fd = -1;
+		unlink(out_path);
+		status = cli_error(EXIT_FAIL, "--out: cannot write '%s': %s", out_path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	json_decref(na);
+	json_decref(qa);
+	free(nights);
+	free(isi);
+	free(a);
+	free(p);
+	mg_buf_release(&nb);
+	mg_buf_release(&qb);
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
