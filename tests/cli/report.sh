@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086 # $night and $mg are lists of options
 # End-to-end tests of 'mgsleep report': the HTML for a small fixed diary
 # against tests/golden/report-small.html, well-formed HTML, every chart with
 # a title, no external resources, --out never overwrites, the trial plot, and
