@@ -154,7 +154,11 @@ static void night_chart(struct mg_buf *out, const struct mg_report_input *in, co
 			mg_buf_put_num(&desc, st.mean_off, 1);
 			mg_buf_printf(&desc, " %s", unit);
 		}
-		mg_buf_puts(&desc, ").");
+		/* Side-by-side means invite a conclusion the data cannot carry
+		 * unless the nights were randomised. */
+		mg_buf_puts(&desc, in->trial ? "). The trial result below is the fair comparison."
+					     : "). These nights were not randomised, so the difference may come from "
+					       "other things; a planned trial gives a fair answer.");
 	} else {
 		mg_buf_puts(&desc, " (none).");
 	}
