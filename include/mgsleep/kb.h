@@ -101,6 +101,12 @@ const struct mg_compound *mg_kb_find_compound(const struct mg_kb *kb, const char
 const char *mg_kb_compound_names(const struct mg_kb *kb);
 const char *mg_kb_condition_names(const struct mg_kb *kb);
 const char *mg_kb_symptom_names(const struct mg_kb *kb);
+/* A symptom (symptoms.json) by id, name or alias, case-insensitively: its
+ * id, and *name its plain-words name if name is not NULL; NULL if unknown. */
+const char *mg_kb_symptom_id(const struct mg_kb *kb, const char *query, const char **name);
+/* The text of the rule with this code (rules.json) if its "symptom_any"
+ * includes the symptom with this id; NULL otherwise (or no such rule). */
+const char *mg_kb_symptom_rule(const struct mg_kb *kb, const char *code, const char *symptom_id);
 
 const struct mg_diet_item *mg_kb_diet_items(const struct mg_kb *kb, size_t *n);
 const struct mg_diet_freq *mg_kb_diet_freqs(const struct mg_kb *kb, size_t *n);

@@ -39,6 +39,10 @@ struct mg_report_trial {
 	int has_published;
 	double pub_mean, pub_lo, pub_hi;
 	const char *pub_source;
+	/* Adverse events and pauses (stop rules), one per line, and the
+	 * sentence saying the trial was paused and why; "" if none. */
+	char events[2048];
+	char pause_note[1024];
 };
 
 struct mg_report_input {

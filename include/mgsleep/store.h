@@ -133,6 +133,21 @@ int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *n
  * "period_days","washout","outcome","seed","order":[..],"elemental_mg",
  * "compound_mg","form"}; *json NULL if none. */
 int mg_db_trial_latest(struct mg_db *db, char **json, struct mg_error *err);
+/* Adverse events and resumes of the latest trial (none without a trial:
+ * MG_EINVAL). kind is "event" or "resume"; symptoms_json a JSON array of KB
+ * symptom ids ("[]" for a resume); stops 1 if the event pauses the trial. */
+struct mg_db_trial_event {
+	const char *date; /* YYYY-MM-DD */
+	const char *kind;
+	const char *symptoms_json;
+	int stops;
+	const char *note; /* "" if none */
+};
+int mg_db_trial_event_add(struct mg_db *db, const struct mg_db_trial_event *e, const char *now,
+			  struct mg_error *err);
+/* The events of the latest trial, by date then entry order, as a JSON array
+ * [{"date","kind","symptoms":[..],"stops","note","created"}]; "[]" if none. */
+int mg_db_trial_events_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
 
 /* Copy the store to a new file at path (sealed stays sealed, same key). */
 int mg_db_backup(struct mg_db *db, const char *path, struct mg_error *err);

@@ -94,7 +94,9 @@ int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a,
 /* The latest trial analysed as of today (evenings before it) for the report;
  * order needs room for 2 * MG_NOF1_MAX_PAIRS. 0, 1 if no trial, -1. */
 struct mg_report_trial;
-int cli_trial_report(struct mg_db *db, int32_t today, struct mg_report_trial *rt, char *order, int *status);
+struct mg_kb;
+int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
+		     char *order, int *status);
 
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
 int cmd_report(int argc, char **argv, struct mg_cli *cli);

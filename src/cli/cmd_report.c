@@ -148,7 +148,7 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	cli_today(today);
 	int32_t as_of;
 	mg_date_parse(to ? to : today, &as_of);
-	r = cli_trial_report(db, as_of, &trial, order, &status);
+	r = cli_trial_report(db, cli_kb(cli, &status), as_of, &trial, order, &status);
 	if (r < 0)
 		goto out;
 	if (r == 0)

@@ -135,6 +135,170 @@ static int parse_int(const char *v, long lo, long hi, long *out)
 	return 0;
 }
 
+/* ---- adverse events and pauses ---- */
+
+/* Stop rules (reference section 9.3 rule 11): the KB rules whose symptom
+ * sets are the gut symptoms and the symptoms of excess; the symptoms and the
+ * texts live in kb/rules.json. Excess is checked first: its text is the
+ * more urgent. */
+static const char *const stop_rules[] = {"excess-symptoms", "gut-symptoms"};
+
+static const char *stop_text(const struct mg_kb *kb, const char *symptom_id)
+{
+	for (size_t i = 0; i < sizeof stop_rules / sizeof stop_rules[0]; i++) {
+		const char *t = mg_kb_symptom_rule(kb, stop_rules[i], symptom_id);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+#define MAX_EVENTS 64
+
+struct tevent {
+	int32_t date;
+	int resume, stops;
+	char what[192]; /* the symptoms in plain words, comma-separated */
+	char note[128];
+};
+
+struct pauses {
+	int n_events, n;
+	struct tevent ev[MAX_EVENTS];
+	int32_t from[MAX_EVENTS], to[MAX_EVENTS]; /* evenings from..to-1; to INT32_MAX while open */
+	const char *why[MAX_EVENTS];
+};
+
+/* The events of the latest trial and the pauses they make. kb may be NULL
+ * (symptom ids are shown instead of names). */
+static int load_pauses(struct mg_db *db, const struct mg_kb *kb, struct pauses *pz, int *status)
+{
+	struct mg_error err = {0};
+	struct mg_buf b = MG_BUF_INIT;
+	memset(pz, 0, sizeof *pz);
+	if (mg_db_trial_events_json(db, &b, &err)) {
+		mg_buf_release(&b);
+		*status = cli_fail(&err);
+		return -1;
+	}
+	json_t *arr = json_loadb(b.data ? b.data : "[]", b.len ? b.len : 2, 0, NULL);
+	mg_buf_release(&b);
+	size_t i;
+	json_t *row;
+	json_array_foreach(arr, i, row) {
+		const char *ds = json_string_value(json_object_get(row, "date"));
+		const char *kind = json_string_value(json_object_get(row, "kind"));
+		const char *note = json_string_value(json_object_get(row, "note"));
+		int32_t d;
+		if (pz->n_events >= MAX_EVENTS || !ds || !kind || mg_date_parse(ds, &d))
+			continue;
+		struct tevent *e = &pz->ev[pz->n_events++];
+		e->date = d;
+		e->resume = !strcmp(kind, "resume");
+		e->stops = json_is_true(json_object_get(row, "stops")) ||
+			   json_integer_value(json_object_get(row, "stops")) == 1;
+		snprintf(e->note, sizeof e->note, "%s", note ? note : "");
+		size_t j;
+		json_t *sym;
+		size_t len = 0;
+		json_array_foreach(json_object_get(row, "symptoms"), j, sym) {
+			const char *id = json_string_value(sym), *name = NULL;
+			if (!id)
+				continue;
+			if (!kb || !mg_kb_symptom_id(kb, id, &name))
+				name = id;
+			int w = snprintf(e->what + len, sizeof e->what - len, "%s%s", len ? ", " : "", name);
+			if (w < 0 || (size_t)w >= sizeof e->what - len)
+				break;
+			len += (size_t)w;
+		}
+		/* the pauses: a stop event opens one unless open; a resume closes it */
+		int open = pz->n && pz->to[pz->n - 1] == INT32_MAX;
+		if (!e->resume && e->stops && !open) {
+			pz->from[pz->n] = d;
+			pz->to[pz->n] = INT32_MAX;
+			pz->why[pz->n] = e->what;
+			pz->n++;
+		} else if (e->resume && open) {
+			pz->to[pz->n - 1] = d;
+		}
+	}
+	json_decref(arr);
+	return 0;
+}
+
+/* The pause covering evening d, or -1. */
+static int paused_at(const struct pauses *pz, int32_t d)
+{
+	for (int k = 0; k < pz->n; k++)
+		if (d >= pz->from[k] && d < pz->to[k])
+			return k;
+	return -1;
+}
+
+/* Nights during a pause do not count; how many planned evenings (before
+ * today) were left out. */
+static int exclude_paused(const struct pauses *pz, const struct trial *t, int32_t today, double *vals,
+			  signed char *took)
+{
+	int n = 0;
+	for (int k = 0; k < 2 * t->pairs * t->period_days; k++)
+		if (paused_at(pz, t->start + k) >= 0) {
+			vals[k] = NAN;
+			took[k] = -1;
+			n += t->start + k < today;
+		}
+	return n;
+}
+
+/* One line per event: "Paused on 2026-12-05: diarrhoea now". */
+static void put_events(struct mg_buf *b, const struct pauses *pz, const char *indent)
+{
+	int open = 0;
+	for (int i = 0; i < pz->n_events; i++) {
+		const struct tevent *e = &pz->ev[i];
+		char ds[11];
+		mg_date_format(e->date, ds);
+		if (e->resume) {
+			mg_buf_printf(b, "%sResumed on %s", indent, ds);
+			open = 0;
+		} else if (e->stops && !open) {
+			mg_buf_printf(b, "%sPaused on %s: %s", indent, ds, e->what);
+			open = 1;
+		} else if (e->stops) {
+			mg_buf_printf(b, "%sAdverse event on %s during the pause: %s", indent, ds, e->what);
+		} else {
+			mg_buf_printf(b, "%sAdverse event on %s: %s (not a stop rule; the trial went on)", indent, ds,
+				      e->what);
+		}
+		if (e->note[0])
+			mg_buf_printf(b, " (note: %s)", e->note);
+		mg_buf_putc(b, '\n');
+	}
+}
+
+/* The sentence for the verdict: the trial was paused, why, and what it did
+ * to the analysis. Nothing if there was no pause. */
+static void put_pause_verdict(struct mg_buf *b, const struct pauses *pz, int excluded, int32_t today)
+{
+	for (int k = 0; k < pz->n; k++) {
+		char ds[11];
+		mg_date_format(pz->from[k], ds);
+		mg_buf_printf(b, "The trial was paused on %s because of %s (a stop rule)", ds, pz->why[k]);
+		if (pz->to[k] != INT32_MAX) {
+			mg_date_format(pz->to[k], ds);
+			mg_buf_printf(b, " and resumed on %s. ", ds);
+		} else {
+			mg_buf_puts(b, pz->from[k] <= today ? " and is still paused: take no magnesium and talk to a "
+							     "clinician before restarting. "
+							   : ". ");
+		}
+	}
+	if (pz->n)
+		mg_buf_printf(b, "%d night%s during the pause%s %s left out of the analysis.\n", excluded,
+			      excluded == 1 ? "" : "s", pz->n == 1 ? "" : "s", excluded == 1 ? "is" : "are");
+}
+
 /* ---- plan ---- */
 
 /* Advice from the stored profile, as 'mgsleep advise' computes it (cli.h). */
@@ -558,7 +722,14 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 	char *last = NULL;
 	int32_t d;
 	mg_date_parse(date, &d);
-	if (load_trial(db, &t, &status))
+	int pk;
+	struct pauses *pz = malloc(sizeof *pz);
+	if (!pz) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb || load_trial(db, &t, &status) || load_pauses(db, kb, pz, &status))
 		goto out;
 	char s[11], e[11];
 	mg_date_format(t.start, s);
@@ -567,12 +738,17 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 		mg_buf_printf(&out, "%s: the trial starts on %s; nothing to take for it tonight.\n", date, s);
 	} else if (d > trial_end(&t)) {
 		mg_buf_printf(&out, "%s: the trial ended on %s. See 'mgsleep trial analyze'.\n", date, e);
+	} else if ((pk = paused_at(pz, d)) >= 0) {
+		char ps[11];
+		mg_date_format(pz->from[pk], ps);
+		mg_buf_printf(&out, "%s: the trial is paused since %s because of %s.\n", date, ps, pz->why[pk]);
+		mg_buf_puts(&out, "Tonight: take no magnesium. Talk to a clinician before restarting; if you restart, "
+				  "record it with 'mgsleep trial resume'.\n");
 	} else {
 		int k = (int)((d - t.start) / t.period_days), night = (int)((d - t.start) % t.period_days) + 1;
 		mg_buf_printf(&out, "%s: period %d of %d (pair %d), night %d of %d.\n", date, k + 1, 2 * t.pairs, k / 2 + 1,
 			      night, t.period_days);
 		if (t.order[k]) {
-			const struct mg_kb *kb = cli_kb(cli, &status);
 			const struct mg_compound *c = kb ? mg_kb_find_compound(kb, t.form) : NULL;
 			mg_buf_printf(&out, "Tonight: take %.0f mg elemental magnesium = %.0f mg %s%s at bedtime.\n",
 				      t.elemental_mg, t.compound_mg, c ? "" : "magnesium ", c ? c->name : t.form);
@@ -598,8 +774,202 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 	}
 	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
 out:
+	free(pz);
 	free(last);
 	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
+
+/* ---- event, resume ---- */
+
+static int trial_event(int argc, char **argv, struct mg_cli *cli)
+{
+	char date[11];
+	const char *v, *symptoms = NULL, *note = "";
+	int status = EXIT_OK;
+	cli_today(date);
+	for (int i = 1; i < argc; i++) {
+		int r;
+		if ((r = cli_opt(argc, argv, &i, "symptom", &v, &status)) > 0) {
+			symptoms = v;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "date", &v, &status)) > 0) {
+			int32_t d;
+			if (mg_date_parse(v, &d))
+				return cli_error(EXIT_USAGE, "--date: accepted: a real date YYYY-MM-DD");
+			snprintf(date, sizeof date, "%s", v);
+		} else if (!r && (r = cli_opt(argc, argv, &i, "note", &v, &status)) > 0) {
+			if (strlen(v) > 120)
+				return cli_error(EXIT_USAGE, "--note: at most 120 characters");
+			note = v;
+		}
+		if (r < 0)
+			return status;
+		if (r == 0)
+			return cli_error(EXIT_USAGE, "trial event: unknown option '%s'; accepted: --symptom, --date, --note",
+					 argv[i]);
+	}
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb)
+		return status;
+	if (!symptoms || !*symptoms)
+		return cli_error(EXIT_USAGE, "trial event: --symptom is required; accepted: %s", mg_kb_symptom_names(kb));
+	/* Validate every name before touching the store. */
+	const char *ids[16], *texts[16];
+	int n_ids = 0, stops = 0;
+	struct mg_buf sj = MG_BUF_INIT, names = MG_BUF_INIT, out = MG_BUF_INIT;
+	mg_buf_putc(&sj, '[');
+	for (const char *p = symptoms; *p;) {
+		size_t len = strcspn(p, ",");
+		char one[64];
+		snprintf(one, sizeof one, "%.*s", (int)(len < 63 ? len : 63), p);
+		const char *name = NULL, *id = len && len < 63 ? mg_kb_symptom_id(kb, one, &name) : NULL;
+		if (!id) {
+			mg_buf_release(&sj);
+			mg_buf_release(&names);
+			return cli_error(EXIT_USAGE, "--symptom: unknown symptom '%s'; accepted: %s", one,
+					 mg_kb_symptom_names(kb));
+		}
+		int dup = 0;
+		for (int k = 0; k < n_ids; k++)
+			dup |= !strcmp(ids[k], id);
+		if (!dup) {
+			if (n_ids == 16) {
+				mg_buf_release(&sj);
+				mg_buf_release(&names);
+				return cli_error(EXIT_USAGE, "--symptom: at most 16 symptoms");
+			}
+			texts[n_ids] = stop_text(kb, id);
+			stops |= texts[n_ids] != NULL;
+			ids[n_ids++] = id;
+			mg_buf_printf(&sj, "%s\"%s\"", n_ids > 1 ? "," : "", id);
+			mg_buf_printf(&names, "%s%s", n_ids > 1 ? ", " : "", name);
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	mg_buf_putc(&sj, ']');
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db) {
+		mg_buf_release(&sj);
+		mg_buf_release(&names);
+		return status;
+	}
+	struct trial t;
+	struct pauses *pz = malloc(sizeof *pz);
+	struct mg_error err = {0};
+	int32_t d;
+	mg_date_parse(date, &d);
+	if (!pz) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (load_trial(db, &t, &status) || load_pauses(db, kb, pz, &status))
+		goto out;
+	char s[11];
+	mg_date_format(t.start, s);
+	if (d < t.start) {
+		status = cli_error(EXIT_USAGE, "--date: %s is before the trial starts (%s)", date, s);
+		goto out;
+	}
+	if (pz->n_events >= MAX_EVENTS) {
+		status = cli_error(EXIT_USAGE, "trial event: refused: this trial already has %d events", MAX_EVENTS);
+		goto out;
+	}
+	int was = paused_at(pz, d);
+	struct mg_db_trial_event row = {date, "event", sj.data, stops, note};
+	if (sj.failed || names.failed) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (mg_db_begin(db, &err) || mg_db_trial_event_add(db, &row, cli_now(), &err) || mg_db_commit(db, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	mg_buf_printf(&out, "Adverse event recorded on %s: %s.\n", date, names.data);
+	if (stops && was >= 0) {
+		char ps[11];
+		mg_date_format(pz->from[was], ps);
+		mg_buf_printf(&out, "The trial is already paused (since %s). Take no magnesium.\n", ps);
+	} else if (stops) {
+		mg_buf_printf(&out, "The trial is paused from %s: stop taking magnesium now and take none from tonight.\n",
+			      date);
+	} else {
+		mg_buf_puts(&out, "This is not one of the stop rules, so the trial goes on; if it lasts or worries you, "
+				  "talk to a clinician.\n");
+	}
+	/* The KB's own words for each stop rule hit, once each. */
+	for (int k = 0; k < n_ids; k++) {
+		int seen = !texts[k];
+		for (int j = 0; j < k && !seen; j++)
+			seen = texts[j] == texts[k];
+		if (!seen)
+			mg_buf_printf(&out, "%s\n", texts[k]);
+	}
+	if (stops)
+		mg_buf_puts(&out, "Talk to a clinician before restarting. If you restart, record it with 'mgsleep trial "
+				  "resume'; nights during the pause are left out of the analysis.\n");
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+out:
+	free(pz);
+	mg_buf_release(&sj);
+	mg_buf_release(&names);
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
+
+static int date_option(int argc, char **argv, const char *sub, char date[11], const char **fmt, int *status);
+
+static int trial_resume(int argc, char **argv, struct mg_cli *cli)
+{
+	char date[11];
+	int status = EXIT_OK;
+	struct trial t;
+	struct mg_error err = {0};
+	cli_today(date);
+	if (date_option(argc, argv, "resume", date, NULL, &status))
+		return status;
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb)
+		return status;
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	struct pauses *pz = malloc(sizeof *pz);
+	int32_t d;
+	mg_date_parse(date, &d);
+	if (!pz) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (load_trial(db, &t, &status) || load_pauses(db, kb, pz, &status))
+		goto out;
+	/* Only the latest pause can be open; resume it on a later date. */
+	if (!pz->n || pz->to[pz->n - 1] != INT32_MAX || d < pz->from[pz->n - 1]) {
+		status = cli_error(EXIT_USAGE, "trial resume: refused: the trial is not paused on %s", date);
+		goto out;
+	}
+	char ps[11];
+	mg_date_format(pz->from[pz->n - 1], ps);
+	if (d == pz->from[pz->n - 1]) {
+		status = cli_error(EXIT_USAGE, "--date: the pause began on %s; resume on a later date", ps);
+		goto out;
+	}
+	struct mg_db_trial_event row = {date, "resume", "[]", 0, ""};
+	if (mg_db_begin(db, &err) || mg_db_trial_event_add(db, &row, cli_now(), &err) || mg_db_commit(db, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	struct mg_buf out = MG_BUF_INIT;
+	mg_buf_printf(&out, "The trial resumes on %s (paused since %s because of %s). Follow 'mgsleep trial today' "
+			    "again; stop and record 'mgsleep trial event' if the symptoms come back.\n",
+		      date, ps, pz->why[pz->n - 1]);
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+	mg_buf_release(&out);
+out:
+	free(pz);
 	mg_db_close(db);
 	return status;
 }
@@ -639,12 +1009,17 @@ static void put_post(struct mg_buf *b, const char *name, const struct mg_posteri
 /* The diary nights of the trial as pairs of periods (values in vals, 2 *
  * pairs * period_days of them; took as read_nights), nights on or after
  * today left out, and the analysis options of the trial. */
-static int trial_pairs(struct mg_db *db, const struct trial *t, int32_t today, double *vals, signed char *took,
-		       struct mg_nof1_pair *pairs, struct mg_nof1_opts *o, int *status)
+static int trial_pairs(struct mg_db *db, const struct trial *t, const struct outcome *oc, const struct pauses *pz,
+		       int32_t today, double *vals, signed char *took, struct mg_nof1_pair *pairs,
+		       struct mg_nof1_opts *o, int *excluded, int *status)
 {
 	int n_nights = 2 * t->pairs * t->period_days;
-	if (read_nights(db, t->start, trial_end(t), t->oc, vals, took, status))
+	if (read_nights(db, t->start, trial_end(t), oc, vals, took, status))
 		return -1;
+	/* Nights during a pause do not count (stop rules). */
+	int ex = exclude_paused(pz, t, today, vals, took);
+	if (excluded)
+		*excluded = ex;
 	/* Nights after the analysis date do not count yet. */
 	for (int k = 0; k < n_nights; k++)
 		if (t->start + k >= today) {
@@ -660,8 +1035,8 @@ static int trial_pairs(struct mg_db *db, const struct trial *t, int32_t today, d
 	mg_nof1_opts_default(o);
 	o->washout = t->washout;
 	o->min_nights = t->period_days - t->washout < 3 ? t->period_days - t->washout : 3;
-	o->direction = t->oc->direction;
-	o->mid = t->oc->mid;
+	o->direction = oc->direction;
+	o->mid = oc->mid;
 	o->seed = strtoull(t->seed, NULL, 10);
 	return 0;
 }
@@ -681,7 +1056,8 @@ static int published(const struct outcome *oc, double *mean, double *lo, double 
 	return 0;
 }
 
-int cli_trial_report(struct mg_db *db, int32_t today, struct mg_report_trial *rt, char *order, int *status)
+int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
+		     char *order, int *status)
 {
 	struct mg_error err = {0};
 	struct trial t;
@@ -699,13 +1075,16 @@ int cli_trial_report(struct mg_db *db, int32_t today, struct mg_report_trial *rt
 	double *vals = malloc((size_t)n_nights * sizeof *vals);
 	signed char *took = malloc((size_t)n_nights);
 	struct mg_nof1_result *res = malloc(sizeof *res);
+	struct pauses *pz = malloc(sizeof *pz);
 	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
 	struct mg_nof1_opts o;
-	if (!vals || !took || !res) {
+	int excluded = 0;
+	if (!vals || !took || !res || !pz) {
 		*status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	if (trial_pairs(db, &t, today, vals, took, pairs, &o, status))
+	if (load_pauses(db, kb, pz, status) ||
+	    trial_pairs(db, &t, t.oc, pz, today, vals, took, pairs, &o, &excluded, status))
 		goto out;
 	o.prior.mean = 0;
 	o.prior.sd = INFINITY;
@@ -732,8 +1111,18 @@ int cli_trial_report(struct mg_db *db, int32_t today, struct mg_report_trial *rt
 	rt->ci_hi = res->ci_hi;
 	rt->has_published = published(t.oc, &rt->pub_mean, &rt->pub_lo, &rt->pub_hi);
 	rt->pub_source = "Mah & Pitre 2021, meta-analysis of trials in older adults";
+	{
+		struct mg_buf b = MG_BUF_INIT;
+		put_events(&b, pz, "");
+		snprintf(rt->events, sizeof rt->events, "%.*s", (int)b.len, b.len ? b.data : "");
+		mg_buf_reset(&b);
+		put_pause_verdict(&b, pz, excluded, today);
+		snprintf(rt->pause_note, sizeof rt->pause_note, "%.*s", (int)b.len, b.len ? b.data : "");
+		mg_buf_release(&b);
+	}
 	rc = 0;
 out:
+	free(pz);
 	free(vals);
 	free(took);
 	free(res);
@@ -757,6 +1146,8 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 	double *vals = NULL;
 	signed char *took = NULL;
 	struct mg_nof1_result *res[3] = {NULL, NULL, NULL};
+	struct pauses *pz = NULL;
+	struct mg_buf sec = MG_BUF_INIT, secj = MG_BUF_INIT;
 	int32_t today;
 	mg_date_parse(date, &today);
 	if (load_trial(db, &t, &status))
@@ -773,7 +1164,14 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 	}
 	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
 	struct mg_nof1_opts o;
-	if (trial_pairs(db, &t, today, vals, took, pairs, &o, &status))
+	int excluded = 0;
+	if (!(pz = malloc(sizeof *pz))) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb || load_pauses(db, kb, pz, &status) ||
+	    trial_pairs(db, &t, oc, pz, today, vals, took, pairs, &o, &excluded, &status))
 		goto out;
 	struct mg_prior priors[3] = {{oc->ev_mean, oc->ev_sd}, {0, oc->sceptical_sd}, {0, INFINITY}};
 	int has_prior[3] = {oc->has_evidence, 1, 1};
@@ -790,7 +1188,7 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 	int on_logged = 0, on_taken = 0, off_logged = 0, off_taken = 0, on_planned = 0;
 	for (int k = 0; k < n_nights; k++) {
 		int on = t.order[k / t.period_days];
-		if (on && t.start + k < today)
+		if (on && t.start + k < today && paused_at(pz, t.start + k) < 0)
 			on_planned++;
 		if (took[k] < 0)
 			continue;
@@ -802,6 +1200,60 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 			off_taken += took[k];
 		}
 	}
+	/* Secondary outcomes: every other diary outcome, flat prior, the mean
+	 * difference and interval only. The primary's nights are reused after. */
+	{
+		double *v2 = malloc((size_t)n_nights * sizeof *v2);
+		signed char *t2 = malloc((size_t)n_nights);
+		struct mg_nof1_result *r2 = malloc(sizeof *r2);
+		struct mg_nof1_pair p2[MG_NOF1_MAX_PAIRS];
+		struct mg_nof1_opts o2;
+		int bad = !v2 || !t2 || !r2, first = 1;
+		mg_buf_putc(&secj, '[');
+		for (size_t i = 0; !bad && i < N_OUTCOMES; i++) {
+			const struct outcome *so = &outcomes[i];
+			if (so == oc)
+				continue;
+			if (trial_pairs(db, &t, so, pz, today, v2, t2, p2, &o2, NULL, &status)) {
+				bad = 2;
+				break;
+			}
+			o2.prior.mean = 0;
+			o2.prior.sd = INFINITY;
+			if (mg_nof1_analyse(p2, t.pairs, &o2, r2, &err)) {
+				status = cli_fail(&err);
+				bad = 2;
+				break;
+			}
+			int few = (r2->flags & MG_NOF1_TOO_FEW) != 0, d2 = so->decimals + 1;
+			mg_buf_printf(&secj, "%s{\"outcome\":\"%s\",\"pairs_used\":%d,\"mean_difference\":", first ? "" : ",",
+				      so->id, r2->n_used);
+			put_num(&secj, few ? NAN : r2->mean, 3);
+			mg_buf_puts(&secj, ",\"ci_low\":");
+			put_num(&secj, few ? NAN : r2->ci_lo, 3);
+			mg_buf_puts(&secj, ",\"ci_high\":");
+			put_num(&secj, few ? NAN : r2->ci_hi, 3);
+			mg_buf_putc(&secj, '}');
+			first = 0;
+			if (few)
+				mg_buf_printf(&sec, "  %s: too few complete pairs (%d)\n", so->name, r2->n_used);
+			else
+				mg_buf_printf(&sec, "  %s: %+.*f %s (95 %% interval %+.*f to %+.*f), %d pairs\n", so->name, d2,
+					      r2->mean, so->unit, d2, r2->ci_lo, d2, r2->ci_hi, r2->n_used);
+		}
+		mg_buf_putc(&secj, ']');
+		free(v2);
+		free(t2);
+		free(r2);
+		if (bad) {
+			if (bad == 1)
+				status = cli_error(EXIT_FAIL, "out of memory");
+			goto out;
+		}
+	}
+	struct mg_buf ev = MG_BUF_INIT, pv = MG_BUF_INIT;
+	put_events(&ev, pz, "  ");
+	put_pause_verdict(&pv, pz, excluded, today);
 	char s[11], e[11];
 	mg_date_format(t.start, s);
 	mg_date_format(trial_end(&t), e);
@@ -841,8 +1293,26 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 		mg_buf_putc(&out, ',');
 		put_post(&out, "flat", &res[2]->post, !too_few);
 		mg_buf_printf(&out, "},\"adherence\":{\"mg_nights_planned\":%d,\"mg_nights_logged\":%d,"
-				    "\"mg_nights_taken\":%d,\"off_nights_logged\":%d,\"off_nights_taken\":%d}}\n",
+				    "\"mg_nights_taken\":%d,\"off_nights_logged\":%d,\"off_nights_taken\":%d},",
 			      on_planned, on_logged, on_taken, off_logged, off_taken);
+		mg_buf_printf(&out, "\"paused_nights\":%d,\"pauses\":[", excluded);
+		for (int k = 0; k < pz->n; k++) {
+			char d0[11], d1[11];
+			mg_date_format(pz->from[k], d0);
+			if (pz->to[k] != INT32_MAX)
+				mg_date_format(pz->to[k], d1);
+			mg_buf_printf(&out, "%s{\"from\":\"%s\",\"resumed\":", k ? "," : "", d0);
+			if (pz->to[k] != INT32_MAX)
+				mg_buf_printf(&out, "\"%s\"", d1);
+			else
+				mg_buf_puts(&out, "null");
+			mg_buf_puts(&out, ",\"because\":");
+			mg_buf_put_json_str(&out, pz->why[k]);
+			mg_buf_putc(&out, '}');
+		}
+		mg_buf_puts(&out, "],\"secondary\":");
+		mg_buf_add(&out, secj.data, secj.len);
+		mg_buf_puts(&out, "}\n");
 	} else {
 		mg_buf_printf(&out, "%sN-of-1 trial %s to %s: %d pairs of %d-day periods; outcome: %s (%s)\n",
 			      interim ? "INTERIM analysis. " : "", s, e, t.pairs, t.period_days, oc->name, oc->unit);
@@ -854,10 +1324,16 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 		mg_buf_printf(&out, "Adherence: magnesium logged on %d of %d magnesium nights logged (%d planned so far); "
 				    "on %d of %d nights without.\n",
 			      on_taken, on_logged, on_planned, off_taken, off_logged);
+		if (ev.len) {
+			mg_buf_puts(&out, "Adverse events and pauses (stop rules: stop magnesium and talk to a clinician):\n");
+			mg_buf_add(&out, ev.data, ev.len);
+		}
 		if (too_few) {
 			mg_buf_printf(&out, "Too few complete pairs to estimate an effect: %d usable, at least 2 are needed. "
 					    "No numbers are given until then.\n",
 				      r->n_used);
+			if (pv.len)
+				mg_buf_add(&out, pv.data, pv.len);
 		} else {
 			mg_buf_printf(&out, "Mean difference, magnesium minus none: %+.*f %s (95 %% interval %+.*f to %+.*f)\n",
 				      dec + 1, r->mean, oc->unit, dec + 1, r->ci_lo, dec + 1, r->ci_hi);
@@ -896,11 +1372,23 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 				mg_buf_printf(&out, "With %d pairs no result can reach p < 0.05; more pairs are needed for a "
 						    "firm answer.\n",
 					      r->n_used);
+			if (pv.len)
+				mg_buf_add(&out, pv.data, pv.len);
 		}
+		mg_buf_puts(&out, "\nSecondary outcomes (not the question the trial was planned to answer; read with "
+				  "caution):\nmean difference, magnesium minus none, with its 95 % interval; no verdict is "
+				  "drawn from these.\n");
+		mg_buf_add(&out, sec.data, sec.len);
 		mg_buf_puts(&out, "This is information, not medical advice.\n");
 	}
-	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+	mg_buf_release(&ev);
+	mg_buf_release(&pv);
+	status = out.failed || sec.failed || secj.failed ? cli_error(EXIT_FAIL, "out of memory")
+							 : cli_write(out.data, out.len);
 out:
+	free(pz);
+	mg_buf_release(&sec);
+	mg_buf_release(&secj);
 	for (int k = 0; k < 3; k++)
 		free(res[k]);
 	free(vals);
@@ -913,12 +1401,17 @@ out:
 int cmd_trial(int argc, char **argv, struct mg_cli *cli)
 {
 	if (argc < 2)
-		return cli_error(EXIT_USAGE, "trial: missing subcommand; accepted: plan, today, analyze");
+		return cli_error(EXIT_USAGE, "trial: missing subcommand; accepted: plan, today, analyze, event, resume");
 	if (!strcmp(argv[1], "plan"))
 		return trial_plan(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "today"))
 		return trial_today(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "analyze") || !strcmp(argv[1], "analyse"))
 		return trial_analyze(argc - 1, argv + 1, cli);
-	return cli_error(EXIT_USAGE, "trial: unknown subcommand '%s'; accepted: plan, today, analyze", argv[1]);
+	if (!strcmp(argv[1], "event"))
+		return trial_event(argc - 1, argv + 1, cli);
+	if (!strcmp(argv[1], "resume"))
+		return trial_resume(argc - 1, argv + 1, cli);
+	return cli_error(EXIT_USAGE, "trial: unknown subcommand '%s'; accepted: plan, today, analyze, event, resume",
+			 argv[1]);
 }

@@ -135,6 +135,8 @@ static const struct cmd {
 	 "                          [--outcome sol|tst|se|waso|awakenings|quality] [--seed N] [--ics FILE]\n"
 	 "       mgsleep trial today [--date DATE]\n"
 	 "       mgsleep trial analyze [--date DATE] [--format text|json]\n"
+	 "       mgsleep trial event --symptom NAME[,NAME] [--date DATE] [--note TEXT]\n"
+	 "       mgsleep trial resume [--date DATE]\n"
 	 "  --start DATE              first evening of the trial (default today)\n"
 	 "  --pairs N                 pairs of periods, magnesium and none in random order (default 6)\n"
 	 "  --period-days D           nights per period (default 14)\n"
@@ -142,7 +144,11 @@ static const struct cmd {
 	 "  --outcome NAME            primary outcome from the diary (default sol)\n"
 	 "  --seed N                  seed of the randomisation (default from the clock; printed and stored)\n"
 	 "  --ics FILE                also write the calendar as an iCalendar file (must not exist)\n"
-	 "  --date DATE               today: the evening to instruct; analyze: analyse as of this day\n"
+	 "  --date DATE               today: the evening to instruct; analyze: analyse as of this day;\n"
+	 "                            event, resume: the day it applies from (default today)\n"
+	 "  --symptom NAME[,NAME]     event: an adverse event (see 'mgsleep kb symptoms'); a stop-rule\n"
+	 "                            symptom (gut or excess magnesium) pauses the trial\n"
+	 "  --note TEXT               event: a short note (at most 120 characters)\n"
 	 "  --format text|json        analyze output (default text)\n"},
 	{"version", cmd_version, "print the program and knowledge-base versions", "usage: mgsleep version\n"},
 };

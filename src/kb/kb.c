@@ -1093,6 +1093,27 @@ const char *mg_kb_compound_names(const struct mg_kb *kb) { return kb->compound_n
 const char *mg_kb_condition_names(const struct mg_kb *kb) { return kb->condition_names; }
 const char *mg_kb_symptom_names(const struct mg_kb *kb) { return kb->symptom_names; }
 
+const char *mg_kb_symptom_id(const struct mg_kb *kb, const char *query, const char **name)
+{
+	int i = mg_kb_find_symptom(kb, query);
+	if (i < 0)
+		return NULL;
+	if (name)
+		*name = kb->symptoms[i].name;
+	return kb->symptoms[i].id;
+}
+
+const char *mg_kb_symptom_rule(const struct mg_kb *kb, const char *code, const char *symptom_id)
+{
+	int s = mg_kb_find_symptom(kb, symptom_id);
+	if (s < 0)
+		return NULL;
+	for (size_t i = 0; i < kb->n_rules; i++)
+		if (!strcmp(kb->rules[i].code, code))
+			return (kb->rules[i].when.symptom_any >> s) & 1 ? kb->rules[i].text : NULL;
+	return NULL;
+}
+
 const struct mg_compound *mg_kb_find_compound(const struct mg_kb *kb, const char *name)
 {
 	json_t *arr = json_object_get(kb->root, "compounds");

@@ -340,6 +340,26 @@ static void trial_section(struct mg_buf *out, const struct mg_report_trial *t)
 	mg_buf_printf(out, " (%s). Analysed as of ", t->unit);
 	put_date(out, t->as_of);
 	mg_buf_printf(out, "; pairs used: %d of %d.</p>\n", t->n_used, t->pairs);
+	if (t->events[0]) {
+		mg_buf_puts(out, "<h3>Adverse events and pauses</h3>\n<ul>\n");
+		for (const char *p = t->events; *p;) {
+			size_t len = strcspn(p, "\n");
+			char line[512];
+			snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+			mg_buf_puts(out, "<li>");
+			mg_buf_put_html(out, line);
+			mg_buf_puts(out, "</li>\n");
+			p += len;
+			if (*p)
+				p++;
+		}
+		mg_buf_puts(out, "</ul>\n");
+	}
+	if (t->pause_note[0]) {
+		mg_buf_puts(out, "<p class=\"pause\"><strong>");
+		mg_buf_put_html(out, t->pause_note);
+		mg_buf_puts(out, "</strong></p>\n");
+	}
 	if (t->too_few) {
 		mg_buf_printf(out, "<p>Too few complete pairs to estimate an effect: %d usable, at least 2 are needed. "
 				   "No result is drawn until then.</p>\n",

@@ -92,7 +92,7 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 	long long n = 0;
 	if (count(s, "SELECT (SELECT count(*) FROM nights) + (SELECT count(*) FROM questionnaires) + "
 		     "(SELECT count(*) FROM profile) + (SELECT count(*) FROM food_log) + (SELECT count(*) FROM diet_quiz) + "
-		     "(SELECT count(*) FROM trial)",
+		     "(SELECT count(*) FROM trial) + (SELECT count(*) FROM trial_event)",
 		  NULL, &n) || n)
 		return mg_fail(err, MG_EEXIST, "backup",
 			       "backup: the store is not empty; restore into a new one with --db NEW");
@@ -151,5 +151,14 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 			"json(json_extract(value, '$.order')), json_extract(value, '$.elemental_mg'), "
 			"json_extract(value, '$.compound_mg'), json_extract(value, '$.form') FROM json_each(?1, '$.trial')",
 			json, NULL, err, "trial");
+	if (!r)
+		r = run(db,
+			"INSERT INTO trial_event (trial, date, kind, symptoms, stops, note, created) SELECT "
+			"(SELECT t.id FROM trial t WHERE (SELECT count(*) FROM trial t2 WHERE t2.id <= t.id) = "
+			"json_extract(value, '$.trial')), "
+			"json_extract(value, '$.date'), json_extract(value, '$.kind'), "
+			"json(json_extract(value, '$.symptoms')), json_extract(value, '$.stops'), "
+			"json_extract(value, '$.note'), json_extract(value, '$.created') FROM json_each(?1, '$.trial_event')",
+			json, NULL, err, "trial_event");
 	return r;
 }

@@ -951,6 +951,39 @@ int mg_db_trial_latest(struct mg_db *db, char **json, struct mg_error *err)
 			  NULL, json, err);
 }
 
+int mg_db_trial_event_add(struct mg_db *db, const struct mg_db_trial_event *e, const char *now,
+			  struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(db->sql,
+			       "INSERT INTO trial_event (trial, date, kind, symptoms, stops, note, created) "
+			       "SELECT max(id), ?1, ?2, json(?3), ?4, ?5, ?6 FROM trial HAVING max(id) IS NOT NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "trial event");
+	sqlite3_bind_text(st, 1, e->date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->symptoms_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, e->stops != 0);
+	sqlite3_bind_text(st, 5, e->note ? e->note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "trial event");
+	else if (sqlite3_changes(db->sql) != 1)
+		r = mg_fail(err, MG_EINVAL, "trial", "trial event: no trial planned");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int mg_db_trial_events_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
+{
+	return json_query(db,
+			  "SELECT json_group_array(json_object('date', date, 'kind', kind, 'symptoms', json(symptoms), "
+			  "'stops', stops, 'note', note, 'created', created)) FROM (SELECT * FROM trial_event "
+			  "WHERE trial = (SELECT max(id) FROM trial) ORDER BY date, id)",
+			  NULL, out, err);
+}
+
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
 {
 	int r;
@@ -993,6 +1026,14 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 			    "'period_days', period_days, 'washout', washout, 'outcome', outcome, 'seed', seed, "
 			    "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form)) "
 			    "FROM (SELECT * FROM trial ORDER BY id)",
+			    NULL, out, err)))
+		return r;
+	/* Events name their trial by its position in the "trial" array (1-based). */
+	mg_buf_puts(out, ",\"trial_event\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('trial', (SELECT count(*) FROM trial t WHERE t.id <= e.trial), "
+			    "'date', date, 'kind', kind, 'symptoms', json(symptoms), 'stops', stops, 'note', note, "
+			    "'created', created)) FROM (SELECT * FROM trial_event ORDER BY trial, date, id) e",
 			    NULL, out, err)))
 		return r;
 	mg_buf_puts(out, "}\n");

@@ -55,7 +55,16 @@ static const char *const mg_migrations[] = {
 	"  orders TEXT NOT NULL,"              /* JSON array, mg or off per period */
 	"  elemental_mg REAL NOT NULL CHECK (elemental_mg > 0),"
 	"  compound_mg REAL NOT NULL CHECK (compound_mg > 0),"
-	"  form TEXT NOT NULL) STRICT;",
+	"  form TEXT NOT NULL) STRICT;"
+	"CREATE TABLE trial_event ("           /* adverse events, pauses and resumes of a trial (issue 5) */
+	"  id INTEGER PRIMARY KEY,"
+	"  trial INTEGER NOT NULL REFERENCES trial(id),"
+	"  date TEXT NOT NULL,"                /* YYYY-MM-DD: the pause or resume applies from this evening */
+	"  kind TEXT NOT NULL CHECK (kind IN ('event', 'resume')),"
+	"  symptoms TEXT NOT NULL,"            /* JSON array of KB symptom ids; [] for a resume */
+	"  stops INTEGER NOT NULL CHECK (stops IN (0, 1)),"  /* 1: a stop-rule symptom, the trial pauses */
+	"  note TEXT NOT NULL,"
+	"  created TEXT NOT NULL) STRICT;",
 };
 
 #define MG_N_MIGRATIONS (int)(sizeof mg_migrations / sizeof mg_migrations[0])

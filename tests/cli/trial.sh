@@ -104,6 +104,62 @@ check "analyze before the end is marked interim" grep -q INTERIM "$tmp/a3"
 "$bin" --db "$tmp/r.db" export >"$tmp/e2.json"
 check "export -> import -> export keeps the trial byte-identical" sh -c "grep -q '\"trial\":\[{' '$tmp/e1.json' && cmp -s '$tmp/e1.json' '$tmp/e2.json'"
 
+# Stop rules: adverse events pause the trial; nights in a pause are not analysed.
+pdb="$tmp/p.db"
+"$bin" --db "$pdb" profile set --age 45 --sex male --weight 80 --height 180 >/dev/null 2>&1
+# shellcheck disable=SC2086
+"$bin" --db "$pdb" trial plan $plan --seed 7 >"$tmp/pp" 2>&1
+s=$(status "$bin" --db "$pdb" trial event --symptom not-a-symptom --date 2026-01-13)
+check "event with an unknown symptom: status 2 listing the known ones" sh -c "[ $s = 2 ] && [ $(lines "$tmp/err") = 1 ] && grep -q 'diarrhea, rectal-bleeding' '$tmp/err'"
+s=$(status "$bin" --db "$pdb" trial resume --date 2026-01-13)
+check "resume refused when the trial is not paused (status 2)" sh -c "[ $s = 2 ] && grep -q 'not paused' '$tmp/err'"
+s=$(status "$bin" --db "$pdb" trial event --symptom diarrhoea --date 2026-01-13 --note "loose stools")
+check "event with a stop symptom (diarrhoea): status 0, says paused and stop magnesium" sh -c "[ $s = 0 ] && grep -q 'trial is paused from 2026-01-13: stop taking magnesium' '$tmp/out'"
+check "... and prints the KB's gut-symptoms rule text" grep -q 'Do not start magnesium while you have stomach pain' "$tmp/out"
+s=$(status "$bin" --db "$pdb" trial event --symptom muscle-weakness --date 2026-01-14)
+check "event with an excess symptom prints the KB text to get medical help today" sh -c "[ $s = 0 ] && grep -q 'get medical help today' '$tmp/out' && grep -q 'already paused' '$tmp/out'"
+"$bin" --db "$pdb" trial today --date 2026-01-14 >"$tmp/pt" 2>&1
+check "today during a pause: paused since the date, why, no magnesium, clinician" sh -c "grep -q 'paused since 2026-01-13 because of diarrhoea' '$tmp/pt' && grep -q 'take no magnesium' '$tmp/pt' && grep -q 'clinician before restarting' '$tmp/pt' && ! grep -q 'elemental' '$tmp/pt'"
+s=$(status "$bin" --db "$pdb" trial resume --date 2026-01-15)
+check "resume on 2026-01-15: status 0" sh -c "[ $s = 0 ] && grep -q 'resumes on 2026-01-15' '$tmp/out'"
+"$bin" --db "$pdb" trial today --date 2026-01-15 >"$tmp/pt" 2>&1
+check "today after the resume gives the plan's instruction again" grep -q 'take 250 mg elemental' "$tmp/pt"
+s=$(status "$bin" --db "$pdb" trial resume --date 2026-01-16)
+check "a second resume is refused (status 2)" [ "$s" = 2 ]
+s=$(status "$bin" --db "$pdb" trial event --symptom snoring --date 2026-01-20)
+check "a symptom that is not a stop rule is recorded without pausing" sh -c "[ $s = 0 ] && grep -q 'not one of the stop rules' '$tmp/out'"
+# The diary: 20 minutes on magnesium, 30 without, except 90 on the paused
+# evenings 13 and 14 (period 2, on). Excluded: pair 1 keeps evenings 12, 15,
+# 16 on (20) against 30 off, so the difference stays exactly -10. Counted,
+# pair 1 would give (20+90+90+20+20)/5 - 30 = +18 and the mean +4.
+while read -r dt sol a b c e; do
+	ev=$((1${dt#2026-01-} - 101))
+	if [ "$ev" = 13 ] || [ "$ev" = 14 ]; then
+		sol=90 a=--no-mg b= c= e=
+	fi
+	# shellcheck disable=SC2086
+	"$bin" --db "$pdb" log --date "$dt" --bed 22:30 --sol "$sol" --awakenings 1 --waso 10 --final-wake 06:30 --out-of-bed 07:00 $a $b $c $e >/dev/null 2>&1
+done <"$tmp/nights"
+"$bin" --db "$pdb" trial analyze --date 2026-02-01 --format json >"$tmp/pa.json" 2>&1
+check "analyze: the paused nights are left out (difference -10, not +4; 2 nights excluded)" \
+	python3 -c "import json,sys; d=json.load(open('$tmp/pa.json')); sys.exit(not (d['mean_difference']==-10 and d['pairs_used']==2 and d['paused_nights']==2 and d['pauses']==[{'from':'2026-01-13','resumed':'2026-01-15','because':'diarrhoea now'}]))"
+check "analyze json: secondary outcomes with difference and interval only" \
+	python3 -c "import json,sys; d=json.load(open('$tmp/pa.json')); s=d['secondary']; sys.exit(not (len(s)==5 and [x['outcome'] for x in s]==['tst','se','waso','awakenings','quality'] and all(set(x)=={'outcome','pairs_used','mean_difference','ci_low','ci_high'} for x in s)))"
+"$bin" --db "$pdb" trial analyze --date 2026-02-01 >"$tmp/pa" 2>&1
+check "analyze text lists the pause: 'Paused on 2026-01-13: diarrhoea'" grep -q 'Paused on 2026-01-13: diarrhoea' "$tmp/pa"
+check "... the resume and the non-stop event" sh -c "grep -q 'Resumed on 2026-01-15' '$tmp/pa' && grep -q 'Adverse event on 2026-01-20: loud snoring' '$tmp/pa'"
+check "... and the verdict says the trial was paused and why" grep -q 'The trial was paused on 2026-01-13 because of diarrhoea now.*2 nights during the pause are left out' "$tmp/pa"
+check "analyze text: secondary outcomes section, labelled, after the verdict, no verdict of its own" \
+	sh -c "grep -q '^Secondary outcomes (not the question the trial was planned to answer; read with caution):' '$tmp/pa' && sed -n '/^Secondary outcomes/,\$p' '$tmp/pa' | grep -q '^  total sleep time: .*95 % interval' && ! sed -n '/^Secondary outcomes/,\$p' '$tmp/pa' | grep -qi 'chance\|shortened\|lengthened'"
+"$bin" --db "$pdb" report --to 2026-02-01 >"$tmp/pr.html" 2>/dev/null
+check "report lists the pause and says why" sh -c "grep -q '<li>Paused on 2026-01-13: diarrhoea now' '$tmp/pr.html' && grep -q 'The trial was paused on 2026-01-13 because of diarrhoea now' '$tmp/pr.html'"
+"$bin" --db "$pdb" export >"$tmp/pe1.json"
+"$bin" --db "$tmp/pr.db" import-backup "$tmp/pe1.json" >/dev/null 2>&1
+"$bin" --db "$tmp/pr.db" export >"$tmp/pe2.json"
+check "export -> import -> export keeps the trial events byte-identical" sh -c "grep -q '\"trial_event\":\[{\"trial\":1,\"date\":\"2026-01-13\"' '$tmp/pe1.json' && cmp -s '$tmp/pe1.json' '$tmp/pe2.json'"
+"$bin" --db "$tmp/pr.db" trial today --date 2026-01-14 >"$tmp/pt" 2>&1
+check "the restored store still knows the pause" grep -q 'paused since 2026-01-13' "$tmp/pt"
+
 for bad in "--pairs 0|--pairs" "--outcome foo|--outcome" "--start 2026-02-30|--start" "--period-days 1|--period-days" \
 	"--washout 6 --period-days 6|--washout" "--seed x|--seed"; do
 	args=${bad%|*}
