@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 		die("profile", &err);
 	static const char order[6] = {1, 0, 0, 1, 1, 0};
 	struct mg_report_trial trial = {day0 + 200, day0 + 200 + 6 * 14 - 1, 3, 14, order, "the time to fall asleep",
-					"minutes", 0, day0 + 300, 0, 0, 3, -9.8, -15.2, -4.4, 1, -17.36, -27.27,
+					"minutes", 0, day0 + 300, 0, 0, 3, -9.8, -15.2, -4.4, "sol", 0.25, "", 1, -17.36, -27.27,
 					-7.44, "Mah & Pitre 2021", "", ""};
 	double *t = malloc((size_t)rounds * sizeof *t);
 	struct mg_report_night *nights = calloc(NIGHTS, sizeof *nights);

@@ -35,6 +35,9 @@ struct mg_report_trial {
 	int32_t as_of;
 	int interim, too_few, n_used;
 	double mean, ci_lo, ci_hi; /* magnesium minus none */
+	const char *outcome_id;    /* sol, tst, se, waso, awakenings, quality, isi */
+	double p_value;            /* randomisation test */
+	char verdict[1024];        /* the verdict sentence of 'trial analyze'; "" when too few pairs */
 	/* the published average effect for this outcome, if any */
 	int has_published;
 	double pub_mean, pub_lo, pub_hi;

@@ -122,16 +122,17 @@ int mg_db_diet_quiz_latest(struct mg_db *db, double *mg, char date[11], struct m
 struct mg_db_trial {
 	const char *start;       /* YYYY-MM-DD, first evening of period 1 */
 	int pairs, period_days, washout;
-	const char *outcome;     /* sol, tst, se, waso, awakenings, quality */
+	const char *outcome;     /* sol, tst, se, waso, awakenings, quality, isi */
 	const char *seed;        /* decimal uint64 */
 	const char *order_json;  /* ["mg","off",...], one per period */
 	double elemental_mg, compound_mg;
 	const char *form;        /* compound id, e.g. "bisglycinate" */
+	int baseline_days;       /* 0..56 nights without magnesium before period 1 (start) */
 };
 int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *now, struct mg_error *err);
 /* The latest trial as a JSON object {"id","created","start","pairs",
  * "period_days","washout","outcome","seed","order":[..],"elemental_mg",
- * "compound_mg","form"}; *json NULL if none. */
+ * "compound_mg","form","baseline_days"}; *json NULL if none. */
 int mg_db_trial_latest(struct mg_db *db, char **json, struct mg_error *err);
 /* Adverse events and resumes of the latest trial (none without a trial:
  * MG_EINVAL). kind is "event" or "resume"; symptoms_json a JSON array of KB

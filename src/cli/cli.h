@@ -70,8 +70,11 @@ int cli_q_history_text(const char *kind, const char *json);
 
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
-/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out. */
-int cli_export_fhir(const char *json, struct mg_buf *out, int *status);
+/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out; trial,
+ * if not NULL, is the result of the active trial (cli_trial_report, with
+ * enough pairs), added as one Observation (docs/fhir.md). */
+struct mg_report_trial;
+int cli_export_fhir(const char *json, const struct mg_report_trial *trial, struct mg_buf *out, int *status);
 
 /* --from DATE, --to DATE, --format (one of formats, NULL-terminated); format
  * defaults to what the caller set. 0, or -1 with *status set. */

@@ -49,8 +49,17 @@ static const struct outcome outcomes[] = {
 	 1},
 	{"quality", "the sleep quality rating (1-5)", "points", "lowered", "raised", +1, 0.5, 0, 0, 0, 0.25, 0.8, 0.3,
 	 1},
+	/* one value per period: the ISI total at its end (see isi_values) */
+	{"isi", "the insomnia severity (ISI total, 0-28)", "points", "lowered", "raised", -1, 6, 1, -1.6, 1.8, 3, 3, 0, 0},
 };
 #define N_OUTCOMES (sizeof outcomes / sizeof outcomes[0])
+#define MAX_BASELINE_DAYS 56
+
+/* ISI: one questionnaire per period, not a diary value per night. */
+static int per_period(const struct outcome *oc)
+{
+	return !strcmp(oc->id, "isi");
+}
 
 static const struct outcome *find_outcome(const char *id)
 {
@@ -65,6 +74,7 @@ static const struct outcome *find_outcome(const char *id)
 struct trial {
 	int32_t start;
 	int pairs, period_days, washout;
+	int baseline; /* nights without magnesium before start (evenings start - baseline .. start - 1) */
 	const struct outcome *oc;
 	char seed[24];
 	char order[2 * MG_NOF1_MAX_PAIRS]; /* 1 = magnesium */
@@ -97,12 +107,14 @@ static int load_trial(struct mg_db *db, struct trial *t, int *status)
 		t->pairs = (int)json_integer_value(json_object_get(o, "pairs"));
 		t->period_days = (int)json_integer_value(json_object_get(o, "period_days"));
 		t->washout = (int)json_integer_value(json_object_get(o, "washout"));
+		t->baseline = (int)json_integer_value(json_object_get(o, "baseline_days"));
 		t->elemental_mg = json_number_value(json_object_get(o, "elemental_mg"));
 		t->compound_mg = json_number_value(json_object_get(o, "compound_mg"));
 		snprintf(t->seed, sizeof t->seed, "%s", seed);
 		snprintf(t->form, sizeof t->form, "%s", form);
 		ok = t->pairs >= 1 && t->pairs <= MG_NOF1_MAX_PAIRS && t->period_days >= 1 &&
 		     t->period_days <= MAX_PERIOD_DAYS && t->washout >= 0 && t->washout < t->period_days &&
+		     t->baseline >= 0 && t->baseline <= MAX_BASELINE_DAYS &&
 		     json_array_size(ord) == (size_t)(2 * t->pairs);
 		for (int k = 0; ok && k < 2 * t->pairs; k++) {
 			const char *v = json_string_value(json_array_get(ord, (size_t)k));
@@ -413,6 +425,16 @@ static int write_ics(int fd, const struct trial *t, const char *now, int *status
 		 now + 17);
 	mg_buf_puts(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//mgsleep//trial " MGSLEEP_VERSION "//EN\r\n"
 			"CALSCALE:GREGORIAN\r\n");
+	if (t->baseline > 0) {
+		char d0[9], d1[9];
+		ics_date(t->start - t->baseline, d0);
+		ics_date(t->start, d1);
+		mg_buf_printf(&b, "BEGIN:VEVENT\r\nUID:mgsleep-trial-%s-baseline@mgsleep\r\nDTSTAMP:%s\r\n"
+				  "DTSTART;VALUE=DATE:%s\r\nDTEND;VALUE=DATE:%s\r\nSUMMARY:No magnesium (baseline)\r\n"
+				  "DESCRIPTION:mgsleep trial baseline: no magnesium\\, keep logging\r\n"
+				  "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n",
+			      t->seed, stamp, d0, d1);
+	}
 	for (int k = 0; k < 2 * t->pairs; k++) {
 		char d0[9], d1[9];
 		ics_date(t->start + k * t->period_days, d0);
@@ -484,9 +506,14 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 			if (parse_int(v, 0, MAX_PERIOD_DAYS, &x))
 				return cli_error(EXIT_USAGE, "--washout: accepted: 0 to %d nights", MAX_PERIOD_DAYS);
 			t.washout = (int)x;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "baseline-days", &v, &status)) > 0) {
+			if (parse_int(v, 0, MAX_BASELINE_DAYS, &x))
+				return cli_error(EXIT_USAGE, "--baseline-days: accepted: 0 to %d nights", MAX_BASELINE_DAYS);
+			t.baseline = (int)x;
 		} else if (!r && (r = cli_opt(argc, argv, &i, "outcome", &v, &status)) > 0) {
 			if (!(t.oc = find_outcome(v)))
-				return cli_error(EXIT_USAGE, "--outcome: accepted: sol, tst, se, waso, awakenings, quality");
+				return cli_error(EXIT_USAGE,
+						 "--outcome: accepted: sol, tst, se, waso, awakenings, quality, isi");
 		} else if (!r && (r = cli_opt(argc, argv, &i, "seed", &v, &status)) > 0) {
 			char *end;
 			errno = 0;
@@ -502,13 +529,15 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 			return status;
 		if (r == 0)
 			return cli_error(EXIT_USAGE, "trial plan: unknown option '%s'; accepted: --start, --pairs, "
-						     "--period-days, --washout, --outcome, --seed, --ics",
+						     "--period-days, --washout, --baseline-days, --outcome, --seed, --ics",
 					 argv[i]);
 	}
 	if (t.washout >= t.period_days - 1)
 		return cli_error(EXIT_USAGE, "--washout: must leave at least 2 nights of each period (less than "
 					     "--period-days minus 1)");
-	if (mg_date_parse(start, &t.start) || trial_end(&t) > MG_DATE_MAX - 2)
+	/* --start is the first evening of the whole trial: the baseline, if
+	 * any, comes first and period 1 starts after it. */
+	if (mg_date_parse(start, &t.start) || (t.start += t.baseline, trial_end(&t) > MG_DATE_MAX - 2))
 		return cli_error(EXIT_USAGE, "--start: the trial would end after 9999-12-31");
 	if (!have_seed)
 		seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
@@ -565,8 +594,8 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 	ps.effect = t.oc->has_evidence ? t.oc->ev_mean : t.oc->direction * t.oc->mid;
 	if (!strcmp(t.oc->id, "sol"))
 		ps.effect = -17;
-	ps.nights = t.period_days;
-	ps.washout = t.washout;
+	ps.nights = per_period(t.oc) ? 1 : t.period_days;
+	ps.washout = per_period(t.oc) ? 0 : t.washout;
 	ps.sd_night = t.oc->default_sd;
 	ps.rho = t.oc->default_rho;
 	ps.seed = seed;
@@ -600,8 +629,10 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 				   strerror(errno));
 		goto out;
 	}
-	struct mg_db_trial row = {start, t.pairs, t.period_days, t.washout, t.oc->id, t.seed, order.data,
-				  t.elemental_mg, t.compound_mg, t.form};
+	char p1[11];
+	mg_date_format(t.start, p1);
+	struct mg_db_trial row = {p1, t.pairs, t.period_days, t.washout, t.oc->id, t.seed, order.data,
+				  t.elemental_mg, t.compound_mg, t.form, t.baseline};
 	if (order.failed || mg_db_begin(db, &err) || mg_db_trial_add(db, &row, now, &err) || mg_db_commit(db, &err)) {
 		status = order.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_fail(&err);
 		goto out;
@@ -618,14 +649,23 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 	char e[11];
 	mg_date_format(trial_end(&t), e);
 	mg_buf_printf(&out, "N-of-1 trial planned: %d pairs of %d-day periods, %s to %s (%d nights)\n", t.pairs,
-		      t.period_days, start, e, 2 * t.pairs * t.period_days);
+		      t.period_days, start, e, t.baseline + 2 * t.pairs * t.period_days);
 	mg_buf_printf(&out, "Primary outcome: %s (%s). Seed %s (the same seed gives the same order).\n", t.oc->name,
 		      t.oc->unit, t.seed);
 	mg_buf_printf(&out, "Magnesium: %.0f mg elemental = %.0f mg %s at bedtime; none on the other periods.\n"
 			    "Washout: the first %d night%s of every period %s not analysed.\n\n",
 		      t.elemental_mg, t.compound_mg, a->form->name, t.washout, t.washout == 1 ? "" : "s",
 		      t.washout == 1 ? "is" : "are");
+	if (per_period(t.oc))
+		mg_buf_puts(&out, "ISI: fill in 'mgsleep isi' on the morning after the last night of every period (the "
+				  "last 3 days of a period or the first 3 of the next count; the closest wins).\n\n");
 	mg_buf_puts(&out, "period  pair  evenings                   magnesium\n");
+	if (t.baseline > 0) {
+		char d0[11], d1[11];
+		mg_date_format(t.start - t.baseline, d0);
+		mg_date_format(t.start - 1, d1);
+		mg_buf_printf(&out, "baseline    %s to %s   none (baseline, not randomised; keep logging)\n", d0, d1);
+	}
 	for (int k = 0; k < 2 * t.pairs; k++) {
 		char d0[11], d1[11];
 		mg_date_format(t.start + k * t.period_days, d0);
@@ -732,10 +772,13 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 	if (!kb || load_trial(db, &t, &status) || load_pauses(db, kb, pz, &status))
 		goto out;
 	char s[11], e[11];
-	mg_date_format(t.start, s);
+	mg_date_format(t.start - t.baseline, s);
 	mg_date_format(trial_end(&t), e);
-	if (d < t.start) {
+	if (d < t.start - t.baseline) {
 		mg_buf_printf(&out, "%s: the trial starts on %s; nothing to take for it tonight.\n", date, s);
+	} else if (d < t.start) {
+		mg_buf_printf(&out, "%s: baseline night %d of %d.\nbaseline: no magnesium, keep logging.\n", date,
+			      (int)(d - (t.start - t.baseline)) + 1, t.baseline);
 	} else if (d > trial_end(&t)) {
 		mg_buf_printf(&out, "%s: the trial ended on %s. See 'mgsleep trial analyze'.\n", date, e);
 	} else if ((pk = paused_at(pz, d)) >= 0) {
@@ -759,8 +802,11 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 			mg_buf_printf(&out, "This is washout night %d of %d: keep to the plan and log it; it is not "
 					    "analysed.\n",
 				      night, t.washout);
+		if (night == t.period_days && per_period(t.oc))
+			mg_buf_puts(&out, "This is the last evening of the period: fill in the ISI tomorrow morning with "
+					  "'mgsleep isi' (it is this period's outcome).\n");
 	}
-	if (d > t.start && d <= trial_end(&t) + 1) {
+	if (d > t.start - t.baseline && d <= trial_end(&t) + 1) {
 		if (mg_db_night_get(db, date, &last, &err)) {
 			status = cli_fail(&err);
 			goto out;
@@ -1006,6 +1052,50 @@ static void put_post(struct mg_buf *b, const char *name, const struct mg_posteri
 	mg_buf_putc(b, '}');
 }
 
+/* The ISI list (mgsleep isi) as a JSON array; NULL on error. */
+static json_t *isi_list(struct mg_db *db, int *status)
+{
+	struct mg_error err = {0};
+	struct mg_buf b = MG_BUF_INIT;
+	if (mg_db_questionnaire_list(db, "isi", &b, &err)) {
+		mg_buf_release(&b);
+		*status = cli_fail(&err);
+		return NULL;
+	}
+	json_t *arr = json_loadb(b.data ? b.data : "[]", b.len ? b.len : 2, 0, NULL);
+	mg_buf_release(&b);
+	if (!arr)
+		*status = cli_error(EXIT_FAIL, "out of memory");
+	return arr;
+}
+
+/* The ISI total at the end of a period whose last evening is last: the one
+ * recorded on the last 3 days of the period or the first 3 of the next
+ * (dated no later than today), closest to the morning after last wins; a
+ * tie goes to the earlier date, several on one date to the latest entered.
+ * NaN if none. */
+static double isi_at(json_t *list, int32_t last, int32_t today)
+{
+	double best = NAN;
+	int32_t best_dist = INT32_MAX, best_d = 0;
+	size_t i;
+	json_t *row;
+	json_array_foreach(list, i, row) {
+		int32_t d;
+		const char *ds = json_string_value(json_object_get(row, "date"));
+		json_t *v = json_object_get(json_object_get(row, "result"), "total");
+		if (!ds || mg_date_parse(ds, &d) || !json_is_number(v) || d > today || d < last - 2 || d > last + 3)
+			continue;
+		int32_t dist = d > last + 1 ? d - (last + 1) : last + 1 - d;
+		if (dist < best_dist || (dist == best_dist && d == best_d)) {
+			best = json_number_value(v);
+			best_dist = dist;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 /* The diary nights of the trial as pairs of periods (values in vals, 2 *
  * pairs * period_days of them; took as read_nights), nights on or after
  * today left out, and the analysis options of the trial. */
@@ -1035,10 +1125,48 @@ static int trial_pairs(struct mg_db *db, const struct trial *t, const struct out
 	mg_nof1_opts_default(o);
 	o->washout = t->washout;
 	o->min_nights = t->period_days - t->washout < 3 ? t->period_days - t->washout : 3;
+	if (per_period(oc)) {
+		/* One value per period, on its last evening; the washout is moot. */
+		json_t *list = isi_list(db, status);
+		if (!list)
+			return -1;
+		for (int k = 0; k < n_nights; k++)
+			vals[k] = NAN;
+		for (int k = 0; k < 2 * t->pairs; k++) {
+			int32_t last = t->start + (k + 1) * t->period_days - 1;
+			if (paused_at(pz, last) < 0)
+				vals[(k + 1) * t->period_days - 1] = isi_at(list, last, today);
+		}
+		json_decref(list);
+		o->washout = 0;
+		o->min_nights = 1;
+	}
 	o->direction = oc->direction;
 	o->mid = oc->mid;
 	o->seed = strtoull(t->seed, NULL, 10);
 	return 0;
+}
+
+/* The verdict in plain words, never more certain than the interval: r the
+ * flat-prior result, pr the result whose posterior gives the chance
+ * (evidence-based prior when the outcome has one). One line. */
+static void put_verdict(struct mg_buf *b, const struct outcome *oc, const struct mg_nof1_result *r,
+			const struct mg_nof1_result *pr, int evidence, int interim)
+{
+	int dec = oc->decimals;
+	double m = r->mean;
+	const char *verb = m < 0 ? oc->lower : oc->higher;
+	mg_buf_printf(b, "In your trial%s, ", interim ? " so far" : "");
+	if (r->ci_lo > 0 || r->ci_hi < 0)
+		mg_buf_printf(b, "magnesium %s %s by %.*f %s (95 %% interval %.*f to %.*f). ", verb, oc->name, dec,
+			      fabs(m), oc->unit, dec, fmin(fabs(r->ci_lo), fabs(r->ci_hi)), dec,
+			      fmax(fabs(r->ci_lo), fabs(r->ci_hi)));
+	else
+		mg_buf_printf(b, "%s was %.*f %s %s with magnesium, but the 95 %% interval (%+.*f to %+.*f) "
+				 "includes no effect, so the trial has not shown whether magnesium changes it. ",
+			      oc->name, dec, fabs(m), oc->unit, m < 0 ? "lower" : "higher", dec, r->ci_lo, dec, r->ci_hi);
+	mg_buf_printf(b, "The chance that the real benefit is larger than %.*f %s is %.0f %% (%s).\n", dec, oc->mid,
+		      oc->unit, 100 * pr->post.p_mid, evidence ? "evidence-based prior" : "flat prior");
 }
 
 /* The published average effects behind the evidence-based priors of
@@ -1074,12 +1202,12 @@ int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, st
 	int n_nights = 2 * t.pairs * t.period_days, rc = -1;
 	double *vals = malloc((size_t)n_nights * sizeof *vals);
 	signed char *took = malloc((size_t)n_nights);
-	struct mg_nof1_result *res = malloc(sizeof *res);
+	struct mg_nof1_result *res = malloc(sizeof *res), *ev = malloc(sizeof *ev);
 	struct pauses *pz = malloc(sizeof *pz);
 	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
 	struct mg_nof1_opts o;
 	int excluded = 0;
-	if (!vals || !took || !res || !pz) {
+	if (!vals || !took || !res || !ev || !pz) {
 		*status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
@@ -1089,6 +1217,12 @@ int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, st
 	o.prior.mean = 0;
 	o.prior.sd = INFINITY;
 	if (mg_nof1_analyse(pairs, t.pairs, &o, res, &err)) {
+		*status = cli_fail(&err);
+		goto out;
+	}
+	o.prior.mean = t.oc->ev_mean;
+	o.prior.sd = t.oc->ev_sd;
+	if (t.oc->has_evidence && mg_nof1_analyse(pairs, t.pairs, &o, ev, &err)) {
 		*status = cli_fail(&err);
 		goto out;
 	}
@@ -1109,6 +1243,17 @@ int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, st
 	rt->mean = res->mean;
 	rt->ci_lo = res->ci_lo;
 	rt->ci_hi = res->ci_hi;
+	rt->outcome_id = t.oc->id;
+	rt->p_value = res->p_value;
+	rt->verdict[0] = 0;
+	if (!rt->too_few) {
+		struct mg_buf b = MG_BUF_INIT;
+		put_verdict(&b, t.oc, res, t.oc->has_evidence ? ev : res, t.oc->has_evidence, rt->interim);
+		if (b.len && b.data[b.len - 1] == '\n')
+			b.len--;
+		snprintf(rt->verdict, sizeof rt->verdict, "%.*s", (int)b.len, b.len ? b.data : "");
+		mg_buf_release(&b);
+	}
 	rt->has_published = published(t.oc, &rt->pub_mean, &rt->pub_lo, &rt->pub_hi);
 	rt->pub_source = "Mah & Pitre 2021, meta-analysis of trials in older adults";
 	{
@@ -1126,6 +1271,7 @@ out:
 	free(vals);
 	free(took);
 	free(res);
+	free(ev);
 	return rc;
 }
 
@@ -1173,6 +1319,33 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 	if (!kb || load_pauses(db, kb, pz, &status) ||
 	    trial_pairs(db, &t, oc, pz, today, vals, took, pairs, &o, &excluded, &status))
 		goto out;
+	/* The baseline (no magnesium, not randomised): context only. */
+	int base_n = 0;
+	double base_mean = NAN, base_sd = NAN;
+	if (t.baseline > 0 && per_period(oc)) {
+		json_t *list = isi_list(db, &status);
+		if (!list)
+			goto out;
+		base_mean = isi_at(list, t.start - 1, today);
+		base_n = !isnan(base_mean);
+		json_decref(list);
+	} else if (t.baseline > 0) {
+		double bv[MAX_BASELINE_DAYS];
+		signed char bt[MAX_BASELINE_DAYS];
+		if (read_nights(db, t.start - t.baseline, t.start - 1, oc, bv, bt, &status))
+			goto out;
+		double sum = 0, ss = 0;
+		for (int k = 0; k < t.baseline; k++)
+			if (!isnan(bv[k]) && t.start - t.baseline + k < today) {
+				base_n++;
+				sum += bv[k];
+			}
+		base_mean = base_n ? sum / base_n : NAN;
+		for (int k = 0; k < t.baseline; k++)
+			if (!isnan(bv[k]) && t.start - t.baseline + k < today)
+				ss += (bv[k] - base_mean) * (bv[k] - base_mean);
+		base_sd = base_n >= 2 ? sqrt(ss / (base_n - 1)) : NAN;
+	}
 	struct mg_prior priors[3] = {{oc->ev_mean, oc->ev_sd}, {0, oc->sceptical_sd}, {0, INFINITY}};
 	int has_prior[3] = {oc->has_evidence, 1, 1};
 	for (int k = 0; k < 3; k++) {
@@ -1212,7 +1385,7 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 		mg_buf_putc(&secj, '[');
 		for (size_t i = 0; !bad && i < N_OUTCOMES; i++) {
 			const struct outcome *so = &outcomes[i];
-			if (so == oc)
+			if (so == oc || per_period(so))
 				continue;
 			if (trial_pairs(db, &t, so, pz, today, v2, t2, p2, &o2, NULL, &status)) {
 				bad = 2;
@@ -1255,7 +1428,7 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 	put_events(&ev, pz, "  ");
 	put_pause_verdict(&pv, pz, excluded, today);
 	char s[11], e[11];
-	mg_date_format(t.start, s);
+	mg_date_format(t.start - t.baseline, s);
 	mg_date_format(trial_end(&t), e);
 	int dec = oc->decimals;
 	if (!strcmp(fmt, "json")) {
@@ -1310,7 +1483,17 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 			mg_buf_put_json_str(&out, pz->why[k]);
 			mg_buf_putc(&out, '}');
 		}
-		mg_buf_puts(&out, "],\"secondary\":");
+		mg_buf_printf(&out, "],\"baseline_days\":%d,\"baseline\":", t.baseline);
+		if (t.baseline > 0) {
+			mg_buf_printf(&out, "{\"values\":%d,\"mean\":", base_n);
+			put_num(&out, base_mean, 3);
+			mg_buf_puts(&out, ",\"sd\":");
+			put_num(&out, base_sd, 3);
+			mg_buf_putc(&out, '}');
+		} else {
+			mg_buf_puts(&out, "null");
+		}
+		mg_buf_puts(&out, ",\"secondary\":");
 		mg_buf_add(&out, secj.data, secj.len);
 		mg_buf_puts(&out, "}\n");
 	} else {
@@ -1318,9 +1501,27 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 			      interim ? "INTERIM analysis. " : "", s, e, t.pairs, t.period_days, oc->name, oc->unit);
 		if (interim)
 			mg_buf_printf(&out, "The trial has not ended (analysis as of %s); results can still change.\n", date);
-		mg_buf_printf(&out, "Pairs used: %d of %d (a pair counts with at least %d nights logged after the %d-night "
-				    "washout in both periods).\n",
-			      r->n_used, t.pairs, o.min_nights, t.washout);
+		if (per_period(oc))
+			mg_buf_printf(&out, "Pairs used: %d of %d (a pair counts with an ISI at the end of both periods).\n",
+				      r->n_used, t.pairs);
+		else
+			mg_buf_printf(&out, "Pairs used: %d of %d (a pair counts with at least %d nights logged after the "
+					    "%d-night washout in both periods).\n",
+				      r->n_used, t.pairs, o.min_nights, t.washout);
+		if (t.baseline > 0 && !base_n)
+			mg_buf_printf(&out, "Baseline (%d nights, no magnesium): nothing logged.\n", t.baseline);
+		else if (t.baseline > 0 && per_period(oc))
+			mg_buf_printf(&out, "Baseline (%d nights, no magnesium): ISI %.0f at its end (context, not part of "
+					    "the comparison).\n",
+				      t.baseline, base_mean);
+		else if (t.baseline > 0) {
+			char sd[32] = "not estimable";
+			if (base_n >= 2)
+				snprintf(sd, sizeof sd, "%.*f", dec + 1, base_sd);
+			mg_buf_printf(&out, "Baseline (%d nights, no magnesium, %d logged): mean %.*f %s, SD %s (context, not "
+					    "part of the comparison).\n",
+				      t.baseline, base_n, dec + 1, base_mean, oc->unit, sd);
+		}
 		mg_buf_printf(&out, "Adherence: magnesium logged on %d of %d magnesium nights logged (%d planned so far); "
 				    "on %d of %d nights without.\n",
 			      on_taken, on_logged, on_planned, off_taken, off_logged);
@@ -1348,23 +1549,8 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 				else
 					mg_buf_printf(&out, "  %-22s %.0f %%\n", names[k], 100 * res[k]->post.p_mid);
 			}
-			/* The verdict: never more certain than the interval. */
-			double m = r->mean;
-			const char *verb = m < 0 ? oc->lower : oc->higher;
-			mg_buf_printf(&out, "\nIn your trial%s, ", interim ? " so far" : "");
-			if (r->ci_lo > 0 || r->ci_hi < 0)
-				mg_buf_printf(&out, "magnesium %s %s by %.*f %s (95 %% interval %.*f to %.*f). ", verb,
-					      oc->name, dec, fabs(m), oc->unit, dec, fmin(fabs(r->ci_lo), fabs(r->ci_hi)), dec,
-					      fmax(fabs(r->ci_lo), fabs(r->ci_hi)));
-			else
-				mg_buf_printf(&out, "%s was %.*f %s %s with magnesium, but the 95 %% interval (%+.*f to %+.*f) "
-						    "includes no effect, so the trial has not shown whether magnesium changes it. ",
-					      oc->name, dec, fabs(m), oc->unit,
-					      m < 0 ? "lower" : "higher", dec, r->ci_lo, dec, r->ci_hi);
-			const struct mg_nof1_result *pr = has_prior[0] ? res[0] : res[2];
-			mg_buf_printf(&out, "The chance that the real benefit is larger than %.*f %s is %.0f %% (%s).\n", dec,
-				      oc->mid, oc->unit, 100 * pr->post.p_mid,
-				      has_prior[0] ? "evidence-based prior" : "flat prior");
+			mg_buf_putc(&out, '\n');
+			put_verdict(&out, oc, r, has_prior[0] ? res[0] : res[2], has_prior[0], interim);
 			if (r->flags & MG_NOF1_NO_SPREAD)
 				mg_buf_puts(&out, "Every pair gave the same difference, so the interval has no width; with "
 						  "so few pairs that is not certainty.\n");

@@ -132,7 +132,8 @@ static const struct cmd {
 	 "  --weeks N                 how many recent weeks to show (default 8)\n"},
 	{"trial", cmd_trial, "plan, follow and analyse a randomised trial of magnesium on yourself",
 	 "usage: mgsleep trial plan [--start DATE] [--pairs N] [--period-days D] [--washout W]\n"
-	 "                          [--outcome sol|tst|se|waso|awakenings|quality] [--seed N] [--ics FILE]\n"
+	 "                          [--baseline-days N] [--outcome sol|tst|se|waso|awakenings|quality|isi]\n"
+	 "                          [--seed N] [--ics FILE]\n"
 	 "       mgsleep trial today [--date DATE]\n"
 	 "       mgsleep trial analyze [--date DATE] [--format text|json]\n"
 	 "       mgsleep trial event --symptom NAME[,NAME] [--date DATE] [--note TEXT]\n"
@@ -141,7 +142,10 @@ static const struct cmd {
 	 "  --pairs N                 pairs of periods, magnesium and none in random order (default 6)\n"
 	 "  --period-days D           nights per period (default 14)\n"
 	 "  --washout W               nights at the start of each period left out of the analysis (default 4)\n"
-	 "  --outcome NAME            primary outcome from the diary (default sol)\n"
+	 "  --baseline-days N         nights without magnesium before period 1, not randomised\n"
+	 "                            (0 to 56, default 0 = none)\n"
+	 "  --outcome NAME            primary outcome: a diary one (default sol), or isi: the ISI\n"
+	 "                            filled in at the end of each period\n"
 	 "  --seed N                  seed of the randomisation (default from the clock; printed and stored)\n"
 	 "  --ics FILE                also write the calendar as an iCalendar file (must not exist)\n"
 	 "  --date DATE               today: the evening to instruct; analyze: analyse as of this day;\n"

@@ -145,11 +145,12 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 	if (!r)
 		r = run(db,
 			"INSERT INTO trial (created, start, pairs, period_days, washout, outcome, seed, orders, "
-			"elemental_mg, compound_mg, form) SELECT json_extract(value, '$.created'), "
+			"elemental_mg, compound_mg, form, baseline_days) SELECT json_extract(value, '$.created'), "
 			"json_extract(value, '$.start'), json_extract(value, '$.pairs'), json_extract(value, '$.period_days'), "
 			"json_extract(value, '$.washout'), json_extract(value, '$.outcome'), json_extract(value, '$.seed'), "
 			"json(json_extract(value, '$.order')), json_extract(value, '$.elemental_mg'), "
-			"json_extract(value, '$.compound_mg'), json_extract(value, '$.form') FROM json_each(?1, '$.trial')",
+			"json_extract(value, '$.compound_mg'), json_extract(value, '$.form'), "
+			"coalesce(json_extract(value, '$.baseline_days'), 0) FROM json_each(?1, '$.trial')",
 			json, NULL, err, "trial");
 	if (!r)
 		r = run(db,

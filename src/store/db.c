@@ -921,7 +921,7 @@ int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *n
 	int r = 0;
 	if (sqlite3_prepare_v2(db->sql,
 			       "INSERT INTO trial (created, start, pairs, period_days, washout, outcome, seed, orders, "
-			       "elemental_mg, compound_mg, form) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, json(?8), ?9, ?10, ?11)",
+			       "elemental_mg, compound_mg, form, baseline_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, json(?8), ?9, ?10, ?11, ?12)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, err, "trial");
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
@@ -935,6 +935,7 @@ int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *n
 	sqlite3_bind_double(st, 9, t->elemental_mg);
 	sqlite3_bind_double(st, 10, t->compound_mg);
 	sqlite3_bind_text(st, 11, t->form, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 12, t->baseline_days);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		r = sql_fail(db, err, "trial");
 	sqlite3_finalize(st);
@@ -946,8 +947,8 @@ int mg_db_trial_latest(struct mg_db *db, char **json, struct mg_error *err)
 	return text_query(db,
 			  "SELECT json_object('id', id, 'created', created, 'start', start, 'pairs', pairs, "
 			  "'period_days', period_days, 'washout', washout, 'outcome', outcome, 'seed', seed, "
-			  "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form) "
-			  "FROM trial ORDER BY id DESC LIMIT 1",
+			  "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form, "
+			  "'baseline_days', baseline_days) FROM trial ORDER BY id DESC LIMIT 1",
 			  NULL, json, err);
 }
 
@@ -1024,8 +1025,8 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 	if ((r = json_query(db,
 			    "SELECT json_group_array(json_object('created', created, 'start', start, 'pairs', pairs, "
 			    "'period_days', period_days, 'washout', washout, 'outcome', outcome, 'seed', seed, "
-			    "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form)) "
-			    "FROM (SELECT * FROM trial ORDER BY id)",
+			    "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form, "
+			    "'baseline_days', baseline_days)) FROM (SELECT * FROM trial ORDER BY id)",
 			    NULL, out, err)))
 		return r;
 	/* Events name their trial by its position in the "trial" array (1-based). */

@@ -50,12 +50,13 @@ static const char *const mg_migrations[] = {
 	"  pairs INTEGER NOT NULL CHECK (pairs > 0),"
 	"  period_days INTEGER NOT NULL CHECK (period_days > 0),"
 	"  washout INTEGER NOT NULL CHECK (washout >= 0),"
-	"  outcome TEXT NOT NULL,"             /* sol, tst, se, waso, awakenings, quality */
+	"  outcome TEXT NOT NULL,"             /* sol, tst, se, waso, awakenings, quality, isi */
 	"  seed TEXT NOT NULL,"                /* decimal uint64 of the randomisation */
 	"  orders TEXT NOT NULL,"              /* JSON array, mg or off per period */
 	"  elemental_mg REAL NOT NULL CHECK (elemental_mg > 0),"
 	"  compound_mg REAL NOT NULL CHECK (compound_mg > 0),"
-	"  form TEXT NOT NULL) STRICT;"
+	"  form TEXT NOT NULL,"
+	"  baseline_days INTEGER NOT NULL DEFAULT 0 CHECK (baseline_days BETWEEN 0 AND 56)) STRICT;"  /* nights without magnesium before period 1 */
 	"CREATE TABLE trial_event ("           /* adverse events, pauses and resumes of a trial (issue 5) */
 	"  id INTEGER PRIMARY KEY,"
 	"  trial INTEGER NOT NULL REFERENCES trial(id),"

@@ -142,5 +142,44 @@ check "an unknown format is status 2 naming fhir among the accepted ones" sh -c 
 MGSLEEP_DB="$tmp/empty.db" "$bin" init >/dev/null 2>&1
 check "an empty store exports a Bundle with just the Patient" sh -c "MGSLEEP_DB='$tmp/empty.db' '$bin' export --format fhir | python3 -c 'import json,sys; b=json.load(sys.stdin); sys.exit(not ([e[\"resource\"][\"resourceType\"] for e in b[\"entry\"]]==[\"Patient\"]))'"
 
+check "no trial: no trial result Observation" py "assert not [r for r in of('Observation') if 'nof1-trial-result' in codes(r)]"
+# A finished trial with ISI as the outcome: ISI 10 after every magnesium
+# period and 14 after every period without -> mean difference -4 points.
+tdb="$tmp/t.db"
+MGSLEEP_DB="$tdb" "$bin" profile set --age 45 --sex female --weight 70 >/dev/null 2>&1
+MGSLEEP_DB="$tdb" "$bin" trial plan --start 2025-05-01 --pairs 2 --period-days 6 --washout 1 --outcome isi --seed 7 >/dev/null 2>&1
+order=$(MGSLEEP_DB="$tdb" "$bin" export | python3 -c "import json,sys; print(' '.join(json.load(sys.stdin)['trial'][0]['order']))")
+k=0
+for o in $order; do
+	if [ "$o" = mg ]; then ans=2,2,2,1,1,1,1; else ans=2,2,2,2,2,2,2; fi
+	MGSLEEP_DB="$tdb" "$bin" isi --answers "$ans" --date "$(printf '2025-05-%02d' $((6 * k + 7)))" >/dev/null 2>&1
+	k=$((k + 1))
+done
+check "a store with a finished trial exports" sh -c "MGSLEEP_DB='$tdb' '$bin' export --format fhir >'$tmp/t.json'"
+cp "$tmp/b.json" "$tmp/b0.json"
+cp "$tmp/t.json" "$tmp/b.json"
+check "the trial result: one Observation, own code, final, subject the Patient, trial dates" py "
+t=[r for r in of('Observation') if 'nof1-trial-result' in codes(r)]
+assert len(t)==1, t
+t=t[0]
+assert t['code']['coding'][0]['system']=='https://mgsleep.invalid/CodeSystem/sleep' and t['status']=='final'
+assert t['subject']['reference']=='urn:uuid:'+of('Patient')[0]['id']
+assert t['effectivePeriod']=={'start':'2025-05-01','end':'2025-05-24'}, t['effectivePeriod']"
+check "... components: mean difference -4 {score}, interval -4 to -4, p 0.5, 2 pairs, the outcome" py "
+t=[r for r in of('Observation') if 'nof1-trial-result' in codes(r)][0]
+c={x['code']['coding'][0]['code']:x for x in t['component']}
+q=lambda k:(c[k]['valueQuantity']['value'],c[k]['valueQuantity']['code'],c[k]['valueQuantity']['system'])
+u='http://unitsofmeasure.org'
+assert q('nof1-mean-difference')==(-4,'{score}',u) and q('nof1-ci95-low')==(-4,'{score}',u) and q('nof1-ci95-high')==(-4,'{score}',u), c
+assert q('nof1-randomisation-p')==(0.5,'1',u) and c['nof1-pairs-used']['valueInteger']==2
+assert c['nof1-outcome']['valueString']=='the insomnia severity (ISI total, 0-28)'"
+check "... and the verdict sentence as a note" py "
+t=[r for r in of('Observation') if 'nof1-trial-result' in codes(r)][0]
+n=t['note'][0]['text']
+assert n.startswith('In your trial, magnesium lowered the insomnia severity (ISI total, 0-28) by 4 points (95 % interval 4 to 4). The chance that the real benefit is larger than 6 points is '), n
+assert n.endswith('(evidence-based prior).'), n"
+check "the trial export is deterministic" sh -c "MGSLEEP_DB='$tdb' '$bin' export --format fhir | cmp -s - '$tmp/t.json'"
+cp "$tmp/b0.json" "$tmp/b.json"
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -160,8 +160,68 @@ check "export -> import -> export keeps the trial events byte-identical" sh -c "
 "$bin" --db "$tmp/pr.db" trial today --date 2026-01-14 >"$tmp/pt" 2>&1
 check "the restored store still knows the pause" grep -q 'paused since 2026-01-13' "$tmp/pt"
 
+# Baseline: 4 nights without magnesium before period 1, not randomised.
+bdb="$tmp/bl.db"
+"$bin" --db "$bdb" profile set --age 45 --sex male --weight 80 --height 180 >/dev/null 2>&1
+"$bin" --db "$bdb" trial plan --start 2026-03-01 --baseline-days 4 --pairs 2 --period-days 6 --washout 1 --seed 7 --ics "$tmp/bl.ics" >"$tmp/bp" 2>&1
+check "plan --baseline-days 4: the calendar shows the baseline, then period 1 after it" sh -c "grep -q '^baseline    2026-03-01 to 2026-03-04   none' '$tmp/bp' && grep -q '^ *1     1  2026-03-05 to 2026-03-10' '$tmp/bp' && grep -q '2026-03-01 to 2026-03-28 (28 nights)' '$tmp/bp'"
+check "ICS: a baseline event and one per period" sh -c "[ \$(tr -d '\r' <'$tmp/bl.ics' | grep -cx BEGIN:VEVENT) = 5 ] && grep -q '^SUMMARY:No magnesium (baseline)' '$tmp/bl.ics' && tr -d '\r' <'$tmp/bl.ics' | grep -q '^DTSTART;VALUE=DATE:20260301$'"
+"$bin" --db "$bdb" trial today --date 2026-03-02 >"$tmp/bt" 2>&1
+check "today in the baseline: no magnesium, keep logging" sh -c "grep -q 'baseline: no magnesium, keep logging' '$tmp/bt' && ! grep -q elemental '$tmp/bt'"
+"$bin" --db "$bdb" trial today --date 2026-02-28 >"$tmp/bt" 2>&1
+check "today before the baseline: the trial starts on its first night" grep -q 'the trial starts on 2026-03-01' "$tmp/bt"
+i=0
+for sol in 10 20 30 40; do
+	i=$((i + 1))
+	"$bin" --db "$bdb" log --date "2026-03-0$((i + 1))" --bed 22:30 --sol "$sol" --awakenings 1 --waso 10 --final-wake 06:30 --out-of-bed 07:00 --no-mg >/dev/null 2>&1
+done
+"$bin" --db "$bdb" trial analyze --date 2026-04-01 --format json >"$tmp/ba.json" 2>&1
+check "analyze: baseline mean 25 and SD 12.910 of SOL 10, 20, 30, 40 (sqrt(500/3))" \
+	python3 -c "import json,sys; d=json.load(open('$tmp/ba.json')); b=d['baseline']; sys.exit(not (d['baseline_days']==4 and b=={'values':4,'mean':25,'sd':12.91} and d['start']=='2026-03-01'))"
+"$bin" --db "$bdb" trial analyze --date 2026-04-01 >"$tmp/ba" 2>&1
+check "analyze text: the baseline as context" grep -q 'Baseline (4 nights, no magnesium, 4 logged): mean 25.0 minutes, SD 12.9 (context' "$tmp/ba"
+"$bin" --db "$bdb" export >"$tmp/be1.json"
+"$bin" --db "$tmp/br.db" import-backup "$tmp/be1.json" >/dev/null 2>&1
+"$bin" --db "$tmp/br.db" export >"$tmp/be2.json"
+check "export -> import -> export keeps baseline_days byte-identical" sh -c "grep -q '\"baseline_days\":4' '$tmp/be1.json' && cmp -s '$tmp/be1.json' '$tmp/be2.json'"
+
+# ISI at the end of each period as the primary outcome: periods end on the
+# evenings 05-06, 05-12, 05-18, 05-24. ISI 10 after every magnesium period,
+# 14 after every period without: mean difference exactly -4. Decoys: 28s
+# dated 2 and 3 days after period 1 (the one on the morning after, 05-07,
+# is closer).
+idb="$tmp/isi.db"
+"$bin" --db "$idb" profile set --age 45 --sex male --weight 80 --height 180 >/dev/null 2>&1
+"$bin" --db "$idb" trial plan --start 2026-05-01 --pairs 2 --period-days 6 --washout 1 --outcome isi --seed 7 >"$tmp/ip" 2>&1
+check "plan --outcome isi: ISI named as the primary outcome" grep -q 'Primary outcome: the insomnia severity (ISI total, 0-28)' "$tmp/ip"
+"$bin" --db "$idb" export >"$tmp/ie.json"
+order=$(python3 -c "import json; print(' '.join(json.load(open('$tmp/ie.json'))['trial'][0]['order']))")
+k=0
+for o in $order; do
+	end=$((6 * k + 6))
+	# period 1 on the morning after, period 2 two days before its end, 3 two days after, 4 on the last day
+	case $k in 0) day=$((end + 1)) ;; 1) day=$((end - 2)) ;; 2) day=$((end + 2)) ;; *) day=$end ;; esac
+	if [ "$o" = mg ]; then ans=2,2,2,1,1,1,1; else ans=2,2,2,2,2,2,2; fi
+	"$bin" --db "$idb" isi --answers "$ans" --date "$(printf '2026-05-%02d' $day)" >/dev/null 2>&1
+	k=$((k + 1))
+done
+"$bin" --db "$idb" isi --answers 4,4,4,4,4,4,4 --date 2026-05-08 >/dev/null 2>&1
+"$bin" --db "$idb" isi --answers 4,4,4,4,4,4,4 --date 2026-05-09 >/dev/null 2>&1
+"$bin" --db "$idb" trial analyze --date 2026-06-01 --format json >"$tmp/ia.json" 2>&1
+check "analyze isi: mean difference exactly -4 (10 on, 14 off), 2 pairs, min nights 1, no ISI secondary" \
+	python3 -c "import json,sys; d=json.load(open('$tmp/ia.json')); sys.exit(not (d['outcome']=='isi' and d['mean_difference']==-4 and d['ci_low']==-4 and d['pairs_used']==2 and d['min_nights']==1 and d['mid']==6 and all(p['nights_mg']==1 and p['nights_off']==1 for p in d['per_pair']) and 'isi' not in [x['outcome'] for x in d['secondary']]))"
+"$bin" --db "$idb" trial analyze --date 2026-06-01 >"$tmp/ia" 2>&1
+check "analyze isi text: verdict in ISI points, MID 6, evidence-based prior" sh -c "grep -q 'magnesium lowered the insomnia severity (ISI total, 0-28) by 4 points' '$tmp/ia' && grep -q 'larger than 6 points' '$tmp/ia' && grep -q 'evidence-based prior' '$tmp/ia'"
+"$bin" --db "$idb" trial analyze --date 2026-05-14 --format json >"$tmp/ia2.json" 2>&1
+check "analyze isi mid-trial: only ISIs dated up to the analysis day count (1 pair)" \
+	python3 -c "import json,sys; d=json.load(open('$tmp/ia2.json')); sys.exit(not (d['pairs_used']==1 and d['too_few_pairs']))"
+"$bin" --db "$idb" trial today --date 2026-05-06 >"$tmp/it" 2>&1
+check "today on the last evening of a period: fill in the ISI tomorrow" grep -q 'fill in the ISI tomorrow' "$tmp/it"
+"$bin" --db "$idb" trial today --date 2026-05-05 >"$tmp/it" 2>&1
+check "... and not on the other evenings" sh -c "! grep -q 'ISI' '$tmp/it'"
+
 for bad in "--pairs 0|--pairs" "--outcome foo|--outcome" "--start 2026-02-30|--start" "--period-days 1|--period-days" \
-	"--washout 6 --period-days 6|--washout" "--seed x|--seed"; do
+	"--washout 6 --period-days 6|--washout" "--seed x|--seed" "--baseline-days 57|--baseline-days"; do
 	args=${bad%|*}
 	flag=${bad#*|}
 	# shellcheck disable=SC2086
