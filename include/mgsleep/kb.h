@@ -76,6 +76,23 @@ struct mg_diet_freq {
 	double per_day;
 };
 
+/* trial.json: an outcome of the N-of-1 trial. Every number here is data
+ * with its sources; mid_verified is 0 when the threshold was not seen in
+ * its source (the output then says so). */
+struct mg_trial_outcome {
+	const char *id, *name, *unit, *lower, *higher;
+	int direction; /* +1: higher is better */
+	int decimals;
+	double mid;
+	int mid_verified;
+	int has_evidence; /* an evidence-based prior exists */
+	double ev_mean, ev_sd, sceptical_sd;
+	int has_published; /* a published average effect to draw */
+	double pub_mean, pub_lo, pub_hi;
+	double default_sd, default_rho; /* assumed nightly variability for power */
+	struct mg_refs mid_refs, prior_refs;
+};
+
 struct mg_kb;
 
 int mg_kb_load_builtin(struct mg_kb **out, struct mg_error *err);
@@ -108,6 +125,8 @@ const char *mg_kb_symptom_id(const struct mg_kb *kb, const char *query, const ch
  * includes the symptom with this id; NULL otherwise (or no such rule). */
 const char *mg_kb_symptom_rule(const struct mg_kb *kb, const char *code, const char *symptom_id);
 
+const struct mg_trial_outcome *mg_kb_trial_outcomes(const struct mg_kb *kb, size_t *n);
+const struct mg_trial_outcome *mg_kb_find_trial_outcome(const struct mg_kb *kb, const char *id);
 const struct mg_diet_item *mg_kb_diet_items(const struct mg_kb *kb, size_t *n);
 const struct mg_diet_freq *mg_kb_diet_freqs(const struct mg_kb *kb, size_t *n);
 const struct mg_refs *mg_kb_diet_refs(const struct mg_kb *kb);

@@ -28,31 +28,12 @@
  * mean where there is one, else the MID in the beneficial direction. The
  * default nightly SD and lag-1 autocorrelation are assumptions used only when
  * the diary has fewer than 14 nights (docs/statistics.md). */
-struct outcome {
-	const char *id, *name, *unit, *lower, *higher;
-	int direction; /* +1 higher is better */
-	double mid;
-	int has_evidence;
-	double ev_mean, ev_sd, sceptical_sd;
-	double default_sd, default_rho;
-	int decimals;
-};
+/* The trial's outcomes (MIDs, priors, published effects, assumed
+ * variability) are knowledge-base data (kb/trial.json). The KB in use is
+ * set once when a trial command or the report starts. */
+#define outcome mg_trial_outcome
+static const struct mg_kb *trial_kb;
 
-static const struct outcome outcomes[] = {
-	{"sol", "the time to fall asleep", "minutes", "shortened", "lengthened", -1, 20, 1, -17.4, 18.1, 10, 20, 0.3,
-	 0},
-	{"tst", "total sleep time", "minutes", "shortened", "lengthened", +1, 15, 1, 16.1, 19.6, 7.5, 45, 0.3, 0},
-	{"se", "sleep efficiency", "percentage points", "lowered", "raised", +1, 10, 0, 0, 0, 5, 8, 0.3, 1},
-	{"waso", "the time awake after falling asleep", "minutes", "shortened", "lengthened", -1, 20, 0, 0, 0, 10,
-	 20, 0.3, 0},
-	{"awakenings", "the number of awakenings", "per night", "lowered", "raised", -1, 0.5, 0, 0, 0, 0.25, 1, 0.3,
-	 1},
-	{"quality", "the sleep quality rating (1-5)", "points", "lowered", "raised", +1, 0.5, 0, 0, 0, 0.25, 0.8, 0.3,
-	 1},
-	/* one value per period: the ISI total at its end (see isi_values) */
-	{"isi", "the insomnia severity (ISI total, 0-28)", "points", "lowered", "raised", -1, 6, 1, -1.6, 1.8, 3, 3, 0, 0},
-};
-#define N_OUTCOMES (sizeof outcomes / sizeof outcomes[0])
 #define MAX_BASELINE_DAYS 56
 
 /* ISI: one questionnaire per period, not a diary value per night. */
@@ -63,10 +44,7 @@ static int per_period(const struct outcome *oc)
 
 static const struct outcome *find_outcome(const char *id)
 {
-	for (size_t i = 0; i < N_OUTCOMES; i++)
-		if (!strcmp(outcomes[i].id, id))
-			return &outcomes[i];
-	return NULL;
+	return trial_kb ? mg_kb_find_trial_outcome(trial_kb, id) : NULL;
 }
 
 /* ---- the stored trial ---- */
@@ -486,7 +464,8 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 	t.pairs = 6;
 	t.period_days = 14;
 	t.washout = 4;
-	t.oc = &outcomes[0];
+	if (!(t.oc = find_outcome("sol")))
+		return cli_error(EXIT_FAIL, "trial: the knowledge base has no outcome 'sol'");
 	for (int i = 1; i < argc; i++) {
 		int r;
 		if ((r = cli_opt(argc, argv, &i, "start", &v, &status)) > 0) {
@@ -1165,28 +1144,25 @@ static void put_verdict(struct mg_buf *b, const struct outcome *oc, const struct
 		mg_buf_printf(b, "%s was %.*f %s %s with magnesium, but the 95 %% interval (%+.*f to %+.*f) "
 				 "includes no effect, so the trial has not shown whether magnesium changes it. ",
 			      oc->name, dec, fabs(m), oc->unit, m < 0 ? "lower" : "higher", dec, r->ci_lo, dec, r->ci_hi);
-	mg_buf_printf(b, "The chance that the real benefit is larger than %.*f %s is %.0f %% (%s).\n", dec, oc->mid,
-		      oc->unit, 100 * pr->post.p_mid, evidence ? "evidence-based prior" : "flat prior");
+	/* A threshold not seen in its source is still used, but said to be so. */
+	mg_buf_printf(b, "The chance that the real benefit is larger than %.*f %s%s is %.0f %% (%s).\n", dec, oc->mid,
+		      oc->unit, oc->mid_verified ? "" : " (a threshold from a sleep guideline, not verified for this tool)",
+		      100 * pr->post.p_mid, evidence ? "evidence-based prior" : "flat prior");
 }
 
-/* The published average effects behind the evidence-based priors of
- * stats.h (Mah & Pitre 2021), with their 95 % intervals. */
+/* The published average effect for the outcome, when the KB has one. */
 static int published(const struct outcome *oc, double *mean, double *lo, double *hi)
 {
-	if (!strcmp(oc->id, "sol")) {
-		*mean = -17.36, *lo = -27.27, *hi = -7.44;
-		return 1;
-	}
-	if (!strcmp(oc->id, "tst")) {
-		*mean = 16.06, *lo = -5.99, *hi = 38.12;
-		return 1;
-	}
-	return 0;
+	*mean = oc->pub_mean;
+	*lo = oc->pub_lo;
+	*hi = oc->pub_hi;
+	return oc->has_published;
 }
 
 int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
 		     char *order, int *status)
 {
+	trial_kb = kb;
 	struct mg_error err = {0};
 	struct trial t;
 	char *js = NULL;
@@ -1383,8 +1359,10 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 		struct mg_nof1_opts o2;
 		int bad = !v2 || !t2 || !r2, first = 1;
 		mg_buf_putc(&secj, '[');
-		for (size_t i = 0; !bad && i < N_OUTCOMES; i++) {
-			const struct outcome *so = &outcomes[i];
+		size_t n_outcomes;
+		const struct outcome *all = mg_kb_trial_outcomes(trial_kb, &n_outcomes);
+		for (size_t i = 0; !bad && i < n_outcomes; i++) {
+			const struct outcome *so = &all[i];
 			if (so == oc || per_period(so))
 				continue;
 			if (trial_pairs(db, &t, so, pz, today, v2, t2, p2, &o2, NULL, &status)) {
@@ -1586,6 +1564,9 @@ out:
 
 int cmd_trial(int argc, char **argv, struct mg_cli *cli)
 {
+	int kb_status = EXIT_OK;
+	if (!(trial_kb = cli_kb(cli, &kb_status)))
+		return kb_status;
 	if (argc < 2)
 		return cli_error(EXIT_USAGE, "trial: missing subcommand; accepted: plan, today, analyze, event, resume");
 	if (!strcmp(argv[1], "plan"))

@@ -18,7 +18,7 @@
 static const char *const kb_files[] = {
 	"meta",	      "sources",  "compounds", "intakes",	"limits",   "conditions",
 	"symptoms",   "interactions", "rules",	 "referrals", "monitoring", "outcomes",
-	"pitfalls",   "studies",  "dose", "diet",
+	"pitfalls",   "studies",  "dose", "diet", "trial",
 };
 #define N_KB_FILES (sizeof kb_files / sizeof kb_files[0])
 
@@ -858,6 +858,70 @@ static int load_diet(struct ctx *c, json_t *root)
 	return check_unique(c, "diet.items", ids, kb->n_diet_items);
 }
 
+static int load_trial_outcomes(struct ctx *c, json_t *root)
+{
+	struct mg_kb *kb = c->kb;
+	json_t *o = section(c, root, "trial", 0), *a, *it, *v;
+	size_t i;
+	int r, dir, dec;
+	if (!o || !(a = get_arr(c, o, "outcomes")))
+		return MG_EKB;
+	if (json_array_size(a) < 1 || json_array_size(a) > 16)
+		return bad(c, "needs 1 to 16 outcomes", NULL);
+	const char *ids[16];
+	json_array_foreach(a, i, it) {
+		struct mg_trial_outcome *t = &kb->trial_outcomes[i];
+		double d, x;
+		const char *st;
+		set_where(c, "trial.outcomes", i, it, "id");
+		if ((r = get_str(c, it, "id", 1, &t->id)) || (r = get_str(c, it, "name", 1, &t->name)) ||
+		    (r = get_str(c, it, "unit", 1, &t->unit)) || (r = get_str(c, it, "lower", 1, &t->lower)) ||
+		    (r = get_str(c, it, "higher", 1, &t->higher)) || (r = get_num(c, it, "direction", -1, 1, &d)) ||
+		    (r = get_num(c, it, "decimals", 0, 3, &x)) || (r = get_num(c, it, "mid", 0.001, 1000, &t->mid)) ||
+		    (r = get_str(c, it, "mid_status", 1, &st)) || (r = get_refs(c, it, "mid_refs", &t->mid_refs)) ||
+		    (r = get_num(c, it, "sceptical_sd", 0.001, 1000, &t->sceptical_sd)) ||
+		    (r = get_num(c, it, "assumed_sd", 0.001, 1000, &t->default_sd)) ||
+		    (r = get_num(c, it, "assumed_rho", 0, 0.99, &t->default_rho)))
+			return r;
+		dir = (int)d;
+		dec = (int)x;
+		if (dir != -1 && dir != 1)
+			return bad(c, "direction must be -1 or 1", NULL);
+		t->direction = dir;
+		t->decimals = dec;
+		t->mid_verified = !strcmp(st, "verified") || !strcmp(st, "verified-secondary");
+		if ((v = json_object_get(it, "prior"))) {
+			if ((r = get_num(c, v, "mean", -1000, 1000, &t->ev_mean)) ||
+			    (r = get_num(c, v, "sd", 0.001, 1000, &t->ev_sd)) || (r = get_refs(c, v, "refs", &t->prior_refs)))
+				return r;
+			t->has_evidence = 1;
+		}
+		if ((v = json_object_get(it, "published"))) {
+			if ((r = get_num(c, v, "mean", -1000, 1000, &t->pub_mean)) ||
+			    (r = get_num(c, v, "lo", -1000, 1000, &t->pub_lo)) || (r = get_num(c, v, "hi", -1000, 1000, &t->pub_hi)))
+				return r;
+			t->has_published = 1;
+		}
+		ids[i] = t->id;
+		kb->n_trial_outcomes++;
+	}
+	return check_unique(c, "trial.outcomes", ids, kb->n_trial_outcomes);
+}
+
+const struct mg_trial_outcome *mg_kb_trial_outcomes(const struct mg_kb *kb, size_t *n)
+{
+	*n = kb->n_trial_outcomes;
+	return kb->trial_outcomes;
+}
+
+const struct mg_trial_outcome *mg_kb_find_trial_outcome(const struct mg_kb *kb, const char *id)
+{
+	for (size_t i = 0; i < kb->n_trial_outcomes; i++)
+		if (!strcmp(kb->trial_outcomes[i].id, id))
+			return &kb->trial_outcomes[i];
+	return NULL;
+}
+
 static char *join_names(struct mg_kb *kb, const struct mg_named *items, size_t n)
 {
 	size_t len = 1;
@@ -1007,7 +1071,7 @@ int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t c
 	    (r = load_stmts(&c, root, "monitoring", ST_WHEN | ST_STAGE, &kb->monitoring, &kb->n_monitoring)) ||
 	    (r = load_stmts(&c, root, "outcomes", ST_WHEN | ST_STATUS, &kb->outcomes, &kb->n_outcomes)) ||
 	    (r = load_stmts(&c, root, "pitfalls", ST_WHEN, &kb->pitfalls, &kb->n_pitfalls)) ||
-	    (r = load_stmts(&c, root, "studies", 0, &kb->studies, &kb->n_studies)) || (r = load_diet(&c, root)))
+	    (r = load_stmts(&c, root, "studies", 0, &kb->studies, &kb->n_studies)) || (r = load_diet(&c, root)) || (r = load_trial_outcomes(&c, root)))
 		goto out;
 	for (size_t i = 0; i < kb->n_compounds; i++)
 		if (!kb->compounds[i].id[0])

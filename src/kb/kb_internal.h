@@ -180,6 +180,9 @@ struct mg_kb {
 	size_t n_diet_items;
 	struct mg_refs diet_refs;
 
+	struct mg_trial_outcome trial_outcomes[16];
+	size_t n_trial_outcomes;
+
 	/* Per source: its JSON object after the "number" member, i.e.
 	 * ,"id":..,"citation":..,"url":..,"status":..} (built once at load). */
 	const char **source_json;
