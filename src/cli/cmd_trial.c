@@ -31,18 +31,17 @@
 /* The trial's outcomes (MIDs, priors, published effects, assumed
  * variability) are knowledge-base data (kb/trial.json). The KB in use is
  * set once when a trial command or the report starts. */
-#define outcome mg_trial_outcome
 static const struct mg_kb *trial_kb;
 
 #define MAX_BASELINE_DAYS 56
 
 /* ISI: one questionnaire per period, not a diary value per night. */
-static int per_period(const struct outcome *oc)
+static int per_period(const struct mg_trial_outcome *oc)
 {
 	return !strcmp(oc->id, "isi");
 }
 
-static const struct outcome *find_outcome(const char *id)
+static const struct mg_trial_outcome *find_outcome(const char *id)
 {
 	return trial_kb ? mg_kb_find_trial_outcome(trial_kb, id) : NULL;
 }
@@ -53,7 +52,7 @@ struct trial {
 	int32_t start;
 	int pairs, period_days, washout;
 	int baseline; /* nights without magnesium before start (evenings start - baseline .. start - 1) */
-	const struct outcome *oc;
+	const struct mg_trial_outcome *oc;
 	char seed[24];
 	char order[2 * MG_NOF1_MAX_PAIRS]; /* 1 = magnesium */
 	double elemental_mg, compound_mg;
@@ -340,7 +339,7 @@ int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a,
 }
 
 /* Outcome value of a night from a mgsleep nights JSON row; NaN if absent. */
-static double night_value(json_t *row, const struct outcome *oc)
+static double night_value(json_t *row, const struct mg_trial_outcome *oc)
 {
 	json_t *v;
 	if (!strcmp(oc->id, "awakenings") || !strcmp(oc->id, "quality"))
@@ -353,7 +352,7 @@ static double night_value(json_t *row, const struct outcome *oc)
 /* All diary nights between from and to (evenings, inclusive): values[k] for
  * evening from + k (its diary row is dated the next morning), took[k] = 1 if
  * magnesium was logged, 0 if none, -1 if the night is missing. */
-static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct outcome *oc, double *values,
+static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct mg_trial_outcome *oc, double *values,
 		       signed char *took, int *status)
 {
 	struct mg_error err = {0};
@@ -1078,7 +1077,7 @@ static double isi_at(json_t *list, int32_t last, int32_t today)
 /* The diary nights of the trial as pairs of periods (values in vals, 2 *
  * pairs * period_days of them; took as read_nights), nights on or after
  * today left out, and the analysis options of the trial. */
-static int trial_pairs(struct mg_db *db, const struct trial *t, const struct outcome *oc, const struct pauses *pz,
+static int trial_pairs(struct mg_db *db, const struct trial *t, const struct mg_trial_outcome *oc, const struct pauses *pz,
 		       int32_t today, double *vals, signed char *took, struct mg_nof1_pair *pairs,
 		       struct mg_nof1_opts *o, int *excluded, int *status)
 {
@@ -1129,7 +1128,7 @@ static int trial_pairs(struct mg_db *db, const struct trial *t, const struct out
 /* The verdict in plain words, never more certain than the interval: r the
  * flat-prior result, pr the result whose posterior gives the chance
  * (evidence-based prior when the outcome has one). One line. */
-static void put_verdict(struct mg_buf *b, const struct outcome *oc, const struct mg_nof1_result *r,
+static void put_verdict(struct mg_buf *b, const struct mg_trial_outcome *oc, const struct mg_nof1_result *r,
 			const struct mg_nof1_result *pr, int evidence, int interim)
 {
 	int dec = oc->decimals;
@@ -1151,7 +1150,7 @@ static void put_verdict(struct mg_buf *b, const struct outcome *oc, const struct
 }
 
 /* The published average effect for the outcome, when the KB has one. */
-static int published(const struct outcome *oc, double *mean, double *lo, double *hi)
+static int published(const struct mg_trial_outcome *oc, double *mean, double *lo, double *hi)
 {
 	*mean = oc->pub_mean;
 	*lo = oc->pub_lo;
@@ -1274,7 +1273,7 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 	mg_date_parse(date, &today);
 	if (load_trial(db, &t, &status))
 		goto out;
-	const struct outcome *oc = t.oc;
+	const struct mg_trial_outcome *oc = t.oc;
 	int n_nights = 2 * t.pairs * t.period_days;
 	vals = malloc((size_t)n_nights * sizeof *vals);
 	took = malloc((size_t)n_nights);
@@ -1360,9 +1359,9 @@ static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 		int bad = !v2 || !t2 || !r2, first = 1;
 		mg_buf_putc(&secj, '[');
 		size_t n_outcomes;
-		const struct outcome *all = mg_kb_trial_outcomes(trial_kb, &n_outcomes);
+		const struct mg_trial_outcome *all = mg_kb_trial_outcomes(trial_kb, &n_outcomes);
 		for (size_t i = 0; !bad && i < n_outcomes; i++) {
-			const struct outcome *so = &all[i];
+			const struct mg_trial_outcome *so = &all[i];
 			if (so == oc || per_period(so))
 				continue;
 			if (trial_pairs(db, &t, so, pz, today, v2, t2, p2, &o2, NULL, &status)) {
