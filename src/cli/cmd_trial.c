@@ -158,6 +158,20 @@ struct pauses {
 	const char *why[MAX_EVENTS];
 };
 
+/* The JSON array a store listing wrote into b (r is the listing's return
+ * value), parsed; b is released. NULL with *status set on any failure: a
+ * listing that cannot be read must not look like an empty one. */
+static json_t *store_json(int r, struct mg_buf *b, const struct mg_error *err, int *status)
+{
+	json_t *arr = NULL;
+	if (r)
+		*status = cli_fail(err);
+	else if (!(arr = json_loadb(b->data ? b->data : "[]", b->data ? b->len : 2, 0, NULL)))
+		*status = cli_error(EXIT_FAIL, "cannot read the store's listing (out of memory?)");
+	mg_buf_release(b);
+	return arr;
+}
+
 /* The events of the latest trial and the pauses they make. kb may be NULL
  * (symptom ids are shown instead of names). */
 static int load_pauses(struct mg_db *db, const struct mg_kb *kb, struct pauses *pz, int *status)
@@ -165,13 +179,9 @@ static int load_pauses(struct mg_db *db, const struct mg_kb *kb, struct pauses *
 	struct mg_error err = {0};
 	struct mg_buf b = MG_BUF_INIT;
 	memset(pz, 0, sizeof *pz);
-	if (mg_db_trial_events_json(db, &b, &err)) {
-		mg_buf_release(&b);
-		*status = cli_fail(&err);
+	json_t *arr = store_json(mg_db_trial_events_json(db, &b, &err), &b, &err, status);
+	if (!arr)
 		return -1;
-	}
-	json_t *arr = json_loadb(b.data ? b.data : "[]", b.len ? b.len : 2, 0, NULL);
-	mg_buf_release(&b);
 	size_t i;
 	json_t *row;
 	json_array_foreach(arr, i, row) {
@@ -364,13 +374,9 @@ static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct 
 		values[k] = NAN;
 		took[k] = -1;
 	}
-	if (mg_db_nights_json(db, d0, d1, &b, &err)) {
-		mg_buf_release(&b);
-		*status = cli_fail(&err);
+	json_t *arr = store_json(mg_db_nights_json(db, d0, d1, &b, &err), &b, &err, status);
+	if (!arr)
 		return -1;
-	}
-	json_t *arr = json_loadb(b.data ? b.data : "[]", b.len ? b.len : 2, 0, NULL);
-	mg_buf_release(&b);
 	size_t i;
 	json_t *row;
 	json_array_foreach(arr, i, row) {
@@ -1035,16 +1041,7 @@ static json_t *isi_list(struct mg_db *db, int *status)
 {
 	struct mg_error err = {0};
 	struct mg_buf b = MG_BUF_INIT;
-	if (mg_db_questionnaire_list(db, "isi", &b, &err)) {
-		mg_buf_release(&b);
-		*status = cli_fail(&err);
-		return NULL;
-	}
-	json_t *arr = json_loadb(b.data ? b.data : "[]", b.len ? b.len : 2, 0, NULL);
-	mg_buf_release(&b);
-	if (!arr)
-		*status = cli_error(EXIT_FAIL, "out of memory");
-	return arr;
+	return store_json(mg_db_questionnaire_list(db, "isi", &b, &err), &b, &err, status);
 }
 
 /* The ISI total at the end of a period whose last evening is last: the one

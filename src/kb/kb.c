@@ -813,6 +813,8 @@ static int load_meta(struct ctx *c, json_t *root)
 	if (kb->renal_cats[kb->n_renal_cats - 1].min != 0)
 		return bad(c, "the last renal category must start at 0", NULL);
 	snprintf(c->where, sizeof c->where, "meta");
+	if ((r = get_str(c, o, "renal_note", 1, &kb->renal_note)))
+		return r;
 	return get_refs(c, o, "renal_refs", &kb->renal_refs);
 }
 

@@ -169,6 +169,7 @@ struct mg_kb {
 	struct mg_renal_cat renal_cats[8];
 	size_t n_renal_cats;
 	struct mg_refs renal_refs;
+	const char *renal_note; /* the thresholds in words, shown under the estimate */
 	const char *disclaimer;
 
 	char *compound_names, *condition_names, *symptom_names;

@@ -243,9 +243,8 @@ static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_a
 	} else {
 		mg_buf_puts(t, "the lowest estimate, ");
 		mg_buf_put_fixed(t, a->renal, 1);
-		mg_buf_printf(t, " mL/min, from %s; KDIGO category %s (%s). Thresholds: below 30 do not take; "
-			      "30 to 59 talk to a clinician first.",
-			      basis_name(a->renal_basis), a->renal_category, a->renal_category_text);
+		mg_buf_printf(t, " mL/min, from %s; KDIGO category %s (%s). %s", basis_name(a->renal_basis),
+			      a->renal_category, a->renal_category_text, a->kb->renal_note);
 	}
 	para(d, s, a, "Used for the safety rules:", t->data, &a->kb->renal_refs);
 }

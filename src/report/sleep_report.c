@@ -7,6 +7,7 @@
 #include "../kb/kb_internal.h"
 
 #include <mgsleep/night.h>
+#include <mgsleep/questionnaire.h>
 #include <mgsleep/sleep_report.h>
 
 #include <math.h>
@@ -240,7 +241,10 @@ static void sleep_charts(struct mg_buf *out, const struct mg_report_input *in)
 static void isi_chart(struct mg_buf *out, const struct mg_report_input *in)
 {
 	static const char *const band[] = {"no clinical insomnia", "subthreshold", "moderate", "severe"};
-	static const int band_lo[] = {0, 8, 15, 22, 29};
+	/* Band edges come from the ISI scoring (questionnaire.c), not a copy. */
+	int band_lo[5] = {0, 0, 0, 0, 29};
+	for (int t = 28; t >= 0; t--)
+		band_lo[mg_isi_category_of(t)] = t;
 	mg_buf_puts(out, "<h2>Insomnia Severity Index</h2>\n");
 	if (!in->n_isi) {
 		mg_buf_puts(out, "<p>No Insomnia Severity Index scores for these dates. Fill one in with "
@@ -256,7 +260,10 @@ static void isi_chart(struct mg_buf *out, const struct mg_report_input *in)
 		mg_buf_printf(&desc, "%d on ", in->isi[i].total);
 		put_date(&desc, in->isi[i].date);
 	}
-	mg_buf_puts(&desc, ". Bands: 0-7 no clinical insomnia, 8-14 subthreshold, 15-21 moderate, 22-28 severe.");
+	mg_buf_puts(&desc, ". Bands:");
+	for (int k = 0; k < 4; k++)
+		mg_buf_printf(&desc, "%s %d-%d %s", k ? "," : "", band_lo[k], band_lo[k + 1] - 1, band[k]);
+	mg_buf_putc(&desc, '.');
 	double *x = malloc(in->n_isi * sizeof *x), *y = malloc(in->n_isi * sizeof *y);
 	if (!x || !y) {
 		out->failed = 1;
