@@ -1,0 +1,2 @@
+/* Placeholder: being written (issue 4). */
+#include "import_internal.h"
