@@ -79,6 +79,9 @@ struct mg_import_sink {
 	 * as the export names it ("HKCategoryValueSleepAnalysisInBed", "Oura row");
 	 * source may be ""; reason is a short phrase ("end before start"). */
 	void (*skipped)(void *ctx, const char *what, const char *source, const char *reason);
+	/* A line for the import report that is not a count, e.g. which CSV
+	 * columns were used ("Oura CSV: start from 'Bedtime Start'"). May be NULL. */
+	void (*info)(void *ctx, const char *msg);
 };
 
 /* A pull stream. read fills up to cap bytes and returns how many, 0 at the
