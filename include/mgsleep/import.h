@@ -115,7 +115,7 @@ struct mg_import_opts {
 
 #define MG_IMPORT_JSON_MAX ((size_t)64 << 20) /* one JSON document; Fitbit's are per month */
 
-enum mg_format {
+enum mg_import_format {
 	MG_FMT_UNKNOWN = 0,
 	MG_FMT_APPLE_XML,
 	MG_FMT_FITBIT_JSON,

@@ -16,6 +16,7 @@
 
 #include <mgsleep/buf.h>
 #include <mgsleep/error.h>
+#include <mgsleep/import.h>
 
 struct mg_db;
 
@@ -24,7 +25,7 @@ enum {
 	MG_DB_SEAL = 2,   /* with MG_DB_CREATE: create it sealed with the passphrase */
 };
 
-#define MG_DB_SCHEMA_VERSION 2
+#define MG_DB_SCHEMA_VERSION 3
 
 /* Is the file at path sealed? 1 yes, 0 plain SQLite, MG_EIO if unreadable or
  * absent (err says which). */
@@ -149,6 +150,52 @@ int mg_db_trial_event_add(struct mg_db *db, const struct mg_db_trial_event *e, c
 /* The events of the latest trial, by date then entry order, as a JSON array
  * [{"date","kind","symptoms":[..],"stops","note","created"}]; "[]" if none. */
 int mg_db_trial_events_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
+
+/* ---- Sleep imported from devices (issue 4; docs/import.md) ----
+ *
+ * An import runs inside the caller's transaction: start it, hand the sink to
+ * the parsers (mg_import_path), finish it (which derives the nights and
+ * records the run), then commit, or roll back for a dry run. Records already
+ * stored (same source, stage, start and end) are counted, not added. */
+struct mg_db_import;
+
+/* One line of the import report: records of one kind from one source, and
+ * for skipped records, why. */
+struct mg_import_count {
+	char source[96];
+	char what[64];   /* stage name, or the export's own name for a skipped record */
+	char reason[80]; /* "" unless skipped */
+	unsigned long read, imported, present, skipped;
+};
+
+struct mg_import_totals {
+	unsigned long nights_before, nights_after; /* dates with a main sleep from any source */
+	unsigned long naps_after;
+	char first[11], last[11];                   /* date range of the nights, "" if none */
+};
+
+int mg_db_import_start(struct mg_db *db, const char *now, struct mg_db_import **out, struct mg_error *err);
+/* The sink that stores what parsers find; borrowed, valid until mg_db_import_free. */
+const struct mg_import_sink *mg_db_import_sink(struct mg_db_import *im);
+/* Derive the nights again and record this run. files: JSON array of names.
+ * prefer: comma-separated source names that come first when choosing a
+ * night's source (stored for later imports); NULL keeps the stored choice. */
+int mg_db_import_finish(struct mg_db_import *im, const char *files, const char *prefer, struct mg_error *err);
+const struct mg_import_count *mg_db_import_counts(const struct mg_db_import *im, size_t *n);
+/* info() lines from the parsers, in order; borrowed. */
+const char *const *mg_db_import_infos(const struct mg_db_import *im, size_t *n);
+void mg_db_import_totals(const struct mg_db_import *im, struct mg_import_totals *t);
+void mg_db_import_free(struct mg_db_import *im);
+
+/* Derive device nights again from the stored intervals and periods (after a
+ * restore, or to apply a new source preference; prefer as above). */
+int mg_db_device_nights_rebuild(struct mg_db *db, const char *prefer, struct mg_error *err);
+/* Device nights as a JSON array ordered by date, then chosen first:
+ * [{"date","source","kind","main","chosen","start","end","end_offset","tib","tst","sol","waso",
+ * "awakenings","light","deep","rem","unspecified","awake"}]; minutes, null when unknown.
+ * from/to as for mg_db_nights_json. */
+int mg_db_device_nights_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out,
+			     struct mg_error *err);
 
 /* Copy the store to a new file at path (sealed stays sealed, same key). */
 int mg_db_backup(struct mg_db *db, const char *path, struct mg_error *err);

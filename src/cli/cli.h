@@ -104,6 +104,7 @@ int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, st
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
 int cmd_report(int argc, char **argv, struct mg_cli *cli);
 int cmd_food(int argc, char **argv, struct mg_cli *cli);
+int cmd_import(int argc, char **argv, struct mg_cli *cli);
 int cmd_diet(int argc, char **argv, struct mg_cli *cli);
 int cmd_export(int argc, char **argv, struct mg_cli *cli);
 int cmd_init(int argc, char **argv, struct mg_cli *cli);

@@ -74,6 +74,22 @@ static const struct cmd {
 	 "usage: mgsleep forms [--format text|json]\n"},
 	{"help", cmd_help, "show help for a command",
 	 "usage: mgsleep help [COMMAND | conditions | symptoms]\n"},
+	{"import", cmd_import, "read sleep from Apple Health, Fitbit, Oura, Sleep as Android or CSV exports",
+	 "usage: mgsleep import FILE|FOLDER... [--dry-run] [--prefer-source NAME[,NAME]] [--tz ZONE]\n"
+	 "                      [--map start=COL,end=COL[,stage=COL][,source=COL]] [--source NAME]\n"
+	 "                      [--format text|json]\n"
+	 "  FILE                      export.zip or export.xml (Apple Health), sleep-*.json or a Takeout\n"
+	 "                            folder or zip (Fitbit), Oura sleep JSON or CSV, Sleep as Android\n"
+	 "                            sleep-export.csv or its zip, or any CSV with --map; the format is\n"
+	 "                            read from the content, not the name\n"
+	 "  --dry-run                 show the report, write nothing\n"
+	 "  --prefer-source NAMES     sources to use first when several recorded a night (remembered);\n"
+	 "                            default: watch or ring, then phone, then other apps\n"
+	 "  --tz ZONE                 time zone of exports with local times and no zone (Fitbit; CSV);\n"
+	 "                            default: this computer's\n"
+	 "  --map SPEC                columns of a CSV: start, end (required), stage, source\n"
+	 "  --source NAME             source name for CSV rows without one (default csv)\n"
+	 "  --format FMT              the report as text (default) or json\n"},
 	{"import-backup", cmd_import_backup, "restore an export into an empty store",
 	 "usage: mgsleep import-backup FILE|-\n"},
 	{"init", cmd_init, "create your private store (optionally encrypted)",

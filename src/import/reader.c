@@ -33,7 +33,7 @@ const char *mg_format_name(int fmt)
 	case MG_FMT_OURA_JSON: return "Oura sleep JSON";
 	case MG_FMT_OURA_CSV: return "Oura sleep CSV";
 	case MG_FMT_SAA_CSV: return "Sleep as Android CSV";
-	case MG_FMT_GENERIC_CSV: return "CSV with --map";
+	case MG_FMT_GENERIC_CSV: return "CSV";
 	case MG_FMT_ZIP: return "zip archive";
 	default: return "unknown";
 	}

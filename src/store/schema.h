@@ -66,6 +66,58 @@ static const char *const mg_migrations[] = {
 	"  stops INTEGER NOT NULL CHECK (stops IN (0, 1)),"  /* 1: a stop-rule symptom, the trial pauses */
 	"  note TEXT NOT NULL,"
 	"  created TEXT NOT NULL) STRICT;",
+	/* 2 -> 3: sleep imported from devices (issue 4, docs/import.md). The raw
+	 * intervals are the record; device_night is derived from them and can
+	 * always be rebuilt. UNIQUE natural keys make every import exactly-once. */
+	"CREATE TABLE import_run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  files TEXT NOT NULL,"               /* JSON array of the file names given (base names) */
+	"  report TEXT NOT NULL) STRICT;"      /* JSON: counts per source and type */
+	"CREATE TABLE import_source ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"         /* \"Apple Watch\", \"Oura\", \"Sleep as Android\" */
+	"  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 3)) STRICT;"  /* enum mg_device_kind */
+	"CREATE TABLE import_device ("
+	"  id INTEGER PRIMARY KEY,"
+	"  text TEXT NOT NULL UNIQUE) STRICT;" /* hardware description as exported */
+	"CREATE TABLE sleep_interval ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source INTEGER NOT NULL REFERENCES import_source(id),"
+	"  device INTEGER REFERENCES import_device(id),"
+	"  stage INTEGER NOT NULL CHECK (stage BETWEEN 0 AND 6),"  /* enum mg_stage */
+	"  start INTEGER NOT NULL,"            /* UTC seconds */
+	"  end INTEGER NOT NULL CHECK (end > start),"
+	"  start_offset INTEGER NOT NULL,"     /* minutes east of UTC, as recorded */
+	"  end_offset INTEGER NOT NULL,"
+	"  tz TEXT NOT NULL,"                  /* IANA zone when the export named one, else '' */
+	"  note TEXT NOT NULL,"
+	"  run INTEGER NOT NULL REFERENCES import_run(id),"
+	"  UNIQUE (source, stage, start, end)) STRICT;"
+	"CREATE TABLE sleep_period ("          /* totals from exports with no timeline */
+	"  id INTEGER PRIMARY KEY,"
+	"  source INTEGER NOT NULL REFERENCES import_source(id),"
+	"  device INTEGER REFERENCES import_device(id),"
+	"  start INTEGER NOT NULL, end INTEGER NOT NULL CHECK (end > start),"
+	"  start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL,"
+	"  tz TEXT NOT NULL, note TEXT NOT NULL,"
+	"  nap INTEGER NOT NULL CHECK (nap BETWEEN -1 AND 1),"
+	"  tst INTEGER, sol INTEGER, awake INTEGER, light INTEGER, deep INTEGER, rem INTEGER,"  /* minutes, NULL unknown */
+	"  run INTEGER NOT NULL REFERENCES import_run(id),"
+	"  UNIQUE (source, start, end)) STRICT;"
+	"CREATE TABLE device_night ("          /* derived: one row per sleep episode per source */
+	"  date TEXT NOT NULL,"                /* local date at the episode's end */
+	"  source INTEGER NOT NULL REFERENCES import_source(id),"
+	"  main INTEGER NOT NULL CHECK (main IN (0, 1)),"
+	"  chosen INTEGER NOT NULL CHECK (chosen IN (0, 1)),"  /* the night's source by priority */
+	"  start INTEGER NOT NULL, end INTEGER NOT NULL, end_offset INTEGER NOT NULL,"
+	"  tib INTEGER NOT NULL, tst INTEGER NOT NULL, sol INTEGER, waso INTEGER, awakenings INTEGER,"
+	"  light INTEGER, deep INTEGER, rem INTEGER, unspecified INTEGER, awake INTEGER,"
+	"  PRIMARY KEY (source, start)) STRICT;"
+	"CREATE INDEX device_night_date ON device_night(date);"
+	"CREATE TABLE setting ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL) STRICT;",
 };
 
 #define MG_N_MIGRATIONS (int)(sizeof mg_migrations / sizeof mg_migrations[0])

@@ -1,0 +1,281 @@
+/* mgsleep import FILE...: device exports into the store, exactly once, with
+ * a report of what was read, added, already there and skipped. Everything
+ * happens in one transaction: an error in any file leaves the store as it
+ * was, and --dry-run rolls back after the report. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mgsleep/buf.h>
+#include <mgsleep/import.h>
+#include <mgsleep/store.h>
+
+#include "cli.h"
+
+struct progress {
+	int tty;
+	double t0, last;
+	int drawn;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void human(char *out, size_t n, double bytes)
+{
+	if (bytes >= 1e9)
+		snprintf(out, n, "%.2f GB", bytes / 1e9);
+	else
+		snprintf(out, n, "%.0f MB", bytes / 1e6);
+}
+
+/* A bar with rate and time left, redrawn at most ten times a second, only
+ * on a terminal: redirected output stays clean. */
+static void on_progress(void *pctx, uint64_t done, int64_t total)
+{
+	struct progress *p = pctx;
+	double t = now_s(), el, rate;
+	char a[32], b[32];
+	if (!p->tty || t - p->last < 0.1 || t - p->t0 < 0.5)
+		return;
+	p->last = t;
+	el = t - p->t0;
+	rate = el > 0 ? (double)done / el : 0;
+	human(a, sizeof a, (double)done);
+	if (total > 0 && (uint64_t)total >= done) {
+		int w = 30, fill = (int)((double)done / (double)total * w);
+		double left = rate > 0 ? (double)((uint64_t)total - done) / rate : 0;
+		human(b, sizeof b, (double)total);
+		fprintf(stderr, "\r[%.*s%*s] %3d%%  %s of %s  %.0f MB/s  %.0f s left ", fill,
+			"##############################", w - fill, "", (int)((double)done * 100.0 / (double)total), a, b,
+			rate / 1e6, left);
+	} else {
+		fprintf(stderr, "\r%s read  %.0f MB/s ", a, rate / 1e6);
+	}
+	p->drawn = 1;
+}
+
+struct members {
+	struct progress *pg;
+	struct mg_buf *lines;
+};
+
+static void note_member(void *pctx, const char *name, int fmt)
+{
+	struct members *m = pctx;
+	mg_buf_printf(m->lines, "Read %s (%s).\n", name, mg_format_name(fmt));
+}
+
+static void progress_fwd(void *pctx, uint64_t done, int64_t total)
+{
+	struct members *m = pctx;
+	on_progress(m->pg, done, total);
+}
+
+static void report_text(struct mg_buf *o, const struct mg_db_import *im, int dry_run)
+{
+	size_t n, ninfo, nskip = 0;
+	const struct mg_import_count *c = mg_db_import_counts(im, &n);
+	const char *const *info = mg_db_import_infos(im, &ninfo);
+	struct mg_import_totals t;
+	unsigned long read = 0, added = 0, present = 0, skipped = 0;
+	mg_db_import_totals(im, &t);
+	for (size_t i = 0; i < ninfo; i++)
+		mg_buf_printf(o, "%s\n", info[i]);
+	if (n)
+		mg_buf_printf(o, "\n%-24s %-20s %9s %9s %9s\n", "Source", "Record", "read", dry_run ? "would add" : "added",
+			      "had");
+	for (size_t i = 0; i < n; i++) {
+		read += c[i].read;
+		added += c[i].imported;
+		present += c[i].present;
+		skipped += c[i].skipped;
+		if (c[i].reason[0]) {
+			nskip++;
+			continue;
+		}
+		mg_buf_printf(o, "%-24.24s %-20.20s %9lu %9lu %9lu\n", c[i].source, c[i].what, c[i].read, c[i].imported,
+			      c[i].present);
+	}
+	if (nskip) {
+		mg_buf_puts(o, "\nSkipped records (not imported):\n");
+		for (size_t i = 0; i < n; i++)
+			if (c[i].reason[0])
+				mg_buf_printf(o, "  %lu x %s from %s: %s\n", c[i].skipped, c[i].what,
+					      c[i].source[0] ? c[i].source : "(no source)", c[i].reason);
+	}
+	mg_buf_printf(o, "\nSleep records: %lu read, %lu %s, %lu already stored, %lu skipped.\n", read, added,
+		      dry_run ? "would be added" : "added", present, skipped);
+	if (t.nights_after)
+		mg_buf_printf(o, "Nights with device sleep: %lu (%s to %s), %lu new; naps: %lu.\n", t.nights_after, t.first,
+			      t.last, t.nights_after - t.nights_before, t.naps_after);
+	else
+		mg_buf_puts(o, "No nights with device sleep yet.\n");
+	if (dry_run)
+		mg_buf_puts(o, "Dry run: nothing was written.\n");
+	else if (t.nights_after)
+		mg_buf_puts(o, "See them with: mgsleep diary (hand-written entries stay the main record).\n");
+}
+
+static void report_json(struct mg_buf *o, const struct mg_db_import *im, int dry_run)
+{
+	size_t n, ninfo;
+	const struct mg_import_count *c = mg_db_import_counts(im, &n);
+	const char *const *info = mg_db_import_infos(im, &ninfo);
+	struct mg_import_totals t;
+	mg_db_import_totals(im, &t);
+	mg_buf_printf(o, "{\"dry_run\":%s,\"counts\":[", dry_run ? "true" : "false");
+	for (size_t i = 0; i < n; i++) {
+		mg_buf_puts(o, i ? ",{\"source\":" : "{\"source\":");
+		mg_buf_put_json_str(o, c[i].source);
+		mg_buf_puts(o, ",\"record\":");
+		mg_buf_put_json_str(o, c[i].what);
+		if (c[i].reason[0]) {
+			mg_buf_puts(o, ",\"reason\":");
+			mg_buf_put_json_str(o, c[i].reason);
+		}
+		mg_buf_printf(o, ",\"read\":%lu,\"added\":%lu,\"already\":%lu,\"skipped\":%lu}", c[i].read, c[i].imported,
+			      c[i].present, c[i].skipped);
+	}
+	mg_buf_puts(o, "],\"info\":[");
+	for (size_t i = 0; i < ninfo; i++) {
+		if (i)
+			mg_buf_putc(o, ',');
+		mg_buf_put_json_str(o, info[i]);
+	}
+	mg_buf_printf(o, "],\"nights_before\":%lu,\"nights\":%lu,\"naps\":%lu,\"first\":", t.nights_before,
+		      t.nights_after, t.naps_after);
+	if (t.first[0]) {
+		mg_buf_put_json_str(o, t.first);
+		mg_buf_puts(o, ",\"last\":");
+		mg_buf_put_json_str(o, t.last);
+	} else {
+		mg_buf_puts(o, "null,\"last\":null");
+	}
+	mg_buf_puts(o, "}\n");
+}
+
+int cmd_import(int argc, char **argv, struct mg_cli *cli)
+{
+	struct mg_import_opts o = {0};
+	const char *prefer = NULL, *format = "text";
+	const char **files = NULL;
+	int nfiles = 0, dry_run = 0, status = EXIT_OK, began = 0;
+	struct mg_db *db = NULL;
+	struct mg_db_import *im = NULL;
+	struct mg_error err = {0};
+	struct mg_buf names = MG_BUF_INIT, out = MG_BUF_INIT, lines = MG_BUF_INIT;
+	struct progress pg = {0};
+	struct members mem = {&pg, &lines};
+
+	if (!(files = calloc((size_t)argc, sizeof *files)))
+		return cli_error(EXIT_FAIL, "out of memory");
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int m;
+		if (!strcmp(argv[i], "--dry-run")) {
+			dry_run = 1;
+		} else if ((m = cli_opt(argc, argv, &i, "prefer-source", &prefer, &status)) ||
+			   (m = cli_opt(argc, argv, &i, "tz", &o.tz, &status)) ||
+			   (m = cli_opt(argc, argv, &i, "map", &o.map, &status)) ||
+			   (m = cli_opt(argc, argv, &i, "source", &o.source, &status))) {
+			if (m < 0)
+				goto out;
+		} else if ((m = cli_opt(argc, argv, &i, "format", &v, &status))) {
+			if (m < 0)
+				goto out;
+			if (strcmp(v, "text") && strcmp(v, "json")) {
+				status = cli_error(EXIT_USAGE, "--format: expected text or json");
+				goto out;
+			}
+			format = v;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			status = cli_error(EXIT_USAGE, "import: unknown option '%s'", argv[i]);
+			goto out;
+		} else {
+			files[nfiles++] = argv[i];
+		}
+	}
+	if (!nfiles) {
+		cli_usage("import");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	/* Check every file is there before touching the store. */
+	for (int i = 0; i < nfiles; i++)
+		if (access(files[i], R_OK)) {
+			status = cli_error(EXIT_USAGE, "%s: %s", files[i], strerror(errno));
+			goto out;
+		}
+	if (!(db = cli_db_open(cli, MG_DB_CREATE, &status)))
+		goto out;
+	if (mg_db_begin(db, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	began = 1;
+	if (mg_db_import_start(db, cli_now(), &im, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	pg.tty = isatty(2);
+	pg.t0 = pg.last = now_s();
+	mg_buf_putc(&names, '[');
+	for (int i = 0; i < nfiles; i++) {
+		const char *base = strrchr(files[i], '/');
+		if (mg_import_path(files[i], &o, mg_db_import_sink(im), progress_fwd, &mem, note_member, NULL, &err)) {
+			if (pg.drawn)
+				fputc('\n', stderr);
+			/* Parsers name the file in err.field: then the input is at
+			 * fault (exit 2); the store and memory are ours (exit 1). */
+			status = cli_error(err.code != MG_ENOMEM && err.field[0] ? EXIT_USAGE : EXIT_FAIL, "%s",
+					   err.msg[0] ? err.msg : mg_strerror(err.code));
+			goto out;
+		}
+		if (i)
+			mg_buf_putc(&names, ',');
+		mg_buf_put_json_str(&names, base ? base + 1 : files[i]);
+	}
+	mg_buf_putc(&names, ']');
+	if (pg.drawn)
+		fputs("\r\033[K", stderr);
+	if (mg_db_import_finish(im, names.data, prefer, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (!strcmp(format, "json")) {
+		report_json(&out, im, dry_run);
+	} else {
+		mg_buf_add(&out, lines.data, lines.len);
+		report_text(&out, im, dry_run);
+	}
+	if (dry_run) {
+		mg_db_rollback(db);
+	} else if (mg_db_commit(db, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	began = 0;
+	if (out.failed)
+		status = cli_error(EXIT_FAIL, "out of memory");
+	else
+		status = cli_write(out.data, out.len);
+out:
+	mg_db_import_free(im);
+	if (began)
+		mg_db_rollback(db);
+	if (db)
+		mg_db_close(db);
+	mg_buf_release(&names);
+	mg_buf_release(&out);
+	mg_buf_release(&lines);
+	free(files);
+	return status;
+}

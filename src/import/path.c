@@ -1,0 +1,288 @@
+/* Files, folders and zip archives: find the exports inside and hand each to
+ * its parser as a stream.
+ *
+ * A zip is read with libarchive one member at a time; a member's first 64 KiB
+ * decide its format (so a translated export.xml is found by its root element,
+ * and export_cda.xml, GPX routes and prefs.xml are passed over unread). Then
+ * the parser pulls the rest through the same reader, so nothing is ever
+ * unpacked to disk or held whole in memory. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "import_internal.h"
+
+#define HEAD_MAX ((size_t)64 << 10)
+#define DEPTH_MAX 16
+
+struct src {
+	char head[HEAD_MAX];
+	size_t hlen, hpos;
+	int fd;             /* plain file, or -1 */
+	struct archive *a;  /* zip member, or NULL */
+	const char *name;
+	/* progress over the whole outer file, in its bytes (compressed for zips) */
+	void (*progress)(void *pctx, uint64_t done, int64_t total);
+	void *pctx;
+	int64_t total;
+};
+
+static ssize_t src_read(void *ctx, char *buf, size_t cap, struct mg_error *err)
+{
+	struct src *s = ctx;
+	ssize_t n;
+	if (s->hpos < s->hlen) {
+		size_t k = s->hlen - s->hpos < cap ? s->hlen - s->hpos : cap;
+		memcpy(buf, s->head + s->hpos, k);
+		s->hpos += k;
+		return (ssize_t)k;
+	}
+	if (s->a) {
+		n = archive_read_data(s->a, buf, cap);
+		if (n < 0)
+			return mg_fail(err, MG_EIO, s->name, "%s: damaged or truncated zip near byte %lld: %s", s->name,
+				       (long long)archive_filter_bytes(s->a, -1), archive_error_string(s->a));
+		if (s->progress)
+			s->progress(s->pctx, (uint64_t)archive_filter_bytes(s->a, -1), s->total);
+		return n;
+	}
+	do
+		n = read(s->fd, buf, cap);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return mg_fail(err, MG_EIO, s->name, "%s: cannot read: %s", s->name, strerror(errno));
+	return n;
+}
+
+/* Fill the head buffer from the source (up to HEAD_MAX bytes). */
+static int fill_head(struct src *s, struct mg_error *err)
+{
+	s->hlen = s->hpos = 0;
+	while (s->hlen < HEAD_MAX) {
+		ssize_t n;
+		s->hpos = s->hlen; /* src_read serves the head first: skip it while filling */
+		n = src_read(s, s->head + s->hlen, HEAD_MAX - s->hlen, err);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			break;
+		s->hlen += (size_t)n;
+	}
+	s->hpos = 0;
+	return 0;
+}
+
+static int parse(int fmt, struct mg_reader *r, const struct mg_import_opts *o, const struct mg_import_sink *sk,
+		 struct mg_error *err)
+{
+	switch (fmt) {
+	case MG_FMT_APPLE_XML: return mg_import_apple(r, o, sk, err);
+	case MG_FMT_FITBIT_JSON: return mg_import_fitbit(r, o, sk, err);
+	case MG_FMT_OURA_JSON: return mg_import_oura_json(r, o, sk, err);
+	case MG_FMT_OURA_CSV: return mg_import_oura_csv(r, o, sk, err);
+	case MG_FMT_SAA_CSV: return mg_import_saa(r, o, sk, err);
+	case MG_FMT_GENERIC_CSV: return mg_import_csv(r, o, sk, err);
+	default: return mg_fail(err, MG_EINVAL, r->name, "%s: not a format mgsleep reads", r->name);
+	}
+}
+
+struct walk {
+	const struct mg_import_opts *o;
+	const struct mg_import_sink *sk;
+	void (*progress)(void *pctx, uint64_t done, int64_t total);
+	void *pctx;
+	void (*on_member)(void *pctx, const char *name, int fmt);
+	unsigned ignored, parsed;
+	struct src *s; /* one 64 KiB scratch, reused */
+};
+
+static int import_zip(struct walk *w, const char *path, int fd, int64_t size, struct mg_error *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	char name[1024];
+	int rc = 0, r, members = 0;
+	if (!a)
+		return mg_fail(err, MG_ENOMEM, path, "%s: out of memory", path);
+	archive_read_support_format_zip(a);
+	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
+		rc = mg_fail(err, MG_EINVAL, path, "%s: not a readable zip: %s", path, archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		struct mg_reader rd;
+		int fmt;
+		members++;
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		snprintf(name, sizeof name, "%s: %s", path, archive_entry_pathname(e) ? archive_entry_pathname(e) : "?");
+		w->s->fd = -1;
+		w->s->a = a;
+		w->s->name = name;
+		w->s->progress = w->progress;
+		w->s->pctx = w->pctx;
+		w->s->total = size;
+		if ((rc = fill_head(w->s, err)))
+			goto out;
+		fmt = mg_import_sniff(w->s->head, w->s->hlen, w->o->map != NULL);
+		if (fmt == MG_FMT_UNKNOWN || fmt == MG_FMT_ZIP) {
+			w->ignored++;
+			continue; /* libarchive skips the rest of the member at the next header */
+		}
+		if (w->on_member)
+			w->on_member(w->pctx, name, fmt);
+		memset(&rd, 0, sizeof rd);
+		rd.name = name;
+		rd.size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+		rd.read = src_read;
+		rd.ctx = w->s;
+		if ((rc = parse(fmt, &rd, w->o, w->sk, err)))
+			goto out;
+		w->parsed++;
+	}
+	if (r != ARCHIVE_EOF) {
+		rc = mg_fail(err, MG_EIO, path, "%s: damaged or truncated zip near byte %lld: %s", path,
+			     (long long)archive_filter_bytes(a, -1), archive_error_string(a));
+		goto out;
+	}
+	if (members == 0)
+		rc = mg_fail(err, MG_EINVAL, path, "%s: the zip archive is empty", path);
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+static int import_one(struct walk *w, const char *path, int depth, struct mg_error *err);
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Members in name order, so an import's report is the same on every machine. */
+static int import_dir(struct walk *w, const char *path, int depth, struct mg_error *err)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	if (!d)
+		return mg_fail(err, MG_EIO, path, "%s: cannot open folder: %s", path, strerror(errno));
+	while ((de = readdir(d))) {
+		char **nn;
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if (!(nn = realloc(names, cap * sizeof *names))) {
+				rc = mg_fail(err, MG_ENOMEM, path, "%s: out of memory", path);
+				goto out;
+			}
+			names = nn;
+		}
+		if (!(names[n] = malloc(strlen(path) + strlen(de->d_name) + 2))) {
+			rc = mg_fail(err, MG_ENOMEM, path, "%s: out of memory", path);
+			goto out;
+		}
+		sprintf(names[n++], "%s/%s", path, de->d_name);
+	}
+	if (n)
+		qsort(names, n, sizeof *names, cmp_names);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = import_one(w, names[i], depth + 1, err);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return rc;
+}
+
+static int import_one(struct walk *w, const char *path, int depth, struct mg_error *err)
+{
+	struct stat st;
+	int fd = -1, rc = 0, fmt;
+	struct mg_reader rd;
+	if (depth > DEPTH_MAX)
+		return 0;
+	if (stat(path, &st))
+		return mg_fail(err, MG_EIO, path, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return import_dir(w, path, depth, err);
+	if (!S_ISREG(st.st_mode)) {
+		w->ignored++;
+		return 0;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return mg_fail(err, MG_EIO, path, "%s: cannot open: %s", path, strerror(errno));
+	w->s->fd = fd;
+	w->s->a = NULL;
+	w->s->name = path;
+	w->s->progress = NULL;
+	if ((rc = fill_head(w->s, err)))
+		goto out;
+	fmt = mg_import_sniff(w->s->head, w->s->hlen, w->o->map != NULL);
+	if (fmt == MG_FMT_ZIP) {
+		if (lseek(fd, 0, SEEK_SET) < 0) {
+			rc = mg_fail(err, MG_EIO, path, "%s: cannot read: %s", path, strerror(errno));
+			goto out;
+		}
+		rc = import_zip(w, path, fd, (int64_t)st.st_size, err);
+		goto out;
+	}
+	if (fmt == MG_FMT_UNKNOWN) {
+		if (depth > 0) { /* inside a folder: not every file is a sleep export */
+			w->ignored++;
+			goto out;
+		}
+		rc = mg_fail(err, MG_EINVAL, path,
+			     "%s: cannot tell the format (not Apple Health, Fitbit, Oura, Sleep as Android; "
+			     "for another CSV give --map)",
+			     path);
+		goto out;
+	}
+	if (w->on_member)
+		w->on_member(w->pctx, path, fmt);
+	memset(&rd, 0, sizeof rd);
+	rd.name = path;
+	rd.size = (int64_t)st.st_size;
+	rd.read = src_read;
+	rd.ctx = w->s;
+	rd.progress = w->progress;
+	rd.pctx = w->pctx;
+	rc = parse(fmt, &rd, w->o, w->sk, err);
+	if (!rc)
+		w->parsed++;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int mg_import_path(const char *path, const struct mg_import_opts *o, const struct mg_import_sink *s,
+		   void (*progress)(void *pctx, uint64_t done, int64_t total), void *pctx,
+		   void (*on_member)(void *pctx, const char *name, int fmt), unsigned *ignored,
+		   struct mg_error *err)
+{
+	struct walk w = {o, s, progress, pctx, on_member, 0, 0, NULL};
+	int rc;
+	struct stat st;
+	if (!(w.s = malloc(sizeof *w.s)))
+		return mg_fail(err, MG_ENOMEM, path, "out of memory");
+	rc = import_one(&w, path, 0, err);
+	if (!rc && w.parsed == 0 && stat(path, &st) == 0 && (S_ISDIR(st.st_mode) || w.ignored))
+		rc = mg_fail(err, MG_EINVAL, path, "%s: no sleep export found inside (%u files looked at)", path,
+			     w.ignored);
+	if (ignored)
+		*ignored = w.ignored;
+	free(w.s);
+	return rc;
+}
