@@ -92,6 +92,10 @@ struct mg_summary;
 struct mg_summary_week;
 int mg_db_summarise(struct mg_db *db, struct mg_summary_week *weeks, size_t max_weeks, struct mg_summary *out,
 		    struct mg_error *err);
+/* The same over device nights: the chosen source's main sleep per date
+ * (quality, a diary item, is NaN). */
+int mg_db_summarise_device(struct mg_db *db, struct mg_summary_week *weeks, size_t max_weeks,
+			   struct mg_summary *out, struct mg_error *err);
 /* The entry of the most recent night; *json NULL if none. */
 int mg_db_night_latest(struct mg_db *db, char **json, struct mg_error *err);
 /* The stored entry of one night; *json NULL if none. */

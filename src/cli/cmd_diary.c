@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *str(json_t *o, const char *k)
@@ -19,10 +20,110 @@ static void hm(struct mg_buf *b, json_t *v)
 	mg_buf_printf(b, "%lld:%02lld", m / 60, m % 60);
 }
 
+/* Put each device night under its date's diary night as "device": [...];
+ * dates only devices saw become nights without an "entry". Both arrays are
+ * sorted by date. */
+static void merge_device(json_t *nights, json_t *dev)
+{
+	size_t i = 0, j = 0;
+	while (j < json_array_size(dev)) {
+		json_t *d = json_array_get(dev, j);
+		const char *dd = str(d, "date");
+		json_t *n = json_array_get(nights, i);
+		int c = n ? strcmp(str(n, "date"), dd) : 1;
+		if (n && c < 0) {
+			i++;
+			continue;
+		}
+		if (!n || c > 0) { /* insert a device-only night before n */
+			n = json_pack("{s:s, s:[]}", "date", dd, "device");
+			json_array_insert_new(nights, i, n);
+		}
+		json_t *list = json_object_get(n, "device");
+		if (!list) {
+			list = json_array();
+			json_object_set_new(n, "device", list);
+		}
+		json_array_append(list, d);
+		j++;
+	}
+}
+
+static size_t count_diary(json_t *nights)
+{
+	size_t i, k = 0;
+	json_t *n;
+	json_array_foreach(nights, i, n)
+		k += json_object_get(n, "entry") != NULL;
+	return k;
+}
+
+static void put_min(struct mg_buf *b, json_t *v)
+{
+	if (json_is_integer(v))
+		mg_buf_printf(b, "%lld", json_integer_value(v));
+}
+
+/* The chosen source's main sleep (first in the list) as CSV columns. */
+static void device_csv(struct mg_buf *b, json_t *d)
+{
+	json_t *x = json_array_get(d, 0);
+	static const char *const cols[] = {"tib", "tst", "sol", "waso", "awakenings", "light", "deep", "rem"};
+	if (x && json_integer_value(json_object_get(x, "main")) && json_integer_value(json_object_get(x, "chosen"))) {
+		const char *src = str(x, "source");
+		mg_buf_putc(b, '"'); /* a source name may hold commas or quotes */
+		for (; *src; src++) {
+			if (*src == '"')
+				mg_buf_putc(b, '"');
+			mg_buf_putc(b, *src);
+		}
+		mg_buf_putc(b, '"');
+		for (size_t k = 0; k < sizeof cols / sizeof *cols; k++) {
+			mg_buf_putc(b, ',');
+			put_min(b, json_object_get(x, cols[k]));
+		}
+	} else {
+		mg_buf_puts(b, ",,,,,,,");
+	}
+	mg_buf_putc(b, '\n');
+}
+
+/* One line per device episode: the chosen main sleep, then other sources'
+ * view of the same night, then naps. */
+static void device_text(struct mg_buf *b, json_t *d)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(d, i, x) {
+		int main_ = (int)json_integer_value(json_object_get(x, "main"));
+		int chosen = (int)json_integer_value(json_object_get(x, "chosen"));
+		json_t *sol = json_object_get(x, "sol"), *waso = json_object_get(x, "waso");
+		mg_buf_printf(b, "            %s: in bed ", !main_ ? "nap   " : chosen ? "device" : "also  ");
+		hm(b, json_object_get(x, "tib"));
+		mg_buf_puts(b, ", asleep ");
+		hm(b, json_object_get(x, "tst"));
+		if (json_is_integer(sol))
+			mg_buf_printf(b, ", SOL %lld", json_integer_value(sol));
+		if (main_ && json_is_integer(waso))
+			mg_buf_printf(b, ", WASO %lld, %lld wake%s", json_integer_value(waso),
+				      json_integer_value(json_object_get(x, "awakenings")),
+				      json_integer_value(json_object_get(x, "awakenings")) == 1 ? "" : "s");
+		if (json_is_integer(json_object_get(x, "deep"))) {
+			mg_buf_puts(b, "; light ");
+			hm(b, json_object_get(x, "light"));
+			mg_buf_puts(b, ", deep ");
+			hm(b, json_object_get(x, "deep"));
+			mg_buf_puts(b, ", REM ");
+			hm(b, json_object_get(x, "rem"));
+		}
+		mg_buf_printf(b, " (%s)\n", str(x, "source"));
+	}
+}
+
 int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 {
 	struct mg_error err = {0};
-	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT;
+	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT, draw = MG_BUF_INIT;
 	int status = EXIT_OK;
 	struct cli_listing l = {NULL, NULL, "text"};
 	static const char *const formats[] = {"text", "json", "csv", NULL};
@@ -32,23 +133,50 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		return status;
-	if (mg_db_nights_json(db, from, to, &raw, &err)) {
+	if (mg_db_nights_json(db, from, to, &raw, &err) || mg_db_device_nights_json(db, from, to, &draw, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (!strcmp(fmt, "json")) {
-		mg_buf_putc(&raw, '\n');
-		status = cli_write(raw.data, raw.len);
+	json_t *nights = json_loadb(raw.data, raw.len, 0, NULL), *n;
+	json_t *dev = json_loadb(draw.data, draw.len, 0, NULL);
+	size_t i, ndev = 0;
+	int csv = !strcmp(fmt, "csv");
+	if (!nights || !dev) {
+		json_decref(nights);
+		json_decref(dev);
+		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	json_t *nights = json_loadb(raw.data, raw.len, 0, NULL), *n;
-	size_t i;
-	int csv = !strcmp(fmt, "csv");
+	merge_device(nights, dev);
+	if (!strcmp(fmt, "json")) {
+		char *t = json_dumps(nights, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		status = t ? cli_write(t, strlen(t)) : cli_error(EXIT_FAIL, "out of memory");
+		if (t && !status)
+			status = cli_write("\n", 1);
+		free(t);
+		json_decref(nights);
+		json_decref(dev);
+		goto out;
+	}
 	mg_buf_puts(&out, csv ? "date,bed,try_sleep,final_wake,out_of_bed,tib_min,tst_min,se_pct,sol_min,waso_min,"
-				"awakenings,terminal_wake_min,quality,mg_elemental_mg\n"
+				"awakenings,terminal_wake_min,quality,mg_elemental_mg,device_source,device_tib_min,"
+				"device_tst_min,device_sol_min,device_waso_min,device_awakenings,device_light_min,"
+				"device_deep_min,device_rem_min\n"
 			      : "date        bed    up     in bed  asleep  SE %   SOL  WASO  wakes  quality  Mg mg\n");
 	json_array_foreach(nights, i, n) {
 		json_t *e = json_object_get(n, "entry"), *mg = json_object_get(n, "mg_elemental_mg");
+		json_t *d = json_object_get(n, "device");
+		ndev += json_array_size(d) > 0;
+		if (!e) { /* a night only a device recorded */
+			if (csv) {
+				mg_buf_printf(&out, "%s,,,,,,,,,,,,,", str(n, "date"));
+				device_csv(&out, d);
+			} else {
+				mg_buf_printf(&out, "%-11s (no diary entry)\n", str(n, "date"));
+				device_text(&out, d);
+			}
+			continue;
+		}
 		if (csv) {
 			mg_buf_printf(&out, "%s,%s,%s,%s,%s,%lld,%lld,%.1f,%lld,%lld,%lld,%lld,", str(n, "date"), str(e, "bed"),
 				      str(e, "try_sleep"), str(e, "final_wake"), str(e, "out_of_bed"),
@@ -62,7 +190,8 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 			mg_buf_putc(&out, ',');
 			if (json_is_number(mg))
 				mg_buf_put_num(&out, json_number_value(mg), 1);
-			mg_buf_putc(&out, '\n');
+			mg_buf_putc(&out, ',');
+			device_csv(&out, d);
 			continue;
 		}
 		mg_buf_printf(&out, "%-11s %-6s %-6s ", str(n, "date"), str(e, "bed"), str(e, "out_of_bed"));
@@ -81,14 +210,24 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 		else
 			mg_buf_putc(&out, '-');
 		mg_buf_putc(&out, '\n');
+		device_text(&out, d);
 	}
-	if (!csv)
-		mg_buf_printf(&out, "%zu night%s. Times are HH:MM; durations h:mm; SOL and WASO in minutes.\n",
-			      json_array_size(nights), json_array_size(nights) == 1 ? "" : "s");
+	if (!csv) {
+		size_t nd = json_array_size(nights) - count_diary(nights);
+		mg_buf_printf(&out, "%zu diary night%s", count_diary(nights), count_diary(nights) == 1 ? "" : "s");
+		if (ndev)
+			mg_buf_printf(&out, ", %zu with device sleep (%zu of them with no diary entry)", ndev, nd);
+		mg_buf_puts(&out, ". Times are HH:MM; durations h:mm; SOL and WASO in minutes.\n");
+		if (ndev)
+			mg_buf_puts(&out, "Device lines show the source chosen for the night first; the diary stays the main\n"
+					  "record for how you slept.\n");
+	}
 	json_decref(nights);
+	json_decref(dev);
 	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
 out:
 	mg_buf_release(&raw);
+	mg_buf_release(&draw);
 	mg_buf_release(&out);
 	mg_db_close(db);
 	return status;

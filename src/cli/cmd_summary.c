@@ -64,13 +64,103 @@ static void text_mean(struct mg_buf *b, struct mg_mean m, int decimals)
 
 static const int decimals[MG_M_COUNT] = {0, 0, 1, 0, 0, 1, 1};
 
+/* "weeks":[...],"with_magnesium":{..},"without_magnesium":{..},"trend_per_week":{..} */
+static void json_section(struct mg_buf *out, const struct mg_summary *s)
+{
+	mg_buf_puts(out, "\"weeks\":[");
+	for (size_t w = 0; w < s->n_weeks; w++) {
+		char d[11];
+		mg_date_format(s->weeks[w].monday, d);
+		mg_buf_printf(out, "%s{\"week_of\":\"%s\",\"nights\":%d,\"nights_mg\":%d", w ? "," : "", d,
+			      s->weeks[w].nights, s->weeks[w].nights_mg);
+		for (int k = 0; k < MG_M_COUNT; k++) {
+			mg_buf_printf(out, ",\"%s\":", mg_metric_id((enum mg_metric)k));
+			put_mean(out, s->weeks[w].m[k], 2);
+		}
+		mg_buf_putc(out, '}');
+	}
+	mg_buf_puts(out, "],\"with_magnesium\":{");
+	for (int pass = 0; pass < 2; pass++) {
+		const struct mg_mean *m = pass ? s->without_mg : s->with_mg;
+		if (pass)
+			mg_buf_puts(out, "},\"without_magnesium\":{");
+		mg_buf_printf(out, "\"nights\":%d", m[MG_M_TIB].n);
+		for (int k = 0; k < MG_M_COUNT; k++) {
+			mg_buf_printf(out, ",\"%s\":", mg_metric_id((enum mg_metric)k));
+			put_mean(out, m[k], 2);
+		}
+	}
+	mg_buf_puts(out, "},\"trend_per_week\":{");
+	for (int k = 0; k < MG_M_COUNT; k++) {
+		mg_buf_printf(out, "%s\"%s\":", k ? "," : "", mg_metric_id((enum mg_metric)k));
+		put_mean(out, (struct mg_mean){s->slope_per_week[k], NAN, 0}, 2);
+	}
+	mg_buf_putc(out, '}');
+}
+
+static void csv_section(struct mg_buf *out, const struct mg_summary *s, const char *source)
+{
+	for (size_t w = 0; w < s->n_weeks; w++) {
+		char d[11];
+		mg_date_format(s->weeks[w].monday, d);
+		mg_buf_printf(out, "%s,%d,%d", d, s->weeks[w].nights, s->weeks[w].nights_mg);
+		for (int k = 0; k < MG_M_COUNT; k++) {
+			mg_buf_putc(out, ',');
+			if (!isnan(s->weeks[w].m[k].mean))
+				mg_buf_put_num(out, s->weeks[w].m[k].mean, 2);
+		}
+		mg_buf_printf(out, ",%s\n", source);
+	}
+}
+
+static size_t nights_in(const struct mg_summary *s)
+{
+	return (size_t)s->with_mg[MG_M_TIB].n + (size_t)s->without_mg[MG_M_TIB].n;
+}
+
+/* Weekly table, trend and with/without magnesium; metrics the section does
+ * not have (quality from devices) are left out. */
+static void text_section(struct mg_buf *out, const struct mg_summary *s, int has_quality)
+{
+	int nk = has_quality ? MG_M_COUNT : MG_M_QUALITY;
+	mg_buf_printf(out, "Weekly means over the last %zu week%s (%zu nights in them)\n\n", s->n_weeks,
+		      s->n_weeks == 1 ? "" : "s", nights_in(s));
+	mg_buf_printf(out, "week of      nights  with Mg   in bed   asleep     SE %%      SOL     WASO  wakings%s\n",
+		      has_quality ? "  quality" : "");
+	for (size_t w = 0; w < s->n_weeks; w++) {
+		char d[11];
+		mg_date_format(s->weeks[w].monday, d);
+		mg_buf_printf(out, "%-11s %7d %8d", d, s->weeks[w].nights, s->weeks[w].nights_mg);
+		for (int k = 0; k < nk; k++)
+			text_mean(out, s->weeks[w].m[k], decimals[k]);
+		mg_buf_putc(out, '\n');
+	}
+	mg_buf_puts(out, "\nTrend by week\n");
+	for (int k = 0; k < nk; k++) {
+		mg_buf_printf(out, "  %-27s ", mg_metric_name((enum mg_metric)k));
+		sparkline(out, s, k);
+		if (!isnan(s->slope_per_week[k]))
+			mg_buf_printf(out, "  %+.1f per week", s->slope_per_week[k]);
+		mg_buf_putc(out, '\n');
+	}
+	mg_buf_printf(out, "\nNights with and without magnesium (%d and %d nights)\n", s->with_mg[MG_M_TIB].n,
+		      s->without_mg[MG_M_TIB].n);
+	mg_buf_puts(out, "                              with Mg  without\n");
+	for (int k = 0; k < nk; k++) {
+		mg_buf_printf(out, "  %-27s", mg_metric_name((enum mg_metric)k));
+		text_mean(out, s->with_mg[k], decimals[k]);
+		text_mean(out, s->without_mg[k], decimals[k]);
+		mg_buf_putc(out, '\n');
+	}
+}
+
 int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 {
 	const char *fmt = "text", *v;
 	long weeks = 8;
 	struct mg_error err = {0};
 	struct mg_buf out = MG_BUF_INIT;
-	struct mg_summary_week *wk = NULL;
+	struct mg_summary_week *wk = NULL, *wkd = NULL;
 	int status = EXIT_OK;
 	for (int i = 1; i < argc; i++) {
 		int r;
@@ -93,92 +183,47 @@ int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 	if (!db)
 		return status;
 	wk = calloc((size_t)weeks, sizeof *wk);
-	if (!wk) {
+	wkd = calloc((size_t)weeks, sizeof *wkd);
+	if (!wk || !wkd) {
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	struct mg_summary s;
-	if (mg_db_summarise(db, wk, (size_t)weeks, &s, &err)) {
+	struct mg_summary s, sd;
+	if (mg_db_summarise(db, wk, (size_t)weeks, &s, &err) || mg_db_summarise_device(db, wkd, (size_t)weeks, &sd, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
-	size_t n = (size_t)s.with_mg[MG_M_TIB].n + (size_t)s.without_mg[MG_M_TIB].n;
+	size_t n = nights_in(&s), nd = nights_in(&sd);
 	if (!strcmp(fmt, "json")) {
-		mg_buf_puts(&out, "{\"weeks\":[");
-		for (size_t w = 0; w < s.n_weeks; w++) {
-			char d[11];
-			mg_date_format(wk[w].monday, d);
-			mg_buf_printf(&out, "%s{\"week_of\":\"%s\",\"nights\":%d,\"nights_mg\":%d", w ? "," : "", d,
-				      wk[w].nights, wk[w].nights_mg);
-			for (int k = 0; k < MG_M_COUNT; k++) {
-				mg_buf_printf(&out, ",\"%s\":", mg_metric_id((enum mg_metric)k));
-				put_mean(&out, wk[w].m[k], 2);
-			}
-			mg_buf_putc(&out, '}');
-		}
-		mg_buf_puts(&out, "],\"with_magnesium\":{");
-		for (int pass = 0; pass < 2; pass++) {
-			const struct mg_mean *m = pass ? s.without_mg : s.with_mg;
-			if (pass)
-				mg_buf_puts(&out, "},\"without_magnesium\":{");
-			mg_buf_printf(&out, "\"nights\":%d", m[MG_M_TIB].n);
-			for (int k = 0; k < MG_M_COUNT; k++) {
-				mg_buf_printf(&out, ",\"%s\":", mg_metric_id((enum mg_metric)k));
-				put_mean(&out, m[k], 2);
-			}
-		}
-		mg_buf_puts(&out, "},\"trend_per_week\":{");
-		for (int k = 0; k < MG_M_COUNT; k++) {
-			mg_buf_printf(&out, "%s\"%s\":", k ? "," : "", mg_metric_id((enum mg_metric)k));
-			put_mean(&out, (struct mg_mean){s.slope_per_week[k], NAN, 0}, 2);
-		}
+		/* The diary's summary at the top level (as before imports existed); the
+		 * devices' beside it. */
+		mg_buf_putc(&out, '{');
+		json_section(&out, &s);
+		mg_buf_puts(&out, ",\"device\":{");
+		json_section(&out, &sd);
 		mg_buf_puts(&out, "}}\n");
 	} else if (!strcmp(fmt, "csv")) {
 		mg_buf_puts(&out, "week_of,nights,nights_mg");
 		for (int k = 0; k < MG_M_COUNT; k++)
 			mg_buf_printf(&out, ",%s", mg_metric_id((enum mg_metric)k));
-		mg_buf_putc(&out, '\n');
-		for (size_t w = 0; w < s.n_weeks; w++) {
-			char d[11];
-			mg_date_format(wk[w].monday, d);
-			mg_buf_printf(&out, "%s,%d,%d", d, wk[w].nights, wk[w].nights_mg);
-			for (int k = 0; k < MG_M_COUNT; k++) {
-				mg_buf_putc(&out, ',');
-				if (!isnan(wk[w].m[k].mean))
-					mg_buf_put_num(&out, wk[w].m[k].mean, 2);
-			}
-			mg_buf_putc(&out, '\n');
-		}
-	} else if (!n) {
-		mg_buf_puts(&out, "No nights logged yet. Start with 'mgsleep log' each morning.\n");
+		mg_buf_puts(&out, ",source\n");
+		csv_section(&out, &s, "diary");
+		if (nd)
+			csv_section(&out, &sd, "device");
+	} else if (!n && !nd) {
+		mg_buf_puts(&out, "No nights logged yet. Start with 'mgsleep log' each morning, or 'mgsleep import'\n"
+				  "the export of your watch, ring or sleep app.\n");
 	} else {
-		mg_buf_printf(&out, "Weekly means over the last %zu week%s (%zu nights in them)\n\n", s.n_weeks,
-			      s.n_weeks == 1 ? "" : "s", n);
-		mg_buf_puts(&out, "week of      nights  with Mg   in bed   asleep     SE %      SOL     WASO  wakings  quality\n");
-		for (size_t w = 0; w < s.n_weeks; w++) {
-			char d[11];
-			mg_date_format(wk[w].monday, d);
-			mg_buf_printf(&out, "%-11s %7d %8d", d, wk[w].nights, wk[w].nights_mg);
-			for (int k = 0; k < MG_M_COUNT; k++)
-				text_mean(&out, wk[w].m[k], decimals[k]);
-			mg_buf_putc(&out, '\n');
+		if (n) {
+			mg_buf_puts(&out, "Your sleep diary\n");
+			text_section(&out, &s, 1);
 		}
-		mg_buf_puts(&out, "\nTrend by week\n");
-		for (int k = 0; k < MG_M_COUNT; k++) {
-			mg_buf_printf(&out, "  %-27s ", mg_metric_name((enum mg_metric)k));
-			sparkline(&out, &s, k);
-			if (!isnan(s.slope_per_week[k]))
-				mg_buf_printf(&out, "  %+.1f per week", s.slope_per_week[k]);
-			mg_buf_putc(&out, '\n');
-		}
-		mg_buf_printf(&out, "\nNights with and without magnesium (%d and %d nights)\n", s.with_mg[MG_M_TIB].n,
-			      s.without_mg[MG_M_TIB].n);
-		mg_buf_puts(&out, "                              with Mg  without\n");
-		for (int k = 0; k < MG_M_COUNT; k++) {
-			mg_buf_printf(&out, "  %-27s", mg_metric_name((enum mg_metric)k));
-			text_mean(&out, s.with_mg[k], decimals[k]);
-			text_mean(&out, s.without_mg[k], decimals[k]);
-			mg_buf_putc(&out, '\n');
+		if (nd) {
+			mg_buf_printf(&out, "%sFrom your devices (main sleep; one source per night, see 'mgsleep diary')\n",
+				      n ? "\n" : "");
+			text_section(&out, &sd, 0);
+			mg_buf_puts(&out, "\nDevices estimate sleep from movement and heart rate; they often miss the time it\n"
+					  "takes to fall asleep and short awakenings. Your diary stays the main record.\n");
 		}
 		mg_buf_puts(&out, "\nThese nights were not randomised, so a difference may come from other things\n"
 				  "(stress, season, expectation). Judge magnesium only after 4 weeks or more; a planned\n"
@@ -188,6 +233,7 @@ int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
 out:
 	free(wk);
+	free(wkd);
 	mg_buf_release(&out);
 	mg_db_close(db);
 	return status;

@@ -9,17 +9,15 @@
 #include <math.h>
 #include <stdlib.h>
 
-int mg_db_summarise(struct mg_db *db, struct mg_summary_week *weeks, size_t max_weeks, struct mg_summary *out,
-		    struct mg_error *err)
+/* sql yields date, tib, tst, se, sol, waso, awakenings, quality, magnesium. */
+static int summarise(struct mg_db *db, const char *sql, struct mg_summary_week *weeks, size_t max_weeks,
+		     struct mg_summary *out, struct mg_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct mg_summary_night *nights = NULL;
 	size_t n = 0, cap = 0;
 	int rc, r = 0;
-	if (sqlite3_prepare_v2(mg_db_sqlite(db),
-			       "SELECT date, tib, tst, se, sol, waso, json_extract(entry, '$.awakenings'), "
-			       "json_extract(entry, '$.quality'), mg_elemental_mg IS NOT NULL FROM nights ORDER BY date",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(mg_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
 		return mg_db_sql_fail(db, err, "nights");
 	/* column k+1 holds metric order[k] */
 	static const enum mg_metric order[] = {MG_M_TIB, MG_M_TST,	  MG_M_SE,	MG_M_SOL,
@@ -50,4 +48,26 @@ int mg_db_summarise(struct mg_db *db, struct mg_summary_week *weeks, size_t max_
 		r = mg_fail(err, MG_EIO, "store", "store: nights out of date order");
 	free(nights);
 	return r;
+}
+
+int mg_db_summarise(struct mg_db *db, struct mg_summary_week *weeks, size_t max_weeks, struct mg_summary *out,
+		    struct mg_error *err)
+{
+	return summarise(db,
+			 "SELECT date, tib, tst, se, sol, waso, json_extract(entry, '$.awakenings'), "
+			 "json_extract(entry, '$.quality'), mg_elemental_mg IS NOT NULL FROM nights ORDER BY date",
+			 weeks, max_weeks, out, err);
+}
+
+/* The chosen source's main sleep of each date; magnesium as the diary says
+ * for that date (device nights know nothing of it). Quality is the diary's
+ * alone, so it is left out here. */
+int mg_db_summarise_device(struct mg_db *db, struct mg_summary_week *weeks, size_t max_weeks,
+			   struct mg_summary *out, struct mg_error *err)
+{
+	return summarise(db,
+			 "SELECT d.date, d.tib, d.tst, CASE WHEN d.tib > 0 THEN 100.0 * d.tst / d.tib END, d.sol, "
+			 "d.waso, d.awakenings, NULL, n.mg_elemental_mg IS NOT NULL FROM device_night d "
+			 "LEFT JOIN nights n ON n.date = d.date WHERE d.main = 1 AND d.chosen = 1 ORDER BY d.date",
+			 weeks, max_weeks, out, err);
 }
