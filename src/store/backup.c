@@ -92,7 +92,8 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 	long long n = 0;
 	if (count(s, "SELECT (SELECT count(*) FROM nights) + (SELECT count(*) FROM questionnaires) + "
 		     "(SELECT count(*) FROM profile) + (SELECT count(*) FROM food_log) + (SELECT count(*) FROM diet_quiz) + "
-		     "(SELECT count(*) FROM trial) + (SELECT count(*) FROM trial_event)",
+		     "(SELECT count(*) FROM trial) + (SELECT count(*) FROM trial_event) + "
+		     "(SELECT count(*) FROM import_run) + (SELECT count(*) FROM setting)",
 		  NULL, &n) || n)
 		return mg_fail(err, MG_EEXIST, "backup",
 			       "backup: the store is not empty; restore into a new one with --db NEW");
@@ -161,5 +162,49 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 			"json(json_extract(value, '$.symptoms')), json_extract(value, '$.stops'), "
 			"json_extract(value, '$.note'), json_extract(value, '$.created') FROM json_each(?1, '$.trial_event')",
 			json, NULL, err, "trial_event");
+	/* Device imports (schema 3) keep their ids: intervals name their source,
+	 * device and run by id. Older exports have none of these arrays. */
+	if (!r)
+		r = run(db,
+			"INSERT INTO import_run (id, at, files, report) SELECT json_extract(value, '$.id'), "
+			"json_extract(value, '$.at'), json(json_extract(value, '$.files')), "
+			"json(json_extract(value, '$.report')) FROM json_each(?1, '$.import_run')",
+			json, NULL, err, "import_run");
+	if (!r)
+		r = run(db,
+			"INSERT INTO import_source (id, name, kind) SELECT json_extract(value, '$.id'), "
+			"json_extract(value, '$.name'), json_extract(value, '$.kind') FROM json_each(?1, '$.import_source')",
+			json, NULL, err, "import_source");
+	if (!r)
+		r = run(db,
+			"INSERT INTO import_device (id, text) SELECT json_extract(value, '$.id'), "
+			"json_extract(value, '$.text') FROM json_each(?1, '$.import_device')",
+			json, NULL, err, "import_device");
+	if (!r)
+		r = run(db,
+			"INSERT INTO sleep_interval (source, device, stage, start, end, start_offset, end_offset, tz, note, "
+			"run) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+			"json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), "
+			"json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), "
+			"json_extract(value, '$[9]') FROM json_each(?1, '$.sleep_interval')",
+			json, NULL, err, "sleep_interval");
+	if (!r)
+		r = run(db,
+			"INSERT INTO sleep_period (source, device, start, end, start_offset, end_offset, tz, note, nap, tst, "
+			"sol, awake, light, deep, rem, run) SELECT json_extract(value, '$.source'), "
+			"json_extract(value, '$.device'), json_extract(value, '$.start'), json_extract(value, '$.end'), "
+			"json_extract(value, '$.start_offset'), json_extract(value, '$.end_offset'), "
+			"json_extract(value, '$.tz'), json_extract(value, '$.note'), json_extract(value, '$.nap'), "
+			"json_extract(value, '$.tst'), json_extract(value, '$.sol'), json_extract(value, '$.awake'), "
+			"json_extract(value, '$.light'), json_extract(value, '$.deep'), json_extract(value, '$.rem'), "
+			"json_extract(value, '$.run') FROM json_each(?1, '$.sleep_period')",
+			json, NULL, err, "sleep_period");
+	if (!r)
+		r = run(db,
+			"INSERT INTO setting (key, value) SELECT json_extract(value, '$.key'), json_extract(value, '$.value') "
+			"FROM json_each(?1, '$.setting')",
+			json, NULL, err, "setting");
+	if (!r)
+		r = mg_db_device_nights_rebuild(db, NULL, err);
 	return r;
 }

@@ -1037,6 +1037,49 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 			    "'created', created)) FROM (SELECT * FROM trial_event ORDER BY trial, date, id) e",
 			    NULL, out, err)))
 		return r;
+	/* Imported device sleep (schema 3): the raw records with their ids, so
+	 * a restore keeps every reference; device nights are derived again. */
+	mg_buf_puts(out, ",\"import_run\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('id', id, 'at', at, 'files', json(files), "
+			    "'report', json(report))) FROM (SELECT * FROM import_run ORDER BY id)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, ",\"import_source\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('id', id, 'name', name, 'kind', kind)) "
+			    "FROM (SELECT * FROM import_source ORDER BY id)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, ",\"import_device\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('id', id, 'text', text)) "
+			    "FROM (SELECT * FROM import_device ORDER BY id)",
+			    NULL, out, err)))
+		return r;
+	/* Intervals are many (a decade of a watch is ~200,000): one compact
+	 * array each, columns as in docs/data-formats.md. */
+	mg_buf_puts(out, ",\"sleep_interval_columns\":[\"source\",\"device\",\"stage\",\"start\",\"end\","
+			 "\"start_offset\",\"end_offset\",\"tz\",\"note\",\"run\"],\"sleep_interval\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_array(source, device, stage, start, end, start_offset, "
+			    "end_offset, tz, note, run)) FROM (SELECT * FROM sleep_interval ORDER BY id)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, ",\"sleep_period\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('source', source, 'device', device, 'start', start, "
+			    "'end', end, 'start_offset', start_offset, 'end_offset', end_offset, 'tz', tz, 'note', note, "
+			    "'nap', nap, 'tst', tst, 'sol', sol, 'awake', awake, 'light', light, 'deep', deep, 'rem', rem, "
+			    "'run', run)) FROM (SELECT * FROM sleep_period ORDER BY id)",
+			    NULL, out, err)))
+		return r;
+	mg_buf_puts(out, ",\"setting\":");
+	if ((r = json_query(db,
+			    "SELECT json_group_array(json_object('key', key, 'value', value)) "
+			    "FROM (SELECT * FROM setting ORDER BY key)",
+			    NULL, out, err)))
+		return r;
 	mg_buf_puts(out, "}\n");
 	return out->failed ? mg_fail(err, MG_ENOMEM, NULL, "out of memory") : 0;
 }
