@@ -113,6 +113,10 @@ struct mg_import_opts {
 	const char *source; /* generic CSV: source name when no column gives one; NULL = "csv" */
 };
 
+/* 0 if zone names a time zone this system knows (NULL or "" = its own),
+ * else MG_EINVAL naming it: check --tz before reading anything. */
+int mg_tz_check(const char *zone, struct mg_error *err);
+
 #define MG_IMPORT_JSON_MAX ((size_t)64 << 20) /* one JSON document; Fitbit's are per month */
 
 enum mg_import_format {

@@ -208,6 +208,10 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (mg_tz_check(o.tz, &err)) {
+		status = cli_error(EXIT_USAGE, "--tz: %s", err.msg);
+		goto out;
+	}
 	/* Check every file is there before touching the store. */
 	for (int i = 0; i < nfiles; i++)
 		if (access(files[i], R_OK)) {

@@ -211,3 +211,9 @@ int mg_tz_from_local(const char *zone, int64_t wall, int64_t *utc, int *offset_m
 	*offset_min = best_off;
 	return 0;
 }
+
+int mg_tz_check(const char *zone, struct mg_error *err)
+{
+	int off;
+	return mg_tz_offset(zone, 0, &off, err);
+}

@@ -1,0 +1,151 @@
+#!/bin/sh
+# End-to-end tests of `mgsleep import` (issue 4): exactly once, the report,
+# --dry-run, source choice, refusals that leave the store as it was, and
+# imported nights in diary, summary and export. Expected numbers are worked
+# out by hand from the fixtures in tests/data/import/ (comments beside them).
+# usage: tests/cli/import.sh MGSLEEP   (TAP output; run from the repository root)
+bin=$1
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export MGSLEEP_DB="$tmp/mg.db"
+unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
+D=tests/data/import/cli
+F=${IMPORT_FIXTURES:-../shared/fixtures/imports}
+MAP=start=start,end=end,stage=stage,source=device
+
+check() { # check NAME COMMAND...: passes when the command succeeds
+	name=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/check.out" 2>&1; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		sed 's/^/# /' "$tmp/check.out"
+		failed=$((failed + 1))
+	fi
+}
+status() { # status COMMAND...: prints the exit status, output to $tmp/out and $tmp/err
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	echo $?
+}
+js() { # js FILE PYTHON-EXPR: passes when the expression over j (the JSON) is true
+	python3 -c "import json,sys; j=json.load(open('$1')); sys.exit(not ($2))"
+}
+
+# --- first import: week1.csv ---------------------------------------------
+# week1 (generic CSV, +01:00): Phone in bed 22:30-06:45 and asleep 23:00-06:30
+# on the night to 2026-03-10, asleep 22:45-06:30 to 2026-03-11; Watch light
+# 23:10-02:00, awake 02:00-02:20, REM 02:20-06:40 to 2026-03-10.
+check "import of a CSV with --map" "$bin" import "$D/week1.csv" --map "$MAP" --format json
+cp "$tmp/check.out" "$tmp/r1.json"
+check "report: 6 records read, 6 added, none already there" \
+	js "$tmp/r1.json" "sum(c['read'] for c in j['counts'])==6 and sum(c['added'] for c in j['counts'])==6 and sum(c['already'] for c in j['counts'])==0"
+check "report: 2 nights (2026-03-10 to 2026-03-11), none before" \
+	js "$tmp/r1.json" "j['nights']==2 and j['nights_before']==0 and j['first']=='2026-03-10' and j['last']=='2026-03-11'"
+check "report counts per source and record type (Watch rem: 1)" \
+	js "$tmp/r1.json" "[c['read'] for c in j['counts'] if c['source']=='Watch' and c['record']=='rem']==[1]"
+
+"$bin" export >"$tmp/e1.json"
+# --- exactly once ---------------------------------------------------------
+check "the same file again" "$bin" import "$D/week1.csv" --map "$MAP" --format json
+cp "$tmp/check.out" "$tmp/r2.json"
+check "... adds nothing: 6 already stored, 0 added, still 2 nights" \
+	js "$tmp/r2.json" "sum(c['added'] for c in j['counts'])==0 and sum(c['already'] for c in j['counts'])==6 and j['nights']==2"
+"$bin" export >"$tmp/e2.json"
+check "... and the stored intervals are unchanged" \
+	python3 -c "import json,sys; a=json.load(open('$tmp/e1.json')); b=json.load(open('$tmp/e2.json')); sys.exit(a['sleep_interval']!=b['sleep_interval'])"
+# week2 repeats the 2026-03-11 night and adds 2026-03-12.
+check "an overlapping later export" "$bin" import "$D/week2.csv" --map "$MAP" --format json
+cp "$tmp/check.out" "$tmp/r3.json"
+check "... adds only what is new: 1 added, 1 already stored, 3 nights" \
+	js "$tmp/r3.json" "sum(c['added'] for c in j['counts'])==1 and sum(c['already'] for c in j['counts'])==1 and j['nights']==3 and j['nights_before']==2"
+
+# --- the night's source and its numbers -------------------------------------
+"$bin" diary --format json >"$tmp/d.json"
+# Both sources are "other" (CSV), so the one with more sleep wins 2026-03-10:
+# Phone asleep 23:00-06:30 = 450 min; Watch light 170 + REM 260 = 430 min.
+check "2026-03-10: the source with more sleep is chosen (Phone, TST 450)" \
+	js "$tmp/d.json" "[x for x in j if x['date']=='2026-03-10'][0]['device'][0]['source']=='Phone' and [x for x in j if x['date']=='2026-03-10'][0]['device'][0]['tst']==450"
+# Phone: in bed 22:30-06:45 = 495 min; SOL 23:00-22:30 = 30 min.
+check "Phone's night: TIB 495, SOL 30 (InBed kept apart from sleep)" \
+	js "$tmp/d.json" "[d for x in j if x['date']=='2026-03-10' for d in x['device'] if d['source']=='Phone'][0]['tib']==495 and [d for x in j if x['date']=='2026-03-10' for d in x['device'] if d['source']=='Phone'][0]['sol']==30"
+# Watch: light 170, awake 20, REM 260: TST 430, WASO 20, 1 awakening.
+check "Watch's night kept for display: TST 430, WASO 20, 1 awakening, REM 260" \
+	js "$tmp/d.json" "[(d['tst'],d['waso'],d['awakenings'],d['rem'],d['chosen']) for x in j if x['date']=='2026-03-10' for d in x['device'] if d['source']=='Watch']==[(430,20,1,260,0)]"
+check "--prefer-source Watch (dry run) would choose the Watch" \
+	sh -c "'$bin' import '$D/week2.csv' --map '$MAP' --prefer-source Watch --dry-run >/dev/null && '$bin' diary --format json | python3 -c \"import json,sys; j=json.load(sys.stdin); sys.exit([x for x in j if x['date']=='2026-03-10'][0]['device'][0]['source']!='Phone')\""
+check "--prefer-source Watch" "$bin" import "$D/week2.csv" --map "$MAP" --prefer-source Watch
+"$bin" diary --format json >"$tmp/d2.json"
+check "... now the Watch is the night's source, and it is remembered" \
+	sh -c "'$bin' import '$D/week2.csv' --map '$MAP' >/dev/null && '$bin' diary --format json | python3 -c \"import json,sys; j=json.load(sys.stdin); sys.exit([x for x in j if x['date']=='2026-03-10'][0]['device'][0]['source']!='Watch')\""
+
+# --- diary and summary show both --------------------------------------------
+check "a hand-written night for 2026-03-10" "$bin" log --date 2026-03-10 --bed 22:30 --sol 20 --awakenings 1 --waso 15 \
+	--final-wake 06:30 --out-of-bed 06:45 --quality 4 --no-mg
+check "diary text shows the diary row and the device line under it" \
+	sh -c "'$bin' diary | grep -A1 '^2026-03-10 ' | grep -q 'device: in bed .* (Watch)'"
+check "diary text shows a night only a device saw" sh -c "'$bin' diary | grep -q '^2026-03-12  (no diary entry)'"
+check "diary JSON keeps the hand-written entry as the main record" \
+	sh -c "'$bin' diary --format json | python3 -c \"import json,sys; j=json.load(sys.stdin); x=[x for x in j if x['date']=='2026-03-10'][0]; sys.exit(not (x['sol']==20 and x['entry']['quality']==4 and x['device'][0]['source']=='Watch'))\""
+check "diary CSV has the device columns" sh -c "'$bin' diary --format csv | grep -q '^2026-03-12,.*,\"Phone\",480,480,'"
+check "summary has a device section" sh -c "'$bin' summary --weeks 520 | grep -q 'From your devices'"
+check "summary JSON: device nights counted (3)" \
+	sh -c "'$bin' summary --weeks 520 --format json | python3 -c \"import json,sys; j=json.load(sys.stdin); sys.exit(j['device']['without_magnesium']['nights']!=3)\""
+
+# --- refusals leave the store exactly as it was ------------------------------
+"$bin" export >"$tmp/before.json"
+s=$(status "$bin" import "$D/truncated.zip")
+check "a truncated zip is refused with status 2" [ "$s" = 2 ]
+check "... naming the file and the byte offset" grep -q "truncated.zip.*byte [0-9]" "$tmp/err"
+s=$(status "$bin" import "$D/empty.zip")
+check "an empty zip is refused with status 2 and says so" sh -c "[ $s = 2 ] && grep -q 'empty' '$tmp/err'"
+s=$(status "$bin" import "$D/nothing.zip")
+check "a zip with no sleep export is refused with status 2" sh -c "[ $s = 2 ] && grep -q 'no sleep export' '$tmp/err'"
+s=$(status "$bin" import "$D/week2.csv" "$D/truncated.zip" --map "$MAP")
+check "one bad file among good ones fails the whole import" [ "$s" = 2 ]
+s=$(status "$bin" import /etc/hostname)
+check "an unknown format is refused with status 2" sh -c "[ $s = 2 ] && grep -q 'cannot tell the format' '$tmp/err'"
+s=$(status "$bin" import "$tmp/missing.zip")
+check "a missing file is refused with status 2" [ "$s" = 2 ]
+s=$(status "$bin" import "$D/week1.csv" --map start=nope,end=end)
+check "a --map naming a missing column is refused with status 2" [ "$s" = 2 ]
+s=$(status "$bin" import "$D/week1.csv" --map "$MAP" --tz Mars/Base)
+check "an unknown --tz is refused with status 2" [ "$s" = 2 ]
+check "errors are one line" sh -c "[ \$(wc -l <'$tmp/err') = 1 ]"
+"$bin" export >"$tmp/after.json"
+check "after all the refusals the store is exactly as it was" cmp "$tmp/before.json" "$tmp/after.json"
+s=$(status "$bin" import "$D/week1.csv" --map "$MAP" --dry-run)
+check "--dry-run reports" sh -c "[ $s = 0 ] && grep -q 'Dry run: nothing was written' '$tmp/out'"
+"$bin" export >"$tmp/after.json"
+check "... and writes nothing" cmp "$tmp/before.json" "$tmp/after.json"
+check "no progress bar when stderr is not a terminal" sh -c "'$bin' import '$D/week1.csv' --map '$MAP' 2>'$tmp/pe' >/dev/null && [ ! -s '$tmp/pe' ]"
+
+# --- restore keeps the imported data --------------------------------------
+"$bin" export >"$tmp/full.json"
+check "export -> import-backup -> export is byte-identical with imported data" \
+	sh -c "'$bin' --db '$tmp/r.db' import-backup '$tmp/full.json' >/dev/null && '$bin' --db '$tmp/r.db' export | cmp - '$tmp/full.json'"
+check "... and the restored store has the same device nights" \
+	sh -c "'$bin' --db '$tmp/r.db' diary --format json | cmp - '$tmp/d2.json' || '$bin' --db '$tmp/r.db' diary --format csv | grep -q '^2026-03-12,'"
+
+# --- real exports from other projects (../shared/fixtures/imports) ----------
+if [ -d "$F" ]; then
+	export MGSLEEP_DB="$tmp/real.db"
+	for f in "$F"/*/*; do
+		case $f in *.md) continue ;; esac
+		s=$(status "$bin" import "$f")
+		if [ "$s" = 0 ]; then
+			check "real export $(basename "$f"): imported" true
+		else
+			check "real export $(basename "$f"): refused with status 2 and one clear line" \
+				sh -c "[ $s = 2 ] && [ \$(wc -l <'$tmp/err') = 1 ] && grep -q '$(basename "$f")' '$tmp/err'"
+		fi
+	done
+	check "the integrity of the store after the real exports" \
+		sh -c "'$bin' export | python3 -c 'import json,sys; json.load(sys.stdin)'"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
