@@ -7,10 +7,15 @@
 #      nights one transaction each < 1 s; summary over 10 years < 50 ms;
 #      opening an encrypted 10-year store, key derivation included, < 300 ms.
 #      Whole 'mgsleep summary' processes on those stores are timed too (no target).
+#  (d) import (issue 4): bench/import.sh BUILD_DIR SIZE_MB (a synthetic 1 GiB
+#      Apple export.xml/export.zip: MB/s, against wc -l, unzip -p and a Python
+#      stdlib baseline, peak RSS; see bench/README.md).
 # usage: bench/run.sh BUILD_DIR      (BUILD_DIR has mgsleep, bench/bench_advise, bench/bench_store)
 # Env: BENCH_N (bench_advise iterations), BENCH_RUNS (hyperfine runs, default 200),
 #      BENCH_STORE_ARGS (bench_store arguments: N N_SEALED, default 10000 1000),
-#      BENCH_STORE_RUNS (hyperfine runs of 'mgsleep summary', default 30).
+#      BENCH_STORE_RUNS (hyperfine runs of 'mgsleep summary', default 30),
+#      BENCH_IMPORT_MB (size of the import benchmark's export.xml in MiB,
+#      default 1024; 0 skips it; more in bench/import.sh).
 # Exit status 1 if a target is missed.
 set -eu
 
@@ -108,4 +113,10 @@ for r in json.load(open(sys.argv[1]))["results"]:
     print("median %-52s %7.1f ms  (mean %.1f, min %.1f, max %.1f)" % (r["command"], r["median"] * 1e3, r["mean"] * 1e3, r["min"] * 1e3, r["max"] * 1e3))
 sys.exit(1 if fail else 0)
 ' "$out_store" || fail=1
+
+import_mb=${BENCH_IMPORT_MB:-1024}
+if [ "$import_mb" != 0 ]; then
+	echo "== (d) import (issue 4): bench/import.sh $build $import_mb"
+	./bench/import.sh "$build" "$import_mb" || fail=1
+fi
 exit $fail
