@@ -45,4 +45,20 @@ void mg_csv_close(struct mg_csv *c);
  * (MG_ETOOBIG beyond, naming the file). *out is malloc'd, owned by the caller. */
 int mg_reader_slurp(struct mg_reader *r, size_t max, char **out, size_t *len, struct mg_error *err);
 
+/* Zip archives (src/import/zip.c): members listed from the central
+ * directory, each read as a stream and checked against its CRC-32 and size.
+ * fd must stay open until mg_zip_close; name is borrowed for messages. */
+struct mg_zip;
+int mg_zip_open(struct mg_zip **out, int fd, const char *name, struct mg_error *err);
+uint64_t mg_zip_count(const struct mg_zip *z); /* members, folders included */
+/* The next file member: 1 (*member borrowed until the next call), 0 at the
+ * end, or a negative MG_E*. Folders, encrypted members and compression
+ * methods other than stored and deflate are passed over. */
+int mg_zip_next(struct mg_zip *z, const char **member, struct mg_error *err);
+/* Bytes of the current member: > 0, 0 at its end (after the checks pass),
+ * or a negative MG_E* naming the archive and the member. */
+ssize_t mg_zip_read(struct mg_zip *z, char *buf, size_t cap, struct mg_error *err);
+uint64_t mg_zip_consumed(const struct mg_zip *z); /* compressed bytes read so far */
+void mg_zip_close(struct mg_zip *z);
+
 #endif

@@ -1,7 +1,7 @@
 /* Files, folders and zip archives: find the exports inside and hand each to
  * its parser as a stream.
  *
- * A zip is read with libarchive one member at a time; a member's first 64 KiB
+ * A zip is read one member at a time (zip.c); a member's first 64 KiB
  * decide its format (so a translated export.xml is found by its root element,
  * and export_cda.xml, GPX routes and prefs.xml are passed over unread). Then
  * the parser pulls the rest through the same reader, so nothing is ever
@@ -9,13 +9,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include "import_internal.h"
 
@@ -26,7 +24,7 @@ struct src {
 	char head[HEAD_MAX];
 	size_t hlen, hpos;
 	int fd;             /* plain file, or -1 */
-	struct archive *a;  /* zip member, or NULL */
+	struct mg_zip *z;   /* zip member, or NULL */
 	const char *name;
 	/* progress over the whole outer file, in its bytes (compressed for zips) */
 	void (*progress)(void *pctx, uint64_t done, int64_t total);
@@ -44,13 +42,10 @@ static ssize_t src_read(void *ctx, char *buf, size_t cap, struct mg_error *err)
 		s->hpos += k;
 		return (ssize_t)k;
 	}
-	if (s->a) {
-		n = archive_read_data(s->a, buf, cap);
-		if (n < 0)
-			return mg_fail(err, MG_EIO, s->name, "%s: damaged or truncated zip near byte %lld: %s", s->name,
-				       (long long)archive_filter_bytes(s->a, -1), archive_error_string(s->a));
-		if (s->progress)
-			s->progress(s->pctx, (uint64_t)archive_filter_bytes(s->a, -1), s->total);
+	if (s->z) {
+		n = mg_zip_read(s->z, buf, cap, err);
+		if (n > 0 && s->progress)
+			s->progress(s->pctx, mg_zip_consumed(s->z), s->total);
 		return n;
 	}
 	do
@@ -105,26 +100,22 @@ struct walk {
 
 static int import_zip(struct walk *w, const char *path, int fd, int64_t size, struct mg_error *err)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	char name[1024];
-	int rc = 0, r, members = 0;
-	if (!a)
-		return mg_fail(err, MG_ENOMEM, path, "%s: out of memory", path);
-	archive_read_support_format_zip(a);
-	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
-		rc = mg_fail(err, MG_EINVAL, path, "%s: not a readable zip: %s", path, archive_error_string(a));
+	struct mg_zip *z = NULL;
+	const char *member;
+	char name[1280];
+	int rc, r;
+	if ((rc = mg_zip_open(&z, fd, path, err)))
+		return rc;
+	if (mg_zip_count(z) == 0) {
+		rc = mg_fail(err, MG_EINVAL, path, "%s: the zip archive is empty", path);
 		goto out;
 	}
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	while ((r = mg_zip_next(z, &member, err)) == 1) {
 		struct mg_reader rd;
 		int fmt;
-		members++;
-		if (archive_entry_filetype(e) != AE_IFREG)
-			continue;
-		snprintf(name, sizeof name, "%s: %s", path, archive_entry_pathname(e) ? archive_entry_pathname(e) : "?");
+		snprintf(name, sizeof name, "%s: %s", path, member);
 		w->s->fd = -1;
-		w->s->a = a;
+		w->s->z = z;
 		w->s->name = name;
 		w->s->progress = w->progress;
 		w->s->pctx = w->pctx;
@@ -134,28 +125,22 @@ static int import_zip(struct walk *w, const char *path, int fd, int64_t size, st
 		fmt = mg_import_sniff(w->s->head, w->s->hlen, w->o->map != NULL);
 		if (fmt == MG_FMT_UNKNOWN || fmt == MG_FMT_ZIP) {
 			w->ignored++;
-			continue; /* libarchive skips the rest of the member at the next header */
+			continue; /* the rest of the member is never inflated */
 		}
 		if (w->on_member)
 			w->on_member(w->pctx, name, fmt);
 		memset(&rd, 0, sizeof rd);
 		rd.name = name;
-		rd.size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+		rd.size = -1;
 		rd.read = src_read;
 		rd.ctx = w->s;
 		if ((rc = parse(fmt, &rd, w->o, w->sk, err)))
 			goto out;
 		w->parsed++;
 	}
-	if (r != ARCHIVE_EOF) {
-		rc = mg_fail(err, MG_EIO, path, "%s: damaged or truncated zip near byte %lld: %s", path,
-			     (long long)archive_filter_bytes(a, -1), archive_error_string(a));
-		goto out;
-	}
-	if (members == 0)
-		rc = mg_fail(err, MG_EINVAL, path, "%s: the zip archive is empty", path);
+	rc = r;
 out:
-	archive_read_free(a);
+	mg_zip_close(z);
 	return rc;
 }
 
@@ -224,17 +209,13 @@ static int import_one(struct walk *w, const char *path, int depth, struct mg_err
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return mg_fail(err, MG_EIO, path, "%s: cannot open: %s", path, strerror(errno));
 	w->s->fd = fd;
-	w->s->a = NULL;
+	w->s->z = NULL;
 	w->s->name = path;
 	w->s->progress = NULL;
 	if ((rc = fill_head(w->s, err)))
 		goto out;
 	fmt = mg_import_sniff(w->s->head, w->s->hlen, w->o->map != NULL);
 	if (fmt == MG_FMT_ZIP) {
-		if (lseek(fd, 0, SEEK_SET) < 0) {
-			rc = mg_fail(err, MG_EIO, path, "%s: cannot read: %s", path, strerror(errno));
-			goto out;
-		}
 		rc = import_zip(w, path, fd, (int64_t)st.st_size, err);
 		goto out;
 	}
