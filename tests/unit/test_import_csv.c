@@ -6,10 +6,10 @@
  * `date -u -d '2026-01-10 23:00:00' +%s`; zone offsets from the tz rules:
  * Europe/London goes to BST at 2026-03-29 01:00Z and back at 2026-10-25
  * 01:00Z). Real fixtures are read from ../shared/fixtures/imports. */
-#include <archive.h>
-#include <archive_entry.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mgsleep/import.h>
 
@@ -384,22 +384,24 @@ static void test_saa_written(void)
 	free(g);
 }
 
-/* The sleep-export.csv member of a zip, read into memory with libarchive. */
+/* The sleep-export.csv member of a zip, read into memory with mgsleep's zip
+ * reader (src/import/zip.c), which checks each member's CRC-32 and size. */
 static char *zip_member(const char *path, const char *member, size_t *len)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
+	struct mg_zip *z = NULL;
+	struct mg_error err = {0};
+	const char *name;
 	char *buf = NULL;
-	archive_read_support_format_zip(a);
-	if (archive_read_open_filename(a, path, 16384) != ARCHIVE_OK)
+	int fd = open(path, O_RDONLY);
+	if (fd < 0 || mg_zip_open(&z, fd, path, &err))
 		goto out;
-	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+	while (mg_zip_next(z, &name, &err) == 1) {
 		size_t cap = 1 << 16, n = 0;
-		la_ssize_t k;
-		if (strcmp(archive_entry_pathname(e), member) != 0)
+		ssize_t k;
+		if (strcmp(name, member) != 0)
 			continue;
 		buf = malloc(cap);
-		while (buf && (k = archive_read_data(a, buf + n, cap - n)) > 0) {
+		while (buf && (k = mg_zip_read(z, buf + n, cap - n, &err)) > 0) {
 			n += (size_t)k;
 			if (n == cap) {
 				char *nb = realloc(buf, cap * 2);
@@ -416,7 +418,9 @@ static char *zip_member(const char *path, const char *member, size_t *len)
 		break;
 	}
 out:
-	archive_read_free(a);
+	mg_zip_close(z);
+	if (fd >= 0)
+		close(fd);
 	return buf;
 }
 
