@@ -132,9 +132,10 @@ enum mg_import_format {
 const char *mg_format_name(int fmt); /* "Apple Health XML", ... */
 
 /* Tell the format from the first bytes of a file (at least 4 KiB when the
- * file is that long). has_map: the user gave --map, so an unknown CSV is
- * generic CSV. Never fails: MG_FMT_UNKNOWN when nothing matches. */
-int mg_import_sniff(const char *head, size_t len, int has_map);
+ * file is that long). map: the user's --map or NULL; with it, a CSV whose
+ * first line names the map's start column is generic CSV. Never fails:
+ * MG_FMT_UNKNOWN when nothing matches. */
+int mg_import_sniff(const char *head, size_t len, const char *map);
 
 /* The parsers. Each returns 0 or a negative MG_E*; err names the file
  * (r->name) and the byte offset or line of the problem. */

@@ -122,7 +122,7 @@ static int import_zip(struct walk *w, const char *path, int fd, int64_t size, st
 		w->s->total = size;
 		if ((rc = fill_head(w->s, err)))
 			goto out;
-		fmt = mg_import_sniff(w->s->head, w->s->hlen, w->o->map != NULL);
+		fmt = mg_import_sniff(w->s->head, w->s->hlen, w->o->map);
 		if (fmt == MG_FMT_UNKNOWN || fmt == MG_FMT_ZIP) {
 			w->ignored++;
 			continue; /* the rest of the member is never inflated */
@@ -214,11 +214,13 @@ static int import_one(struct walk *w, const char *path, int depth, struct mg_err
 	w->s->progress = NULL;
 	if ((rc = fill_head(w->s, err)))
 		goto out;
-	fmt = mg_import_sniff(w->s->head, w->s->hlen, w->o->map != NULL);
+	fmt = mg_import_sniff(w->s->head, w->s->hlen, w->o->map);
 	if (fmt == MG_FMT_ZIP) {
 		rc = import_zip(w, path, fd, (int64_t)st.st_size, err);
 		goto out;
 	}
+	if (fmt == MG_FMT_UNKNOWN && depth == 0 && w->o->map)
+		fmt = MG_FMT_GENERIC_CSV; /* a file named alone with --map: let the map's check speak */
 	if (fmt == MG_FMT_UNKNOWN) {
 		if (depth > 0) { /* inside a folder: not every file is a sleep export */
 			w->ignored++;

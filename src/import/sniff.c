@@ -2,6 +2,7 @@
  * XML is renamed on non-English phones, and people rename files. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import_internal.h"
 
@@ -27,7 +28,27 @@ static int header_has(const char *line, size_t n, const char *key)
 	return strstr(a, key) != NULL;
 }
 
-int mg_import_sniff(const char *head, size_t len, int has_map)
+/* Does the header line name the column the map takes the start from? A
+ * readme or a heart-rate CSV beside the sleep file in a folder does not. */
+static int map_start_in(const char *map, const char *line, size_t n)
+{
+	const char *p = strstr(map, "start=");
+	size_t k;
+	while (p && p != map && p[-1] != ',')
+		p = strstr(p + 1, "start=");
+	if (!p)
+		return 0;
+	p += 6;
+	k = strcspn(p, ",");
+	if (k == 0)
+		return 0;
+	for (size_t i = 0; i + k <= n; i++)
+		if (strncasecmp(line + i, p, k) == 0)
+			return 1;
+	return 0;
+}
+
+int mg_import_sniff(const char *head, size_t len, const char *map)
 {
 	size_t i = 0, eol;
 	if (len >= 4 && head[0] == 'P' && head[1] == 'K' &&
@@ -59,7 +80,9 @@ int mg_import_sniff(const char *head, size_t len, int has_map)
 		return MG_FMT_SAA_CSV;
 	if (header_has(head + i, eol - i, "bedtimestart"))
 		return MG_FMT_OURA_CSV;
-	if (has_map || (eol - i >= 21 && memcmp(head + i, "sid,start,stop,rating", 21) == 0))
+	if (eol - i >= 21 && memcmp(head + i, "sid,start,stop,rating", 21) == 0)
+		return MG_FMT_GENERIC_CSV;
+	if (map && map_start_in(map, head + i, eol - i))
 		return MG_FMT_GENERIC_CSV;
 	return MG_FMT_UNKNOWN;
 }

@@ -106,12 +106,14 @@ s=$(status "$bin" import "$D/nothing.zip")
 check "a zip with no sleep export is refused with status 2" sh -c "[ $s = 2 ] && grep -q 'no sleep export' '$tmp/err'"
 s=$(status "$bin" import "$D/week2.csv" "$D/truncated.zip" --map "$MAP")
 check "one bad file among good ones fails the whole import" [ "$s" = 2 ]
+s=$(status "$bin" import "$D/badcrc.zip" --map "$MAP")
+check "a zip member failing its CRC-32 is refused with status 2" sh -c "[ $s = 2 ] && grep -q 'CRC-32' '$tmp/err'"
 s=$(status "$bin" import /etc/hostname)
 check "an unknown format is refused with status 2" sh -c "[ $s = 2 ] && grep -q 'cannot tell the format' '$tmp/err'"
 s=$(status "$bin" import "$tmp/missing.zip")
 check "a missing file is refused with status 2" [ "$s" = 2 ]
 s=$(status "$bin" import "$D/week1.csv" --map start=nope,end=end)
-check "a --map naming a missing column is refused with status 2" [ "$s" = 2 ]
+check "a --map naming a missing column is refused with status 2, naming it" sh -c "[ $s = 2 ] && grep -q nope '$tmp/err'"
 s=$(status "$bin" import "$D/week1.csv" --map "$MAP" --tz Mars/Base)
 check "an unknown --tz is refused with status 2" [ "$s" = 2 ]
 check "errors are one line" sh -c "[ \$(wc -l <'$tmp/err') = 1 ]"
@@ -122,6 +124,15 @@ check "--dry-run reports" sh -c "[ $s = 0 ] && grep -q 'Dry run: nothing was wri
 "$bin" export >"$tmp/after.json"
 check "... and writes nothing" cmp "$tmp/before.json" "$tmp/after.json"
 check "no progress bar when stderr is not a terminal" sh -c "'$bin' import '$D/week1.csv' --map '$MAP' 2>'$tmp/pe' >/dev/null && [ ! -s '$tmp/pe' ]"
+
+# --- zips: stored members, folders inside, ZIP64 --------------------------------
+# stored.zip holds dir/, dir/readme.txt (not sleep: passed over) and
+# dir/week1.csv stored; zip64.zip holds Takeout/week1.csv with ZIP64 headers.
+# Both hold the records already imported: 6 read, 0 added.
+for z in stored zip64; do
+	check "$z.zip: read, its records already stored" \
+		sh -c "'$bin' import '$D/$z.zip' --map '$MAP' --format json | python3 -c \"import json,sys; j=json.load(sys.stdin); sys.exit(not (sum(c['read'] for c in j['counts'])==6 and sum(c['added'] for c in j['counts'])==0))\""
+done
 
 # --- restore keeps the imported data --------------------------------------
 "$bin" export >"$tmp/full.json"
