@@ -377,6 +377,10 @@ static int children(struct fx *f, size_t i, size_t *end, const char **tz)
 				return T_MORE;
 			i = (size_t)(e - b) + 1;
 			if (depth == 0) {
+				/* Another name (expat refuses the file) must not let the
+				 * Record swallow, say, the root's end tag. */
+				if (memcmp(b + j + 2, "Record", 6) != 0 || (b[j + 8] != '>' && !wsz((unsigned char)b[j + 8])))
+					return T_BAD;
 				*end = i;
 				return T_OK;
 			}

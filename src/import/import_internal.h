@@ -41,6 +41,11 @@ int mg_csv_next(struct mg_csv *c, size_t *nfields, char ***fields, struct mg_err
 unsigned long mg_csv_line(const struct mg_csv *c); /* line where the last record started */
 void mg_csv_close(struct mg_csv *c);
 
+/* MG_EPARSE for a jansson error: file, line and column, with jansson's
+ * "near '...'" cut off because the text there may be health data. */
+struct json_error_t;
+int mg_import_json_fail(struct mg_error *err, const char *name, const struct json_error_t *je);
+
 /* Read the whole stream into a NUL-terminated buffer of at most max bytes
  * (MG_ETOOBIG beyond, naming the file). *out is malloc'd, owned by the caller. */
 int mg_reader_slurp(struct mg_reader *r, size_t max, char **out, size_t *len, struct mg_error *err);

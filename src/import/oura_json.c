@@ -27,19 +27,6 @@ static void skip(const struct mg_import_sink *s, const char *what, const char *r
 		s->skipped(s->ctx, what, SOURCE, reason);
 }
 
-/* jansson's message ends in "near '<token>'", and the token may be a value
- * from the file (health data): keep only the part before it. */
-static int json_fail(struct mg_error *err, const char *name, const json_error_t *je)
-{
-	char text[JSON_ERROR_TEXT_LENGTH];
-	char *near;
-	snprintf(text, sizeof text, "%s", je->text);
-	if ((near = strstr(text, " near ")))
-		*near = '\0';
-	return mg_fail(err, MG_EPARSE, name, "%s: not valid JSON at line %d, column %d: %s", name, je->line, je->column,
-		       text);
-}
-
 static const char *str_field(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
@@ -202,7 +189,7 @@ int mg_import_oura_json(struct mg_reader *r, const struct mg_import_opts *o, con
 	if ((rc = mg_reader_slurp(r, MG_IMPORT_JSON_MAX, &buf, &len, err)))
 		goto out;
 	if (!(root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je))) {
-		rc = json_fail(err, r->name, &je);
+		rc = mg_import_json_fail(err, r->name, &je);
 		goto out;
 	}
 	if (json_is_array(root)) {

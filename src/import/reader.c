@@ -1,4 +1,6 @@
 /* Readers, names and the small shared pieces of the import interface. */
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,12 +85,12 @@ int mg_reader_slurp(struct mg_reader *r, size_t max, char **out, size_t *len, st
 		ssize_t k;
 		if (n == cap) {
 			char *nb;
-			if (cap >= max) {
+			if (cap > max) {
 				rc = mg_fail(err, MG_ETOOBIG, r->name, "%s: larger than %zu MiB, the most read as one document",
 					     r->name, max >> 20);
 				goto out;
 			}
-			cap = cap * 2 > max ? max : cap * 2;
+			cap = cap * 2 > max ? max + 1 : cap * 2; /* one byte more tells "exactly max" from "more" */
 			if (!(nb = realloc(buf, cap + 1))) {
 				rc = mg_fail(err, MG_ENOMEM, r->name, "%s: out of memory", r->name);
 				goto out;
@@ -111,4 +113,15 @@ int mg_reader_slurp(struct mg_reader *r, size_t max, char **out, size_t *len, st
 out:
 	free(buf);
 	return rc;
+}
+
+int mg_import_json_fail(struct mg_error *err, const char *name, const json_error_t *je)
+{
+	char text[JSON_ERROR_TEXT_LENGTH];
+	char *near;
+	snprintf(text, sizeof text, "%s", je->text);
+	if ((near = strstr(text, " near ")))
+		*near = '\0';
+	return mg_fail(err, MG_EPARSE, name, "%s: not valid JSON at line %d, column %d: %s", name, je->line, je->column,
+		       text);
 }
