@@ -18,6 +18,7 @@
 struct progress {
 	int tty;
 	double t0, last;
+	double delay; /* seconds before the first draw, so short imports do not flicker */
 	int drawn;
 };
 
@@ -43,7 +44,7 @@ static void on_progress(void *pctx, uint64_t done, int64_t total)
 	struct progress *p = pctx;
 	double t = now_s(), el, rate;
 	char a[32], b[32];
-	if (!p->tty || t - p->last < 0.1 || t - p->t0 < 0.5)
+	if (!p->tty || t - p->last < 0.1 || t - p->t0 < p->delay)
 		return;
 	p->last = t;
 	el = t - p->t0;
@@ -230,7 +231,9 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 		goto out;
 	}
 	pg.tty = isatty(2);
-	pg.t0 = pg.last = now_s();
+	pg.delay = getenv("MGSLEEP_PROGRESS_DELAY") ? atof(getenv("MGSLEEP_PROGRESS_DELAY")) : 0.5;
+	pg.t0 = now_s();
+	pg.last = pg.t0 - 1;
 	mg_buf_putc(&names, '[');
 	for (int i = 0; i < nfiles; i++) {
 		const char *base = strrchr(files[i], '/');

@@ -141,6 +141,31 @@ check "export -> import-backup -> export is byte-identical with imported data" \
 check "... and the restored store has the same device nights" \
 	sh -c "'$bin' --db '$tmp/r.db' diary --format json | cmp - '$tmp/d2.json' || '$bin' --db '$tmp/r.db' diary --format csv | grep -q '^2026-03-12,'"
 
+# --- the progress bar, on a terminal only ------------------------------------
+gen=$(dirname "$bin")/bench/gen_apple
+if [ -x "$gen" ] && "$gen" 7 40 "$tmp/big.xml" >/dev/null 2>&1; then
+	# stderr on a pseudo-terminal: the bar appears with the rate and the time
+	# left, and is cleared before the report. MGSLEEP_PROGRESS_DELAY=0 draws from
+	# the start (the default waits half a second, so short imports do not flicker).
+	check "on a terminal a progress bar shows rate and time left" python3 -c "
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen(['$bin', '--db', '$tmp/pty.db', 'import', '$tmp/big.xml', '--dry-run'], stdout=subprocess.DEVNULL, stderr=s, env=dict(os.environ, MGSLEEP_PROGRESS_DELAY='0'))
+os.close(s)
+out = b''
+while True:
+    try:
+        d = os.read(m, 65536)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+p.wait()
+sys.exit(not (p.returncode == 0 and b'MB/s' in out and b's left' in out and b'%' in out and out.endswith(b'\\r\\033[K')))"
+	rm -f "$tmp/big.xml"
+fi
+
 # --- real exports from other projects (../shared/fixtures/imports) ----------
 if [ -d "$F" ]; then
 	export MGSLEEP_DB="$tmp/real.db"
