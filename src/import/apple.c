@@ -251,7 +251,7 @@ static size_t entity(const char *v, size_t n, char *o, size_t *on)
 		int hex = v[2] == 'x';
 		size_t i = hex ? 3 : 2, d0 = i;
 		unsigned long cp = 0;
-		for (; i < n && i < d0 + 8; i++) {
+		for (; i < n; i++) { /* any number of digits, leading zeros included, as expat */
 			int dv;
 			char c = v[i];
 			if (c >= '0' && c <= '9')
@@ -263,6 +263,8 @@ static size_t entity(const char *v, size_t n, char *o, size_t *on)
 			else
 				break;
 			cp = cp * (hex ? 16 : 10) + (unsigned long)dv;
+			if (cp > 0x10FFFF)
+				cp = 0x110000; /* saturate: out of range either way */
 		}
 		if (i == d0 || i >= n || v[i] != ';')
 			return 0;
