@@ -127,23 +127,48 @@ static int source_and_device(struct mg_db_import *im, const char *source, int ki
 	return r;
 }
 
-static int on_interval(void *ctx, const struct mg_interval *iv, struct mg_error *err)
+/* The part every stored record shares: count it as read, bind its source
+ * (?1) and device (?2). */
+static int row_begin(struct mg_db_import *im, sqlite3_stmt *st, const char *source, int kind, const char *device,
+		     const char *what, struct mg_import_count **c, struct mg_error *err)
 {
-	struct mg_db_import *im = ctx;
-	struct mg_import_count *c = count_row(im, iv->source, mg_stage_name(iv->stage), "");
-	sqlite3_stmt *st = im->ins_iv;
 	sqlite3_int64 src, dev;
 	int r;
-	if (!c)
+	if (!(*c = count_row(im, source, what, "")))
 		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
-	c->read++;
-	if ((r = source_and_device(im, iv->source, iv->kind, iv->device, &src, &dev, err)))
+	(*c)->read++;
+	if ((r = source_and_device(im, source, kind, device, &src, &dev, err)))
 		return r;
 	sqlite3_bind_int64(st, 1, src);
 	if (dev)
 		sqlite3_bind_int64(st, 2, dev);
 	else
 		sqlite3_bind_null(st, 2);
+	return 0;
+}
+
+/* Insert; a row whose natural key is already stored is counted, not added. */
+static int row_end(struct mg_db_import *im, sqlite3_stmt *st, struct mg_import_count *c, struct mg_error *err)
+{
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE)
+		return fail(im, err, "sleep record");
+	if (sqlite3_changes(im->s))
+		c->imported++;
+	else
+		c->present++;
+	return 0;
+}
+
+static int on_interval(void *ctx, const struct mg_interval *iv, struct mg_error *err)
+{
+	struct mg_db_import *im = ctx;
+	struct mg_import_count *c;
+	sqlite3_stmt *st = im->ins_iv;
+	int r = row_begin(im, st, iv->source, iv->kind, iv->device, mg_stage_name(iv->stage), &c, err);
+	if (r)
+		return r;
 	sqlite3_bind_int(st, 3, iv->stage);
 	sqlite3_bind_int64(st, 4, iv->start);
 	sqlite3_bind_int64(st, 5, iv->end);
@@ -152,15 +177,7 @@ static int on_interval(void *ctx, const struct mg_interval *iv, struct mg_error 
 	sqlite3_bind_text(st, 8, iv->tz ? iv->tz : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, iv->note ? iv->note : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, im->run);
-	r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
-		return fail(im, err, "sleep interval");
-	if (sqlite3_changes(im->s))
-		c->imported++;
-	else
-		c->present++;
-	return 0;
+	return row_end(im, st, c, err);
 }
 
 static void bind_min(sqlite3_stmt *st, int i, int v)
@@ -174,20 +191,11 @@ static void bind_min(sqlite3_stmt *st, int i, int v)
 static int on_period(void *ctx, const struct mg_period *p, struct mg_error *err)
 {
 	struct mg_db_import *im = ctx;
-	struct mg_import_count *c = count_row(im, p->source, "period", "");
+	struct mg_import_count *c;
 	sqlite3_stmt *st = im->ins_period;
-	sqlite3_int64 src, dev;
-	int r;
-	if (!c)
-		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
-	c->read++;
-	if ((r = source_and_device(im, p->source, p->kind, p->device, &src, &dev, err)))
+	int r = row_begin(im, st, p->source, p->kind, p->device, "period", &c, err);
+	if (r)
 		return r;
-	sqlite3_bind_int64(st, 1, src);
-	if (dev)
-		sqlite3_bind_int64(st, 2, dev);
-	else
-		sqlite3_bind_null(st, 2);
 	sqlite3_bind_int64(st, 3, p->start);
 	sqlite3_bind_int64(st, 4, p->end);
 	sqlite3_bind_int(st, 5, p->start_offset);
@@ -202,15 +210,7 @@ static int on_period(void *ctx, const struct mg_period *p, struct mg_error *err)
 	bind_min(st, 14, p->deep);
 	bind_min(st, 15, p->rem);
 	sqlite3_bind_int64(st, 16, im->run);
-	r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
-		return fail(im, err, "sleep period");
-	if (sqlite3_changes(im->s))
-		c->imported++;
-	else
-		c->present++;
-	return 0;
+	return row_end(im, st, c, err);
 }
 
 static void on_skipped(void *ctx, const char *what, const char *source, const char *reason)
