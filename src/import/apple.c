@@ -100,6 +100,13 @@ static int refill(struct fx *f, size_t keep)
 	return 0;
 }
 
+static inline int is_candidate(const char *b, size_t i)
+{
+	char c = b[i], n = b[i + 1];
+	return (c == '<' && (n == '!' || n == '?')) || (c == '&' && n == '#') ||
+	       (c == 'S' && n == 'l' && b[i + 12] == 's');
+}
+
 /* First position in [i, limit) where "<!", "<?", "&#" or "Sl..........s"
  * (the first, second and last bytes of "SleepAnalysis") starts, or limit.
  * Reads up to 28 bytes past a position: the PAD zeros cover the end. */
@@ -132,13 +139,28 @@ static size_t find_candidate(const char *b, size_t i, size_t limit)
 			return p < limit ? p : limit;
 		}
 	}
-#endif
-	for (; i < limit; i++) {
-		char c = b[i], n = b[i + 1];
-		if ((c == '<' && (n == '!' || n == '?')) || (c == '&' && n == '#') ||
-		    (c == 'S' && n == 'l' && b[i + 12] == 's'))
-			return i;
+#else
+	/* Without SSE2, eight bytes at a time: skip words holding none of the
+	 * three first bytes ('<', '&', 'S'; haszero() is exact as a test), and
+	 * look at the bytes of the others one by one. */
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	while (i + 8 <= limit) {
+		uint64_t w, a, e, s;
+		memcpy(&w, b + i, 8);
+		a = w ^ (ones * '<');
+		e = w ^ (ones * '&');
+		s = w ^ (ones * 'S');
+		if ((((a - ones) & ~a) | ((e - ones) & ~e) | ((s - ones) & ~s)) & highs) {
+			for (size_t k = i; k < i + 8; k++)
+				if (is_candidate(b, k))
+					return k;
+		}
+		i += 8;
 	}
+#endif
+	for (; i < limit; i++)
+		if (is_candidate(b, i))
+			return i;
 	return limit;
 }
 

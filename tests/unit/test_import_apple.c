@@ -418,16 +418,16 @@ static void test_real(void)
 static void test_big(void)
 {
 	static const char *const pieces[] = {
-		" <Record type=\"HKQuantityTypeIdentifierHeartRate\" sourceName=\"Apple Watch\" device=\"&lt;&lt;HKDevice: "
-		"0x1&gt;, model:Watch&gt;\" startDate=\"2024-01-01 00:00:00 +0000\" endDate=\"2024-01-01 00:00:00 +0000\" "
-		"value=\"60\">\n  <MetadataEntry key=\"HKMetadataKeyHeartRateMotionContext\" value=\"0\"/>\n </Record>\n",
-		" <Record type=\"HKCategoryTypeIdentifierSleepAnalysis\" sourceName=\"Apple Watch\" startDate=\"2024-01-01 "
-		"01:00:00 +0000\" endDate=\"2024-01-01 02:00:00 +0000\" value=\"HKCategoryValueSleepAnalysisAsleepCore\">\n"
-		"  <MetadataEntry key=\"HKTimeZone\" value=\"Europe/London\"/>\n </Record>\n",
+		(" <Record type=\"HKQuantityTypeIdentifierHeartRate\" sourceName=\"Apple Watch\" device=\"&lt;&lt;HKDevice: "
+		 "0x1&gt;, model:Watch&gt;\" startDate=\"2024-01-01 00:00:00 +0000\" endDate=\"2024-01-01 00:00:00 +0000\" "
+		 "value=\"60\">\n  <MetadataEntry key=\"HKMetadataKeyHeartRateMotionContext\" value=\"0\"/>\n </Record>\n"),
+		(" <Record type=\"HKCategoryTypeIdentifierSleepAnalysis\" sourceName=\"Apple Watch\" startDate=\"2024-01-01 "
+		 "01:00:00 +0000\" endDate=\"2024-01-01 02:00:00 +0000\" value=\"HKCategoryValueSleepAnalysisAsleepCore\">\n"
+		 "  <MetadataEntry key=\"HKTimeZone\" value=\"Europe/London\"/>\n </Record>\n"),
 		" <!-- SleepAnalysis <Record type=\"HKCategoryTypeIdentifierSleepAnalysis\"/> -->\n",
 		" <![CDATA[ SleepAnalysis &# <!-- ]]>\n",
-		" <Record type=\"HKCategoryTypeIdentifier&#83;leepAnalysis\" sourceName=\"A&#x26;B\" startDate=\"2024-01-01 "
-		"03:00:00 +0000\" endDate=\"2024-01-01 03:30:00 +0000\" value=\"HKCategoryValueSleepAnalysisAwake\"/>\n",
+		(" <Record type=\"HKCategoryTypeIdentifier&#83;leepAnalysis\" sourceName=\"A&#x26;B\" startDate=\"2024-01-01 "
+		 "03:00:00 +0000\" endDate=\"2024-01-01 03:30:00 +0000\" value=\"HKCategoryValueSleepAnalysisAwake\"/>\n"),
 		" <?pi SleepAnalysis?>\n",
 	};
 	size_t cap = (size_t)11 << 20, n = 0;
