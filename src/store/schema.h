@@ -115,6 +115,7 @@ static const char *const mg_migrations[] = {
 	"  light INTEGER, deep INTEGER, rem INTEGER, unspecified INTEGER, awake INTEGER,"
 	"  PRIMARY KEY (source, start)) STRICT;"
 	"CREATE INDEX device_night_date ON device_night(date);"
+	"CREATE INDEX device_night_source_date ON device_night(source, date);"
 	"CREATE TABLE setting ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL) STRICT;",
