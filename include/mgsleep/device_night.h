@@ -36,6 +36,7 @@ struct mg_device_night {
 	int waso;            /* minutes awake between first sleep and final awakening */
 	int awakenings;      /* breaks of at least MG_DN_WAKE_MIN_SEC between sleep */
 	int stage_min[MG_STAGE_COUNT]; /* union minutes of each stage */
+	int unspecified;     /* union minutes of asleep and asleep_unspecified together */
 };
 
 /* Episodes of one source. iv is sorted in place (by start). emit is called

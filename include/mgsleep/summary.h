@@ -15,7 +15,7 @@ enum mg_metric { MG_M_TIB, MG_M_TST, MG_M_SE, MG_M_SOL, MG_M_WASO, MG_M_AWAKENIN
 struct mg_summary_night {
 	int32_t date; /* days since 1970-01-01 */
 	double v[MG_M_COUNT];
-	int magnesium; /* 1 if magnesium was taken that evening */
+	int magnesium; /* 1 taken that evening, 0 not, -1 unknown (left out of with/without) */
 };
 
 struct mg_mean {

@@ -64,11 +64,15 @@ static void put_min(struct mg_buf *b, json_t *v)
 		mg_buf_printf(b, "%lld", json_integer_value(v));
 }
 
+/* Device columns of the CSV, after device_source; the header is built from
+ * the same list. */
+static const char *const device_cols[] = {"tib", "tst", "sol", "waso", "awakenings", "light", "deep", "rem"};
+#define N_DEVICE_COLS (sizeof device_cols / sizeof *device_cols)
+
 /* The chosen source's main sleep (first in the list) as CSV columns. */
 static void device_csv(struct mg_buf *b, json_t *d)
 {
 	json_t *x = json_array_get(d, 0);
-	static const char *const cols[] = {"tib", "tst", "sol", "waso", "awakenings", "light", "deep", "rem"};
 	if (x && json_integer_value(json_object_get(x, "main")) && json_integer_value(json_object_get(x, "chosen"))) {
 		const char *src = str(x, "source");
 		mg_buf_putc(b, '"'); /* a source name may hold commas or quotes */
@@ -78,12 +82,13 @@ static void device_csv(struct mg_buf *b, json_t *d)
 			mg_buf_putc(b, *src);
 		}
 		mg_buf_putc(b, '"');
-		for (size_t k = 0; k < sizeof cols / sizeof *cols; k++) {
+		for (size_t k = 0; k < N_DEVICE_COLS; k++) {
 			mg_buf_putc(b, ',');
-			put_min(b, json_object_get(x, cols[k]));
+			put_min(b, json_object_get(x, device_cols[k]));
 		}
 	} else {
-		mg_buf_puts(b, ",,,,,,,");
+		for (size_t k = 0; k < N_DEVICE_COLS; k++)
+			mg_buf_putc(b, ',');
 	}
 	mg_buf_putc(b, '\n');
 }
@@ -158,18 +163,23 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 		json_decref(dev);
 		goto out;
 	}
-	mg_buf_puts(&out, csv ? "date,bed,try_sleep,final_wake,out_of_bed,tib_min,tst_min,se_pct,sol_min,waso_min,"
-				"awakenings,terminal_wake_min,quality,mg_elemental_mg,device_source,device_tib_min,"
-				"device_tst_min,device_sol_min,device_waso_min,device_awakenings,device_light_min,"
-				"device_deep_min,device_rem_min\n"
-			      : "date        bed    up     in bed  asleep  SE %   SOL  WASO  wakes  quality  Mg mg\n");
+	if (csv) {
+		mg_buf_puts(&out, "date,bed,try_sleep,final_wake,out_of_bed,tib_min,tst_min,se_pct,sol_min,waso_min,"
+				  "awakenings,terminal_wake_min,quality,mg_elemental_mg,device_source");
+		for (size_t k = 0; k < N_DEVICE_COLS; k++)
+			mg_buf_printf(&out, ",device_%s%s", device_cols[k], strcmp(device_cols[k], "awakenings") ? "_min" : "");
+		mg_buf_putc(&out, '\n');
+	} else {
+		mg_buf_puts(&out, "date        bed    up     in bed  asleep  SE %   SOL  WASO  wakes  quality  Mg mg\n");
+	}
 	json_array_foreach(nights, i, n) {
 		json_t *e = json_object_get(n, "entry"), *mg = json_object_get(n, "mg_elemental_mg");
 		json_t *d = json_object_get(n, "device");
 		ndev += json_array_size(d) > 0;
 		if (!e) { /* a night only a device recorded */
 			if (csv) {
-				mg_buf_printf(&out, "%s,,,,,,,,,,,,,", str(n, "date"));
+				/* 13 empty diary fields, then the device ones */
+				mg_buf_printf(&out, "%s,,,,,,,,,,,,,,", str(n, "date"));
 				device_csv(&out, d);
 			} else {
 				mg_buf_printf(&out, "%-11s (no diary entry)\n", str(n, "date"));

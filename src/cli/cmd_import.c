@@ -241,9 +241,9 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 			if (pg.drawn)
 				fputc('\n', stderr);
 			/* Parsers name the file in err.field: then the input is at
-			 * fault (exit 2); the store and memory are ours (exit 1). */
-			status = cli_error(err.code != MG_ENOMEM && err.field[0] ? EXIT_USAGE : EXIT_FAIL, "%s",
-					   err.msg[0] ? err.msg : mg_strerror(err.code));
+			 * fault (exit 2); the store ("store") and memory are ours (exit 1). */
+			int ours = err.code == MG_ENOMEM || !err.field[0] || !strcmp(err.field, "store");
+			status = cli_error(ours ? EXIT_FAIL : EXIT_USAGE, "%s", err.msg[0] ? err.msg : mg_strerror(err.code));
 			goto out;
 		}
 		if (i)

@@ -115,7 +115,10 @@ static void csv_section(struct mg_buf *out, const struct mg_summary *s, const ch
 
 static size_t nights_in(const struct mg_summary *s)
 {
-	return (size_t)s->with_mg[MG_M_TIB].n + (size_t)s->without_mg[MG_M_TIB].n;
+	size_t n = 0;
+	for (size_t w = 0; w < s->n_weeks; w++)
+		n += (size_t)s->weeks[w].nights;
+	return n;
 }
 
 /* Weekly table, trend and with/without magnesium; metrics the section does
@@ -142,6 +145,10 @@ static void text_section(struct mg_buf *out, const struct mg_summary *s, int has
 		if (!isnan(s->slope_per_week[k]))
 			mg_buf_printf(out, "  %+.1f per week", s->slope_per_week[k]);
 		mg_buf_putc(out, '\n');
+	}
+	if (s->with_mg[MG_M_TIB].n + s->without_mg[MG_M_TIB].n == 0) {
+		mg_buf_puts(out, "\nWith and without magnesium: not known for these nights (no diary entry says).\n");
+		return;
 	}
 	mg_buf_printf(out, "\nNights with and without magnesium (%d and %d nights)\n", s->with_mg[MG_M_TIB].n,
 		      s->without_mg[MG_M_TIB].n);

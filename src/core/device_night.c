@@ -30,13 +30,14 @@ static int minutes(int64_t sec)
 	return (int)((sec + 30) / 60);
 }
 
-/* Union length, in seconds, of the intervals of one stage in iv[a..b). */
-static int64_t union_sec(const struct mg_dn_in *iv, size_t a, size_t b, int stage)
+/* Union length, in seconds, of the intervals in iv[a..b) whose stage is in
+ * mask (bit 1 << stage). */
+static int64_t union_sec(const struct mg_dn_in *iv, size_t a, size_t b, unsigned mask)
 {
 	int64_t total = 0, cs = 0, ce = 0;
 	int open = 0;
 	for (size_t i = a; i < b; i++) {
-		if (iv[i].stage != stage)
+		if (iv[i].stage < 0 || iv[i].stage >= MG_STAGE_COUNT || !(mask & 1u << iv[i].stage))
 			continue;
 		if (open && iv[i].start <= ce) {
 			if (iv[i].end > ce)
@@ -98,7 +99,11 @@ static void episode(const struct mg_dn_in *iv, size_t a, size_t b, struct mg_dev
 	dn->waso = open ? minutes(last - first - tst) : 0;
 	dn->awakenings = breaks;
 	for (int s = 0; s < MG_STAGE_COUNT; s++)
-		dn->stage_min[s] = minutes(union_sec(iv, a, b, s));
+		dn->stage_min[s] = minutes(union_sec(iv, a, b, 1u << s));
+	/* Stage unknown: legacy Asleep and AsleepUnspecified are one thing (the
+	 * same record can come once under each name, before and after iOS 16). */
+	dn->unspecified = minutes(
+		union_sec(iv, a, b, 1u << MG_STAGE_ASLEEP | 1u << MG_STAGE_ASLEEP_UNSPECIFIED));
 	local = end + (int64_t)end_offset * 60;
 	mg_date_format((int32_t)(local >= 0 ? local / 86400 : -((-local + 86399) / 86400)), dn->date);
 }

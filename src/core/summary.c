@@ -92,10 +92,11 @@ int mg_summarise(const struct mg_summary_night *nights, size_t n, struct mg_summ
 		for (; i < n && nights[i].date < W->monday + 7; i++) {
 			const struct mg_summary_night *x = &nights[i];
 			W->nights++;
-			W->nights_mg += x->magnesium != 0;
+			W->nights_mg += x->magnesium > 0;
 			for (int k = 0; k < MG_M_COUNT; k++) {
 				add(&wk[k], x->v[k]);
-				add(x->magnesium ? &with[k] : &without[k], x->v[k]);
+				if (x->magnesium >= 0)
+					add(x->magnesium ? &with[k] : &without[k], x->v[k]);
 				if (!isnan(x->v[k])) {
 					/* dates relative to the first week keep the sums small */
 					double d = (double)(x->date - first_monday);

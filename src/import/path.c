@@ -95,6 +95,7 @@ struct walk {
 	void *pctx;
 	void (*on_member)(void *pctx, const char *name, int fmt);
 	unsigned ignored, parsed;
+	int container; /* the path given is a folder or a zip */
 	struct src *s; /* one 64 KiB scratch, reused */
 };
 
@@ -106,6 +107,7 @@ static int import_zip(struct walk *w, const char *path, int fd, int64_t size, st
 	int rc, r;
 	if ((rc = mg_zip_open(&z, fd, path, err)))
 		return rc;
+	w->container = 1;
 	if (mg_zip_count(z) == 0) {
 		rc = mg_fail(err, MG_EINVAL, path, "%s: the zip archive is empty", path);
 		goto out;
@@ -200,8 +202,10 @@ static int import_one(struct walk *w, const char *path, int depth, struct mg_err
 		return 0;
 	if (stat(path, &st))
 		return mg_fail(err, MG_EIO, path, "%s: %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode)) {
+		w->container = 1;
 		return import_dir(w, path, depth, err);
+	}
 	if (!S_ISREG(st.st_mode)) {
 		w->ignored++;
 		return 0;
@@ -255,13 +259,13 @@ int mg_import_path(const char *path, const struct mg_import_opts *o, const struc
 		   void (*on_member)(void *pctx, const char *name, int fmt), unsigned *ignored,
 		   struct mg_error *err)
 {
-	struct walk w = {o, s, progress, pctx, on_member, 0, 0, NULL};
+	struct walk w = {o, s, progress, pctx, on_member, 0, 0, 0, NULL};
 	int rc;
-	struct stat st;
 	if (!(w.s = malloc(sizeof *w.s)))
 		return mg_fail(err, MG_ENOMEM, path, "out of memory");
 	rc = import_one(&w, path, 0, err);
-	if (!rc && w.parsed == 0 && stat(path, &st) == 0 && (S_ISDIR(st.st_mode) || w.ignored))
+	/* A folder or zip holding no export is the wrong file, not an empty one. */
+	if (!rc && w.parsed == 0 && w.container)
 		rc = mg_fail(err, MG_EINVAL, path, "%s: no sleep export found inside (%u files looked at)", path,
 			     w.ignored);
 	if (ignored)

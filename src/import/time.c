@@ -131,13 +131,23 @@ int mg_parse_iso_time(const char *s, size_t n, int64_t *utc, int *offset_min, in
 }
 
 /* The zone currently loaded into the C library, so that a run of records in
- * one zone costs one tzset. */
+ * one zone costs one tzset; and the user's own TZ as the process started,
+ * which is what "the system's zone" means when no zone is named. */
 static char tz_loaded[128];
 static int tz_is_loaded;
+static char tz_user[256];
+static int tz_user_set, tz_user_saved;
 
 static int use_zone(const char *zone, struct mg_error *err)
 {
 	const char *z = zone && *zone ? zone : "";
+	if (!tz_user_saved) {
+		const char *u = getenv("TZ");
+		tz_user_set = u != NULL && strlen(u) < sizeof tz_user;
+		if (tz_user_set)
+			strcpy(tz_user, u);
+		tz_user_saved = 1;
+	}
 	if (tz_is_loaded && strcmp(tz_loaded, z) == 0)
 		return 0;
 	if (strlen(z) >= sizeof tz_loaded || strstr(z, "..") || z[0] == '/')
@@ -156,6 +166,9 @@ static int use_zone(const char *zone, struct mg_error *err)
 		if (!okf && strcmp(z, "UTC") != 0)
 			return mg_fail(err, MG_EINVAL, "tz", "time zone '%.60s' is not known to this system", z);
 		if (setenv("TZ", z, 1))
+			return mg_fail(err, MG_ENOMEM, "tz", "cannot set the time zone");
+	} else if (tz_user_set) {
+		if (setenv("TZ", tz_user, 1))
 			return mg_fail(err, MG_ENOMEM, "tz", "cannot set the time zone");
 	} else {
 		unsetenv("TZ");

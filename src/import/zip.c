@@ -55,6 +55,11 @@ static uint64_t u64(const unsigned char *p)
 static int rd(struct mg_zip *z, void *buf, size_t n, uint64_t off, struct mg_error *err)
 {
 	size_t got = 0;
+	if (off > z->file_size || n > z->file_size - off)
+		return mg_fail(err, MG_EPARSE, z->name,
+			       "%s: truncated or damaged zip: data expected at bytes %llu to %llu, but the file ends at byte %llu",
+			       z->name, (unsigned long long)off, (unsigned long long)off + n,
+			       (unsigned long long)z->file_size);
 	while (got < n) {
 		ssize_t k = pread(z->fd, (char *)buf + got, n - got, (off_t)(off + got));
 		if (k < 0 && errno == EINTR)
@@ -78,7 +83,8 @@ static int damaged(struct mg_zip *z, struct mg_error *err, uint64_t at, const ch
  * comment is at most 65535 bytes); search backwards for its signature. */
 static int find_cd(struct mg_zip *z, struct mg_error *err)
 {
-	size_t tail = z->file_size < 65557 ? (size_t)z->file_size : 65557;
+	/* 22-byte record + 65535 comment + the 20-byte ZIP64 locator before it */
+	size_t tail = z->file_size < 65577 ? (size_t)z->file_size : 65577;
 	unsigned char *b = malloc(tail ? tail : 1);
 	uint64_t base = z->file_size - tail;
 	int r = 0;
@@ -171,8 +177,10 @@ int mg_zip_next(struct mg_zip *z, const char **member, struct mg_error *err)
 	for (;;) {
 		uint64_t at = z->cd_pos, lho;
 		uint16_t nlen, xlen, clen, flags;
-		if (z->seen >= z->entries || z->cd_pos + 46 > z->cd_end)
+		if (z->seen >= z->entries)
 			return 0;
+		if (z->cd_pos + 46 > z->cd_end)
+			return damaged(z, err, z->cd_pos, "the central directory is shorter than its entry count");
 		if ((r = rd(z, h, sizeof h, at, err)))
 			return r;
 		if (u32(h) != 0x02014b50)
@@ -302,6 +310,8 @@ ssize_t mg_zip_read(struct mg_zip *z, char *buf, size_t cap, struct mg_error *er
 				       z->zs.msg ? z->zs.msg : "bad deflate data");
 		z->uout += n;
 		z->crc = (uint32_t)crc32(z->crc, (const Bytef *)buf, (uInt)n);
+		if (z->uout > z->usize) /* more than the directory promised: stop now, not at the end */
+			return finish(z, err);
 		if (zr == Z_STREAM_END) {
 			z->ended = 1;
 			return n ? (ssize_t)n : finish(z, err);

@@ -27,6 +27,8 @@ struct mg_db_import {
 	int failed_oom;
 };
 
+#define MAX_COUNT_ROWS 1024 /* lines in an import report */
+
 static sqlite3_stmt *prep(sqlite3 *s, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
@@ -45,33 +47,41 @@ static void copy(char *dst, size_t cap, const char *src)
 static struct mg_import_count *count_row(struct mg_db_import *im, const char *source, const char *what,
 					 const char *reason)
 {
-	struct mg_import_count *c;
-	if (im->last_count < im->ncounts) {
-		c = &im->counts[im->last_count];
-		if (!strcmp(c->source, source) && !strcmp(c->what, what) && !strcmp(c->reason, reason))
-			return c;
-	}
-	for (size_t i = 0; i < im->ncounts; i++) {
+	struct mg_import_count *c, key;
+	/* Compare as stored (truncated), so a long name always finds its row. */
+	copy(key.source, sizeof key.source, source);
+	copy(key.what, sizeof key.what, what);
+	copy(key.reason, sizeof key.reason, reason);
+	for (size_t k = 0; k <= im->ncounts; k++) {
+		size_t i = k == 0 ? im->last_count : k - 1; /* the last row used first: records come in runs */
+		if (i >= im->ncounts)
+			continue;
 		c = &im->counts[i];
-		if (!strncmp(c->source, source, sizeof c->source - 1) && !strncmp(c->what, what, sizeof c->what - 1) &&
-		    !strncmp(c->reason, reason, sizeof c->reason - 1)) {
+		if (!strcmp(c->source, key.source) && !strcmp(c->what, key.what) && !strcmp(c->reason, key.reason)) {
 			im->last_count = i;
 			return c;
 		}
 	}
+	if (im->ncounts == MAX_COUNT_ROWS) {
+		/* A hostile export can name thousands of sources or values: past
+		 * the cap, the rest share one line of the report. */
+		c = &im->counts[MAX_COUNT_ROWS - 1];
+		copy(c->source, sizeof c->source, "(other sources)");
+		copy(c->what, sizeof c->what, "(other)");
+		copy(c->reason, sizeof c->reason, reason[0] ? "(various)" : "");
+		return c;
+	}
 	if (im->ncounts == im->capcounts) {
 		size_t cap = im->capcounts ? im->capcounts * 2 : 16;
-		struct mg_import_count *n;
-		if (cap > 4096 || !(n = realloc(im->counts, cap * sizeof *n)))
-			return NULL; /* a report of 4096 lines is already unreadable */
+		struct mg_import_count *n = realloc(im->counts, cap * sizeof *n);
+		if (!n)
+			return NULL;
 		im->counts = n;
 		im->capcounts = cap;
 	}
 	c = &im->counts[im->ncounts];
-	memset(c, 0, sizeof *c);
-	copy(c->source, sizeof c->source, source);
-	copy(c->what, sizeof c->what, what);
-	copy(c->reason, sizeof c->reason, reason);
+	*c = key;
+	c->read = c->imported = c->present = c->skipped = 0;
 	im->last_count = im->ncounts++;
 	return c;
 }
@@ -372,7 +382,7 @@ static int put_night(void *ctx, const struct mg_device_night *dn)
 	bind_opt(st, 12, dn->stage_min[MG_STAGE_LIGHT], staged);
 	bind_opt(st, 13, dn->stage_min[MG_STAGE_DEEP], staged);
 	bind_opt(st, 14, dn->stage_min[MG_STAGE_REM], staged);
-	sqlite3_bind_int(st, 15, dn->stage_min[MG_STAGE_ASLEEP] + dn->stage_min[MG_STAGE_ASLEEP_UNSPECIFIED]);
+	sqlite3_bind_int(st, 15, dn->unspecified);
 	sqlite3_bind_int(st, 16, dn->stage_min[MG_STAGE_AWAKE]);
 	r = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -553,7 +563,14 @@ int mg_db_device_nights_rebuild(struct mg_db *db, const char *prefer, struct mg_
 		r = derive_source(&d, sel, err, db);
 	}
 	/* Periods (totals without a timeline) count only where the same source
-	 * has no episode overlapping them; a nap flag from the export is kept. */
+	 * has no episode with sleep overlapping them; an episode of in-bed time
+	 * alone (the period's own InBed record, from Oura's CSV) gives way to the
+	 * period's totals. A nap flag from the export is kept. */
+	if (!r)
+		r = exec_sql(db,
+			     "DELETE FROM device_night WHERE tst = 0 AND EXISTS (SELECT 1 FROM sleep_period p "
+			     "WHERE p.source = device_night.source AND p.start < device_night.end AND p.end > device_night.start)",
+			     err);
 	if (!r)
 		r = exec_sql(db,
 			     "INSERT OR IGNORE INTO device_night (date, source, main, chosen, start, end, end_offset, tib, "

@@ -60,14 +60,16 @@ int mg_db_summarise(struct mg_db *db, struct mg_summary_week *weeks, size_t max_
 }
 
 /* The chosen source's main sleep of each date; magnesium as the diary says
- * for that date (device nights know nothing of it). Quality is the diary's
- * alone, so it is left out here. */
+ * for that date (device nights know nothing of it): a date with no diary
+ * entry is "unknown" (-1), in the weekly means but in neither group of the
+ * with/without comparison. Quality is the diary's alone. */
 int mg_db_summarise_device(struct mg_db *db, struct mg_summary_week *weeks, size_t max_weeks,
 			   struct mg_summary *out, struct mg_error *err)
 {
 	return summarise(db,
 			 "SELECT d.date, d.tib, d.tst, CASE WHEN d.tib > 0 THEN 100.0 * d.tst / d.tib END, d.sol, "
-			 "d.waso, d.awakenings, NULL, n.mg_elemental_mg IS NOT NULL FROM device_night d "
+			 "d.waso, d.awakenings, NULL, CASE WHEN n.date IS NULL THEN -1 ELSE n.mg_elemental_mg IS NOT NULL END "
+			 "FROM device_night d "
 			 "LEFT JOIN nights n ON n.date = d.date WHERE d.main = 1 AND d.chosen = 1 ORDER BY d.date",
 			 weeks, max_weeks, out, err);
 }

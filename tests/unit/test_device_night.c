@@ -153,6 +153,15 @@ int main(void)
 	run(h, 1);
 	ok(ngot == 1 && got[0].tib == 480 && got[0].tst == 0 && got[0].sol == -1, "InBed only: TIB 480, TST 0, SOL unknown");
 
+	/* 9. Legacy Asleep and AsleepUnspecified over the same 7 h: stage
+	 * unknown minutes are their union, 420, not 840. */
+	struct mg_dn_in u[] = {
+		iv(MG_STAGE_ASLEEP, at(2026, 3, 9, 23, 0, 0), at(2026, 3, 10, 6, 0, 0), 0),
+		iv(MG_STAGE_ASLEEP_UNSPECIFIED, at(2026, 3, 9, 23, 0, 0), at(2026, 3, 10, 6, 0, 0), 0),
+	};
+	run(u, 2);
+	ok(ngot == 1 && got[0].tst == 420 && got[0].unspecified == 420, "Asleep + AsleepUnspecified: 420 min once");
+
 	run(NULL, 0);
 	ok(ngot == 0, "no intervals, no nights");
 	printf("1..%d\n", tap_n);
