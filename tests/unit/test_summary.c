@@ -58,5 +58,14 @@ int main(void)
 	ok(mg_summarise(rev, 2, w, 8, &s) != 0 && s.n_weeks == 0, "unsorted nights are refused, not miscounted");
 	mg_summarise(n, 0, w, 8, &s);
 	ok(s.n_weeks == 0 && isnan(s.with_mg[MG_M_TST].mean), "no nights, no weeks");
+
+	/* A device night with no diary entry: magnesium unknown (-1). It is in
+	 * the week's mean ((360 + 500) / 2 = 430) but in neither group. */
+	struct mg_summary_night u[] = {night("2026-11-16", 360, 30, 0), night("2026-11-17", 500, 10, -1)};
+	mg_summarise(u, 2, w, 8, &s);
+	ok(w[0].nights == 2 && w[0].nights_mg == 0, "unknown magnesium: a night of the week, not a magnesium night");
+	is_num(w[0].m[MG_M_TST].mean, 430, 1e-9, "unknown magnesium: in the weekly mean (430)");
+	ok(s.without_mg[MG_M_TST].n == 1 && s.with_mg[MG_M_TST].n == 0,
+	   "unknown magnesium: in neither the with nor the without group");
 	return tap_done();
 }
