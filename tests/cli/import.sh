@@ -143,6 +143,33 @@ check "export -> import-backup -> export is byte-identical with imported data" \
 check "... and the restored store has the same device nights" \
 	sh -c "'$bin' --db '$tmp/r.db' diary --format json | cmp - '$tmp/d2.json' || '$bin' --db '$tmp/r.db' diary --format csv | grep -q '^2026-03-12,'"
 
+# --- Apple export.zip with a translated XML name, and a Takeout folder ------
+# apple-es.zip: apple_health_export/exportar.xml (tests/data/import/apple/
+# sources.xml) beside export_cda.xml, a GPX route and an ECG CSV, which are
+# passed over. The night to 2024-06-11 (-04:00) has five sources:
+#   Simon's iPhone   InBed 22:45-06:50            phone
+#   Simon's Apple Watch  Core 23:00-02:00 = 180   wearable (model:Watch)
+#   AutoSleep        Unspecified 23:05-06:10      app
+#   Oura             Deep 00:10-01:00 = 50        wearable (brand)
+#   Health Mate      Unspecified 23:00-06:10 = 430  wearable (Withings device)
+# Wearables first, then the most sleep: Health Mate, TST 430.
+export MGSLEEP_DB="$tmp/apple.db"
+check "Apple export.zip with exportar.xml: found by its content" \
+	sh -c "'$bin' import '$D/apple-es.zip' >'$tmp/ao' && grep -q 'exportar.xml (Apple Health XML)' '$tmp/ao' && ! grep -q 'export_cda' '$tmp/ao'"
+check "five sources, one night; the wearable with the most sleep is chosen (Health Mate, 430)" \
+	sh -c "'$bin' diary --format json | python3 -c \"import json,sys; x=json.load(sys.stdin)[0]; d=x['device']; sys.exit(not (x['date']=='2024-06-11' and len(d)==5 and d[0]['source']=='Health Mate' and d[0]['tst']==430 and sum(e['chosen'] for e in d)==1))\""
+check "--prefer-source 'Apple Watch' chooses Simon's Apple Watch (180)" \
+	sh -c "'$bin' import '$D/apple-es.zip' --prefer-source 'Apple Watch' >/dev/null && '$bin' diary --format json | python3 -c \"import json,sys; d=json.load(sys.stdin)[0]['device'][0]; sys.exit(not (d['source'].endswith('Apple Watch') and d['tst']==180))\""
+# A Google Takeout folder: the sleep file is found among other files (a
+# heart-rate JSON is passed over by content).
+mkdir -p "$tmp/Takeout/Fitbit/Global Export Data"
+cp tests/data/import/fitbit/sleep-2026-07-08.json tests/data/import/fitbit/heart_rate-2026-07-08.json \
+	"$tmp/Takeout/Fitbit/Global Export Data/"
+check "a Takeout folder: sleep-*.json found, heart rate passed over" \
+	sh -c "'$bin' import '$tmp/Takeout' --tz America/New_York >'$tmp/to' && grep -q 'sleep-2026-07-08.json (Fitbit sleep JSON)' '$tmp/to' && ! grep -q 'heart_rate' '$tmp/to'"
+check "Oura CSV: the report says which columns were used" \
+	sh -c "'$bin' import tests/data/import/csv/oura-app.csv --dry-run | grep -q \"Oura CSV: .*'Bedtime Start'\""
+
 # --- found in review: regressions ----------------------------------------------
 export MGSLEEP_DB="$tmp/rv.db"
 s=$(status "$bin" import "$D/cdshort.zip" --map "$MAP")
