@@ -20,6 +20,7 @@ struct progress {
 	double t0, last;
 	double delay; /* seconds before the first draw, so short imports do not flicker */
 	int drawn;
+	struct mg_buf *lines; /* "Read FILE (FORMAT)." for the report */
 };
 
 static double now_s(void)
@@ -63,21 +64,10 @@ static void on_progress(void *pctx, uint64_t done, int64_t total)
 	p->drawn = 1;
 }
 
-struct members {
-	struct progress *pg;
-	struct mg_buf *lines;
-};
-
 static void note_member(void *pctx, const char *name, int fmt)
 {
-	struct members *m = pctx;
-	mg_buf_printf(m->lines, "Read %s (%s).\n", name, mg_format_name(fmt));
-}
-
-static void progress_fwd(void *pctx, uint64_t done, int64_t total)
-{
-	struct members *m = pctx;
-	on_progress(m->pg, done, total);
+	struct progress *p = pctx;
+	mg_buf_printf(p->lines, "Read %s (%s).\n", name, mg_format_name(fmt));
 }
 
 static void report_text(struct mg_buf *o, const struct mg_db_import *im, int dry_run)
@@ -174,7 +164,6 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 	struct mg_error err = {0};
 	struct mg_buf names = MG_BUF_INIT, out = MG_BUF_INIT, lines = MG_BUF_INIT;
 	struct progress pg = {0};
-	struct members mem = {&pg, &lines};
 
 	if (!(files = calloc((size_t)argc, sizeof *files)))
 		return cli_error(EXIT_FAIL, "out of memory");
@@ -230,6 +219,7 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 		status = cli_fail(&err);
 		goto out;
 	}
+	pg.lines = &lines;
 	pg.tty = isatty(2);
 	pg.delay = getenv("MGSLEEP_PROGRESS_DELAY") ? atof(getenv("MGSLEEP_PROGRESS_DELAY")) : 0.5;
 	pg.t0 = now_s();
@@ -237,7 +227,7 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 	mg_buf_putc(&names, '[');
 	for (int i = 0; i < nfiles; i++) {
 		const char *base = strrchr(files[i], '/');
-		if (mg_import_path(files[i], &o, mg_db_import_sink(im), progress_fwd, &mem, note_member, NULL, &err)) {
+		if (mg_import_path(files[i], &o, mg_db_import_sink(im), on_progress, &pg, note_member, NULL, &err)) {
 			if (pg.drawn)
 				fputc('\n', stderr);
 			/* Parsers name the file in err.field: then the input is at
