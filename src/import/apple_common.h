@@ -78,6 +78,31 @@ static inline int mg_apple_kind(const char *source, const char *device)
 	return MG_DEV_APP;
 }
 
+/* The device description without HealthKit's object address: Apple writes
+ * "<<HKDevice: 0x2823a1e50>, name:Apple Watch, ..., software:10.3>" with a
+ * new address on every record, which made each record a new device (60,000
+ * device rows for 62,000 records, half the import time; bench/README.md).
+ * The address means nothing outside the phone: keep what is between it and
+ * the closing '>' ("name:Apple Watch, ..., software:10.3"), in buf. */
+static inline const char *mg_apple_device(const char *device, char *buf, size_t cap)
+{
+	const char *p;
+	size_t n;
+	if (!device || strncmp(device, "<<HKDevice: ", 12) != 0 || !(p = strchr(device + 12, '>')))
+		return device ? device : "";
+	p++;
+	while (*p == ',' || *p == ' ')
+		p++;
+	n = strlen(p);
+	if (n && p[n - 1] == '>')
+		n--;
+	if (n >= cap)
+		return device; /* unusually long: keep it whole rather than cut it */
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* One sleep Record, attributes already decoded (NULL = attribute absent).
  * Checks it, then hands it to the sink or reports why it was skipped. The
  * order of the checks is part of the differential contract: both parsers
@@ -87,6 +112,7 @@ static inline int mg_apple_emit(const struct mg_import_sink *s, const char *valu
 				struct mg_error *err)
 {
 	struct mg_interval iv;
+	char devbuf[512];
 	const char *what = value ? value : "(no value)";
 	const char *src = source ? source : "";
 	const char *why = NULL;
@@ -113,7 +139,7 @@ static inline int mg_apple_emit(const struct mg_import_sink *s, const char *valu
 		return 0;
 	}
 	iv.source = src;
-	iv.device = device ? device : "";
+	iv.device = mg_apple_device(device, devbuf, sizeof devbuf);
 	iv.kind = mg_apple_kind(iv.source, iv.device);
 	iv.stage = stage;
 	iv.tz = tz ? tz : "";

@@ -873,7 +873,7 @@ static int load_trial_outcomes(struct ctx *c, json_t *root)
 	const char *ids[16];
 	json_array_foreach(a, i, it) {
 		struct mg_trial_outcome *t = &kb->trial_outcomes[i];
-		double d, x;
+		double d = 0, x = 0; /* set by get_num; initialised for gcc -O3, which cannot see it */
 		const char *st;
 		set_where(c, "trial.outcomes", i, it, "id");
 		if ((r = get_str(c, it, "id", 1, &t->id)) || (r = get_str(c, it, "name", 1, &t->name)) ||

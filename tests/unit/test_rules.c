@@ -574,9 +574,11 @@ static void interactions(void)
 	ok(a->n_meds == 2, "5: brand and generic of one medicine are listed once (Lasix + furosemide + doxycycline = 2)");
 	a = run(ADULT, US, "med", "doxycycline", "med", "levothyroxine", NULL);
 	ok(med(a, "doxycycline") && med(a, "levothyroxine"), "5: two medicines, each with its own spacing");
-	ok(med(a, "doxycycline") && med(a, "doxycycline")->separate_hours == 6 && med(a, "levothyroxine") &&
-		   med(a, "levothyroxine")->separate_hours == 4,
-	   "5: doxycycline 6 h and levothyroxine 4 h stated per medicine");
+	{
+		const struct mg_advice_med *dx = med(a, "doxycycline"), *lt = med(a, "levothyroxine");
+		ok(dx && lt && dx->separate_hours == 6 && lt->separate_hours == 4,
+		   "5: doxycycline 6 h and levothyroxine 4 h stated per medicine");
+	}
 }
 
 static void referrals(void)
