@@ -1063,7 +1063,7 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 			 "\"start_offset\",\"end_offset\",\"tz\",\"note\",\"run\"],\"sleep_interval\":");
 	if ((r = json_query(db,
 			    "SELECT json_group_array(json_array(source, device, stage, start, end, start_offset, "
-			    "end_offset, tz, note, run)) FROM (SELECT * FROM sleep_interval ORDER BY id)",
+			    "end_offset, tz, note, run)) FROM (SELECT * FROM sleep_interval ORDER BY source, start, stage, end)",
 			    NULL, out, err)))
 		return r;
 	mg_buf_puts(out, ",\"sleep_period\":");

@@ -81,8 +81,7 @@ static const char *const mg_migrations[] = {
 	"CREATE TABLE import_device ("
 	"  id INTEGER PRIMARY KEY,"
 	"  text TEXT NOT NULL UNIQUE) STRICT;" /* hardware description as exported */
-	"CREATE TABLE sleep_interval ("
-	"  id INTEGER PRIMARY KEY,"
+	"CREATE TABLE sleep_interval ("        /* keyed by its natural key: one b-tree, the fastest insert */
 	"  source INTEGER NOT NULL REFERENCES import_source(id),"
 	"  device INTEGER REFERENCES import_device(id),"
 	"  stage INTEGER NOT NULL CHECK (stage BETWEEN 0 AND 6),"  /* enum mg_stage */
@@ -93,7 +92,7 @@ static const char *const mg_migrations[] = {
 	"  tz TEXT NOT NULL,"                  /* IANA zone when the export named one, else '' */
 	"  note TEXT NOT NULL,"
 	"  run INTEGER NOT NULL REFERENCES import_run(id),"
-	"  UNIQUE (source, stage, start, end)) STRICT;"
+	"  PRIMARY KEY (source, start, stage, end)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE sleep_period ("          /* totals from exports with no timeline */
 	"  id INTEGER PRIMARY KEY,"
 	"  source INTEGER NOT NULL REFERENCES import_source(id),"
