@@ -160,6 +160,13 @@ check "five sources, one night; the wearable with the most sleep is chosen (Heal
 	sh -c "'$bin' diary --format json | python3 -c \"import json,sys; x=json.load(sys.stdin)[0]; d=x['device']; sys.exit(not (x['date']=='2024-06-11' and len(d)==5 and d[0]['source']=='Health Mate' and d[0]['tst']==430 and sum(e['chosen'] for e in d)==1))\""
 check "--prefer-source 'Apple Watch' chooses Simon's Apple Watch (180)" \
 	sh -c "'$bin' import '$D/apple-es.zip' --prefer-source 'Apple Watch' >/dev/null && '$bin' diary --format json | python3 -c \"import json,sys; d=json.load(sys.stdin)[0]['device'][0]; sys.exit(not (d['source'].endswith('Apple Watch') and d['tst']==180))\""
+# A later Apple export repeats the five records and adds the next night
+# (Watch Core 23:30-06:30 = 420 min, with another HKDevice address, to
+# 2024-06-12): 6 read, 1 added, 5 already stored, 2 nights.
+check "a later Apple export adds only the new night" \
+	sh -c "'$bin' import '$D/apple-later.xml' --format json | python3 -c \"import json,sys; j=json.load(sys.stdin); sys.exit(not (sum(c['read'] for c in j['counts'])==6 and sum(c['added'] for c in j['counts'])==1 and j['nights']==2 and j['last']=='2024-06-12'))\""
+check "... and the Watch keeps one device row across HKDevice addresses" \
+	sh -c "'$bin' export | python3 -c \"import json,sys; j=json.load(sys.stdin); sys.exit(sum(1 for d in j['import_device'] if 'model:Watch' in d['text'])!=1)\""
 # A Google Takeout folder: the sleep file is found among other files (a
 # heart-rate JSON is passed over by content).
 mkdir -p "$tmp/Takeout/Fitbit/Global Export Data"
