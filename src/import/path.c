@@ -4,8 +4,9 @@
  * A zip is read one member at a time (zip.c); a member's first 64 KiB
  * decide its format (so a translated export.xml is found by its root element,
  * and export_cda.xml, GPX routes and prefs.xml are passed over unread). Then
- * the parser pulls the rest through the same reader, so nothing is ever
- * unpacked to disk or held whole in memory. */
+ * the parser pulls the rest through the same reader: nothing is unpacked to
+ * disk, and only a JSON document (capped at MG_IMPORT_JSON_MAX) is ever held
+ * whole in memory. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
