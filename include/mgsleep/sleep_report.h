@@ -20,6 +20,14 @@ struct mg_report_night {
 	double mg; /* elemental magnesium that evening; NaN or 0 if none */
 };
 
+/* A device night (issue 4): the chosen source's main sleep of a date. */
+struct mg_report_device_night {
+	int32_t date;
+	const char *source; /* borrowed */
+	int tib, tst;       /* minutes */
+	int sol, waso;      /* minutes; -1 when the device does not say */
+};
+
 struct mg_report_score {
 	int32_t date;
 	int total;
@@ -57,6 +65,8 @@ struct mg_report_input {
 	size_t n_isi;
 	const struct mg_report_trial *trial; /* NULL: no trial */
 	const char *from, *to;            /* the --from/--to asked for, or NULL */
+	const struct mg_report_device_night *device; /* oldest first; may be NULL */
+	size_t n_device;
 };
 
 /* Appends the HTML to out; 0, or MG_ENOMEM/MG_ETOOBIG if the buffer failed. */

@@ -81,7 +81,9 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 				 cli_db_path(cli));
 
 	struct mg_error err = {0};
-	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, out = MG_BUF_INIT;
+	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, db_dev = MG_BUF_INIT, out = MG_BUF_INIT;
+	struct mg_report_device_night *dev = NULL;
+	json_t *da = NULL;
 	struct mg_report_night *nights = NULL;
 	struct mg_report_score *isi = NULL;
 	struct mg_advice *a = malloc(sizeof *a);
@@ -89,7 +91,7 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	struct mg_report_trial trial;
 	char order[2 * MG_NOF1_MAX_PAIRS];
 	json_t *na = NULL, *qa = NULL;
-	struct mg_report_input in = {MGSLEEP_VERSION, NULL, NULL, 0, NULL, 0, NULL, from, to};
+	struct mg_report_input in = {MGSLEEP_VERSION, NULL, NULL, 0, NULL, 0, NULL, from, to, NULL, 0};
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		goto out;
@@ -103,11 +105,12 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	if (r == 0)
 		in.advice = a;
 
-	if (mg_db_nights_json(db, from, to, &nb, &err) || mg_db_questionnaire_list(db, "isi", &qb, &err)) {
+	if (mg_db_nights_json(db, from, to, &nb, &err) || mg_db_questionnaire_list(db, "isi", &qb, &err) ||
+	    mg_db_device_nights_json(db, from, to, &db_dev, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (!(na = load_array(&nb)) || !(qa = load_array(&qb))) {
+	if (!(na = load_array(&nb)) || !(qa = load_array(&qb)) || !(da = load_array(&db_dev))) {
 		status = cli_error(EXIT_FAIL, "report: cannot read the store's nights or scores");
 		goto out;
 	}
@@ -142,6 +145,26 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	}
 	in.nights = nights;
 	in.isi = isi;
+	/* Device nights: the chosen source's main sleep of each date. */
+	if (!(dev = calloc(json_array_size(da) + 1, sizeof *dev))) {
+		status = cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	json_array_foreach(da, i, row) {
+		struct mg_report_device_night *dn = &dev[in.n_device];
+		json_t *sol = json_object_get(row, "sol"), *waso = json_object_get(row, "waso");
+		if (!get_int(row, "main") || !get_int(row, "chosen") ||
+		    mg_date_parse(json_string_value(json_object_get(row, "date")), &dn->date))
+			continue;
+		dn->source = json_string_value(json_object_get(row, "source"));
+		dn->tib = get_int(row, "tib");
+		dn->tst = get_int(row, "tst");
+		dn->sol = json_is_integer(sol) ? (int)json_integer_value(sol) : -1;
+		dn->waso = json_is_integer(waso) ? (int)json_integer_value(waso) : -1;
+		if (dn->source)
+			in.n_device++;
+	}
+	in.device = dev;
 
 	/* The trial as of --to (its evenings before that morning), else today. */
 	char today[11];
@@ -179,12 +202,15 @@ out:
 		close(fd);
 	json_decref(na);
 	json_decref(qa);
+	json_decref(da);
+	free(dev);
 	free(nights);
 	free(isi);
 	free(a);
 	free(p);
 	mg_buf_release(&nb);
 	mg_buf_release(&qb);
+	mg_buf_release(&db_dev);
 	mg_buf_release(&out);
 	mg_db_close(db);
 	return status;

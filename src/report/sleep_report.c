@@ -549,6 +549,58 @@ static void references(struct mg_buf *out, const struct mg_advice *a)
 }
 
 /* "from A to B", "from A on", "up to B" for --from/--to, after prefix. */
+/* Device nights: secondary to the diary (docs/import.md), so a summary and
+ * the last two weeks, not charts that would compete with the diary's. */
+static void device_section(struct mg_buf *out, const struct mg_report_input *in)
+{
+	const size_t shown = 14;
+	size_t i0 = in->n_device > shown ? in->n_device - shown : 0;
+	double tst = 0, tib = 0;
+	if (!in->n_device)
+		return;
+	for (size_t i = 0; i < in->n_device; i++) {
+		tst += in->device[i].tst;
+		tib += in->device[i].tib;
+	}
+	mg_buf_puts(out, "<h2>Sleep from devices</h2>\n<p>");
+	mg_buf_printf(out, "%zu night%s from ", in->n_device, in->n_device == 1 ? "" : "s");
+	put_date(out, in->device[0].date);
+	mg_buf_puts(out, " to ");
+	put_date(out, in->device[in->n_device - 1].date);
+	mg_buf_puts(out, " (one source per night: a watch or ring first): mean asleep ");
+	put_hm(out, (int)lround(tst / (double)in->n_device));
+	mg_buf_puts(out, ", mean in bed ");
+	put_hm(out, (int)lround(tib / (double)in->n_device));
+	mg_buf_puts(out, ". Devices estimate sleep from movement and heart rate and often miss the time it takes "
+			 "to fall asleep and short awakenings; the diary above stays the main record.</p>\n");
+	mg_buf_printf(out, "<table>\n<caption class=\"note\">The last %zu device night%s. Times in hours:minutes, "
+			   "latency and wake time in minutes; a dash where the device does not say.</caption>\n"
+			   "<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Source</th><th scope=\"col\">In bed"
+			   "</th><th scope=\"col\">Asleep</th><th scope=\"col\">SOL</th><th scope=\"col\">WASO</th>"
+			   "</tr></thead>\n<tbody>\n",
+		      in->n_device - i0, in->n_device - i0 == 1 ? "" : "s");
+	for (size_t i = i0; i < in->n_device; i++) {
+		const struct mg_report_device_night *d = &in->device[i];
+		mg_buf_puts(out, "<tr><td>");
+		put_date(out, d->date);
+		mg_buf_puts(out, "</td><td>");
+		mg_buf_put_html(out, d->source);
+		mg_buf_puts(out, "</td><td>");
+		put_hm(out, d->tib);
+		mg_buf_puts(out, "</td><td>");
+		put_hm(out, d->tst);
+		if (d->sol >= 0)
+			mg_buf_printf(out, "</td><td>%d", d->sol);
+		else
+			mg_buf_puts(out, "</td><td>-");
+		if (d->waso >= 0)
+			mg_buf_printf(out, "</td><td>%d</td></tr>\n", d->waso);
+		else
+			mg_buf_puts(out, "</td><td>-</td></tr>\n");
+	}
+	mg_buf_puts(out, "</tbody>\n</table>\n");
+}
+
 static void selected(struct mg_buf *out, const struct mg_report_input *in, const char *prefix)
 {
 	if (!in->from && !in->to)
@@ -588,7 +640,11 @@ int mg_render_sleep_report(const struct mg_report_input *in, struct mg_buf *out,
 		      in->n_nights, in->n_nights == 1 ? "" : "s", in->n_isi, in->n_isi == 1 ? "" : "s");
 	if (in->trial)
 		mg_buf_puts(out, ", the trial plan");
-	mg_buf_puts(out, "; devices: none.</p>\n");
+	if (in->n_device)
+		mg_buf_printf(out, "; devices: %zu night%s (section below).</p>\n", in->n_device,
+			      in->n_device == 1 ? "" : "s");
+	else
+		mg_buf_puts(out, "; devices: none.</p>\n");
 
 	advice_section(out, in->advice);
 	sleep_charts(out, in);
@@ -596,6 +652,7 @@ int mg_render_sleep_report(const struct mg_report_input *in, struct mg_buf *out,
 	if (in->trial)
 		trial_section(out, in->trial);
 	nights_table(out, in);
+	device_section(out, in);
 	references(out, in->advice);
 	mg_buf_puts(out, "<p class=\"note\">");
 	if (in->advice) {

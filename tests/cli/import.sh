@@ -167,6 +167,11 @@ check "a later Apple export adds only the new night" \
 	sh -c "'$bin' import '$D/apple-later.xml' --format json | python3 -c \"import json,sys; j=json.load(sys.stdin); sys.exit(not (sum(c['read'] for c in j['counts'])==6 and sum(c['added'] for c in j['counts'])==1 and j['nights']==2 and j['last']=='2024-06-12'))\""
 check "... and the Watch keeps one device row across HKDevice addresses" \
 	sh -c "'$bin' export | python3 -c \"import json,sys; j=json.load(sys.stdin); sys.exit(sum(1 for d in j['import_device'] if 'model:Watch' in d['text'])!=1)\""
+# The report: the Watch was preferred above, so 2024-06-11 is Core 23:00-02:00
+# (180 min) and 2024-06-12 Core 23:30-06:30 (420 min): mean asleep
+# (180 + 420) / 2 = 300 min = 5:00, and in bed the same.
+check "the report has a device section: 2 nights, mean asleep 5:00" \
+	sh -c "'$bin' report --out '$tmp/r.html' >/dev/null && grep -q 'devices: 2 nights' '$tmp/r.html' && grep -q '2 nights from 2024-06-11 to 2024-06-12 (one source per night: a watch or ring first): mean asleep 5:00, mean in bed 5:00' '$tmp/r.html'"
 # A Google Takeout folder: the sleep file is found among other files (a
 # heart-rate JSON is passed over by content).
 mkdir -p "$tmp/Takeout/Fitbit/Global Export Data"
