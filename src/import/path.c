@@ -176,11 +176,12 @@ static int import_dir(struct walk *w, const char *path, int depth, struct mg_err
 			}
 			names = nn;
 		}
-		if (!(names[n] = malloc(strlen(path) + strlen(de->d_name) + 2))) {
+		size_t len = strlen(path) + strlen(de->d_name) + 2;
+		if (!(names[n] = malloc(len))) {
 			rc = mg_fail(err, MG_ENOMEM, path, "%s: out of memory", path);
 			goto out;
 		}
-		sprintf(names[n++], "%s/%s", path, de->d_name);
+		snprintf(names[n++], len, "%s/%s", path, de->d_name);
 	}
 	if (n)
 		qsort(names, n, sizeof *names, cmp_names);
