@@ -205,6 +205,13 @@ check "diary CSV: every row has as many fields as the header" \
 check "zoneless times are read in the user's TZ when no --tz is given" \
 	sh -c "TZ=America/New_York '$bin' --db '$tmp/tz.db' import tests/data/import/csv/generic-local.csv --map start=from,end=to >/dev/null && '$bin' --db '$tmp/tz.db' export | python3 -c \"import json,sys; sys.exit(json.load(sys.stdin)['sleep_interval'][0][5]!=-240)\""
 
+# --- a sealed (encrypted) store ---------------------------------------------
+check "import into a sealed store: the file stays sealed and reads back" \
+	sh -c "MGSLEEP_PASSPHRASE=pw '$bin' --db '$tmp/sealed.db' init --encrypt >/dev/null && MGSLEEP_PASSPHRASE=pw '$bin' --db '$tmp/sealed.db' import '$D/apple-es.zip' >/dev/null && head -c 8 '$tmp/sealed.db' | grep -q MGSEALED && MGSLEEP_PASSPHRASE=pw '$bin' --db '$tmp/sealed.db' diary | grep -q 'Health Mate'"
+cp "$tmp/sealed.db" "$tmp/sealed.before"
+s=$(MGSLEEP_PASSPHRASE=pw status "$bin" --db "$tmp/sealed.db" import "$D/truncated.zip")
+check "a refused import leaves the sealed file byte-identical" sh -c "[ $s = 2 ] && cmp '$tmp/sealed.db' '$tmp/sealed.before'"
+
 # --- the progress bar, on a terminal only ------------------------------------
 gen=$(dirname "$bin")/bench/gen_apple
 if [ -x "$gen" ] && "$gen" 7 40 "$tmp/big.xml" >/dev/null 2>&1; then
