@@ -4,7 +4,8 @@
  * Intervals closer than MG_DN_GAP_MIN minutes belong to one episode. An
  * episode's night is the local calendar date at its end (the morning it
  * ends, as in the diary). Of the episodes ending on one date the one with the
- * most sleep is the main sleep; the others are naps. Overlapping intervals
+ * most sleep is the main sleep, if it has at least MG_DN_MAIN_MIN minutes of
+ * it; the others are naps (a 2-minute test recording is not a night). Overlapping intervals
  * are never added: sleep is the union of the asleep stages, each stage's
  * minutes are the union of that stage's intervals, and InBed only bounds the
  * time in bed. */
@@ -18,6 +19,7 @@
 
 #define MG_DN_GAP_MIN 60     /* a longer gap with no record starts a new episode */
 #define MG_DN_WAKE_MIN_SEC 60 /* a break in sleep shorter than this is not an awakening */
+#define MG_DN_MAIN_MIN 30     /* less sleep than this is never a night's main sleep */
 
 struct mg_dn_in {
 	int stage;          /* enum mg_stage */

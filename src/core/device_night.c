@@ -147,7 +147,10 @@ int mg_device_nights(struct mg_dn_in *iv, size_t n, int (*emit)(void *ctx, const
 				best = j;
 			j++;
 		}
-		idx[best]->main = 1;
+		/* An episode that saw no sleep (a phone's time in bed) can still be
+		 * the night: the store prefers a source that saw sleep. */
+		if (idx[best]->tst >= MG_DN_MAIN_MIN || idx[best]->tst == 0)
+			idx[best]->main = 1;
 		i = j;
 	}
 	for (size_t i = 0; i < neps && !rc; i++)

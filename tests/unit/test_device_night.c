@@ -162,6 +162,15 @@ int main(void)
 	run(u, 2);
 	ok(ngot == 1 && got[0].tst == 420 && got[0].unspecified == 420, "Asleep + AsleepUnspecified: 420 min once");
 
+	/* 10. A 2-minute recording (an app started and stopped) is kept as a
+	 * short episode but is not a night: under MG_DN_MAIN_MIN (30 min). */
+	struct mg_dn_in t[] = {iv(MG_STAGE_ASLEEP_UNSPECIFIED, at(2026, 3, 10, 7, 0, 0), at(2026, 3, 10, 7, 2, 0), 0)};
+	run(t, 1);
+	ok(ngot == 1 && got[0].tst == 2 && got[0].main == 0, "2 min of sleep: an episode, not the night's main sleep");
+	t[0].end = at(2026, 3, 10, 7, 30, 0);
+	run(t, 1);
+	ok(ngot == 1 && got[0].tst == 30 && got[0].main == 1, "30 min of sleep: the night's main sleep");
+
 	run(NULL, 0);
 	ok(ngot == 0, "no intervals, no nights");
 	printf("1..%d\n", tap_n);
