@@ -40,6 +40,12 @@ int mg_weekday(int32_t days);
 
 /* 1 if y is a Gregorian leap year, else 0. */
 int mg_is_leap_year(int y);
+/* Days in month m (1..12) of year y. */
+int mg_days_in_month(int y, int m);
+/* The day number of a time given as seconds since 1970-01-01 00:00 in some
+ * clock (UTC, or local wall time = UTC + offset): floor division, so times
+ * before 1970 fall on the right day. */
+int32_t mg_day_of(int64_t seconds);
 
 /* Strict "YYYY-MM-DD": exactly four-digit year 0000..9999, two-digit month
  * 01..12 and day valid for that month and year (leap years included), nothing

@@ -32,36 +32,12 @@ struct fhir {
 	int seq;
 };
 
-/* Days since 1970-01-01 (H. Hinnant's algorithm) and back. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static int parse_date(const char *s, int64_t *days)
 {
-	int y, m, d;
-	if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	int32_t d;
+	if (!s || mg_date_parse(s, &d))
 		return -1;
-	*days = days_from_civil(y, m, d);
+	*days = d;
 	return 0;
 }
 
@@ -79,9 +55,9 @@ static int parse_clock(const char *s, int *min)
 static json_t *datetime(int64_t local, int offset)
 {
 	char buf[40];
-	int64_t day = local >= 0 ? local / 1440 : -((-local + 1439) / 1440);
-	int mins = (int)(local - day * 1440), y, mo, d;
-	civil_from_days(day, &y, &mo, &d);
+	int32_t day = mg_day_of(local * 60);
+	int mins = (int)(local - (int64_t)day * 1440), y, mo, d;
+	mg_civil_from_days(day, &y, &mo, &d);
 	int off = offset < 0 ? -offset : offset;
 	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d", y, mo, d, mins / 60, mins % 60,
 		 offset < 0 ? '-' : '+', off / 60 % 100, off % 60);
@@ -282,10 +258,8 @@ static void add_night(struct fhir *f, json_t *night)
 		json_object_set_new(dosage, "timing", json_pack("{s:[O]}", "event", when));
 	} else {
 		/* no time logged: the evening's date */
-		char d[16];
-		int y, mo, dd;
-		civil_from_days(l_bed >= 0 ? l_bed / 1440 : -((-l_bed + 1439) / 1440), &y, &mo, &dd);
-		snprintf(d, sizeof d, "%04d-%02d-%02d", y, mo, dd);
+		char d[11];
+		mg_date_format(mg_day_of(l_bed * 60), d);
 		when = json_string(d);
 		json_object_set_new(dosage, "text", json_string(text));
 	}

@@ -57,7 +57,6 @@ static void episode(const struct mg_dn_in *iv, size_t a, size_t b, struct mg_dev
 {
 	int64_t start = iv[a].start, end = iv[a].end, tst = 0, cs = 0, ce = 0, first = 0, last = 0;
 	int end_offset = iv[a].end_offset, open = 0, breaks = 0, lead_in = 0;
-	int64_t local;
 	memset(dn, 0, sizeof *dn);
 	for (size_t i = a; i < b; i++) {
 		if (iv[i].end > end) {
@@ -104,8 +103,7 @@ static void episode(const struct mg_dn_in *iv, size_t a, size_t b, struct mg_dev
 	 * same record can come once under each name, before and after iOS 16). */
 	dn->unspecified = minutes(
 		union_sec(iv, a, b, 1u << MG_STAGE_ASLEEP | 1u << MG_STAGE_ASLEEP_UNSPECIFIED));
-	local = end + (int64_t)end_offset * 60;
-	mg_date_format((int32_t)(local >= 0 ? local / 86400 : -((-local + 86399) / 86400)), dn->date);
+	mg_date_format(mg_day_of(end + (int64_t)end_offset * 60), dn->date);
 }
 
 int mg_device_nights(struct mg_dn_in *iv, size_t n, int (*emit)(void *ctx, const struct mg_device_night *dn),

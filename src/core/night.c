@@ -57,10 +57,15 @@ int mg_is_leap_year(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int y, int m)
+int mg_days_in_month(int y, int m)
 {
 	static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	return m == 2 && mg_is_leap_year(y) ? 29 : dim[m - 1];
+}
+
+int32_t mg_day_of(int64_t seconds)
+{
+	return (int32_t)(seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400));
 }
 
 /* strlen, but looks at no more than max + 1 bytes (returns max + 1 if longer). */
@@ -97,7 +102,7 @@ int mg_date_parse(const char *s, int32_t *days)
 	if (len_upto(s, 10) != 10 || s[4] != '-' || s[7] != '-')
 		return MG_EINVAL;
 	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-	if (y < 0 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+	if (y < 0 || m < 1 || m > 12 || d < 1 || d > mg_days_in_month(y, m))
 		return MG_EINVAL;
 	*days = mg_days_from_civil(y, m, d);
 	return 0;

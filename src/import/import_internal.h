@@ -7,8 +7,6 @@
 
 /* UTC seconds of a civil date and time (proleptic Gregorian, no leap seconds). */
 int64_t mg_utc_from_civil(int y, int mo, int d, int h, int mi, int s);
-/* Civil date of UTC seconds shifted by offset minutes: the local date there. */
-void mg_local_date(int64_t utc, int offset_min, int *y, int *mo, int *d);
 
 /* Parse Apple's "YYYY-MM-DD HH:MM:SS +HHMM" (exactly that shape; the zone
  * may also be "-HH:MM" or "Z"). 0 or MG_EPARSE. */

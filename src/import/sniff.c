@@ -1,5 +1,6 @@
 /* Tell an export's format from its first bytes, never from its name: Apple's
  * XML is renamed on non-English phones, and people rename files. */
+#define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -8,11 +9,7 @@
 
 static const char *find(const char *h, size_t n, const char *needle)
 {
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (h[i] == needle[0] && memcmp(h + i, needle, k) == 0)
-			return h + i;
-	return NULL;
+	return memmem(h, n, needle, strlen(needle));
 }
 
 /* Case-insensitive, ignoring spaces and underscores: "Bedtime Start" ==

@@ -21,12 +21,6 @@ int64_t mg_utc_from_civil(int y, int mo, int d, int h, int mi, int s)
 	return (int64_t)mg_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
 }
 
-void mg_local_date(int64_t utc, int offset_min, int *y, int *mo, int *d)
-{
-	int64_t t = utc + (int64_t)offset_min * 60;
-	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	mg_civil_from_days((int32_t)days, y, mo, d);
-}
 
 static int digits(const char *s, size_t n, int *v)
 {
@@ -38,12 +32,6 @@ static int digits(const char *s, size_t n, int *v)
 	}
 	*v = x;
 	return 0;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : dm[m - 1];
 }
 
 /* "YYYY-MM-DD" then sep then "HH:MM" [":SS" [".fff..."]]; returns bytes used or -1. */
@@ -72,7 +60,7 @@ static int civil_prefix(const char *s, size_t n, int need_seconds, int *y, int *
 	} else if (need_seconds) {
 		return -1;
 	}
-	if (*y < 1900 || *y > 9999 || *mo < 1 || *mo > 12 || *d < 1 || *d > days_in_month(*y, *mo) || *h > 23 ||
+	if (*y < 1900 || *y > 9999 || *mo < 1 || *mo > 12 || *d < 1 || *d > mg_days_in_month(*y, *mo) || *h > 23 ||
 	    *mi > 59 || *sec > 60)
 		return -1;
 	if (*sec == 60) /* a leap second reads as the next minute's start */

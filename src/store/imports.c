@@ -605,9 +605,14 @@ int mg_db_import_finish(struct mg_db_import *im, const char *files, const char *
 	sqlite3_stmt *st = NULL;
 	struct mg_buf rep = MG_BUF_INIT;
 	int r;
+	size_t added = 0;
 	if (im->failed_oom)
 		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
-	if ((r = mg_db_device_nights_rebuild(im->db, prefer, err)))
+	for (size_t i = 0; i < im->ncounts; i++)
+		added += im->counts[i].imported;
+	/* The nights derive from the stored records and the preference alone:
+	 * a re-import that added nothing, with no new preference, leaves them. */
+	if ((added || prefer) && (r = mg_db_device_nights_rebuild(im->db, prefer, err)))
 		return r;
 	mg_buf_puts(&rep, "{\"counts\":[");
 	for (size_t i = 0; i < im->ncounts; i++) {

@@ -481,6 +481,15 @@ static void test_dates(void)
 	ok(mg_weekday(day("2026-03-29")) == 7, "2026-03-29 is a Sunday (7)");
 	ok(mg_is_leap_year(2024) && !mg_is_leap_year(2023) && !mg_is_leap_year(1900) && mg_is_leap_year(2000),
 	   "leap years 2024, 2000; not 2023, 1900");
+	ok(mg_days_in_month(2024, 2) == 29 && mg_days_in_month(1900, 2) == 28 && mg_days_in_month(2000, 2) == 29 &&
+		   mg_days_in_month(2026, 4) == 30 && mg_days_in_month(2026, 12) == 31,
+	   "days in month: Feb 2024 29, Feb 1900 28, Feb 2000 29, Apr 30, Dec 31");
+	/* floor division: one second before the epoch is day -1, not day 0 */
+	ok(mg_day_of(0) == 0 && mg_day_of(86399) == 0 && mg_day_of(86400) == 1 && mg_day_of(-1) == -1 &&
+		   mg_day_of(-86400) == -1 && mg_day_of(-86401) == -2,
+	   "day of a time: 0..86399 s is day 0, -1 s is day -1, -86401 s is day -2");
+	/* 2026-11-23 00:00Z = 1795392000 s (date -u -d 2026-11-23 +%s) = day 20780 */
+	ok(mg_day_of(1795392000) == mg_days_from_civil(2026, 11, 23), "day of 2026-11-23 00:00Z");
 }
 
 static void test_clock(void)
