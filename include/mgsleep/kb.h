@@ -93,6 +93,16 @@ struct mg_trial_outcome {
 	struct mg_refs mid_refs, prior_refs;
 };
 
+/* The default design of a trial (kb/trial.json "design"): the phase length
+ * comes from the evidence on how soon magnesium acts, so it is data with its
+ * sources, not a constant in the planner. */
+struct mg_trial_design {
+	int pairs, period_days, washout;
+	int min_period_days; /* shorter periods get a warning naming refs */
+	const char *why;     /* one sentence for that warning */
+	struct mg_refs refs;
+};
+
 struct mg_kb;
 
 int mg_kb_load_builtin(struct mg_kb **out, struct mg_error *err);
@@ -126,6 +136,7 @@ const char *mg_kb_symptom_id(const struct mg_kb *kb, const char *query, const ch
 const char *mg_kb_symptom_rule(const struct mg_kb *kb, const char *code, const char *symptom_id);
 
 const struct mg_trial_outcome *mg_kb_trial_outcomes(const struct mg_kb *kb, size_t *n);
+const struct mg_trial_design *mg_kb_trial_design(const struct mg_kb *kb);
 const struct mg_trial_outcome *mg_kb_find_trial_outcome(const struct mg_kb *kb, const char *id);
 const struct mg_diet_item *mg_kb_diet_items(const struct mg_kb *kb, size_t *n);
 const struct mg_diet_freq *mg_kb_diet_freqs(const struct mg_kb *kb, size_t *n);

@@ -24,10 +24,6 @@
 
 #define MAX_PERIOD_DAYS 90
 
-/* Outcomes: the MID and priors of stats.h; the power effect is the evidence
- * mean where there is one, else the MID in the beneficial direction. The
- * default nightly SD and lag-1 autocorrelation are assumptions used only when
- * the diary has fewer than 14 nights (docs/statistics.md). */
 /* The trial's outcomes (MIDs, priors, published effects, assumed
  * variability) are knowledge-base data (kb/trial.json). The KB in use is
  * set once when a trial command or the report starts. */
@@ -465,10 +461,11 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 	int status = EXIT_OK, have_seed = 0;
 	uint64_t seed = 0;
 	struct mg_error err = {0};
+	const struct mg_trial_design *dg = mg_kb_trial_design(trial_kb);
 	cli_today(start);
-	t.pairs = 6;
-	t.period_days = 14;
-	t.washout = 4;
+	t.pairs = dg->pairs;
+	t.period_days = dg->period_days;
+	t.washout = dg->washout;
 	if (!(t.oc = find_outcome("sol")))
 		return cli_error(EXIT_FAIL, "trial: the knowledge base has no outcome 'sol'");
 	for (int i = 1; i < argc; i++) {
@@ -677,6 +674,13 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 	else if (pr.power < 0.8)
 		mg_buf_puts(&out, "That is less than 80 %: more pairs or longer periods would make a clear answer more "
 				  "likely.\n");
+	if (t.period_days < dg->min_period_days) {
+		mg_buf_printf(&out, "Caution: periods of %d nights are shorter than %d nights. %s [", t.period_days,
+			      dg->min_period_days, dg->why);
+		for (size_t k = 0; k < dg->refs.n; k++)
+			mg_buf_printf(&out, "%s%s", k ? ", " : "", mg_kb_source(trial_kb, dg->refs.idx[k])->id);
+		mg_buf_puts(&out, "]\n");
+	}
 	if (ics)
 		mg_buf_printf(&out, "Calendar written to %s.\n", ics);
 	mg_buf_puts(&out, "Each night, 'mgsleep trial today' says what to take; log every morning with 'mgsleep log'.\n"

@@ -907,7 +907,32 @@ static int load_trial_outcomes(struct ctx *c, json_t *root)
 		ids[i] = t->id;
 		kb->n_trial_outcomes++;
 	}
-	return check_unique(c, "trial.outcomes", ids, kb->n_trial_outcomes);
+	if ((r = check_unique(c, "trial.outcomes", ids, kb->n_trial_outcomes)))
+		return r;
+	/* The default design: its period length answers "how soon does it act" */
+	struct mg_trial_design *dg = &kb->trial_design;
+	double pairs = 0, days = 0, wash = 0, min_days = 0;
+	if (!(v = json_object_get(o, "design")))
+		return bad(c, "needs a design (default pairs, period_days, washout)", NULL);
+	snprintf(c->where, sizeof c->where, "trial.design");
+	if ((r = get_num(c, v, "pairs", 1, 64, &pairs)) || (r = get_num(c, v, "period_days", 2, 90, &days)) ||
+	    (r = get_num(c, v, "washout", 0, 89, &wash)) || (r = get_num(c, v, "min_period_days", 2, 90, &min_days)) ||
+	    (r = get_str(c, v, "why", 1, &dg->why)) || (r = get_refs(c, v, "refs", &dg->refs)))
+		return r;
+	dg->pairs = (int)pairs;
+	dg->period_days = (int)days;
+	dg->washout = (int)wash;
+	dg->min_period_days = (int)min_days;
+	if (dg->washout >= dg->period_days)
+		return bad(c, "washout must be shorter than period_days", NULL);
+	if (dg->period_days < dg->min_period_days)
+		return bad(c, "the default period_days is shorter than min_period_days", NULL);
+	return 0;
+}
+
+const struct mg_trial_design *mg_kb_trial_design(const struct mg_kb *kb)
+{
+	return &kb->trial_design;
 }
 
 const struct mg_trial_outcome *mg_kb_trial_outcomes(const struct mg_kb *kb, size_t *n)

@@ -183,6 +183,7 @@ struct mg_kb {
 
 	struct mg_trial_outcome trial_outcomes[16];
 	size_t n_trial_outcomes;
+	struct mg_trial_design trial_design;
 
 	/* Per source: its JSON object after the "number" member, i.e.
 	 * ,"id":..,"citation":..,"url":..,"status":..} (built once at load). */

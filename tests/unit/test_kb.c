@@ -83,7 +83,7 @@ int main(void)
 	ok(mg_kb_load_dir(&fromdir, "kb", &err) == 0, "kb/ loads (%s)", err.msg);
 	if (builtin && fromdir) {
 		is_str(mg_kb_hash(builtin), mg_kb_hash(fromdir), "embedded KB is exactly kb/ (same sha256)");
-		is_str(mg_kb_version(builtin), "2026.11.4", "KB version");
+		is_str(mg_kb_version(builtin), "2026.11.5", "KB version");
 	}
 	mg_kb_free(fromdir);
 
@@ -198,6 +198,14 @@ int main(void)
 	expect_fail("missing file", "studies.json", "cannot read");
 	remove_kb();
 
+	/* The trial design is data: a washout as long as the period is refused. */
+	copy_kb();
+	j = load("trial");
+	json_object_set_new(json_object_get(j, "design"), "washout", json_integer(28));
+	save("trial", j);
+	expect_fail("trial washout not shorter than the period", "trial.design", "washout");
+	remove_kb();
+
 	ok(mg_kb_load_json(&fromdir, "{\"meta\":", 8, &err) == MG_EPARSE, "truncated KB JSON is a parse error");
 	ok(mg_kb_load_json(&fromdir, "[]", 2, &err) == MG_EKB, "KB must be an object");
 
@@ -216,6 +224,13 @@ int main(void)
 		       "1 g threonate = 82.5 mg Mg, not 144 (ref 2.1 caveat)");
 		is_num(mg_compound_from_elemental(mg_kb_find_compound(builtin, "sulfate"), 250), 2535, 1,
 		       "250 mg Mg = 2535 mg Epsom salt (ref 2.1)");
+		/* Reference 9.1: "use 4 weeks as minimum N-of-1 phase" (Schuster 2025,
+		 * S05); no trial measured an effect after 3-7 days. */
+		const struct mg_trial_design *dg = mg_kb_trial_design(builtin);
+		ok(dg->period_days == 28 && dg->min_period_days == 28 && dg->washout == 7 && dg->pairs == 6,
+		   "9.1 / S05: default trial phases of 4 weeks (28 nights), 7-night washout, 6 pairs");
+		ok(dg->refs.n == 1 && !strcmp(mg_kb_source(builtin, dg->refs.idx[0])->id, "S05"),
+		   "9.1: the 4-week minimum cites S05 (Schuster 2025)");
 		/* Every compound's formula-derived fraction is within 0.5 % of the reference table. */
 		for (size_t i = 0; i < mg_kb_compound_count(builtin); i++) {
 			const struct mg_compound *m = mg_kb_compound(builtin, i);
