@@ -8,6 +8,8 @@
  * Output: one "key value unit" line per measurement (medians of 5 rounds;
  * *_best_ns is the fastest round); run.sh parses it.
  * Requirement (issue): >= 200000 advise+JSON per second on one core. */
+#include "bench.h"
+
 #include <mgsleep/advise.h>
 #include <mgsleep/profile.h>
 #include <mgsleep/render.h>
@@ -15,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define ROUNDS 5
 #define TARGET_PER_S 200000.0
@@ -29,25 +30,6 @@ static const char profile_json[] =
 	"\"omeprazole\",\"gabapentin\",\"metformin\"],"
 	"\"supplement_mg\":100,\"diet_mg\":260,\"isi\":14,\"symptoms\":[\"muscle-cramps\"],"
 	"\"jurisdiction\":\"us\",\"prefer_form\":\"glycinate\"}";
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static void die(const char *what, const struct mg_error *err)
 {

@@ -8,12 +8,13 @@
  *   food_search_median_us / _p90_us / _max_us over all query medians;
  *   target_food_search_us: PASS when the slowest query's median is < 5 ms.
  * Requirement (issue 6): search under 5 ms per query over the whole table. */
+#include "bench.h"
+
 #include <mgsleep/food.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define TARGET_US 5000.0
 #define MAX_ROUNDS 1000
@@ -27,25 +28,6 @@ static const char *const queries[] = {
 	"xyzzy", /* no match */
 };
 #define NQ (sizeof queries / sizeof *queries)
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 int main(int argc, char **argv)
 {

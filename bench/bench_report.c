@@ -9,6 +9,8 @@
  * the HTML with its four charts (the trial plot from a fixed result) and the
  * 365-row table. Median of ROUNDS. Requirement: < 200 ms.
  * Output: "key value unit" lines and "# " comments; exit 1 if missed. */
+#include "bench.h"
+
 #include <mgsleep/advise.h>
 #include <mgsleep/kb.h>
 #include <mgsleep/night.h>
@@ -22,23 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define NIGHTS 365
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 static void die(const char *what, const struct mg_error *err)
 {

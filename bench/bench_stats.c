@@ -21,29 +21,10 @@
  * Output: "key value unit" lines and "# " comments; exit 1 if a requirement
  * is missed. */
 #include "../tests/unit/nof1_sim.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Naive analysis for contrast: every kept night an independent observation,
  * two-sample t interval on nights. Returns 1 if it covers the effect. */

@@ -32,6 +32,8 @@
  * DIR/sealed10y.db (passphrase PASSPHRASE below), the 10-year stores of 2. and
  * 3., for run.sh to time whole `mgsleep summary` processes on; DIR must exist
  * and the caller removes it. */
+#include "bench.h"
+
 #include <mgsleep/kb.h>
 #include <mgsleep/night.h>
 #include <mgsleep/store.h>
@@ -46,7 +48,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define TEN_YEARS 3653 /* 2016-01-01 .. 2025-12-31 */
@@ -60,26 +61,6 @@
 
 static char tmpdir[64];
 static const struct mg_kb *kb;
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts v: v[0] is then the best round. */
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Remove every file in the temporary directory (stores, -wal, -shm, .lock). */
 static void clear_tmpdir(void)
