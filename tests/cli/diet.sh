@@ -2,24 +2,8 @@
 # End-to-end tests of food and diet (issue 6). Expected values are worked out
 # by hand from the USDA SR28 rows (mg per 100 g x grams / 100).
 # usage: tests/cli/diet.sh MGSLEEP   (TAP output)
-bin=$1
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export MGSLEEP_DB="$tmp/mg.db"
-unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
-
-check() {
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >/dev/null 2>&1; then echo "ok $n - $name"; else
-		echo "not ok $n - $name"
-		failed=$((failed + 1))
-	fi
-}
-status() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 check "--version names the USDA dataset" sh -c "'$bin' --version | grep -q 'Standard Reference, Release 28'"
 check "food search spinach: raw spinach first (11457), souffle not in the top 3" \
@@ -73,5 +57,4 @@ s=$(status "$bin" diet quiz --answers 9,5,5,5,5,5,5,5,5,5,5,5,5)
 check "diet quiz with an answer out of range is status 2 naming the question" sh -c "[ $s = 2 ] && grep -q 'question 1' '$tmp/err'"
 check "export carries the food log and the quiz" sh -c "'$bin' export | grep -q '\"diet_quiz\":\\[{\"date\":\"2026-11-22\"'"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

@@ -4,27 +4,10 @@
 # json only) against the structure rules in docs/fhir.md and the shape of the
 # official HL7 PHR IG sleep example in ../shared/fixtures/fhir/.
 # usage: tests/cli/fhir.sh MGSLEEP   (TAP output; run from the repository root)
-bin=$1
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export MGSLEEP_DB="$tmp/mg.db"
-unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 fixture=${FHIR_FIXTURES:-../shared/fixtures/fhir}/hl7-phr_Observation-PCDSleepObservation-duration-example.json
-
-check() { # check NAME COMMAND...: passes when the command succeeds
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/check.out" 2>&1; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		sed 's/^/# /' "$tmp/check.out"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck disable=SC2317 # called through check
 py() { # py PYTHON-CODE: runs with b = the bundle in $tmp/b.json
 	python3 -c "import json,sys
 b=json.load(open('$tmp/b.json'))
@@ -127,17 +110,15 @@ assert set(t)==want, (sorted(set(t)), sorted(want))
 assert t['meta']==f['meta'] and t['status']==f['status'] and t['code']['coding'][0]==f['code']['coding'][0]
 assert set(t['valueQuantity'])>=set(f['valueQuantity']) and t['valueQuantity']['system']==f['valueQuantity']['system']"
 else
-	echo "ok $((n = n + 1)) - # SKIP fixture $fixture not found"
+	skip "fixture $fixture not found"
 fi
 check "deterministic: exporting twice gives the same bytes" sh -c "'$bin' export --format fhir | cmp -s - '$tmp/b.json'"
 check "--out writes the same bundle to a new file" sh -c "'$bin' export --format fhir --out '$tmp/out.json' && cmp -s '$tmp/out.json' '$tmp/b.json'"
 echo keep >"$tmp/existing.json"
-"$bin" export --format fhir --out "$tmp/existing.json" >"$tmp/out" 2>"$tmp/err"
-s=$?
+s=$(status "$bin" export --format fhir --out "$tmp/existing.json")
 check "--format fhir --out to an existing file is refused and leaves it alone" \
 	sh -c "[ $s != 0 ] && grep -q 'must not exist' '$tmp/err' && [ \"\$(cat '$tmp/existing.json')\" = keep ]"
-"$bin" export --format xml >"$tmp/out" 2>"$tmp/err"
-s=$?
+s=$(status "$bin" export --format xml)
 check "an unknown format is status 2 naming fhir among the accepted ones" sh -c "[ $s = 2 ] && grep -q fhir '$tmp/err'"
 MGSLEEP_DB="$tmp/empty.db" "$bin" init >/dev/null 2>&1
 check "an empty store exports a Bundle with just the Patient" sh -c "MGSLEEP_DB='$tmp/empty.db' '$bin' export --format fhir | python3 -c 'import json,sys; b=json.load(sys.stdin); sys.exit(not ([e[\"resource\"][\"resourceType\"] for e in b[\"entry\"]]==[\"Patient\"]))'"
@@ -181,5 +162,4 @@ assert n.endswith('(evidence-based prior).'), n"
 check "the trial export is deterministic" sh -c "MGSLEEP_DB='$tdb' '$bin' export --format fhir | cmp -s - '$tmp/t.json'"
 cp "$tmp/b0.json" "$tmp/b.json"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+finish

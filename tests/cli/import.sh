@@ -4,33 +4,12 @@
 # imported nights in diary, summary and export. Expected numbers are worked
 # out by hand from the fixtures in tests/data/import/ (comments beside them).
 # usage: tests/cli/import.sh MGSLEEP   (TAP output; run from the repository root)
-bin=$1
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export MGSLEEP_DB="$tmp/mg.db"
-unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 D=tests/data/import/cli
 F=${IMPORT_FIXTURES:-../shared/fixtures/imports}
 MAP=start=start,end=end,stage=stage,source=device
-
-check() { # check NAME COMMAND...: passes when the command succeeds
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/check.out" 2>&1; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		sed 's/^/# /' "$tmp/check.out"
-		failed=$((failed + 1))
-	fi
-}
-status() { # status COMMAND...: prints the exit status, output to $tmp/out and $tmp/err
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	echo $?
-}
+# shellcheck disable=SC2317 # called through check
 js() { # js FILE PYTHON-EXPR: passes when the expression over j (the JSON) is true
 	python3 -c "import json,sys; j=json.load(open('$1')); sys.exit(not ($2))"
 }
@@ -254,5 +233,4 @@ if [ -d "$F" ]; then
 		sh -c "'$bin' export | python3 -c 'import json,sys; json.load(sys.stdin)'"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

@@ -6,28 +6,9 @@
 # a headless Chromium screenshot when chromium is installed.
 # usage: tests/cli/report.sh MGSLEEP   (TAP output; run from the repository root)
 #        UPDATE_GOLDEN=1 tests/cli/report.sh MGSLEEP   rewrites the golden file
-bin=$1
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export MGSLEEP_DB="$tmp/mg.db"
-unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 golden=tests/golden/report-small.html
-
-check() { # check NAME COMMAND...: passes when the command succeeds
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >/dev/null 2>&1; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		failed=$((failed + 1))
-	fi
-}
-
-status() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
 
 # The HTML checker: balanced tags (void elements aside), every <svg> with a
 # <title>, and no src/href outside the page except the references' links.
@@ -147,7 +128,6 @@ check "... the trial's magnesium periods are shaded" grep -q 'trial: magnesium p
 check "... and the HTML is well-formed" python3 "$tmp/check.py" "$tmp/t.html"
 
 # Screenshot in headless Chromium (Debian's chromium; scripts/bootstrap.sh --dev).
-n=$((n + 1))
 if [ -x /usr/bin/chromium ]; then
 	prof=$(mktemp -d)
 	timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
@@ -156,14 +136,12 @@ if [ -x /usr/bin/chromium ]; then
 	rm -rf "$prof"
 	size=$(wc -c <"$tmp/shot.png" 2>/dev/null || echo 0)
 	if [ "$size" -gt 20000 ] && [ "$(head -c 8 "$tmp/shot.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
-		echo "ok $n - headless Chromium renders the report to a PNG ($size bytes)"
+		ok 0 "headless Chromium renders the report to a PNG ($size bytes)"
 	else
-		echo "not ok $n - headless Chromium renders the report to a PNG (got $size bytes)"
-		failed=$((failed + 1))
+		ok 1 "headless Chromium renders the report to a PNG (got $size bytes)"
 	fi
 else
-	echo "ok $n # SKIP chromium not installed"
+	skip "chromium not installed"
 fi
 
-echo "1..$n"
-[ "$failed" = 0 ]
+finish

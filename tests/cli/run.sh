@@ -4,40 +4,15 @@
 # Exit status 1 if any check failed.
 set -u
 
-B=${1:?usage: tests/cli/run.sh /path/to/mgsleep}
-case $B in /*) ;; *) B=$PWD/$B ;; esac
-unset MGSLEEP_KB
-export LC_ALL=C
-
-n=0
-failed=0
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-ok() { # ok STATUS NAME: STATUS 0 = pass
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-check() { # check NAME COMMAND...: pass if COMMAND succeeds
-	_name=$1
-	shift
-	if "$@"; then ok 0 "$_name"; else ok 1 "$_name"; fi
-}
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Run mgsleep with stdin from $IN; sets $st, fills $tmp/out and $tmp/err.
 IN=/dev/null
 mg() {
-	"$B" "$@" <"$IN" >"$tmp/out" 2>"$tmp/err"
+	"$bin" "$@" <"$IN" >"$tmp/out" 2>"$tmp/err"
 	st=$?
 }
-
-lines() { wc -l <"$1" | tr -d ' '; }
 
 # Does FILE contain VALUE as a whole token (not part of a longer number)?
 echoes() { # echoes VALUE FILE
@@ -126,9 +101,9 @@ sys.exit(0 if d["unrecognised_medicines"] and "foobarium" in json.dumps(d["unrec
 set -- advise --age 70 --sex female --weight 68 --creatinine 1.0mg/dL --condition hypertension \
 	--med doxycycline,Lasix --med foobarium --isi 15 --symptom snoring --diet-mg 250 --jurisdiction uk
 for fmt in text markdown json html; do
-	"$B" "$@" --format "$fmt" >"$tmp/a.$fmt" 2>/dev/null
+	"$bin" "$@" --format "$fmt" >"$tmp/a.$fmt" 2>/dev/null
 	s1=$?
-	"$B" "$@" --format "$fmt" >"$tmp/b.$fmt" 2>/dev/null
+	"$bin" "$@" --format "$fmt" >"$tmp/b.$fmt" 2>/dev/null
 	s2=$?
 	[ "$s1" -eq 0 ] && [ "$s2" -eq 0 ] && [ -s "$tmp/a.$fmt" ]
 	ok $? "--format $fmt: exit 0 and output"
@@ -230,10 +205,9 @@ check "kb check with a rule citing S99: exit 2" [ "$st" -eq 2 ]
 check "kb check with a rule citing S99: names rules.json" grep -q 'rules.json' "$tmp/err"
 check "kb check with a rule citing S99: names S99" grep -q 'S99' "$tmp/err"
 check "kb check with a rule citing S99: one line on stderr" [ "$(lines "$tmp/err")" -eq 1 ]
-MGSLEEP_KB=$tmp/kb "$B" advise --age 40 >"$tmp/out" 2>"$tmp/err"
+MGSLEEP_KB=$tmp/kb "$bin" advise --age 40 >"$tmp/out" 2>"$tmp/err"
 st=$?
 [ "$st" -eq 2 ] && [ ! -s "$tmp/out" ]
 ok $? "MGSLEEP_KB with a bad KB: advise refuses (exit 2, no report)"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

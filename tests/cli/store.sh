@@ -2,28 +2,9 @@
 # End-to-end tests of the store commands: init, profile, log, diary, export,
 # sealed stores. Every failing command must leave the store byte-identical.
 # usage: tests/cli/store.sh MGSLEEP   (TAP output)
-bin=$1
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 export MGSLEEP_DB="$tmp/plain/mg.db"
-unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
-
-check() { # check NAME COMMAND...: passes when the command succeeds
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >/dev/null 2>&1; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		failed=$((failed + 1))
-	fi
-}
-
-status() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
-lines() { wc -l <"$1" | tr -d ' '; }
 
 night='--bed 22:30 --try-sleep 23:00 --sol 30 --awakenings 2 --waso 40 --final-wake 06:30 --out-of-bed 07:00'
 
@@ -45,10 +26,13 @@ s=$(status "$bin" log --date 2026-11-21 --bed 22:30 --sol 10 --awakenings 0 --wa
 check "WASO without awakenings is refused naming --awakenings" sh -c "[ $s = 2 ] && grep -q -- '--awakenings' '$tmp/err'"
 s=$(status "$bin" log --date 2026-11-21 --bed 22:30 --sol 10 --awakenings 0 --waso 0 --out-of-bed 07:00)
 check "a missing item is refused naming it (--final-wake)" sh -c "[ $s = 2 ] && grep -q -- '--final-wake' '$tmp/err'"
+# shellcheck disable=SC2086
 s=$(status "$bin" log --date 2026-02-30 $night)
 check "an impossible date is refused naming --date" sh -c "[ $s = 2 ] && grep -q -- '--date' '$tmp/err'"
+# shellcheck disable=SC2086
 s=$(status "$bin" log --date 2026-11-22 $night --mg-form unobtainium --mg-elemental 100)
 check "an unknown magnesium form is refused naming --mg-form" sh -c "[ $s = 2 ] && grep -q -- '--mg-form' '$tmp/err'"
+# shellcheck disable=SC2086
 s=$(status "$bin" log --date 2026-11-22 $night --tag coffee)
 check "an unknown tag is refused naming --tag" sh -c "[ $s = 2 ] && grep -q -- '--tag' '$tmp/err'"
 "$bin" export >"$tmp/after.json"
@@ -215,5 +199,4 @@ check "... the new one does, with the data intact" sh -c "MGSLEEP_PASSPHRASE=two
 s=$(MGSLEEP_DB="$tmp/own/a.db" status "$bin" passphrase change)
 check "passphrase change on a plain store is status 2" [ "$s" = 2 ]
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

@@ -5,33 +5,13 @@
 # usage: tests/cli/test_man.sh MGSLEEP_BINARY   (run from the repository root)
 set -u
 
-BIN=${1:?usage: test_man.sh MGSLEEP_BINARY}
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 MAN=${MAN_PAGE:-man/mgsleep.1}
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-check() { # check DESCRIPTION COMMAND...
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
 
 if [ ! -r "$MAN" ]; then
-	not_ok "$MAN is readable"
-	echo "1..$n"
-	exit 1
+	ok 1 "$MAN is readable"
+	finish
 fi
 
 # Normalise troff: drop backslashes, so "\-\-age" reads "--age" and
@@ -48,11 +28,8 @@ awk '
 	{ want = 0 }
 ' "$tmp/man" | sort -u >"$tmp/man-commands"
 
-if "$BIN" --help >"$tmp/help" 2>"$tmp/help.err"; then
-	ok "mgsleep --help exits 0"
-else
-	not_ok "mgsleep --help exits 0"
-fi
+"$bin" --help >"$tmp/help" 2>"$tmp/help.err"
+ok $? "mgsleep --help exits 0"
 
 # Commands: the indented lines after "commands:" up to the first blank line.
 awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' "$tmp/help" >"$tmp/commands"
@@ -69,11 +46,11 @@ while read -r opt; do
 done <"$tmp/opts.global"
 
 while read -r cmd; do
-	if ! "$BIN" help "$cmd" >"$tmp/usage" 2>/dev/null; then
-		not_ok "mgsleep help $cmd exits 0"
+	if ! "$bin" help "$cmd" >"$tmp/usage" 2>/dev/null; then
+		ok 1 "mgsleep help $cmd exits 0"
 		continue
 	fi
-	ok "mgsleep help $cmd exits 0"
+	ok 0 "mgsleep help $cmd exits 0"
 	grep -oE -- '--[A-Za-z0-9][A-Za-z0-9-]*' "$tmp/usage" | sort -u >"$tmp/opts"
 	while read -r opt; do
 		check "$cmd option $opt is documented" grep -qxF -- "$opt" "$tmp/man-options"
@@ -88,5 +65,4 @@ for var in MGSLEEP_KB COLUMNS; do
 	check "environment variable $var is documented" grep -qF -- "$var" "$tmp/man"
 done
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

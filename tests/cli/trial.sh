@@ -2,27 +2,9 @@
 # End-to-end tests of 'mgsleep trial': plan (refusal, seed, iCalendar),
 # today, analyze on simulated diary nights, bad inputs.
 # usage: tests/cli/trial.sh MGSLEEP   (TAP output)
-bin=$1
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 export MGSLEEP_DB="$tmp/a/mg.db"
-unset MGSLEEP_PASSPHRASE MGSLEEP_KB COLUMNS
-
-check() { # check NAME COMMAND...: passes when the command succeeds
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >/dev/null 2>&1; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		failed=$((failed + 1))
-	fi
-}
-status() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
-lines() { wc -l <"$1" | tr -d ' '; }
 
 # A consult profile: planning is refused.
 "$bin" --db "$tmp/c.db" profile set --age 60 --sex male --weight 80 --condition heart-failure >/dev/null 2>&1
@@ -135,7 +117,7 @@ check "a symptom that is not a stop rule is recorded without pausing" sh -c "[ $
 while read -r dt sol a b c e; do
 	ev=$((1${dt#2026-01-} - 101))
 	if [ "$ev" = 13 ] || [ "$ev" = 14 ]; then
-		sol=90 a=--no-mg b= c= e=
+		sol=90 a=--no-mg b='' c='' e=''
 	fi
 	# shellcheck disable=SC2086
 	"$bin" --db "$pdb" log --date "$dt" --bed 22:30 --sol "$sol" --awakenings 1 --waso 10 --final-wake 06:30 --out-of-bed 07:00 $a $b $c $e >/dev/null 2>&1
@@ -235,5 +217,4 @@ check "analyze --format xml: status 2 naming --format" sh -c "[ $s = 2 ] && grep
 s=$(status "$bin" --db "$tmp/none.db" trial today)
 check "today with no store or trial fails cleanly" [ "$s" != 0 ]
 
-echo "1..$n"
-[ $failed = 0 ]
+finish
