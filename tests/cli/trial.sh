@@ -25,6 +25,12 @@ check "the same --seed gives the same calendar" sh -c "grep '^ *[0-9]' '$tmp/p1'
 "$bin" --db "$tmp/b.db" trial plan --pairs 12 --seed 8 --start 2026-01-05 >"$tmp/p4" 2>&1
 check "a different seed gives a different order (12 pairs)" sh -c "! cmp -s '$tmp/p3' '$tmp/p4'"
 check "2 pairs: the plan says p < 0.05 can never be reached" grep -q "can never reach p < 0.05" "$tmp/p1"
+# Reference 9.1 (S05, Schuster 2025): "use 4 weeks as minimum N-of-1 phase";
+# no trial measured an effect after 3-7 days. kb/trial.json design.
+check "9.1 / S05: 6-night periods are planned with a caution citing S05" \
+	sh -c "grep -q 'Caution: periods of 6 nights are shorter than 28 nights.' '$tmp/p1' && grep -q '\[S05\]' '$tmp/p1'"
+check "9.1 / S05: the default plan has 28-night periods, washout 7, and no caution" \
+	sh -c "grep -q '12 pairs of 28-day periods' '$tmp/p3' && grep -q 'first 7 nights of every period' '$tmp/p3' && ! grep -q Caution '$tmp/p3'"
 
 check "ICS: CRLF on every line" python3 -c "import sys; b=open('$tmp/t.ics','rb').read(); sys.exit(not (b.endswith(b'\\r\\n') and b.count(b'\\n')==b.count(b'\\r\\n')))"
 check "ICS: BEGIN:VCALENDAR first, END:VCALENDAR last" sh -c "head -n1 '$tmp/t.ics' | tr -d '\r' | grep -qx BEGIN:VCALENDAR && tail -n1 '$tmp/t.ics' | tr -d '\r' | grep -qx END:VCALENDAR"
