@@ -15,6 +15,7 @@ struct mg_stmt;
 struct mg_limit;
 struct mg_intake;
 struct mg_level;
+struct mg_isi_text;
 
 struct mg_advice_med {
 	const struct mg_interaction *inter;
@@ -30,10 +31,23 @@ struct mg_advice {
 
 	/* kidney function */
 	double crcl_cg, egfr_epi;  /* computed; NaN if inputs missing */
+	/* Sex not given: each computed estimate is the lower of the female and
+	 * male values (reference 6.3: the rule applies to the lower estimate). */
+	int renal_sex_unknown;
 	double renal;              /* the value the rules used (lowest available); NaN if none */
-	const char *renal_basis;   /* "cockcroft-gault", "ckd-epi-2021", "reported-egfr", "reported-crcl", "dialysis", NULL */
-	const char *renal_category; /* KDIGO code, "dialysis" or NULL */
+	const char *renal_basis;   /* "cockcroft-gault", "ckd-epi-2021" (each with "-sex-unknown" when
+				    * renal_sex_unknown), "reported-egfr", "reported-crcl", "dialysis", NULL */
+	const char *renal_category; /* KDIGO G code (from an eGFR only), "dialysis" or NULL */
 	const char *renal_category_text;
+
+	/* insomnia severity: enum mg_isi_category or -1 when no ISI; what it means */
+	int isi_category;
+	const struct mg_isi_text *insomnia;
+
+	/* referrals that come before treating insomnia, in KB order: their lead
+	 * sentences open the verdict */
+	const struct mg_stmt *lead[4];
+	size_t n_lead;
 
 	/* limits and intake */
 	enum mg_jurisdiction jur;
@@ -43,6 +57,7 @@ struct mg_advice {
 	const struct mg_intake *intake; /* NULL if none */
 	int intake_fallback;          /* no row for pregnancy/lactation: non-pregnant row used */
 	double supplement_mg, room_mg;
+	double excess_mg; /* current supplements above the limit; 0 if none */
 
 	/* dose */
 	const struct mg_compound *form;
@@ -50,6 +65,7 @@ struct mg_advice {
 	const struct mg_refs *form_refs;
 	const struct mg_compound *form_refused; /* preference not followed, or NULL */
 	const struct mg_level *level;
+	int form_trial_dose; /* the form's own trial dose replaced the level (threonate) */
 	double elemental_mg, compound_mg; /* 0 when no dose is proposed */
 	int split;
 
@@ -75,6 +91,14 @@ struct mg_advice {
 double mg_advice_intake_mg(const struct mg_advice *a);
 const char *mg_advice_intake_kind(const struct mg_advice *a);
 
+/* Why the dose is what it is for the chosen form, beyond the dose level's
+ * own text: the form's trial (threonate), or that no sleep trial used this
+ * form; NULL for the default form. *refs (if not NULL) gets its sources. */
+const char *mg_advice_dose_note(const struct mg_advice *a, const struct mg_refs **refs);
+
+/* Fails with MG_EINVAL (field "age") when the profile has no age: the
+ * kidney estimates and the under-18 and 65-plus rules depend on it, and an
+ * adult is never assumed. Nothing else can fail once the KB has loaded. */
 int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advice *out, struct mg_error *err);
 
 #endif

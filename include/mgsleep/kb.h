@@ -52,6 +52,13 @@ struct mg_compound {
 	enum mg_sleep_use use;
 	const char *use_reason;
 	struct mg_refs refs;
+	/* The daily compound dose of this form's own sleep trial when it gave
+	 * less magnesium than the default dose (threonate: 1 g), else NaN; and
+	 * why the dose is what it is for this form (NULL: the dose level's text
+	 * alone, or the KB's note for forms no sleep trial used). */
+	double trial_compound_mg;
+	const char *dose_note;
+	struct mg_refs dose_note_refs;
 };
 
 struct mg_interaction {

@@ -3,6 +3,7 @@
  * the profile, evaluates the KB's rules over them, and does the arithmetic.
  * The most severe verdict of any rule or interaction wins. */
 #include <mgsleep/advise.h>
+#include <mgsleep/questionnaire.h>
 #include <mgsleep/renal.h>
 
 #include "../kb/kb_internal.h"
@@ -23,16 +24,37 @@ static void cite(struct mg_advice *a, const struct mg_refs *r)
 	}
 }
 
+/* A formula for a person whose sex was not given: the lower of the female
+ * and male values (reference 6.3: apply the rule to the lower estimate), so
+ * a creatinine is never thrown away for want of a sex. */
+static double crcl_any_sex(const struct mg_profile *p)
+{
+	if (p->sex != MG_SEX_UNKNOWN)
+		return mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, p->sex);
+	return fmin(mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, MG_SEX_FEMALE),
+		    mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, MG_SEX_MALE));
+}
+
+static double egfr_any_sex(const struct mg_profile *p)
+{
+	if (p->sex != MG_SEX_UNKNOWN)
+		return mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, p->sex);
+	return fmin(mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, MG_SEX_FEMALE),
+		    mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, MG_SEX_MALE));
+}
+
 static void renal_estimate(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p)
 {
-	a->crcl_cg = mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, p->sex);
-	a->egfr_epi = mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, p->sex);
+	int nosex = p->sex == MG_SEX_UNKNOWN;
+	a->crcl_cg = crcl_any_sex(p);
+	a->egfr_epi = egfr_any_sex(p);
+	a->renal_sex_unknown = nosex && !(isnan(a->crcl_cg) && isnan(a->egfr_epi));
 	const struct {
 		double v;
 		const char *basis;
 	} cand[] = {
-		{a->crcl_cg, "cockcroft-gault"},
-		{a->egfr_epi, "ckd-epi-2021"},
+		{a->crcl_cg, nosex ? "cockcroft-gault-sex-unknown" : "cockcroft-gault"},
+		{a->egfr_epi, nosex ? "ckd-epi-2021-sex-unknown" : "ckd-epi-2021"},
 		{p->egfr, "reported-egfr"},
 		{p->crcl, "reported-crcl"},
 	};
@@ -44,9 +66,12 @@ static void renal_estimate(struct mg_advice *a, const struct mg_kb *kb, const st
 			a->renal = cand[i].v;
 			a->renal_basis = cand[i].basis;
 		}
-	if (!isnan(a->renal))
+	/* KDIGO G categories are defined on GFR (reference 6.3, S57), so only an
+	 * eGFR places a person in one, never a creatinine clearance. */
+	double gfr = fmin(a->egfr_epi, p->egfr); /* fmin ignores one NaN */
+	if (!isnan(gfr))
 		for (size_t i = 0; i < kb->n_renal_cats; i++)
-			if (a->renal >= kb->renal_cats[i].min) {
+			if (gfr >= kb->renal_cats[i].min) {
 				a->renal_category = kb->renal_cats[i].code;
 				a->renal_category_text = kb->renal_cats[i].text;
 				break;
@@ -65,8 +90,7 @@ static int in_age(double age, double lo, double hi)
 
 static void limits_and_intake(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p)
 {
-	/* Age unknown: assume an adult (the tool's users), for table look-ups only. */
-	double age = isnan(p->age) ? 30 : p->age;
+	double age = p->age;
 	a->jur_default = p->jurisdiction < 0;
 	a->jur = a->jur_default ? MG_JUR_EU : (enum mg_jurisdiction)p->jurisdiction;
 	const struct mg_limit *lowest = NULL;
@@ -111,6 +135,7 @@ static void limits_and_intake(struct mg_advice *a, const struct mg_kb *kb, const
 		a->intake_fallback = 0;
 	a->supplement_mg = isnan(p->supplement_mg) ? 0 : p->supplement_mg;
 	a->room_mg = a->limit ? a->limit->mg - a->supplement_mg : NAN;
+	a->excess_mg = a->limit && a->room_mg < 0 ? -a->room_mg : 0;
 }
 
 static void match_meds(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p, struct mg_facts *f)
@@ -174,10 +199,17 @@ static size_t collect(const struct mg_stmt *s, size_t n, const struct mg_facts *
 
 int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advice *a, struct mg_error *err)
 {
-	(void)err; /* nothing can fail once the KB has loaded; kept for API stability */
 	memset(a, 0, sizeof *a);
 	a->kb = kb;
 	a->profile = p;
+	a->isi_category = -1;
+	/* Never assume an adult: the kidney estimates, the limits and the
+	 * under-18 and 65-plus rules all depend on age. */
+	if (isnan(p->age))
+		return mg_fail(err, MG_EINVAL, "age",
+			       "--age: required for advice, because the kidney estimates and the rules for "
+			       "children and people aged 65 or more depend on it (for the stored profile: "
+			       "mgsleep profile set --age N)");
 
 	struct mg_facts f = {0, NAN, p->age, p->isi, p->conditions, p->symptoms, 0};
 	renal_estimate(a, kb, p);
@@ -190,8 +222,14 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		SET(&f, MG_BF_PREGNANT);
 	if (p->breastfeeding)
 		SET(&f, MG_BF_BREASTFEEDING);
-	if (!isnan(p->isi))
+	if (!isnan(p->isi)) {
 		SET(&f, MG_BF_ISI_KNOWN);
+		a->isi_category = mg_isi_category_of((int)p->isi);
+		const char *cat = mg_isi_category_name(a->isi_category);
+		for (size_t i = 0; cat && i < kb->n_insomnia; i++)
+			if (!strcmp(kb->insomnia[i].category, cat))
+				a->insomnia = &kb->insomnia[i];
+	}
 
 	limits_and_intake(a, kb, p);
 	if (a->jur_default)
@@ -200,8 +238,13 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		SET(&f, MG_BF_LIMIT_KNOWN);
 	if (a->limit_fallback)
 		SET(&f, MG_BF_LIMIT_FALLBACK);
-	/* Less than 1 mg of room is no room: doses are whole milligrams. */
-	if (a->limit && a->room_mg < 1)
+	if (!isnan(p->supplement_mg))
+		SET(&f, MG_BF_SUPPLEMENT_KNOWN);
+	/* Already above the limit: reduce, never add (reference 9.3 rule 3).
+	 * Less room than the smallest useful dose is no room. */
+	if (a->excess_mg > 0)
+		SET(&f, MG_BF_OVER_LIMIT);
+	else if (a->limit && a->room_mg < kb->min_dose_mg)
 		SET(&f, MG_BF_SUPPLEMENT_AT_LIMIT);
 	if (!isnan(p->diet_mg)) {
 		SET(&f, MG_BF_DIET_KNOWN);
@@ -221,9 +264,17 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 	}
 	a->level = &kb->levels[level];
 	double planned = a->level->mg;
+	/* A form whose own sleep trial used less magnesium (threonate: 1 g of
+	 * compound, about 82 mg) is proposed at that trial's dose, not at the
+	 * bisglycinate trial's 250 mg (reference 2.1, 3.1). */
+	double form_trial = a->form->trial_compound_mg * a->form->fraction;
+	if (!isnan(form_trial) && form_trial < planned) {
+		planned = form_trial;
+		a->form_trial_dose = 1;
+	}
 	/* Only current supplements "reduce" the dose; a limit below the planned
 	 * dose by itself (young children) just caps it. */
-	if (a->limit && a->supplement_mg > 0 && a->room_mg >= 1 && a->room_mg < planned)
+	if (a->limit && a->supplement_mg > 0 && a->room_mg >= kb->min_dose_mg && a->room_mg < planned)
 		SET(&f, MG_BF_ROOM_BELOW_DOSE);
 
 	/* Pass 2: the verdict. */
@@ -240,22 +291,37 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		double mg = planned < a->room_mg ? planned : a->room_mg;
 		a->elemental_mg = floor(mg);
 		a->compound_mg = round(mg_compound_from_elemental(a->form, a->elemental_mg));
+		/* The form's own trial dose is a compound mass: say that mass, not
+		 * the rounded-down elemental converted back (994 mg for 1 g). */
+		if (a->form_trial_dose && mg == planned)
+			a->compound_mg = a->form->trial_compound_mg;
 		a->split = a->limit->split_doses && a->elemental_mg >= a->limit->mg;
 		if (a->elemental_mg > 0)
 			SET(&f, MG_BF_DOSE_PROPOSED);
 	}
 
 	a->n_referrals = collect(kb->referrals, kb->n_referrals, &f, a->referrals);
+	for (size_t i = 0; i < a->n_referrals && a->n_lead < sizeof a->lead / sizeof a->lead[0]; i++)
+		if (a->referrals[i]->lead)
+			a->lead[a->n_lead++] = a->referrals[i];
 	a->n_monitoring = collect(kb->monitoring, kb->n_monitoring, &f, a->monitoring);
 	a->n_outcomes = collect(kb->outcomes, kb->n_outcomes, &f, a->outcomes);
 	a->n_pitfalls = collect(kb->pitfalls, kb->n_pitfalls, &f, a->pitfalls);
 
 	/* Number citations in the order every renderer prints them. */
+	for (size_t i = 0; i < a->n_lead; i++)
+		cite(a, &a->lead[i]->refs);
+	if (a->insomnia)
+		cite(a, &a->insomnia->refs);
 	if (a->elemental_mg > 0) {
 		cite(a, a->form_refs);
 		if (a->form_refused)
 			cite(a, &a->form_refused->refs);
-		cite(a, &a->level->refs);
+		const struct mg_refs *note;
+		if (!a->form_trial_dose)
+			cite(a, &a->level->refs);
+		if (mg_advice_dose_note(a, &note))
+			cite(a, note);
 		cite(a, a->split ? &kb->timing_split.refs : &kb->timing.refs);
 	}
 	if (a->limit)
@@ -264,8 +330,10 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		cite(a, &a->intake->refs);
 	if (a->intake && p->diet_source[0])
 		cite(a, &kb->diet_refs); /* the intake was estimated from the food table */
-	if (a->renal_basis)
+	if (a->renal_basis) {
 		cite(a, &kb->renal_refs);
+		cite(a, &kb->renal_threshold_refs);
+	}
 	for (size_t i = 0; i < a->n_warnings; i++)
 		cite(a, &a->warnings[i]->refs);
 	for (size_t i = 0; i < a->n_meds; i++)
@@ -291,4 +359,19 @@ double mg_advice_intake_mg(const struct mg_advice *a)
 const char *mg_advice_intake_kind(const struct mg_advice *a)
 {
 	return a->intake ? a->intake->kind : NULL;
+}
+
+const char *mg_advice_dose_note(const struct mg_advice *a, const struct mg_refs **refs)
+{
+	const struct mg_compound *c = a->form;
+	if (c->dose_note) {
+		if (refs)
+			*refs = &c->dose_note_refs;
+		return c->dose_note;
+	}
+	if (c == a->kb->default_form)
+		return NULL;
+	if (refs)
+		*refs = &a->kb->untested_form.refs;
+	return a->kb->untested_form.text;
 }

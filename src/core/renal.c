@@ -4,7 +4,10 @@
 
 double mg_crcl_cockcroft_gault(double age, double weight_kg, double scr, enum mg_sex sex)
 {
-	if (isnan(age) || isnan(weight_kg) || isnan(scr) || scr <= 0 || sex == MG_SEX_UNKNOWN || age >= 140)
+	/* Not valid under 18 (reference 6.2: an adult formula; children need
+	 * their own equations, which this tool does not compute). */
+	if (isnan(age) || isnan(weight_kg) || isnan(scr) || scr <= 0 || sex == MG_SEX_UNKNOWN || age < 18 ||
+	    age >= 140)
 		return NAN;
 	double v = (140.0 - age) * weight_kg / (72.0 * scr);
 	return sex == MG_SEX_FEMALE ? v * 0.85 : v;

@@ -419,6 +419,17 @@ static int load_compounds(struct ctx *c, json_t *root)
 		if (r)
 			return r;
 		m->use = (enum mg_sleep_use)use;
+		m->trial_compound_mg = NAN;
+		json_t *dn = json_object_get(it, "dose_note");
+		if (json_object_get(it, "trial_compound_mg") &&
+		    (r = get_num(c, it, "trial_compound_mg", 1, 20000, &m->trial_compound_mg)))
+			return r;
+		if (dn && (!json_is_object(dn) || (r = get_str(c, dn, "text", 1, &m->dose_note)) ||
+			   (r = get_refs(c, dn, "refs", &m->dose_note_refs))))
+			return r ? r : bad(c, "'dose_note' must be an object with text and refs", NULL);
+		/* A form's own trial dose replaces the default dose, so it must say why. */
+		if (!isnan(m->trial_compound_mg) && !m->dose_note)
+			return bad(c, "'trial_compound_mg' needs a 'dose_note'", NULL);
 		if (mg_formula_mass(m->formula, &m->molar_mass, &mg_atoms, c->err))
 			return mg_fail(c->err, MG_EKB, c->where, "%s: cannot read formula '%s'", c->where, m->formula);
 		if (mg_atoms < 1)
@@ -649,7 +660,27 @@ static int find_level(const struct mg_kb *kb, const char *id)
 	return -1;
 }
 
-enum { ST_RULE = 1, ST_STAGE = 2, ST_STATUS = 4, ST_WHEN = 8 };
+enum { ST_RULE = 1, ST_STAGE = 2, ST_STATUS = 4, ST_WHEN = 8, ST_LEAD = 16 };
+
+/* Placeholders a rule's text may hold; the renderer fills them from the
+ * advice (src/report/report.c, mg_report_stmt_text). Anything else between
+ * braces is a typo that would reach the person verbatim. */
+const char *const mg_text_vars[] = {"supplement_mg", "limit_mg", "excess_mg", "room_mg", NULL};
+
+static int check_vars(struct ctx *c, const char *text, int allowed)
+{
+	for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+		int known = 0;
+		for (size_t i = 0; mg_text_vars[i] && !known; i++) {
+			size_t n = strlen(mg_text_vars[i]);
+			known = !strncmp(p + 1, mg_text_vars[i], n) && p[n + 1] == '}';
+		}
+		if (!known || !allowed)
+			return bad(c, allowed ? "unknown placeholder in text" : "placeholders are allowed in rules only",
+				   NULL);
+	}
+	return 0;
+}
 
 static int load_stmts(struct ctx *c, json_t *root, const char *name, unsigned flags, struct mg_stmt **out,
 		      size_t *n)
@@ -679,6 +710,10 @@ static int load_stmts(struct ctx *c, json_t *root, const char *name, unsigned fl
 			r = get_str(c, it, "stage", 1, &s->stage);
 		if (!r && (flags & ST_STATUS))
 			r = get_str(c, it, "status", 1, &s->status);
+		if (!r && (flags & ST_LEAD) && json_object_get(it, "lead"))
+			r = get_str(c, it, "lead", 1, &s->lead);
+		if (!r)
+			r = check_vars(c, s->text, flags & ST_RULE);
 		if (!r && (flags & ST_RULE)) {
 			int v = 0, sev = 0;
 			r = get_str(c, it, "section", 1, &s->section);
@@ -774,9 +809,11 @@ static int load_dose(struct ctx *c, json_t *root)
 		kb->n_form_rules++;
 	}
 	if ((r = get_text_refs(c, o, "timing", &kb->timing)) ||
-	    (r = get_text_refs(c, o, "timing_split", &kb->timing_split)))
+	    (r = get_text_refs(c, o, "timing_split", &kb->timing_split)) ||
+	    (r = get_text_refs(c, o, "untested_form", &kb->untested_form)))
 		return r;
-	return 0;
+	snprintf(c->where, sizeof c->where, "dose");
+	return get_num(c, o, "min_dose_mg", 1, 250, &kb->min_dose_mg);
 }
 
 static int load_meta(struct ctx *c, json_t *root)
@@ -813,9 +850,20 @@ static int load_meta(struct ctx *c, json_t *root)
 	if (kb->renal_cats[kb->n_renal_cats - 1].min != 0)
 		return bad(c, "the last renal category must start at 0", NULL);
 	snprintf(c->where, sizeof c->where, "meta");
-	if ((r = get_str(c, o, "renal_note", 1, &kb->renal_note)))
+	if ((r = get_str(c, o, "renal_note", 1, &kb->renal_note)) || (r = get_refs(c, o, "renal_refs", &kb->renal_refs)) ||
+	    (r = get_refs(c, o, "renal_threshold_refs", &kb->renal_threshold_refs)))
 		return r;
-	return get_refs(c, o, "renal_refs", &kb->renal_refs);
+	if (!(a = get_arr(c, o, "insomnia")) || json_array_size(a) > 4)
+		return bad(c, "needs at most 4 'insomnia' entries", NULL);
+	json_array_foreach(a, i, it) {
+		struct mg_isi_text *t = &kb->insomnia[i];
+		set_where(c, "meta.insomnia", i, it, "category");
+		if ((r = get_str(c, it, "category", 1, &t->category)) || (r = get_str(c, it, "text", 1, &t->text)) ||
+		    (r = get_refs(c, it, "refs", &t->refs)))
+			return r;
+		kb->n_insomnia++;
+	}
+	return 0;
 }
 
 static int load_diet(struct ctx *c, json_t *root)
@@ -1002,6 +1050,8 @@ static int build_fragments(struct mg_kb *kb, struct mg_error *err)
 	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
 		for (size_t i = 0; i < lists[l].n; i++) {
 			struct mg_stmt *st = &lists[l].s[i];
+			if (strchr(st->text, '{'))
+				continue; /* placeholders: rendered per advice */
 			mg_buf_reset(&b);
 			mg_buf_puts(&b, "{\"code\":");
 			mg_buf_put_json_str(&b, st->code);
@@ -1094,7 +1144,7 @@ int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t c
 	    (r = load_intakes_limits(&c, root)) || (r = load_interactions(&c, root)) ||
 	    (r = load_dose(&c, root)) || (r = load_meta(&c, root)) ||
 	    (r = load_stmts(&c, root, "rules", ST_RULE | ST_WHEN, &kb->rules, &kb->n_rules)) ||
-	    (r = load_stmts(&c, root, "referrals", ST_WHEN, &kb->referrals, &kb->n_referrals)) ||
+	    (r = load_stmts(&c, root, "referrals", ST_WHEN | ST_LEAD, &kb->referrals, &kb->n_referrals)) ||
 	    (r = load_stmts(&c, root, "monitoring", ST_WHEN | ST_STAGE, &kb->monitoring, &kb->n_monitoring)) ||
 	    (r = load_stmts(&c, root, "outcomes", ST_WHEN | ST_STATUS, &kb->outcomes, &kb->n_outcomes)) ||
 	    (r = load_stmts(&c, root, "pitfalls", ST_WHEN, &kb->pitfalls, &kb->n_pitfalls)) ||

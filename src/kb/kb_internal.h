@@ -17,7 +17,9 @@
 	XX(DIET_KNOWN, "diet_known")                 \
 	XX(DIET_BELOW_INTAKE, "diet_below_intake")   \
 	XX(DIET_AT_LEAST_INTAKE, "diet_at_least_intake") \
+	XX(SUPPLEMENT_KNOWN, "supplement_known")     \
 	XX(SUPPLEMENT_AT_LIMIT, "supplement_at_limit") \
+	XX(OVER_LIMIT, "over_limit")                 \
 	XX(ROOM_BELOW_DOSE, "room_below_dose")       \
 	XX(LIMIT_KNOWN, "limit_known")               \
 	XX(LIMIT_FALLBACK, "limit_fallback")         \
@@ -58,14 +60,16 @@ struct mg_stmt {
 	const char *section; /* rules only */
 	const char *stage;   /* monitoring only */
 	const char *status;  /* outcomes only; may be NULL */
-	const char *text;
+	const char *lead;    /* referrals only: a sentence to put before the verdict, or NULL */
+	const char *text;    /* rules may hold {supplement_mg} {limit_mg} {excess_mg} {room_mg} */
 	enum mg_verdict verdict;
 	enum mg_severity severity;
 	int dose_level; /* index into kb->levels, or -1 */
 	struct mg_refs refs;
 	struct mg_pred when;
 	/* This statement as it appears in an advice's JSON, built once at load
-	 * so that rendering is copying (see src/report/json.c). */
+	 * so that rendering is copying (see src/report/json.c); NULL when the
+	 * text holds placeholders and is expanded per advice. */
 	const char *json;
 	size_t json_len;
 };
@@ -127,6 +131,13 @@ struct mg_text_refs {
 	struct mg_refs refs;
 };
 
+/* meta.json "insomnia": what an ISI category means for magnesium. */
+struct mg_isi_text {
+	const char *category; /* an id of mg_isi_category_name() */
+	const char *text;
+	struct mg_refs refs;
+};
+
 struct mg_kb {
 	void *root; /* json_t *, kept alive: every string points into it */
 	const char *canonical;
@@ -164,12 +175,17 @@ struct mg_kb {
 	struct mg_form_rule form_rules[8];
 	size_t n_form_rules;
 	struct mg_text_refs timing, timing_split;
+	struct mg_text_refs untested_form; /* "why this dose" for a form no sleep trial used */
+	double min_dose_mg; /* less room than this under the limit: no new dose */
 
 	const char *verdict_text[4];
 	struct mg_renal_cat renal_cats[8];
 	size_t n_renal_cats;
-	struct mg_refs renal_refs;
+	struct mg_refs renal_refs;           /* the formulas and the KDIGO categories */
+	struct mg_refs renal_threshold_refs; /* the labels behind the thresholds */
 	const char *renal_note; /* the thresholds in words, shown under the estimate */
+	struct mg_isi_text insomnia[4];
+	size_t n_insomnia;
 	const char *disclaimer;
 
 	char *compound_names, *condition_names, *symptom_names;
@@ -190,6 +206,9 @@ struct mg_kb {
 	const char **source_json;
 	size_t *source_json_len;
 };
+
+/* The placeholders a rule's text may hold, NULL-terminated (kb.c). */
+extern const char *const mg_text_vars[];
 
 int mg_pred_eval(const struct mg_pred *p, const struct mg_facts *f);
 int mg_kb_find_condition(const struct mg_kb *kb, const char *name);

@@ -38,5 +38,12 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 void mg_report_dose_line(struct mg_buf *b, const struct mg_advice *a);
 void mg_report_refs(struct mg_buf *b, const struct mg_advice *a, const struct mg_refs *r);
 void mg_report_med_advice(struct mg_buf *b, const struct mg_advice_med *m);
+/* A statement's text with its placeholders ({supplement_mg} ...) filled. */
+void mg_report_stmt_text(struct mg_buf *b, const struct mg_advice *a, const struct mg_stmt *s);
+/* The verdict sentence, after the lead sentences of any referral that comes
+ * first (sleep apnoea, severe insomnia). */
+void mg_report_verdict_text(struct mg_buf *b, const struct mg_advice *a);
+/* "Why this dose": the level's text and/or the form's dose note. */
+void mg_report_dose_reason(struct mg_buf *b, const struct mg_advice *a);
 
 #endif

@@ -5,6 +5,8 @@
 
 #include "../kb/kb_internal.h"
 
+#include <mgsleep/questionnaire.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -65,14 +67,35 @@ static void refs(struct mg_buf *b, const struct mg_kb *kb, const struct mg_refs 
 	putch(b, ']');
 }
 
-/* Statements and references were rendered once when the KB loaded. */
-static void stmt_list(struct mg_buf *b, const struct mg_stmt *const *s, size_t n)
+/* Statements and references were rendered once when the KB loaded, but
+ * for rules whose text has placeholders (only rules may): those are
+ * written here, in the same key order as kb.c's build_fragments. */
+static void stmt_list(struct mg_buf *b, const struct mg_advice *a, const struct mg_stmt *const *s, size_t n,
+		      struct mg_buf *tmp)
 {
 	putch(b, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			putch(b, ',');
-		add(b, s[i]->json, s[i]->json_len);
+		if (s[i]->json) {
+			add(b, s[i]->json, s[i]->json_len);
+			continue;
+		}
+		put(b, "{\"code\":");
+		mg_buf_put_json_str(b, s[i]->code);
+		put(b, ",\"severity\":");
+		mg_buf_put_json_str(b, mg_severity_name(s[i]->severity));
+		put(b, ",\"verdict\":");
+		mg_buf_put_json_str(b, mg_verdict_name(s[i]->verdict));
+		put(b, ",\"section\":");
+		mg_buf_put_json_str(b, s[i]->section);
+		mg_buf_reset(tmp);
+		mg_report_stmt_text(tmp, a, s[i]);
+		put(b, ",\"text\":");
+		mg_buf_put_json_str(b, tmp->data && !tmp->failed ? tmp->data : "");
+		put(b, ",\"refs\":");
+		refs(b, a->kb, &s[i]->refs);
+		putch(b, '}');
 	}
 	putch(b, ']');
 }
@@ -85,7 +108,29 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 	put(b, "{\"verdict\":");
 	mg_buf_put_json_str(b, mg_verdict_name(a->verdict));
 	put(b, ",\"verdict_text\":");
-	mg_buf_put_json_str(b, kb->verdict_text[a->verdict]);
+	mg_buf_reset(&tmp);
+	mg_report_verdict_text(&tmp, a);
+	mg_buf_put_json_str(b, tmp.data && !tmp.failed ? tmp.data : "");
+	put(b, ",\"first_steps\":[");
+	for (size_t i = 0; i < a->n_lead; i++) {
+		if (i)
+			putch(b, ',');
+		mg_buf_put_json_str(b, a->lead[i]->code);
+	}
+	put(b, "],\"insomnia\":{\"isi\":");
+	num_or_null(b, p->isi, 0);
+	put(b, ",\"category\":");
+	str_or_null(b, mg_isi_category_name(a->isi_category));
+	put(b, ",\"label\":");
+	str_or_null(b, mg_isi_category_label(a->isi_category));
+	put(b, ",\"text\":");
+	str_or_null(b, a->insomnia ? a->insomnia->text : NULL);
+	put(b, ",\"refs\":");
+	if (a->insomnia)
+		refs(b, kb, &a->insomnia->refs);
+	else
+		put(b, "[]");
+	putch(b, '}');
 
 	put(b, ",\"renal\":{");
 	KEY(b, "crcl_ml_min");
@@ -100,12 +145,16 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 	num_or_null(b, a->renal, 2);
 	put(b, ",\"basis\":");
 	str_or_null(b, a->renal_basis);
+	put(b, ",\"sex_unknown\":");
+	put(b, a->renal_sex_unknown ? "true" : "false");
 	put(b, ",\"category\":");
 	str_or_null(b, a->renal_category);
 	put(b, ",\"creatinine_mg_dl\":");
 	num_or_null(b, p->creatinine_mg_dl, 3);
 	put(b, ",\"refs\":");
 	refs(b, kb, &kb->renal_refs);
+	put(b, ",\"threshold_refs\":");
+	refs(b, kb, &kb->renal_threshold_refs);
 	putch(b, '}');
 
 	put(b, ",\"dose\":{\"form\":");
@@ -123,7 +172,15 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 	put(b, ",\"elemental_fraction\":");
 	mg_buf_printf(b, "%.5f", a->form->fraction);
 	put(b, ",\"level\":");
-	str_or_null(b, a->elemental_mg > 0 ? a->level->id : NULL);
+	str_or_null(b, a->elemental_mg > 0 ? (a->form_trial_dose ? "form-trial" : a->level->id) : NULL);
+	put(b, ",\"dose_reason\":");
+	if (a->elemental_mg > 0) {
+		mg_buf_reset(&tmp);
+		mg_report_dose_reason(&tmp, a);
+		mg_buf_put_json_str(b, tmp.data && !tmp.failed ? tmp.data : "");
+	} else {
+		put(b, "null");
+	}
 	put(b, ",\"text\":");
 	if (a->elemental_mg > 0) {
 		mg_buf_reset(&tmp);
@@ -157,10 +214,14 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 		/* The sources behind the numbers of this section, in citation
 		 * order: mark them, then walk the citation order once. */
 		unsigned char used[256] = {0};
+		const struct mg_refs *note = NULL;
+		if (a->elemental_mg > 0)
+			mg_advice_dose_note(a, &note);
 		const struct mg_refs *groups[] = {a->elemental_mg > 0 ? a->form_refs : NULL,
-						  a->elemental_mg > 0 ? &a->level->refs : NULL,
-						  a->limit ? &a->limit->refs : NULL, a->intake ? &a->intake->refs : NULL};
-		for (size_t g = 0; g < 4; g++)
+						  a->elemental_mg > 0 && !a->form_trial_dose ? &a->level->refs : NULL,
+						  note, a->limit ? &a->limit->refs : NULL,
+						  a->intake ? &a->intake->refs : NULL};
+		for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
 			for (unsigned i = 0; groups[g] && i < groups[g]->n; i++)
 				used[groups[g]->idx[i] & 255] = 1;
 		int first = 1;
@@ -211,15 +272,15 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 		mg_buf_put_json_str(b, a->unrecognised[i]);
 	}
 	put(b, "],\"warnings\":");
-	stmt_list(b, a->warnings, a->n_warnings);
+	stmt_list(b, a, a->warnings, a->n_warnings, &tmp);
 	put(b, ",\"referrals\":");
-	stmt_list(b, a->referrals, a->n_referrals);
+	stmt_list(b, a, a->referrals, a->n_referrals, &tmp);
 	put(b, ",\"monitoring\":");
-	stmt_list(b, a->monitoring, a->n_monitoring);
+	stmt_list(b, a, a->monitoring, a->n_monitoring, &tmp);
 	put(b, ",\"expected_outcomes\":");
-	stmt_list(b, a->outcomes, a->n_outcomes);
+	stmt_list(b, a, a->outcomes, a->n_outcomes, &tmp);
 	put(b, ",\"pitfalls\":");
-	stmt_list(b, a->pitfalls, a->n_pitfalls);
+	stmt_list(b, a, a->pitfalls, a->n_pitfalls, &tmp);
 	put(b, ",\"references\":[");
 	for (size_t k = 0; k < a->n_refs; k++) {
 		if (k)

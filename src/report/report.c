@@ -54,13 +54,59 @@ void mg_report_med_advice(struct mg_buf *b, const struct mg_advice_med *m)
 	mg_buf_puts(b, s);
 }
 
+void mg_report_stmt_text(struct mg_buf *b, const struct mg_advice *a, const struct mg_stmt *st)
+{
+	const double vals[] = {a->supplement_mg, a->limit ? a->limit->mg : NAN, a->excess_mg, a->room_mg};
+	const char *s = st->text, *p;
+	while ((p = strchr(s, '{'))) {
+		mg_buf_add(b, s, (size_t)(p - s));
+		size_t i = 0, n = 0;
+		for (; mg_text_vars[i]; i++) {
+			n = strlen(mg_text_vars[i]);
+			if (!strncmp(p + 1, mg_text_vars[i], n) && p[n + 1] == '}')
+				break;
+		}
+		if (!mg_text_vars[i]) { /* the loader refuses these; copy rather than loop */
+			mg_buf_putc(b, '{');
+			s = p + 1;
+			continue;
+		}
+		/* whole milligrams, as doses are: never "0.4 mg over" shown as "0" */
+		double v = vals[i];
+		mg_buf_put_num(b, isnan(v) ? 0 : v > 0 && v < 1 ? 1 : floor(v + 0.5), 0);
+		s = p + n + 2;
+	}
+	mg_buf_puts(b, s);
+}
+
+void mg_report_verdict_text(struct mg_buf *b, const struct mg_advice *a)
+{
+	for (size_t i = 0; i < a->n_lead; i++) {
+		mg_buf_puts(b, a->lead[i]->lead);
+		mg_buf_putc(b, ' ');
+	}
+	mg_buf_puts(b, a->kb->verdict_text[a->verdict]);
+}
+
+void mg_report_dose_reason(struct mg_buf *b, const struct mg_advice *a)
+{
+	const char *note = mg_advice_dose_note(a, NULL);
+	if (!a->form_trial_dose)
+		mg_buf_puts(b, a->level->text);
+	if (note) {
+		if (!a->form_trial_dose)
+			mg_buf_putc(b, ' ');
+		mg_buf_puts(b, note);
+	}
+}
+
 static const char *basis_name(const char *basis)
 {
-	return !strcmp(basis, "cockcroft-gault") ? "Cockcroft-Gault creatinine clearance"
-	       : !strcmp(basis, "ckd-epi-2021")  ? "CKD-EPI 2021 eGFR"
-	       : !strcmp(basis, "reported-egfr") ? "the eGFR you gave"
-	       : !strcmp(basis, "reported-crcl") ? "the creatinine clearance you gave"
-						 : basis;
+	return !strncmp(basis, "cockcroft-gault", 15) ? "Cockcroft-Gault creatinine clearance"
+	       : !strncmp(basis, "ckd-epi-2021", 12)  ? "CKD-EPI 2021 eGFR"
+	       : !strcmp(basis, "reported-egfr")      ? "the eGFR you gave"
+	       : !strcmp(basis, "reported-crcl")      ? "the creatinine clearance you gave"
+						      : basis;
 }
 
 static const char *const severity_label[] = {"Note:", "Caution:", "Warning:", "Danger:"};
@@ -104,7 +150,14 @@ static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_ad
 			mg_buf_printf(t, "You asked for %s: %s", a->form_refused->name, a->form_refused->use_reason);
 			para(d, s, a, "Not used:", t->data, &a->form_refused->refs);
 		}
-		para(d, s, a, "Why this dose:", a->level->text, &a->level->refs);
+		const struct mg_refs *note_refs = NULL;
+		mg_advice_dose_note(a, &note_refs);
+		struct mg_refs why = a->form_trial_dose ? (struct mg_refs){0} : a->level->refs;
+		for (unsigned i = 0; note_refs && i < note_refs->n && why.n < MG_MAX_REFS; i++)
+			why.idx[why.n++] = note_refs->idx[i];
+		mg_buf_reset(t);
+		mg_report_dose_reason(t, a);
+		para(d, s, a, "Why this dose:", t->data, &why);
 		mg_buf_reset(t);
 		mg_buf_puts(t, "compound mg = elemental mg / elemental fraction = ");
 		mg_buf_put_int(t, (long long)a->elemental_mg, 1);
@@ -127,9 +180,15 @@ static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_ad
 		if (a->supplement_mg > 0) {
 			mg_buf_puts(t, " You already take ");
 			mg_buf_put_num(t, a->supplement_mg, 1);
-			mg_buf_puts(t, " mg, which leaves ");
-			mg_buf_put_num(t, a->room_mg > 0 ? a->room_mg : 0, 1);
-			mg_buf_puts(t, " mg.");
+			if (a->excess_mg > 0) {
+				mg_buf_puts(t, " mg, which is ");
+				mg_buf_put_num(t, a->excess_mg, 1);
+				mg_buf_puts(t, " mg over it.");
+			} else {
+				mg_buf_puts(t, " mg, which leaves ");
+				mg_buf_put_num(t, a->room_mg, 1);
+				mg_buf_puts(t, " mg.");
+			}
 		}
 		para(d, s, a, "Upper limit:", t->data, &a->limit->refs);
 	} else {
@@ -166,33 +225,76 @@ static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_ad
 	}
 }
 
+/* One Cockcroft-Gault or CKD-EPI line: the formula with this person's
+ * numbers; with sex unknown, the female and male values and which is used. */
+static void cg_line(struct mg_buf *t, const struct mg_profile *p, enum mg_sex sex)
+{
+	mg_buf_puts(t, "(140 - ");
+	mg_buf_put_num(t, p->age, 1);
+	mg_buf_puts(t, " years) x ");
+	mg_buf_put_num(t, p->weight_kg, 1);
+	mg_buf_puts(t, " kg / (72 x ");
+	mg_buf_put_num(t, p->creatinine_mg_dl, 2);
+	mg_buf_puts(t, " mg/dL)");
+	if (sex == MG_SEX_FEMALE)
+		mg_buf_puts(t, " x 0.85 (female)");
+	mg_buf_puts(t, " = ");
+	mg_buf_put_fixed(t, mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, sex), 1);
+	mg_buf_puts(t, " mL/min");
+}
+
+static void epi_line(struct mg_buf *t, const struct mg_profile *p, enum mg_sex sex)
+{
+	mg_buf_puts(t, "142 x min(SCr/k, 1)^a x max(SCr/k, 1)^-1.200 x 0.9938^age");
+	mg_buf_puts(t, sex == MG_SEX_FEMALE ? " x 1.012, with k 0.7 and a -0.241" : ", with k 0.9 and a -0.302");
+	mg_buf_printf(t, " (%s, ", sex == MG_SEX_FEMALE ? "female" : "male");
+	mg_buf_put_num(t, p->age, 1);
+	mg_buf_puts(t, " years, creatinine ");
+	mg_buf_put_num(t, p->creatinine_mg_dl, 2);
+	mg_buf_puts(t, " mg/dL) = ");
+	mg_buf_put_fixed(t, mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, sex), 1);
+	mg_buf_puts(t, " mL/min/1.73 m2");
+}
+
+static const char sex_unknown_note[] =
+	" Sex was not given, so the estimate was worked out for a woman and for a man and the lower one is used.";
+
 static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_advice *a)
 {
 	const struct mg_profile *p = a->profile;
 	struct mg_buf *t = &s->text;
+	int nosex = p->sex == MG_SEX_UNKNOWN;
 	d->ops->heading(d, "Kidney function");
+	if (!isnan(p->creatinine_mg_dl) && isnan(a->crcl_cg) && isnan(a->egfr_epi)) {
+		/* A creatinine is never dropped silently: say why it gave no estimate. */
+		mg_buf_reset(t);
+		mg_buf_puts(t, "creatinine ");
+		mg_buf_put_num(t, p->creatinine_mg_dl, 2);
+		mg_buf_puts(t, p->age < 18 ? " mg/dL was given, but the adult formulas (Cockcroft-Gault and CKD-EPI "
+					     "2021) are not valid under 18, so no estimate is made from it."
+					   : " mg/dL was given, but no estimate could be made from it.");
+		item(d, s, a, "Creatinine:", t->data, &a->kb->renal_refs);
+	}
 	if (!a->renal_basis) {
 		para(d, s, a, NULL,
-		     "Not known: no creatinine, eGFR or creatinine clearance was given. "
-		     "Give --creatinine with --age, --sex and --weight to estimate it.",
+		     p->age < 18 ? "Not known. A child's kidney function should be judged by the child's doctor."
+				 : "Not known: no creatinine, eGFR or creatinine clearance was given. Give --egfr, or "
+				   "--creatinine with its unit (and --weight for a creatinine clearance).",
 		     NULL);
 		return;
 	}
-	const char *sex = p->sex == MG_SEX_FEMALE ? "female" : "male";
 	if (!isnan(a->crcl_cg)) {
 		mg_buf_reset(t);
-		mg_buf_puts(t, "(140 - ");
-		mg_buf_put_num(t, p->age, 1);
-		mg_buf_puts(t, " years) x ");
-		mg_buf_put_num(t, p->weight_kg, 1);
-		mg_buf_puts(t, " kg / (72 x ");
-		mg_buf_put_num(t, p->creatinine_mg_dl, 2);
-		mg_buf_puts(t, " mg/dL)");
-		if (p->sex == MG_SEX_FEMALE)
-			mg_buf_puts(t, " x 0.85 (female)");
-		mg_buf_puts(t, " = ");
-		mg_buf_put_fixed(t, a->crcl_cg, 1);
-		mg_buf_puts(t, " mL/min (actual body weight).");
+		if (nosex) {
+			cg_line(t, p, MG_SEX_MALE);
+			mg_buf_puts(t, " for a man; ");
+			cg_line(t, p, MG_SEX_FEMALE);
+			mg_buf_puts(t, " for a woman (actual body weight).");
+			mg_buf_puts(t, sex_unknown_note);
+		} else {
+			cg_line(t, p, p->sex);
+			mg_buf_puts(t, " (actual body weight).");
+		}
 		item(d, s, a, "Creatinine clearance, Cockcroft-Gault:", t->data, NULL);
 		/* Where weight is well above ideal, labs differ on which weight to use
 		 * (reference 6.2); show the alternatives, the rule keeps actual weight. */
@@ -214,15 +316,16 @@ static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_a
 	}
 	if (!isnan(a->egfr_epi)) {
 		mg_buf_reset(t);
-		mg_buf_puts(t, "142 x min(SCr/k, 1)^a x max(SCr/k, 1)^-1.200 x 0.9938^age");
-		mg_buf_puts(t, p->sex == MG_SEX_FEMALE ? " x 1.012, with k 0.7 and a -0.241" : ", with k 0.9 and a -0.302");
-		mg_buf_printf(t, " (%s, ", sex);
-		mg_buf_put_num(t, p->age, 1);
-		mg_buf_puts(t, " years, creatinine ");
-		mg_buf_put_num(t, p->creatinine_mg_dl, 2);
-		mg_buf_puts(t, " mg/dL) = ");
-		mg_buf_put_fixed(t, a->egfr_epi, 1);
-		mg_buf_puts(t, " mL/min/1.73 m2.");
+		if (nosex) {
+			epi_line(t, p, MG_SEX_MALE);
+			mg_buf_puts(t, "; ");
+			epi_line(t, p, MG_SEX_FEMALE);
+			mg_buf_puts(t, ".");
+			mg_buf_puts(t, sex_unknown_note);
+		} else {
+			epi_line(t, p, p->sex);
+			mg_buf_puts(t, ".");
+		}
 		item(d, s, a, "eGFR, CKD-EPI 2021:", t->data, NULL);
 	}
 	if (!isnan(p->egfr)) {
@@ -243,10 +346,16 @@ static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_a
 	} else {
 		mg_buf_puts(t, "the lowest estimate, ");
 		mg_buf_put_fixed(t, a->renal, 1);
-		mg_buf_printf(t, " mL/min, from %s; KDIGO category %s (%s). %s", basis_name(a->renal_basis),
-			      a->renal_category, a->renal_category_text, a->kb->renal_note);
+		mg_buf_printf(t, " mL/min, from %s", basis_name(a->renal_basis));
+		if (a->renal_sex_unknown && strstr(a->renal_basis, "sex-unknown"))
+			mg_buf_puts(t, " (the lower of the female and male values, as sex was not given)");
+		if (a->renal_category)
+			mg_buf_printf(t, "; KDIGO category %s (%s), from the eGFR", a->renal_category,
+				      a->renal_category_text);
+		mg_buf_puts(t, ".");
 	}
 	para(d, s, a, "Used for the safety rules:", t->data, &a->kb->renal_refs);
+	para(d, s, a, NULL, a->kb->renal_note, &a->kb->renal_threshold_refs);
 }
 
 void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
@@ -257,7 +366,23 @@ void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
 
 	d->ops->title(d, "Magnesium for sleep: your summary");
 	mg_buf_printf(t, "Verdict: %s.", mg_verdict_name(a->verdict));
-	para(d, &s, a, t->data, kb->verdict_text[a->verdict], NULL);
+	{
+		struct mg_buf v = MG_BUF_INIT;
+		struct mg_refs r = {0};
+		mg_report_verdict_text(&v, a);
+		for (size_t i = 0; i < a->n_lead; i++)
+			for (unsigned j = 0; j < a->lead[i]->refs.n && r.n < MG_MAX_REFS; j++)
+				r.idx[r.n++] = a->lead[i]->refs.idx[j];
+		para(d, &s, a, t->data, v.failed ? "" : v.data, a->n_lead ? &r : NULL);
+		mg_buf_release(&v);
+	}
+	if (a->insomnia) {
+		mg_buf_reset(t);
+		mg_buf_puts(t, "ISI ");
+		mg_buf_put_num(t, a->profile->isi, 0);
+		mg_buf_printf(t, " of 28. %s", a->insomnia->text);
+		para(d, &s, a, "Your insomnia score:", t->data, &a->insomnia->refs);
+	}
 
 	dose_section(d, &s, a);
 	renal_section(d, &s, a);
@@ -266,7 +391,9 @@ void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
 		d->ops->heading(d, "Precautions that apply to you");
 		for (size_t i = 0; i < a->n_warnings; i++) {
 			const struct mg_stmt *w = a->warnings[i];
-			item(d, &s, a, severity_label[w->severity], w->text, &w->refs);
+			mg_buf_reset(t);
+			mg_report_stmt_text(t, a, w);
+			item(d, &s, a, severity_label[w->severity], t->data, &w->refs);
 		}
 	}
 	if (a->n_meds || a->n_unrecognised) {

@@ -83,7 +83,7 @@ int main(void)
 	ok(mg_kb_load_dir(&fromdir, "kb", &err) == 0, "kb/ loads (%s)", err.msg);
 	if (builtin && fromdir) {
 		is_str(mg_kb_hash(builtin), mg_kb_hash(fromdir), "embedded KB is exactly kb/ (same sha256)");
-		is_str(mg_kb_version(builtin), "2026.11.5", "KB version");
+		is_str(mg_kb_version(builtin), "2026.12.1", "KB version");
 	}
 	mg_kb_free(fromdir);
 

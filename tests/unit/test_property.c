@@ -129,9 +129,13 @@ static enum mg_verdict oracle(const struct mg_profile *p, const struct mg_kb *kb
 			v = (x); \
 	} while (0)
 	double r = NAN;
-	double cand[] = {mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, p->sex),
-			 mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, p->sex), p->egfr, p->crcl};
-	for (int i = 0; i < 4; i++)
+	/* Sex not given: both sexes, the lower counts (reference 6.3). */
+	enum mg_sex s1 = p->sex ? p->sex : MG_SEX_FEMALE, s2 = p->sex ? p->sex : MG_SEX_MALE;
+	double cand[] = {mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, s1),
+			 mg_crcl_cockcroft_gault(p->age, p->weight_kg, p->creatinine_mg_dl, s2),
+			 mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, s1),
+			 mg_egfr_ckd_epi_2021(p->age, p->creatinine_mg_dl, s2), p->egfr, p->crcl};
+	for (int i = 0; i < 6; i++)
 		if (!isnan(cand[i]) && (isnan(r) || cand[i] < r))
 			r = cand[i];
 	*renal_out = r;
@@ -142,8 +146,9 @@ static enum mg_verdict oracle(const struct mg_profile *p, const struct mg_kb *kb
 	int known = !isnan(r) || p->dialysis;
 	if (!known && has(p->conditions, kb, "kidney-disease", 1))
 		AT_LEAST(MG_VERDICT_CONSULT);
-	if (!known && (p->age >= 65 || has(p->conditions, kb, "diabetes", 1) || has(p->conditions, kb, "hypertension", 1)))
-		AT_LEAST(MG_VERDICT_CAUTION);
+	if (!known && (p->age >= 65 || has(p->conditions, kb, "diabetes", 1) || has(p->conditions, kb, "hypertension", 1) ||
+		       has(p->conditions, kb, "heart-failure", 1)))
+		AT_LEAST(MG_VERDICT_CONSULT); /* rule 2: unknown function in high-risk users */
 	if (has(p->conditions, kb, "heart-block", 1) || has(p->conditions, kb, "heart-failure", 1) ||
 	    has(p->conditions, kb, "arrhythmia", 1))
 		AT_LEAST(MG_VERDICT_CONSULT); /* rule 4 */
@@ -169,7 +174,7 @@ static enum mg_verdict oracle(const struct mg_profile *p, const struct mg_kb *kb
 	}
 	/* Limits (reference 1.4): US 65 (1-3 y), 110 (4-8 y), 350 (9+); EU 250 (4+);
 	 * UK 400 (adults). Default or no limit for the age: the lowest that applies. */
-	double age = isnan(p->age) ? 30 : p->age;
+	double age = p->age;
 	double us = age < 1 ? NAN : age < 4 ? 65 : age < 9 ? 110 : 350;
 	double eu = age >= 4 ? 250 : NAN, uk = age >= 18 ? 400 : NAN;
 	double lowest = fmin(fmin(us, eu), uk); /* fmin ignores NaN */
@@ -177,8 +182,10 @@ static enum mg_verdict oracle(const struct mg_profile *p, const struct mg_kb *kb
 		       : p->jurisdiction == MG_JUR_UK ? uk : lowest;
 	if (isnan(limit))
 		limit = lowest;
-	if (!isnan(p->supplement_mg) && p->supplement_mg >= limit)
-		AT_LEAST(MG_VERDICT_CONTRAINDICATED); /* rule 3 */
+	/* rule 3: over the limit, or less than 50 mg of room (issue 10: too
+	 * little for a useful dose), and nothing new is added */
+	if (!isnan(p->supplement_mg) && p->supplement_mg > limit - 50)
+		AT_LEAST(MG_VERDICT_CONTRAINDICATED);
 	return v;
 #undef AT_LEAST
 }
@@ -205,7 +212,7 @@ int main(void)
 
 	long n = getenv("MGSLEEP_PROPERTY_N") ? atol(getenv("MGSLEEP_PROPERTY_N")) : 100000;
 	long bad_renal = 0, bad_limit = 0, bad_oracle = 0, bad_schema = 0, bad_nodose = 0, bad_render = 0,
-	     bad_level = 0, bad_determinism = 0;
+	     bad_level = 0, bad_determinism = 0, bad_noage = 0, n_noage = 0, bad_creat = 0, n_unsafe_creat = 0;
 	long n_contra = 0, n_consult = 0, n_caution = 0, n_rec = 0;
 	struct mg_buf b = MG_BUF_INIT, b2 = MG_BUF_INIT;
 	struct mg_advice *a = malloc(sizeof *a);
@@ -217,9 +224,25 @@ int main(void)
 		random_profile(&p, kb);
 		if (mg_profile_check(&p, &err))
 			continue;
-		if (mg_advise(kb, &p, a, &err)) {
+		int r = mg_advise(kb, &p, a, &err);
+		/* No age, no advice: never an adult assumed (issue 10 section 1). */
+		if (isnan(p.age)) {
+			n_noage++;
+			bad_noage += !(r == MG_EINVAL && !strcmp(err.field, "age") && a->elemental_mg == 0);
+			continue;
+		}
+		if (r) {
 			bad_render++;
 			continue;
+		}
+		/* A creatinine that is unsafe for either sex (CKD-EPI below 30 for
+		 * a woman and for a man) never yields a dose, whatever else is
+		 * missing (reference 6.3, 9.3 rule 1). */
+		if (!isnan(p.creatinine_mg_dl) && p.age >= 18 &&
+		    fmax(mg_egfr_ckd_epi_2021(p.age, p.creatinine_mg_dl, MG_SEX_FEMALE),
+			 mg_egfr_ckd_epi_2021(p.age, p.creatinine_mg_dl, MG_SEX_MALE)) < 30) {
+			n_unsafe_creat++;
+			bad_creat += a->elemental_mg != 0;
 		}
 		double renal;
 		enum mg_verdict min = oracle(&p, kb, &renal);
@@ -243,8 +266,13 @@ int main(void)
 		}
 		if (a->verdict >= MG_VERDICT_CONSULT && (a->elemental_mg != 0 || a->compound_mg != 0))
 			bad_nodose++;
+		/* 250 (trial) or 145 (gentler), threonate's 1 g of compound (82 mg,
+		 * reference 3.1), or less when the limit caps it. */
+		int threonate = !strcmp(a->form->id, "threonate");
 		if (a->elemental_mg > 250 || (a->elemental_mg > 0 && a->elemental_mg != 250 && a->elemental_mg != 145 &&
-					      !(a->room_mg < a->level->mg)))
+					      !(threonate && a->elemental_mg == 82) && !(a->room_mg < a->level->mg)))
+			bad_level++;
+		if (threonate && a->elemental_mg > 82)
 			bad_level++;
 		mg_buf_reset(&b);
 		if (mg_render_advice(a, &jo, &b, &err)) {
@@ -278,6 +306,10 @@ int main(void)
 	if (first_failure[0])
 		printf("# first failure: %s\n", first_failure);
 	ok(bad_renal == 0, "no dose when kidney function < 30 or on dialysis (%ld violations)", bad_renal);
+	ok(n_noage > 0 && bad_noage == 0, "no age -> an error naming age and no dose (%ld of %ld)", bad_noage, n_noage);
+	ok(n_unsafe_creat > 0 && bad_creat == 0,
+	   "a creatinine unsafe for both sexes never yields a dose, whatever is missing (%ld of %ld)", bad_creat,
+	   n_unsafe_creat);
 	ok(bad_limit == 0, "dose + current supplement never above the limit (%ld violations)", bad_limit);
 	ok(bad_oracle == 0, "verdict never milder than any single rule of reference 9.3 (%ld violations)", bad_oracle);
 	ok(bad_nodose == 0, "consult/contraindicated never carry a dose (%ld violations)", bad_nodose);

@@ -21,6 +21,9 @@ int main(void)
 	is_num(mg_crcl_cockcroft_gault(80, 55, 123.8 / 88.4, MG_SEX_FEMALE), 27.73, 0.1, "CG case B from 123.8 umol/L");
 	ok(isnan(mg_crcl_cockcroft_gault(70, NAN, 1.2, MG_SEX_MALE)), "CG needs weight");
 	ok(isnan(mg_crcl_cockcroft_gault(70, 80, 1.2, MG_SEX_UNKNOWN)), "CG needs sex");
+	/* Issue 10 section 1: Cockcroft-Gault is an adult formula (reference 6.2). */
+	ok(isnan(mg_crcl_cockcroft_gault(17, 60, 0.8, MG_SEX_MALE)), "CG is not computed under 18");
+	ok(!isnan(mg_crcl_cockcroft_gault(18, 60, 0.8, MG_SEX_MALE)), "CG is computed at 18");
 
 	/* CKD-EPI 2021 (reference 6.3, cases A-F), tolerance 0.05. */
 	is_num(mg_egfr_ckd_epi_2021(70, 1.2, MG_SEX_MALE), 65.06, 0.05, "CKD-EPI case A");

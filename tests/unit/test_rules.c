@@ -14,6 +14,9 @@
 #include <mgsleep/profile.h>
 
 #include "../../src/kb/kb_internal.h"
+#include "../../src/report/doc.h"
+
+#include <math.h>
 
 #include <stdlib.h>
 
@@ -70,6 +73,14 @@ static int has(const struct mg_stmt *const *list, size_t n, const char *code)
 #define has_referral(a, c) has((a)->referrals, (a)->n_referrals, c)
 #define has_monitoring(a, c) has((a)->monitoring, (a)->n_monitoring, c)
 #define has_outcome(a, c) has((a)->outcomes, (a)->n_outcomes, c)
+
+static const char *warning_text(const struct mg_advice *a, const char *code)
+{
+	for (size_t i = 0; i < a->n_warnings; i++)
+		if (!strcmp(a->warnings[i]->code, code))
+			return a->warnings[i]->text;
+	return "";
+}
 
 static const struct mg_advice_med *med(const struct mg_advice *a, const char *drug)
 {
@@ -186,27 +197,28 @@ static void renal_rules(void)
 	a = run("age", "50", "sex", "female", "condition", "ckd", "egfr", "20", US, NULL);
 	verdict_is(a, MG_VERDICT_CONTRAINDICATED, "9.3 rule 1 / S18: kidney disease (alias ckd) with eGFR 20 -> contraindicated");
 
-	/* Unknown function in high-risk users: caution, gentler 145 mg, test kidneys (4.3, 9.1, 9.3 rule 2). */
+	/* Unknown function in high-risk users: clinician review and no dose
+	 * until a kidney result is given (reference 4.3 and 9.3 rule 2; issue 10
+	 * section 1: the earlier "caution with a lower start" contradicted it). */
 	a = run("age", "70", "sex", "female", US, NULL);
-	verdict_is(a, MG_VERDICT_CAUTION, "4.3 / 9.3 rule 2 / S48: age 70, function unknown -> caution");
+	verdict_is(a, MG_VERDICT_CONSULT, "4.3 / 9.3 rule 2 / S18 S48: age 70, function unknown -> consult");
 	ok(has_warning(a, "renal-unknown-risk"), "4.3 / S48: age 70 -> warning renal-unknown-risk");
-	dose_is(a, 145, "9.2 / S90: age 70, function unknown -> gentle dose");
-	is_num(a->compound_mg, bisglycinate_mg(145), 1.0, "2.1: 145 mg elemental = %.0f mg bisglycinate",
-	       bisglycinate_mg(145));
+	ok(strstr(warning_text(a, "renal-unknown-risk"), "--egfr") != NULL,
+	   "9.3 rule 2: the warning names the step that unblocks it (advise --egfr N)");
 	ok(has_monitoring(a, "baseline-kidney"), "4.3 / S18 S48: age 70 unknown -> monitoring baseline-kidney");
 	a = run("age", "65", US, NULL);
-	verdict_is(a, MG_VERDICT_CAUTION, "4.3 / S48: exactly 65, function unknown -> caution");
-	dose_is(a, 145, "4.3 / S90: exactly 65 -> 145 mg");
+	verdict_is(a, MG_VERDICT_CONSULT, "4.3 / 9.3 rule 2 / S48: exactly 65, function unknown -> consult");
 	a = run("age", "64", "sex", "male", US, NULL);
 	verdict_is(a, MG_VERDICT_RECOMMENDED, "4.3: 64 without risk conditions, function unknown -> recommended");
 	dose_is(a, 250, "9.1 / S05: 64 without risk conditions -> 250 mg");
 	a = run("age", "50", "sex", "male", "condition", "diabetes", US, NULL);
-	verdict_is(a, MG_VERDICT_CAUTION, "4.3 / S48: diabetes, function unknown -> caution");
-	dose_is(a, 145, "4.3 / S90: diabetes, function unknown -> 145 mg");
+	verdict_is(a, MG_VERDICT_CONSULT, "4.3 / 9.3 rule 2 / S48: diabetes, function unknown -> consult");
 	a = run("age", "50", "sex", "male", "condition", "hypertension", US, NULL);
-	verdict_is(a, MG_VERDICT_CAUTION, "4.3 / S48: hypertension, function unknown -> caution");
-	dose_is(a, 145, "4.3 / S90: hypertension, function unknown -> 145 mg");
+	verdict_is(a, MG_VERDICT_CONSULT, "4.3 / 9.3 rule 2 / S48: hypertension, function unknown -> consult");
 	ok(has_warning(a, "renal-unknown-risk"), "4.3 / S48: hypertension -> warning renal-unknown-risk");
+	a = run("age", "50", "sex", "male", "egfr", "75", "condition", "hypertension", US, NULL);
+	verdict_is(a, MG_VERDICT_RECOMMENDED, "9.3 rule 2: hypertension with an eGFR of 75 given -> recommended");
+	dose_is(a, 250, "9.1 / S05: the eGFR unblocks the 250 mg dose");
 	a = run("age", "50", "sex", "male", "weight", "75", "creatinine", "0.9mg/dL", "condition", "diabetes", US, NULL);
 	verdict_is(a, MG_VERDICT_RECOMMENDED, "4.3: diabetes with normal known function -> recommended");
 	dose_is(a, 250, "9.1 / S05: diabetes, normal function -> 250 mg");
@@ -259,7 +271,7 @@ static void heart_and_other_conditions(void)
 	}
 	static const char *const excess[] = {"flushing",           "muscle-weakness",      "slow-pulse",
 					     "low-blood-pressure", "breathing-difficulty", "confusion",
-					     "drowsiness"};
+					     "unusual-drowsiness"};
 	for (size_t i = 0; i < sizeof excess / sizeof excess[0]; i++) {
 		char name[200];
 		a = run(ADULT, "symptom", excess[i], US, NULL);
@@ -381,7 +393,7 @@ static void limits(void)
 	/* Diet (9.2: food does not count against the limit; 9.1: 145 mg if the diet is already adequate). */
 	a = run(WOMAN, US, "diet-mg", "400", NULL);
 	ok(a->intake && a->intake->mg == 320, "1.1 / S12: US RDA woman 31-50 y = 320 mg");
-	dose_is(a, 145, "9.1 / S90: diet 400 mg >= intake 320 -> gentle 145 mg");
+	dose_is(a, 145, "9.1 (the gentler start): diet 400 mg >= intake 320 -> 145 mg");
 	ok(has_warning(a, "diet-adequate"), "9.1: warning diet-adequate");
 	a = run(WOMAN, US, "diet-mg", "200", NULL);
 	dose_is(a, 250, "9.1 / S05: diet 200 < 320 -> 250 mg");
@@ -403,7 +415,15 @@ static void forms(void)
 	is_num(a->compound_mg, 1547, 0.0, "2.1 table: 250 mg elemental = 1547 mg trimagnesium dicitrate");
 	is_num(a->compound_mg, 250 * MW_CITRATE / (3 * 24.305), 1.0, "2.1: citrate from MW 451.11 / 3 Mg");
 
-	static const char *const avoid[] = {"oxide", "hydroxide", "sulfate", "epsom salt"};
+	/* Reference 9.1: hydroxide and sulfate are the forms to avoid for sleep
+	 * (laxatives); oxide was used in the two older-adult trials (3.1), so a
+	 * person who prefers it gets it, with its own dose note (issue 10 s.3). */
+	a = run(ADULT, US, "prefer-form", "oxide", NULL);
+	ok(!a->form_refused, "9.1 / 3.1 / S01: prefer-form oxide is accepted (its trials exist)");
+	is_str(a->form ? a->form->id : NULL, "oxide", "9.1: prefer-form oxide -> oxide");
+	is_num(a->compound_mg, 415, 0.0, "2.1 table: 250 mg elemental = 415 mg oxide");
+	ok(!has_warning(a, "form-not-for-sleep"), "9.1: oxide -> no form-not-for-sleep warning");
+	static const char *const avoid[] = {"hydroxide", "sulfate", "epsom salt"};
 	for (size_t i = 0; i < sizeof avoid / sizeof avoid[0]; i++) {
 		a = run(ADULT, US, "prefer-form", avoid[i], NULL);
 		ok(a->form_refused != NULL, "2.2 / 9.1 / S30 S49: prefer-form %s -> refused", avoid[i]);
@@ -632,6 +652,248 @@ static void outcomes(void)
 	   "9.3 rule 12 / S06 S33: contraindicated -> outcomes isi-effect and isi-mid");
 }
 
+/* Issue 10: advice that stays safe with incomplete or real-world input.
+ * Every expected number is worked out by hand from the reference. */
+
+/* The rendered text of a warning, placeholders filled (src/report). */
+static int stmt_says(const struct mg_advice *a, const char *code, const char *needle)
+{
+	struct mg_buf b = MG_BUF_INIT;
+	int found = 0;
+	for (size_t i = 0; i < a->n_warnings; i++)
+		if (!strcmp(a->warnings[i]->code, code)) {
+			mg_report_stmt_text(&b, a, a->warnings[i]);
+			found = b.data && strstr(b.data, needle) != NULL;
+		}
+	mg_buf_release(&b);
+	return found;
+}
+
+static int fired(const struct mg_stmt *const *list, size_t n, const char *needle)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(list[i]->text, needle))
+			return 1;
+	return 0;
+}
+
+static void issue10_kidney(void)
+{
+	const struct mg_advice *a;
+	struct mg_error err = {0};
+
+	/* 6.2/6.3 with sex missing: both sexes, the lower drives the rule (6.3).
+	 * Age 50, 70 kg, SCr 4.0: CG man 90x70/(72x4) = 21.88, woman x0.85 = 18.59;
+	 * CKD-EPI man 17.37, woman 13.00 (by hand from the 6.3 formula). */
+	a = run("age", "50", "weight", "70", "creatinine", "4.0mg/dL", NULL);
+	is_num(a->crcl_cg, 18.59, 0.01, "6.2 / S38: sex unknown -> CG is the lower (female) value 18.59");
+	is_num(a->egfr_epi, 13.00, 0.01, "6.3 / S37: sex unknown -> CKD-EPI is the lower (female) value 13.00");
+	is_num(a->renal, 13.00, 0.01, "6.3: the lowest of the four values (13.00) drives the rules");
+	is_str(a->renal_basis, "ckd-epi-2021-sex-unknown", "6.3: renal.basis says the sex was not given");
+	ok(a->renal_sex_unknown, "6.3: renal_sex_unknown is set");
+	verdict_is(a, MG_VERDICT_CONTRAINDICATED, "9.3 rule 1 / S18: creatinine 4.0 with no sex -> contraindicated");
+
+	/* Age 75, 60 kg, SCr 1.8: man CG 30.09, eGFR 38.77 -> 30-59 (consult);
+	 * woman CG 25.58, eGFR 29.02 -> < 30. Without sex the lower applies. */
+	a = run("age", "75", "sex", "male", "weight", "60", "creatinine", "1.8mg/dL", NULL);
+	verdict_is(a, MG_VERDICT_CONSULT, "9.3 rule 2: man 75 y, SCr 1.8 (CG 30.09) -> consult");
+	a = run("age", "75", "weight", "60", "creatinine", "1.8mg/dL", NULL);
+	is_num(a->renal, 25.58, 0.01, "6.3: same person, sex unknown -> CG woman 25.58 used");
+	verdict_is(a, MG_VERDICT_CONTRAINDICATED, "9.3 rule 1: same person, sex unknown -> contraindicated");
+	a = run("age", "75", "creatinine", "1.8mg/dL", NULL);
+	is_num(a->renal, 29.02, 0.01, "6.3: no weight, no sex -> CKD-EPI woman 29.02 used");
+	verdict_is(a, MG_VERDICT_CONTRAINDICATED, "9.3 rule 1: no weight, no sex, SCr 1.8 at 75 -> contraindicated");
+
+	/* Age 60, 70 kg, SCr 1.0: lowest is CKD-EPI woman 64.50 -> >= 60. */
+	a = run("age", "60", "weight", "70", "creatinine", "1.0mg/dL", NULL);
+	is_num(a->renal, 64.50, 0.01, "6.3: sex unknown, SCr 1.0 at 60 -> 64.50 (CKD-EPI woman)");
+	verdict_is(a, MG_VERDICT_RECOMMENDED, "4.3: lowest estimate 64.5 -> recommended");
+
+	/* Age is required: never assume an adult (issue 10 section 1). */
+	mg_profile_init(&P);
+	mg_profile_set(&P, kb, "weight", "70", &err);
+	mg_profile_set(&P, kb, "creatinine", "4.0mg/dL", &err);
+	int r = mg_advise(kb, &P, &A, &err);
+	ok(r == MG_EINVAL && err.field[0] && !strcmp(err.field, "age"), "no age -> MG_EINVAL naming the field age");
+	ok(strstr(err.msg, "--age") && strstr(err.msg, "profile set --age"),
+	   "no age -> the message names --age and 'mgsleep profile set --age'");
+	ok(A.elemental_mg == 0, "no age -> no dose");
+
+	/* Cockcroft-Gault is not computed under 18 (6.2), and CKD-EPI 2021 is
+	 * for adults (6.3): a child's creatinine gives no estimate, and the
+	 * child rule asks for the doctor. */
+	a = run("age", "17", "sex", "male", "weight", "60", "creatinine", "0.8mg/dL", NULL);
+	ok(isnan(a->crcl_cg) && isnan(a->egfr_epi), "6.2 / 6.3: age 17 -> no adult kidney estimate");
+	verdict_is(a, MG_VERDICT_CONSULT, "9.3 / S12 S14: age 17 -> consult");
+
+	/* KDIGO G categories only from an eGFR (6.3, S57). */
+	a = run("age", "50", "sex", "female", "crcl", "45", NULL);
+	ok(a->renal_category == NULL, "6.3 / S57: a creatinine clearance alone gives no KDIGO category");
+	verdict_is(a, MG_VERDICT_CONSULT, "9.3 rule 2: CrCl 45 -> consult");
+	a = run("age", "50", "sex", "female", "egfr", "45", NULL);
+	is_str(a->renal_category, "G3a", "6.3 / S57: eGFR 45 -> G3a");
+	/* CG drives the rule (lower), the category comes from the eGFR:
+	 * 6.3 case B: CG 27.83, eGFR 38.03 -> G3b. */
+	a = run("age", "80", "sex", "female", "weight", "55", "creatinine", "1.4mg/dL", NULL);
+	is_str(a->renal_category, "G3b", "6.3 case B / S57: category from eGFR 38.03 (G3b), not CG 27.8");
+}
+
+static void issue10_doses(void)
+{
+	const struct mg_advice *a;
+
+	/* 9.3 rule 3: already over the limit -> reduce, no new dose, excess stated. */
+	a = run(ADULT, US, "supplement-mg", "420", NULL);
+	verdict_is(a, MG_VERDICT_CONTRAINDICATED, "9.3 rule 3 / S11: US, taking 420 -> contraindicated");
+	ok(has_warning(a, "over-upper-limit"), "9.3 rule 3: warning over-upper-limit");
+	ok(stmt_says(a, "over-upper-limit", "70 mg over the 350 mg"), "9.3 rule 3: 420 - 350 = 70 mg over, stated");
+	ok(stmt_says(a, "over-upper-limit", "Reduce"), "9.3 rule 3: the warning says to reduce");
+	ok(!has_warning(a, "supplement-at-limit"), "9.3 rule 3: over the limit is not also 'at the limit'");
+	a = run(ADULT, "jurisdiction", "eu", "supplement-mg", "260", NULL);
+	ok(stmt_says(a, "over-upper-limit", "10 mg over the 250 mg"), "9.3 rule 3 / S14: EU 260 -> 10 mg over 250");
+	a = run(ADULT, "jurisdiction", "uk", "supplement-mg", "400.4", NULL);
+	ok(stmt_says(a, "over-upper-limit", "1 mg over"), "9.3 rule 3 / S16: 0.4 mg over is never shown as 0 mg");
+
+	/* Less than 50 mg of room: no new dose (issue 10 section 3). */
+	a = run(ADULT, US, "supplement-mg", "320", NULL);
+	verdict_is(a, MG_VERDICT_CONTRAINDICATED, "9.3 rule 3: US, taking 320 (30 mg of room) -> no new dose");
+	ok(stmt_says(a, "supplement-at-limit", "30 mg under the 350 mg"), "9.3 rule 3: room of 30 mg stated");
+	a = run(ADULT, US, "supplement-mg", "300", NULL);
+	dose_is(a, 50, "9.3 rule 3: US, taking 300 -> exactly 50 mg of room -> 50 mg");
+	verdict_is(a, MG_VERDICT_CAUTION, "9.3 rule 3: 50 mg dose -> caution (reduced to the limit)");
+
+	/* The dose is true for the form (3.1, 2.1): threonate's only trial used
+	 * 1 g of compound = 1000 x 24.305 / 294.50 = 82.5 mg of magnesium. */
+	a = run(ADULT, US, "prefer-form", "threonate", NULL);
+	dose_is(a, 82, "3.1 / 2.1 / S07: threonate -> 82 mg elemental (1 g compound), not 250");
+	is_num(a->compound_mg, 1000, 0.0, "3.1 / S07: threonate -> 1000 mg of compound");
+	ok(a->form_trial_dose, "3.1: the form's own trial dose replaced the level");
+	ok(mg_advice_dose_note(a, NULL) && strstr(mg_advice_dose_note(a, NULL), "1 g"),
+	   "3.1 / S07: why this dose names the 1 g threonate trial");
+	a = run(ADULT, US, "prefer-form", "threonate", "supplement-mg", "300", NULL);
+	dose_is(a, 50, "9.3 rule 3: threonate with 50 mg of room -> 50 mg (the limit still caps it)");
+	a = run(ADULT, US, "prefer-form", "malate", NULL);
+	ok(mg_advice_dose_note(a, NULL) && strstr(mg_advice_dose_note(a, NULL), "No sleep trial used this form"),
+	   "3.1: malate -> why this dose says no sleep trial used it");
+	a = run(ADULT, US, "prefer-form", "citrate", NULL);
+	ok(mg_advice_dose_note(a, NULL) && strstr(mg_advice_dose_note(a, NULL), "320 mg"),
+	   "3.1 / S03: citrate -> why this dose names its trial (320 mg, placebo as good)");
+	a = run(ADULT, US, NULL);
+	ok(mg_advice_dose_note(a, NULL) == NULL && strstr(a->level->text, "bisglycinate"),
+	   "3.1 / S05: bisglycinate 250 mg -> the level's own text, which names the bisglycinate trial");
+
+	/* The gentler start is a design choice, never attributed to seed 000. */
+	int seed_cited = 0;
+	for (size_t i = 0; i < kb->n_levels; i++)
+		for (unsigned j = 0; j < kb->levels[i].refs.n; j++)
+			seed_cited |= !strcmp(kb->sources[kb->levels[i].refs.idx[j]].id, "S90");
+	ok(!seed_cited && kb->n_levels == 2 && strstr(kb->levels[1].text, "design choice") &&
+		   !strstr(kb->levels[1].text, "popular"),
+	   "3.2 / 9.1: the 145 mg level is the tool's design choice, not cited to seed 000");
+}
+
+static void issue10_first_things(void)
+{
+	const struct mg_advice *a;
+
+	/* 7.1 / S32: the ISI category and what it means. */
+	a = run(ADULT, US, "isi", "5", NULL);
+	ok(a->isi_category == 0 && a->insomnia && strstr(a->insomnia->text, "unlikely to change much"),
+	   "7.1 / S32: ISI 5 -> category none, 'unlikely to change much'");
+	a = run(ADULT, US, "isi", "8", NULL);
+	ok(a->isi_category == 1 && a->insomnia, "7.1 / S32: ISI 8 -> subthreshold");
+	a = run(ADULT, US, "isi", "21", NULL);
+	ok(a->isi_category == 2 && a->insomnia, "7.1 / S32: ISI 21 -> moderate");
+	a = run(ADULT, US, "isi", "22", NULL);
+	ok(a->isi_category == 3 && a->insomnia, "7.1 / S32: ISI 22 -> severe");
+	a = run(ADULT, US, NULL);
+	ok(a->isi_category == -1 && !a->insomnia, "7.1: no ISI -> no category");
+
+	/* Ordinary drowsiness is not the emergency rule (9.3 rule 11 is for
+	 * signs of excess); it is daytime sleepiness, which suggests apnoea. */
+	a = run(ADULT, US, "symptom", "drowsiness", NULL);
+	ok(!has_warning(a, "excess-symptoms"), "9.3 rule 11: 'drowsiness' does not fire excess-symptoms");
+	ok(has_referral(a, "sleep-apnea"), "S63: 'drowsiness' is daytime sleepiness -> sleep-apnea referral");
+	verdict_is(a, MG_VERDICT_RECOMMENDED, "drowsiness alone does not change the verdict");
+	ok(a->n_lead == 1 && !strcmp(a->lead[0]->code, "sleep-apnea"), "S63: the apnoea referral leads the verdict");
+	a = run(ADULT, US, "symptom", "sleepiness,unusual-drowsiness", NULL);
+	ok(has_warning(a, "excess-symptoms"), "9.3 rule 11: 'unusual-drowsiness' fires excess-symptoms");
+	a = run(ADULT, US, "isi", "24", NULL);
+	ok(a->n_lead == 1 && !strcmp(a->lead[0]->code, "severe-insomnia"), "7.1 / S32: ISI 24 -> severe insomnia leads");
+	a = run(ADULT, US, "isi", "12", NULL);
+	ok(a->n_lead == 0, "7.1: ISI 12 -> nothing leads the verdict");
+
+	/* consult / contraindicated: no instructions for taking magnesium. */
+	static const char *const profiles[][7] = {
+		{"age", "70", "sex", "female", NULL},            /* kidney function unknown at 70 */
+		{"age", "40", "sex", "female", "egfr", "45", NULL}, /* 30 to 59 */
+		{"age", "40", "sex", "male", "dialysis", "true", NULL},
+		{"age", "40", "sex", "male", "condition", "heart-block", NULL},
+	};
+	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+		const char *const *f = profiles[i];
+		struct mg_error err = {0};
+		mg_profile_init(&P);
+		for (size_t k = 0; f[k]; k += 2)
+			mg_profile_set(&P, kb, f[k], f[k + 1], &err);
+		mg_advise(kb, &P, &A, &err);
+		ok(A.verdict >= MG_VERDICT_CONSULT, "profile %zu: consult or contraindicated", i);
+		ok(!has_outcome(&A, "time-to-effect"), "profile %zu: no 'judge it after 4 weeks'", i);
+		ok(A.n_pitfalls == 0 || !fired(A.pitfalls, A.n_pitfalls, "Read the label"),
+		   "profile %zu: no dose pitfalls", i);
+		int says_take = fired(A.warnings, A.n_warnings, "agree") || fired(A.monitoring, A.n_monitoring, "agree");
+		ok(!says_take, "profile %zu: no 'if a clinician agrees, take ...'", i);
+	}
+}
+
+static void issue10_citations(void)
+{
+	const struct mg_advice *a = run(ADULT, US, NULL);
+	(void)a;
+	int formula_cites_label = 0, threshold_ok = kb->renal_threshold_refs.n == 2;
+	for (unsigned i = 0; i < kb->renal_refs.n; i++)
+		formula_cites_label |= !strcmp(kb->sources[kb->renal_refs.idx[i]].id, "S18");
+	for (unsigned i = 0; i < kb->renal_threshold_refs.n; i++) {
+		const char *id = kb->sources[kb->renal_threshold_refs.idx[i]].id;
+		threshold_ok &= !strcmp(id, "S18") || !strcmp(id, "S19");
+	}
+	ok(threshold_ok && !formula_cites_label, "4.3 / S18 S19: the kidney thresholds cite the SmPCs, the formulas S37/S38");
+
+	const struct mg_compound *sulfate = mg_kb_find_compound(kb, "sulfate");
+	int s21 = 0;
+	for (unsigned i = 0; sulfate && i < sulfate->refs.n; i++)
+		s21 |= !strcmp(kb->sources[sulfate->refs.idx[i]].id, "S21");
+	ok(sulfate && !s21 && !strstr(sulfate->sleep_evidence, "skin"),
+	   "S21 is IV labelling: not cited for bath absorption, and the unsourced claim is gone");
+	const struct mg_compound *thr = mg_kb_find_compound(kb, "threonate");
+	int s66 = 0;
+	for (unsigned i = 0; thr && i < thr->refs.n; i++)
+		s66 |= !strcmp(kb->sources[thr->refs.idx[i]].id, "S66");
+	ok(s66, "3.1: the threonate 'main score unchanged' cites the repository summary (S66), not only S07");
+	const struct mg_compound *oxide = mg_kb_find_compound(kb, "oxide");
+	ok(oxide && oxide->use != MG_USE_AVOID && !strstr(oxide->use_reason, "seed") && !strstr(oxide->gi, "laxative"),
+	   "9.1: oxide is not a form to avoid, without 'seed' jargon or the unsourced 'mainly a laxative'");
+	for (size_t i = 0; i < kb->n_pitfalls; i++) {
+		const struct mg_stmt *pf = &kb->pitfalls[i];
+		if (!strcmp(pf->code, "label-elemental"))
+			ok(pf->refs.n == 1 && !strcmp(kb->sources[pf->refs.idx[0]].id, "S60"),
+			   "2.1 / S60: 'buffered glycinate contains oxide' cites S60");
+		ok(!strstr(pf->text, "does not help sleep more") && !strstr(pf->text, "oxide, hydroxide"),
+		   "9.1: pitfall %s has no unsourced claim and does not list oxide as a laxative to avoid", pf->code);
+	}
+	/* No "seed" jargon in anything a person reads. */
+	int seed = 0;
+	const struct mg_stmt *lists[] = {kb->rules, kb->referrals, kb->monitoring, kb->outcomes, kb->pitfalls, kb->studies};
+	size_t ns[] = {kb->n_rules, kb->n_referrals, kb->n_monitoring, kb->n_outcomes, kb->n_pitfalls, kb->n_studies};
+	for (size_t l = 0; l < 6; l++)
+		for (size_t i = 0; i < ns[l]; i++)
+			seed += strstr(lists[l][i].text, "seed advice") || strstr(lists[l][i].text, "seed document") ||
+				strstr(lists[l][i].text, "podcast");
+	for (size_t i = 0; i < kb->n_compounds; i++)
+		seed += strstr(kb->compounds[i].use_reason, "seed") || strstr(kb->compounds[i].sleep_evidence, "seed");
+	ok(seed == 0, "no 'seed' jargon in the texts a person reads");
+}
+
 int main(void)
 {
 	struct mg_error err = {0};
@@ -646,6 +908,10 @@ int main(void)
 	interactions();
 	referrals();
 	outcomes();
+	issue10_kidney();
+	issue10_doses();
+	issue10_first_things();
+	issue10_citations();
 	mg_kb_free(kb);
 	return tap_done();
 }
