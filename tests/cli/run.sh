@@ -210,4 +210,47 @@ st=$?
 [ "$st" -eq 2 ] && [ ! -s "$tmp/out" ]
 ok $? "MGSLEEP_KB with a bad KB: advise refuses (exit 2, no report)"
 
+# Issue 10: incomplete and real-world input. Numbers worked out by hand from
+# the reference (6.2, 6.3; 1.4 and 9.3 rule 3; 3.1).
+bad "no --age (reference 9.3: never assume an adult)" "--age" "" advise --weight 70 --creatinine 4.0mg/dL
+check "no --age: the message also names 'profile set --age'" grep -q "profile set --age" "$tmp/err"
+# Sex missing, creatinine 4.0 at 50 y, 70 kg: CKD-EPI woman 13.00, man 17.37;
+# CG woman 18.59, man 21.88 -> the lowest, 13.0, and 'do not take'.
+mg advise --age 50 --weight 70 --creatinine 4.0mg/dL --format json
+check "6.3: sex missing, creatinine 4.0 -> contraindicated, no dose" \
+	sh -c "grep -q '\"verdict\":\"contraindicated\"' '$tmp/out' && grep -q '\"elemental_mg\":0,' '$tmp/out'"
+check "6.3: sex missing -> renal.basis ckd-epi-2021-sex-unknown, value 13" \
+	sh -c "grep -q '\"value_used\":13,\"basis\":\"ckd-epi-2021-sex-unknown\",\"sex_unknown\":true' '$tmp/out'"
+mg advise --age 50 --weight 70 --creatinine 4.0mg/dL
+check "6.3: the text report shows the creatinine and says the lower of both sexes is used" \
+	sh -c "grep -q 'for a woman' '$tmp/out' && grep -q 'lower' '$tmp/out' && ! grep -q 'no creatinine' '$tmp/out'"
+# 9.3 rule 2: unknown kidney function at 70 -> consult, no dose, the next step.
+mg advise --age 70 --sex female --jurisdiction us --format json
+check "9.3 rule 2: age 70, kidney function unknown -> consult, no dose" \
+	sh -c "grep -q '\"verdict\":\"consult\"' '$tmp/out' && grep -q '\"elemental_mg\":0,' '$tmp/out' && grep -q 'advise --egfr N' '$tmp/out'"
+mg advise --age 70 --sex female --jurisdiction us
+check "consult: no instructions for taking magnesium (no 4-week review, no dose pitfalls)" \
+	sh -c "! grep -q 'Judge it after' '$tmp/out' && ! grep -q 'Read the label' '$tmp/out' && ! grep -qi 'if a clinician agrees' '$tmp/out'"
+# 9.3 rule 3: 420 mg taken, US limit 350 -> 70 mg over.
+mg advise --age 40 --sex male --egfr 90 --supplement-mg 420 --jurisdiction us --format json
+check "9.3 rule 3: 420 mg over the US 350 -> over-upper-limit stating 70 mg over, no dose" \
+	sh -c "grep -q '\"code\":\"over-upper-limit\"' '$tmp/out' && grep -q '70 mg over the 350 mg' '$tmp/out' && grep -q '\"elemental_mg\":0,' '$tmp/out'"
+# Less than 50 mg of room: 320 of 350 -> no new dose.
+mg advise --age 40 --sex male --egfr 90 --supplement-mg 320 --jurisdiction us --format json
+check "9.3 rule 3: 30 mg of room -> no new dose, supplement-at-limit" \
+	sh -c "grep -q '\"code\":\"supplement-at-limit\"' '$tmp/out' && grep -q '\"elemental_mg\":0,' '$tmp/out'"
+# 3.1 / 2.1: threonate's trial: 1 g of compound = 1000 x 24.305 / 294.50 = 82.5 mg.
+mg advise --age 40 --sex male --egfr 90 --prefer-form threonate --jurisdiction us --format json
+check "3.1 / S07: threonate -> 82 mg elemental, 1000 mg compound, level form-trial" \
+	sh -c "grep -q '\"elemental_mg\":82,\"compound_mg\":1000' '$tmp/out' && grep -q '\"level\":\"form-trial\"' '$tmp/out'"
+# 7.1: ISI category and first steps.
+mg advise --age 40 --sex male --egfr 90 --isi 5 --jurisdiction us --format json
+check "7.1 / S32: ISI 5 -> insomnia {isi 5, category none}" \
+	sh -c "grep -q '\"insomnia\":{\"isi\":5,\"category\":\"none\"' '$tmp/out' && grep -q 'unlikely to change much' '$tmp/out'"
+mg advise --age 40 --sex male --egfr 90 --symptom drowsiness --jurisdiction us --format json
+check "drowsiness is daytime sleepiness: no excess-symptoms rule, apnoea first" \
+	sh -c "! grep -q 'excess-symptoms' '$tmp/out' && grep -q '\"verdict_text\":\"First, see your doctor about possible sleep apnoea' '$tmp/out'"
+mg advise --age 40 --sex male --egfr 90 --isi 23 --jurisdiction us
+check "ISI 23: the verdict leads with seeing a doctor" sh -c "grep -A1 '^Verdict' '$tmp/out' | grep -q 'First, see your doctor'"
+
 finish
