@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 		json_decref(qa);
 		if (mg_advise(kb, &p, a, &err))
 			die("advise", &err);
-		struct mg_report_input in = {"bench", a, nights, nn, isi, ni, &trial, NULL, NULL, NULL, 0};
+		struct mg_report_input in = {"bench", a, nights, nn, isi, ni, &trial, NULL, NULL, NULL, 0, 0};
 		if (mg_render_sleep_report(&in, &out, &err))
 			die("render", &err);
 		t[r] = now() - t0;

@@ -58,7 +58,7 @@ struct mg_report_trial {
 
 struct mg_report_input {
 	const char *version;
-	const struct mg_advice *advice;   /* NULL: no profile stored */
+	const struct mg_advice *advice;   /* NULL: no profile stored, or no age in it (advice_needs_age) */
 	const struct mg_report_night *nights; /* oldest first */
 	size_t n_nights;
 	const struct mg_report_score *isi; /* oldest first */
@@ -67,6 +67,7 @@ struct mg_report_input {
 	const char *from, *to;            /* the --from/--to asked for, or NULL */
 	const struct mg_report_device_night *device; /* oldest first; may be NULL */
 	size_t n_device;
+	int advice_needs_age; /* advice is NULL because the stored profile has no age */
 };
 
 /* Appends the HTML to out; 0, or MG_ENOMEM/MG_ETOOBIG if the buffer failed. */

@@ -89,8 +89,9 @@ int cli_food_resolve(const char *text, struct mg_food *f, int *status);
 int cli_diet_estimate(struct mg_db *db, double *mg, char *source, size_t n, struct mg_error *err);
 
 /* Advice from the stored profile as 'mgsleep advise' computes it (the diet
- * estimate and latest ISI filled in): 0, 1 if no profile is stored (nothing
- * printed), -1 with *status set. */
+ * estimate and latest ISI filled in): 0, 1 if no profile is stored, 2 if the
+ * stored profile has no age (advice needs one; nothing printed for either),
+ * -1 with *status set. */
 struct mg_advice;
 int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
 		      int *status);

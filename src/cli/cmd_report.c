@@ -91,7 +91,7 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	struct mg_report_trial trial;
 	char order[2 * MG_NOF1_MAX_PAIRS];
 	json_t *na = NULL, *qa = NULL;
-	struct mg_report_input in = {MGSLEEP_VERSION, NULL, NULL, 0, NULL, 0, NULL, from, to, NULL, 0};
+	struct mg_report_input in = {MGSLEEP_VERSION, NULL, NULL, 0, NULL, 0, NULL, from, to, NULL, 0, 0};
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		goto out;
@@ -104,6 +104,7 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 		goto out;
 	if (r == 0)
 		in.advice = a;
+	in.advice_needs_age = r == 2;
 
 	if (mg_db_nights_json(db, from, to, &nb, &err) || mg_db_questionnaire_list(db, "isi", &qb, &err) ||
 	    mg_db_device_nights_json(db, from, to, &db_dev, &err)) {

@@ -338,6 +338,8 @@ int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a,
 		p->isi = isi;
 	}
 	if (mg_advise(kb, p, a, &err)) {
+		if (err.code == MG_EINVAL && !strcmp(err.field, "age"))
+			return 2;
 		*status = cli_fail(&err);
 		return -1;
 	}
@@ -540,8 +542,11 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 		goto out;
 	}
 	int have = cli_stored_advice(cli, db, a, p, &status);
-	if (have > 0)
+	if (have == 1)
 		status = cli_error(EXIT_USAGE, "trial plan: no profile stored; run 'mgsleep profile set ...' first");
+	if (have == 2)
+		status = cli_error(EXIT_USAGE, "trial plan: the stored profile has no age, which advice needs; run "
+					       "'mgsleep profile set --age N' first");
 	if (have)
 		goto out;
 	if ((a->verdict != MG_VERDICT_RECOMMENDED && a->verdict != MG_VERDICT_CAUTION) || !a->form ||

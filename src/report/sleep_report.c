@@ -473,10 +473,16 @@ static void cites(struct mg_buf *out, const struct mg_advice *a, const struct mg
 	mg_buf_release(&c);
 }
 
-static void advice_section(struct mg_buf *out, const struct mg_advice *a)
+static void advice_section(struct mg_buf *out, const struct mg_advice *a, int needs_age)
 {
 	static const char *const severity[] = {"Note:", "Caution:", "Warning:", "Danger:"};
 	mg_buf_puts(out, "<h2>Current advice</h2>\n");
+	if (!a && needs_age) {
+		mg_buf_puts(out, "<p>The stored profile has no age, and advice needs one (the kidney estimates and "
+				 "the rules for children and people aged 65 or more depend on it). Add it with "
+				 "<code>mgsleep profile set --age N</code>.</p>\n");
+		return;
+	}
 	if (!a) {
 		mg_buf_puts(out, "<p>No profile is stored, so there is no advice to show. Store one with "
 				 "<code>mgsleep profile set ...</code>.</p>\n");
@@ -646,7 +652,7 @@ int mg_render_sleep_report(const struct mg_report_input *in, struct mg_buf *out,
 	else
 		mg_buf_puts(out, "; devices: none.</p>\n");
 
-	advice_section(out, in->advice);
+	advice_section(out, in->advice, in->advice_needs_age);
 	sleep_charts(out, in);
 	isi_chart(out, in);
 	if (in->trial)

@@ -144,4 +144,14 @@ else
 	skip "chromium not installed"
 fi
 
+# Issue 10: advice needs an age. A stored profile without one still gives a
+# report of the diary, which says what is missing; a trial cannot be planned.
+export MGSLEEP_DB="$tmp/noage.db"
+"$bin" profile set --sex female --weight 60 >/dev/null 2>&1
+"$bin" report --out "$tmp/noage.html" 2>"$tmp/noage.err"
+check "report with no age in the profile: exit 0" [ $? -eq 0 ]
+check "report with no age: says the profile needs one (profile set --age)" grep -q "profile set --age" "$tmp/noage.html"
+s=$(status "$bin" trial plan)
+check "trial plan with no age in the profile: refused (status 2)" [ "$s" = 2 ]
+
 finish
