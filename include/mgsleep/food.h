@@ -140,4 +140,38 @@ int mg_food_portion_grams(const struct mg_food *f, const char *amount_text, doub
  * serving), else a "medium" portion, else the first countable portion. */
 long mg_food_unit_portion(const struct mg_food *f);
 
+/* ---- Usual intake --------------------------------------------------------
+ *
+ * Which estimate of usual dietary magnesium (mg a day) the advice may use
+ * (issue 10): the mean of the food log's daily totals when the log covers at
+ * least MG_DIET_LOG_MIN_DAYS distinct days; otherwise the latest diet quiz;
+ * otherwise none. One day (or two) is never used on its own: a single day's
+ * intake varies too much from day to day to describe usual intake, which is
+ * what the dose rules are about (a day of nuts and beans, then a day
+ * without). 3 is the minimum issue 10 sets; it is a floor, not a number
+ * derived from a variance model, and more days describe usual intake
+ * better. */
+#define MG_DIET_LOG_MIN_DAYS 3
+
+enum mg_diet_basis {
+	MG_DIET_NONE = 0, /* no estimate: the advice gets no dietary intake */
+	MG_DIET_LOG,      /* the food log's mean daily total */
+	MG_DIET_QUIZ,     /* the latest diet quiz */
+};
+
+struct mg_diet_estimate {
+	enum mg_diet_basis basis;
+	double mg;    /* mg a day; NaN when basis is MG_DIET_NONE */
+	int log_days; /* distinct days in the food log, used or not */
+};
+
+/* Choose the estimate from the food log (mean of the daily totals over
+ * log_days distinct days; log_mean_mg NaN when log_days is 0) and the latest
+ * quiz (quiz_mg, NaN when there is none). 0, or MG_EINVAL (field
+ * "log_days", "log_mean_mg" or "quiz_mg") when log_days < 0, the mean is
+ * missing, negative or not finite while log_days > 0, or quiz_mg is negative
+ * or infinite; *out is then untouched. */
+int mg_diet_estimate(double log_mean_mg, int log_days, double quiz_mg, struct mg_diet_estimate *out,
+		     struct mg_error *err);
+
 #endif

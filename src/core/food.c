@@ -579,3 +579,30 @@ int mg_food_portion_grams(const struct mg_food *f, const char *text, double *gra
 	*grams = g;
 	return 0;
 }
+
+/* ---- usual intake (food.h) -------------------------------------------- */
+
+int mg_diet_estimate(double log_mean_mg, int log_days, double quiz_mg, struct mg_diet_estimate *out,
+		     struct mg_error *err)
+{
+	if (!out)
+		return mg_fail(err, MG_EINVAL, "estimate", "no result");
+	if (log_days < 0)
+		return mg_fail(err, MG_EINVAL, "log_days", "log_days: accepted: 0 or more");
+	if (log_days > 0 && !(isfinite(log_mean_mg) && log_mean_mg >= 0))
+		return mg_fail(err, MG_EINVAL, "log_mean_mg", "log_mean_mg: accepted: a number of 0 or more");
+	if (!isnan(quiz_mg) && !(isfinite(quiz_mg) && quiz_mg >= 0))
+		return mg_fail(err, MG_EINVAL, "quiz_mg", "quiz_mg: accepted: a number of 0 or more, or none");
+	out->log_days = log_days;
+	if (log_days >= MG_DIET_LOG_MIN_DAYS) {
+		out->basis = MG_DIET_LOG;
+		out->mg = log_mean_mg;
+	} else if (!isnan(quiz_mg)) {
+		out->basis = MG_DIET_QUIZ;
+		out->mg = quiz_mg;
+	} else {
+		out->basis = MG_DIET_NONE;
+		out->mg = NAN;
+	}
+	return 0;
+}

@@ -31,11 +31,21 @@ check "a zero amount is refused (status 2)" [ "$s" = 2 ]
 check "diet: daily totals from the food log (135.7 and 23.7 mg), mean 79.7, intake 320" \
 	sh -c "'$bin' diet --format json | grep -q '\"days\":\\[{\"date\":\"2026-11-20\",\"mg\":135.7},{\"date\":\"2026-11-21\",\"mg\":23.7}\\],\"mean_mg\":79.7,\"reference_intake_mg\":320'"
 check "diet: top food is almonds" sh -c "'$bin' diet --format json | grep -q '\"top_foods\":\\[{\"description\":\"Nuts, almonds\"'"
-check "advise uses the food log (79.7 mg, below 320) and notes the low-intake finding" \
-	sh -c "'$bin' advise --format json | grep -q '\"diet_mg\":79.7,\"diet_source\":\"your food log, 2 days\"' && '$bin' advise --format json | grep -q '\"code\":\"diet-low\"'"
+check "diet JSON: 2 logged days are not used for advice (basis none, 2 of 3 days)" \
+	sh -c "'$bin' diet --format json | grep -q '\"advice_estimate\":{\"basis\":\"none\",\"mg\":null,\"log_days\":2,\"min_log_days\":3}'"
+check "diet says at least 3 days are needed before the estimate is used for advice" \
+	sh -c "'$bin' diet | grep -q 'at least 3 days of logged food are needed before' && '$bin' diet | grep -q 'used for advice (2 so far)'"
+check "advise with 2 logged days and no quiz: no diet estimate (diet_mg null)" \
+	sh -c "'$bin' advise --format json | grep -q '\"diet_mg\":null,\"diet_source\":null'"
+# Day 3: pumpkin seeds 10 g = 592 x 10 / 100 = 59.2 mg. Mean (135.745 + 23.7 + 59.2) / 3 = 72.9 mg.
+"$bin" food log 12014 10g --date 2026-11-23 >/dev/null
+check "advise uses the food log from 3 days (72.9 mg, below 320) and notes the low-intake finding" \
+	sh -c "'$bin' advise --format json | grep -q '\"diet_mg\":72.9,\"diet_source\":\"your food log, 3 days\"' && '$bin' advise --format json | grep -q '\"code\":\"diet-low\"'"
+check "diet JSON: 3 logged days are used for advice (72.9 mg)" \
+	sh -c "'$bin' diet --format json | grep -q '\"advice_estimate\":{\"basis\":\"log\",\"mg\":72.9,\"log_days\":3,\"min_log_days\":3}'"
 check "an explicit --diet-mg wins over the food log" \
 	sh -c "'$bin' advise --diet-mg 400 --format json | grep -q '\"diet_mg\":400,\"diet_source\":null'"
-# Gap 320 - 79.7 = 240.3 mg. Servings by magnesium (by hand): almonds 81, cooked spinach 78.3,
+# Gap 320 - 72.9 = 247.1 mg. Servings by magnesium (by hand): almonds 81, cooked spinach 78.3,
 # brown rice 74.1, black beans 60.2, pumpkin seeds 59.2 ... Greedy: 81 + 78.3 + 74.1 = 233.4 is
 # short, so black beans too: 293.6 mg.
 check "diet suggest: almonds, spinach, brown rice, black beans, about 294 mg" \
@@ -56,5 +66,48 @@ check "diet quiz with too few answers is status 2" [ "$s" = 2 ]
 s=$(status "$bin" diet quiz --answers 9,5,5,5,5,5,5,5,5,5,5,5,5)
 check "diet quiz with an answer out of range is status 2 naming the question" sh -c "[ $s = 2 ] && grep -q 'question 1' '$tmp/err'"
 check "export carries the food log and the quiz" sh -c "'$bin' export | grep -q '\"diet_quiz\":\\[{\"date\":\"2026-11-22\"'"
+
+# Usual intake, not one day (issue 10): the food log counts for advice from 3
+# distinct days. Pumpkin seeds 12014: 592 mg per 100 g; almonds 12061 1 oz:
+# 270 x 28.35 / 100 = 76.545 mg. US RDA woman 31-50: 320 mg.
+export MGSLEEP_DB="$tmp/t.db"
+"$bin" profile set --age 45 --sex female --weight 65 --jurisdiction us >/dev/null
+"$bin" advise --format json >"$tmp/base.json"
+check "no food logged: diet_mg null, the 250 mg trial dose" \
+	sh -c "grep -q '\"elemental_mg\":250,' '$tmp/base.json' && grep -q '\"diet_mg\":null' '$tmp/base.json'"
+"$bin" food log 12014 60g --date 2026-12-01 >/dev/null # 355.2 mg, above 320 on its own
+"$bin" advise --format json >"$tmp/a1.json"
+check "1 logged day (355.2 mg) changes neither diet_mg nor the dose: advice identical" cmp -s "$tmp/base.json" "$tmp/a1.json"
+"$bin" food log 12014 70g --date 2026-12-02 >/dev/null # 414.4 mg
+"$bin" advise --format json >"$tmp/a2.json"
+check "2 logged days (mean 384.8 mg) change neither diet_mg nor the dose: advice identical" \
+	cmp -s "$tmp/base.json" "$tmp/a2.json"
+check "diet: 2 days are not used for advice, and says 3 are needed" \
+	sh -c "'$bin' diet | grep -q 'at least 3 days of logged food are needed' && '$bin' diet | grep -q 'it has no dietary intake'"
+s=$(status "$bin" diet suggest)
+check "diet suggest with 2 logged days and no quiz: status 2, asks for 3 days" \
+	sh -c "[ $s = 2 ] && grep -q 'at least 3 days' '$tmp/err'"
+"$bin" food log 12061 '1 oz' --date 2026-12-03 >/dev/null
+"$bin" food log 12014 50g --date 2026-12-03 >/dev/null # 296 mg; day 3 = 372.545 mg
+# Mean (355.2 + 414.4 + 372.545) / 3 = 380.715 mg >= 320: the gentler 145 mg start.
+check "3 logged days: diet_mg 380.7 from the log, and the dose becomes the gentler 145 mg" \
+	sh -c "'$bin' advise --format json | grep -q '\"elemental_mg\":145,' && '$bin' advise --format json | grep -q '\"diet_mg\":380.7,\"diet_source\":\"your food log, 3 days\"'"
+check "diet: 3 days are used for advice (381 mg a day)" \
+	sh -c "'$bin' diet | grep -q 'Advice uses the mean of all 3 logged days: 381 mg a day'"
+
+# The quiz is used while the log has fewer than 3 days; from 3 days the log.
+export MGSLEEP_DB="$tmp/u.db"
+"$bin" profile set --age 45 --sex female --weight 65 --jurisdiction us >/dev/null
+"$bin" food log 12014 60g --date 2026-12-01 >/dev/null
+"$bin" food log 12014 70g --date 2026-12-02 >/dev/null
+"$bin" diet quiz --answers 5,5,5,5,5,5,5,5,5,5,5,5,5 --date 2026-11-30 >/dev/null # 637.9 mg (above)
+check "2 logged days and a quiz: advise uses the quiz (637.9 mg), not the log (384.8)" \
+	sh -c "'$bin' advise --format json | grep -q '\"diet_mg\":637.9,\"diet_source\":\"your diet quiz of 2026-11-30\"'"
+check "diet: says the quiz is used until 3 days are logged" \
+	sh -c "'$bin' diet | grep -q 'Until then it uses your diet quiz of 2026-11-30: 638 mg a day'"
+"$bin" food log 12061 '1 oz' --date 2026-12-03 >/dev/null
+# Mean (355.2 + 414.4 + 76.545) / 3 = 282.048 mg, below 320: back to the 250 mg start.
+check "3 logged days win over the quiz: diet_mg 282 from the log, the 250 mg dose" \
+	sh -c "'$bin' advise --format json | grep -q '\"diet_mg\":282,\"diet_source\":\"your food log, 3 days\"' && '$bin' advise --format json | grep -q '\"elemental_mg\":250,'"
 
 finish

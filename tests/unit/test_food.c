@@ -296,10 +296,52 @@ static void test_amounts(void)
 	is_num(mg_food_mg(&f, grams_of("11457", "1 cup")), 23.7, 1e-12, "1 cup raw spinach = 79 x 30 / 100 = 23.7 mg");
 }
 
+/* Usual intake (issue 10): the log from 3 distinct days, else the quiz,
+ * else nothing; never one or two days. */
+static void test_diet_estimate(void)
+{
+	struct mg_diet_estimate e;
+	struct mg_error err = {0};
+	ok(MG_DIET_LOG_MIN_DAYS == 3, "the food log counts from 3 days (issue 10)");
+	ok(!mg_diet_estimate(NAN, 0, NAN, &e, &err) && e.basis == MG_DIET_NONE && isnan(e.mg) && e.log_days == 0,
+	   "no log, no quiz: no estimate");
+	ok(!mg_diet_estimate(355.2, 1, NAN, &e, &err) && e.basis == MG_DIET_NONE && isnan(e.mg) && e.log_days == 1,
+	   "1 logged day, no quiz: no estimate");
+	ok(!mg_diet_estimate(384.8, 2, NAN, &e, &err) && e.basis == MG_DIET_NONE && isnan(e.mg) && e.log_days == 2,
+	   "2 logged days, no quiz: no estimate");
+	ok(!mg_diet_estimate(384.8, 2, 637.9, &e, &err) && e.basis == MG_DIET_QUIZ && e.mg == 637.9 && e.log_days == 2,
+	   "2 logged days and a quiz: the quiz");
+	ok(!mg_diet_estimate(NAN, 0, 0, &e, &err) && e.basis == MG_DIET_QUIZ && e.mg == 0,
+	   "a quiz of 0 mg is an estimate (not 'none')");
+	ok(!mg_diet_estimate(380.715, 3, 637.9, &e, &err) && e.basis == MG_DIET_LOG && e.mg == 380.715 && e.log_days == 3,
+	   "3 logged days: the log, before the quiz");
+	ok(!mg_diet_estimate(200, 40, NAN, &e, &err) && e.basis == MG_DIET_LOG && e.mg == 200, "40 logged days: the log");
+	const struct {
+		double mean;
+		int days;
+		double quiz;
+		const char *field;
+	} bad[] = {
+		{NAN, -1, NAN, "log_days"}, {NAN, 3, NAN, "log_mean_mg"}, {-1, 3, NAN, "log_mean_mg"},
+		{INFINITY, 3, NAN, "log_mean_mg"}, {100, 3, -5, "quiz_mg"}, {100, 3, INFINITY, "quiz_mg"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		memset(&err, 0, sizeof err);
+		e.basis = MG_DIET_LOG;
+		e.mg = 1;
+		e.log_days = 99;
+		ok(mg_diet_estimate(bad[i].mean, bad[i].days, bad[i].quiz, &e, &err) == MG_EINVAL &&
+			   !strcmp(err.field, bad[i].field) && e.mg == 1 && e.log_days == 99,
+		   "bad input %zu: MG_EINVAL naming %s, result untouched", i, bad[i].field);
+	}
+	ok(mg_diet_estimate(1, 3, NAN, NULL, NULL) == MG_EINVAL, "NULL result: MG_EINVAL");
+}
+
 int main(void)
 {
 	test_table();
 	test_search();
 	test_amounts();
+	test_diet_estimate();
 	return tap_done();
 }
