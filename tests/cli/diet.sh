@@ -95,6 +95,39 @@ check "3 logged days: diet_mg 380.7 from the log, and the dose becomes the gentl
 check "diet: 3 days are used for advice (381 mg a day)" \
 	sh -c "'$bin' diet | grep -q 'Advice uses the mean of all 3 logged days: 381 mg a day'"
 
+# Deleting a logged food (issue 10). The entries, in the order logged: 1 =
+# pumpkin seeds 60 g, 2 = 70 g, 3 = almonds 1 oz, 4 = pumpkin seeds 50 g.
+check "food list shows each entry with its id (3 = almonds 1 oz on 2026-12-03)" \
+	sh -c "'$bin' food list --format json | grep -q '{\"id\":3,\"date\":\"2026-12-03\",\"ndb\":\"12061\",\"description\":\"Nuts, almonds\",\"amount\":\"1 oz\"'"
+check "food list (text) shows the id, date, mg and food" \
+	sh -c "'$bin' food list --from 2026-12-03 --to 2026-12-03 | grep -q '^3 .*2026-12-03 .* 76.5 mg  1 oz (28 g) of Nuts, almonds \[12061\]' && [ \$('$bin' food list --from 2026-12-03 --to 2026-12-03 | grep -c '^[0-9]') = 2 ]"
+"$bin" export >"$tmp/before.json"
+cp "$MGSLEEP_DB" "$tmp/t.copy"
+s=$(status "$bin" food delete 99)
+check "food delete of an unknown id: status 2, one line naming ID" \
+	sh -c "[ $s = 2 ] && [ $(lines "$tmp/err") = 1 ] && grep -q 'food delete: ID: no logged food has this id' '$tmp/err' && [ ! -s '$tmp/out' ]"
+check "... and the error does not echo the id typed" sh -c "! grep -q 99 '$tmp/err'"
+s=$(status "$bin" food delete 3x)
+check "food delete with a malformed id: status 2 naming ID" sh -c "[ $s = 2 ] && grep -q 'ID: accepted' '$tmp/err'"
+s=$(status "$bin" food delete)
+check "food delete without an id: status 2" [ "$s" = 2 ]
+"$bin" export >"$tmp/after.json"
+check "refused deletes leave the store exactly as it was (export and file)" \
+	sh -c "cmp -s '$tmp/before.json' '$tmp/after.json' && cmp -s '$MGSLEEP_DB' '$tmp/t.copy'"
+check "food delete 4 (pumpkin seeds 50 g) succeeds" sh -c "'$bin' food delete 4 | grep -q 'Deleted logged food 4'"
+# Day 3 is now almonds alone, 76.545 mg; mean (355.2 + 414.4 + 76.545) / 3 = 282.048 mg < 320.
+check "after the delete, diet totals 355.2, 414.4 and 76.5 mg, mean 282" \
+	sh -c "'$bin' diet --format json | grep -q '\"days\":\[{\"date\":\"2026-12-01\",\"mg\":355.2},{\"date\":\"2026-12-02\",\"mg\":414.4},{\"date\":\"2026-12-03\",\"mg\":76.5}\],\"mean_mg\":282,'"
+check "... and the advice follows: diet_mg 282, back to the 250 mg start" \
+	sh -c "'$bin' advise --format json | grep -q '\"diet_mg\":282,\"diet_source\":\"your food log, 3 days\"' && '$bin' advise --format json | grep -q '\"elemental_mg\":250,'"
+s=$(status "$bin" food delete 4)
+check "deleting the same id again: status 2" [ "$s" = 2 ]
+"$bin" food delete 3 >/dev/null
+"$bin" advise --format json >"$tmp/a3.json"
+check "deleting day 3's last food leaves 2 days: the advice is again the one with no diet" cmp -s "$tmp/base.json" "$tmp/a3.json"
+check "the export's food log no longer has the deleted entries" \
+	sh -c "'$bin' export | grep -q '\"food_log\":\[{\"date\":\"2026-12-01\",[^]]*},{\"date\":\"2026-12-02\",[^]]*}\],\"diet_quiz\"' && ! '$bin' export | grep -q 12061"
+
 # The quiz is used while the log has fewer than 3 days; from 3 days the log.
 export MGSLEEP_DB="$tmp/u.db"
 "$bin" profile set --age 45 --sex female --weight 65 --jurisdiction us >/dev/null
