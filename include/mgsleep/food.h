@@ -81,7 +81,7 @@ double mg_food_mg(const struct mg_food *f, double grams);
  * "Game meat", "Peppers", "Squash" ("Nuts, almonds" is almonds,
  * "Fish, salmon, ..." is salmon; "Soup, spinach" is not spinach).
  *
- *   score = 40 E + 20 H - 2 min(X, 20) - 3 P
+ *   score = 40 E + 20 H - 2 min(X, 20) - 3 P + 10 F
  *
  *   E = 1 when a head segment is the plain food: every word of it (outside
  *       parentheses) is fully matched by the query ("Spinach, raw",
@@ -91,7 +91,22 @@ double mg_food_mg(const struct mg_food *f, double grams);
  *   X = description words outside parentheses that no query word matches
  *       (the category segment itself excluded): fewer extra words first, so
  *       raw and plain forms come before prepared ones;
- *   P = query words that only matched as a prefix.
+ *   P = query words that only matched as a prefix;
+ *   F = the form people eat (issue 10), only for the SR groups whose foods
+ *       are eaten cooked: Cereal Grains and Pasta, Legumes and Legume
+ *       Products, Breakfast Cereals. +1 when a word outside parentheses is
+ *       cooked, boiled, prepared, steamed, microwaved or roasted; else 0
+ *       when it is canned; else -1 when raw, uncooked, dry or unprepared;
+ *       else -1 in Cereal Grains and Pasta ("Oats", flours) and 0 in the
+ *       other two. F is 0 in other groups (raw spinach is eaten), and for
+ *       every food when a query word is one of those form words ("quinoa
+ *       uncooked"). So "Quinoa, cooked" (68) comes before "Quinoa,
+ *       uncooked" (48), "Rice, brown, long-grain, cooked" before "..., raw".
+ *
+ * Before matching, a few everyday words that SR28 does not use are replaced
+ * by its words (a table in src/core/food.c; docs/food.md): porridge -> oats
+ * cooked, aubergine -> eggplant, courgette -> zucchini, ..., and "oatmeal"
+ * -> oats cooked when it is the whole query.
  *
  * Higher scores first; equal scores in ascending NDB order. For "spinach":
  * "Spinach, raw" 58, "Spinach, cooked, boiled, drained, without salt" 50,

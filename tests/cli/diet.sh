@@ -143,4 +143,22 @@ check "diet: says the quiz is used until 3 days are logged" \
 check "3 logged days win over the quiz: diet_mg 282 from the log, the 250 mg dose" \
 	sh -c "'$bin' advise --format json | grep -q '\"diet_mg\":282,\"diet_source\":\"your food log, 3 days\"' && '$bin' advise --format json | grep -q '\"elemental_mg\":250,'"
 
+# Search prefers the form people eat (issue 10); by hand from the table.
+export MGSLEEP_DB="$tmp/s.db"
+check "food search quinoa: Quinoa, cooked (20137) first, uncooked (20035) second" \
+	sh -c "'$bin' food search quinoa --limit 2 | grep -E '^[0-9]{5}' | tr '\n' ' ' | grep -q '^20137  Quinoa, cooked 20035  Quinoa, uncooked'"
+check "food search rice: Rice, brown, long-grain, cooked (20037) first" \
+	sh -c "'$bin' food search rice --limit 1 | grep -q '^20037  Rice, brown, long-grain, cooked'"
+check "food search lentils: cooked, boiled lentils (16070) first" \
+	sh -c "'$bin' food search lentils --limit 1 | grep -q '^16070  Lentils, mature seeds, cooked, boiled, without salt'"
+check "food search porridge: oats cooked with water (08121)" \
+	sh -c "'$bin' food search porridge --limit 1 | grep -q '^08121  Cereals, oats, regular and quick, unenriched, cooked with water'"
+check "food search aubergine finds Eggplant, raw (11209)" sh -c "'$bin' food search aubergine --limit 1 | grep -q '^11209  Eggplant, raw'"
+check "food log quinoa '1 cup': cooked quinoa 185 g x 64 / 100 = 118.4 mg" \
+	sh -c "'$bin' food log quinoa '1 cup' --date 2026-12-01 | grep -q 'Quinoa, cooked \[20137\] on 2026-12-01: 118.4 mg'"
+check "food log porridge '1 cup': oats cooked 234 g x 27 / 100 = 63.2 mg" \
+	sh -c "'$bin' food log porridge '1 cup' --date 2026-12-01 | grep -q '\[08121\] on 2026-12-01: 63.2 mg'"
+check "food log 'black beans' '1 cup': cooked 172 g x 70 / 100 = 120.4 mg" \
+	sh -c "'$bin' food log 'black beans' '1 cup' --date 2026-12-01 | grep -q '\[16015\] on 2026-12-01: 120.4 mg'"
+
 finish
