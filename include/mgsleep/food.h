@@ -81,7 +81,7 @@ double mg_food_mg(const struct mg_food *f, double grams);
  * "Game meat", "Peppers", "Squash" ("Nuts, almonds" is almonds,
  * "Fish, salmon, ..." is salmon; "Soup, spinach" is not spinach).
  *
- *   score = 40 E + 20 H - 2 min(X, 20) - 3 P
+ *   score = 40 E + 20 H - 2 min(X, 20) - 3 P + 10 F
  *
  *   E = 1 when a head segment is the plain food: every word of it (outside
  *       parentheses) is fully matched by the query ("Spinach, raw",
@@ -91,7 +91,22 @@ double mg_food_mg(const struct mg_food *f, double grams);
  *   X = description words outside parentheses that no query word matches
  *       (the category segment itself excluded): fewer extra words first, so
  *       raw and plain forms come before prepared ones;
- *   P = query words that only matched as a prefix.
+ *   P = query words that only matched as a prefix;
+ *   F = the form people eat (issue 10), only for the SR groups whose foods
+ *       are eaten cooked: Cereal Grains and Pasta, Legumes and Legume
+ *       Products, Breakfast Cereals. +1 when a word outside parentheses is
+ *       cooked, boiled, prepared, steamed, microwaved or roasted; else 0
+ *       when it is canned; else -1 when raw, uncooked, dry or unprepared;
+ *       else -1 in Cereal Grains and Pasta ("Oats", flours) and 0 in the
+ *       other two. F is 0 in other groups (raw spinach is eaten), and for
+ *       every food when a query word is one of those form words ("quinoa
+ *       uncooked"). So "Quinoa, cooked" (68) comes before "Quinoa,
+ *       uncooked" (48), "Rice, brown, long-grain, cooked" before "..., raw".
+ *
+ * Before matching, a few everyday words that SR28 does not use are replaced
+ * by its words (a table in src/core/food.c; docs/food.md): porridge -> oats
+ * cooked, aubergine -> eggplant, courgette -> zucchini, ..., and "oatmeal"
+ * -> oats cooked when it is the whole query.
  *
  * Higher scores first; equal scores in ascending NDB order. For "spinach":
  * "Spinach, raw" 58, "Spinach, cooked, boiled, drained, without salt" 50,
@@ -139,5 +154,39 @@ int mg_food_portion_grams(const struct mg_food *f, const char *amount_text, doub
  * its unit is countable (not a measure such as oz, cup, tbsp, fl oz,
  * serving), else a "medium" portion, else the first countable portion. */
 long mg_food_unit_portion(const struct mg_food *f);
+
+/* ---- Usual intake --------------------------------------------------------
+ *
+ * Which estimate of usual dietary magnesium (mg a day) the advice may use
+ * (issue 10): the mean of the food log's daily totals when the log covers at
+ * least MG_DIET_LOG_MIN_DAYS distinct days; otherwise the latest diet quiz;
+ * otherwise none. One day (or two) is never used on its own: a single day's
+ * intake varies too much from day to day to describe usual intake, which is
+ * what the dose rules are about (a day of nuts and beans, then a day
+ * without). 3 is the minimum issue 10 sets; it is a floor, not a number
+ * derived from a variance model, and more days describe usual intake
+ * better. */
+#define MG_DIET_LOG_MIN_DAYS 3
+
+enum mg_diet_basis {
+	MG_DIET_NONE = 0, /* no estimate: the advice gets no dietary intake */
+	MG_DIET_LOG,      /* the food log's mean daily total */
+	MG_DIET_QUIZ,     /* the latest diet quiz */
+};
+
+struct mg_diet_estimate {
+	enum mg_diet_basis basis;
+	double mg;    /* mg a day; NaN when basis is MG_DIET_NONE */
+	int log_days; /* distinct days in the food log, used or not */
+};
+
+/* Choose the estimate from the food log (mean of the daily totals over
+ * log_days distinct days; log_mean_mg NaN when log_days is 0) and the latest
+ * quiz (quiz_mg, NaN when there is none). 0, or MG_EINVAL (field
+ * "log_days", "log_mean_mg" or "quiz_mg") when log_days < 0, the mean is
+ * missing, negative or not finite while log_days > 0, or quiz_mg is negative
+ * or infinite; *out is then untouched. */
+int mg_diet_estimate(double log_mean_mg, int log_days, double quiz_mg, struct mg_diet_estimate *out,
+		     struct mg_error *err);
 
 #endif

@@ -113,6 +113,10 @@ int mg_db_food_add(struct mg_db *db, const struct mg_db_food *f, const char *now
  * then entry: [{"id":..,"date":..,"ndb":..,"description":..,"amount":..,
  * "grams":..,"mg":..}]. */
 int mg_db_food_json(struct mg_db *db, const char *from, const char *to, struct mg_buf *out, struct mg_error *err);
+/* Delete the food log row `id` (the "id" of mg_db_food_json), keeping it in
+ * the audit table until mg_db_audit_purge. Call inside a transaction.
+ * MG_EINVAL (field "id") when no row has this id; nothing is changed. */
+int mg_db_food_delete(struct mg_db *db, int64_t id, const char *now, struct mg_error *err);
 /* Mean daily magnesium from food over the logged days (days with at least
  * one entry), and how many days; NaN and 0 if none. */
 int mg_db_food_daily_mean(struct mg_db *db, double *mg, int *days, struct mg_error *err);

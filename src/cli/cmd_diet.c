@@ -13,23 +13,32 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The best estimate of usual dietary magnesium (issue 6): logged days, else
- * the latest quiz. NaN and source "" if neither exists. */
+/* The usual-intake estimate (mg_diet_estimate): the food log when it covers
+ * MG_DIET_LOG_MIN_DAYS days or more, else the latest quiz (its date in
+ * quiz_date, "" if none), else none. */
+static int diet_estimate(struct mg_db *db, struct mg_diet_estimate *e, char quiz_date[11], struct mg_error *err)
+{
+	double log_mg, quiz_mg;
+	int days;
+	if (mg_db_food_daily_mean(db, &log_mg, &days, err) || mg_db_diet_quiz_latest(db, &quiz_mg, quiz_date, err))
+		return -1;
+	return mg_diet_estimate(log_mg, days, quiz_mg, e, err) ? -1 : 0;
+}
+
+/* The estimate the advice uses (issue 10): NaN and source "" when neither
+ * 3 logged days nor a quiz exist. */
 int cli_diet_estimate(struct mg_db *db, double *mg, char *source, size_t n, struct mg_error *err)
 {
-	int days;
+	struct mg_diet_estimate e;
 	char date[11];
 	*mg = NAN;
 	source[0] = '\0';
-	if (mg_db_food_daily_mean(db, mg, &days, err))
+	if (diet_estimate(db, &e, date, err))
 		return -1;
-	if (days > 0) {
-		snprintf(source, n, "your food log, %d day%s", days, days == 1 ? "" : "s");
-		return 0;
-	}
-	if (mg_db_diet_quiz_latest(db, mg, date, err))
-		return -1;
-	if (!isnan(*mg))
+	*mg = e.mg;
+	if (e.basis == MG_DIET_LOG)
+		snprintf(source, n, "your food log, %d days", e.log_days);
+	else if (e.basis == MG_DIET_QUIZ)
 		snprintf(source, n, "your diet quiz of %s", date);
 	return 0;
 }
@@ -59,6 +68,24 @@ static double reference_intake(struct mg_cli *cli, struct mg_db *db, const char 
 	return mg;
 }
 
+/* Which estimate 'mgsleep advise' uses, and why not the log when it is
+ * too short (issue 10). */
+static void advice_note(struct mg_buf *out, const struct mg_diet_estimate *e, const char *quiz_date)
+{
+	int d = e->log_days;
+	if (e->basis == MG_DIET_LOG) {
+		mg_buf_printf(out, "Advice uses the mean of all %d logged days: %.0f mg a day.\n", d, e->mg);
+		return;
+	}
+	mg_buf_printf(out, "Advice does not use the food log yet: at least %d days of logged food are needed before\n"
+			   "the estimate is used for advice (%d so far), because one day's intake varies too much.\n",
+		      MG_DIET_LOG_MIN_DAYS, d);
+	if (e->basis == MG_DIET_QUIZ)
+		mg_buf_printf(out, "Until then it uses your diet quiz of %s: %.0f mg a day.\n", quiz_date, e->mg);
+	else
+		mg_buf_puts(out, "Until then it has no dietary intake; 'mgsleep diet quiz' gives one in two minutes.\n");
+}
+
 static int diet_days(int argc, char **argv, struct mg_cli *cli)
 {
 	struct mg_error err = {0};
@@ -74,6 +101,12 @@ static int diet_days(int argc, char **argv, struct mg_cli *cli)
 	if (!db)
 		return status;
 	if (mg_db_food_json(db, from, to, &raw, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	struct mg_diet_estimate est;
+	char quiz_date[11];
+	if (diet_estimate(db, &est, quiz_date, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -139,7 +172,14 @@ static int diet_days(int argc, char **argv, struct mg_cli *cli)
 			mg_buf_put_num(&out, foods[k].mg, 1);
 			mg_buf_putc(&out, '}');
 		}
-		mg_buf_puts(&out, "]}\n");
+		/* What the advice uses: the whole log, not only --from/--to. */
+		static const char *const basis[] = {"none", "log", "quiz"};
+		mg_buf_printf(&out, "],\"advice_estimate\":{\"basis\":\"%s\",\"mg\":", basis[est.basis]);
+		if (isnan(est.mg))
+			mg_buf_puts(&out, "null");
+		else
+			mg_buf_put_num(&out, est.mg, 1);
+		mg_buf_printf(&out, ",\"log_days\":%d,\"min_log_days\":%d}}\n", est.log_days, MG_DIET_LOG_MIN_DAYS);
 	} else if (!ndays) {
 		mg_buf_puts(&out, "No food logged yet. Log what you eat with 'mgsleep food log FOOD AMOUNT',\n"
 				  "or estimate your usual intake in two minutes with 'mgsleep diet quiz'.\n");
@@ -160,6 +200,7 @@ static int diet_days(int argc, char **argv, struct mg_cli *cli)
 		for (size_t k = 0; k < nfoods && k < 5; k++)
 			mg_buf_printf(&out, "%s %s (%.0f mg)", k ? ";" : "", foods[k].name, foods[k].mg);
 		mg_buf_printf(&out, ".\nSource: %s.\n", MG_FOOD_DATASET_SHORT);
+		advice_note(&out, &est, quiz_date);
 	}
 	json_decref(rows);
 	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
@@ -270,8 +311,8 @@ static int diet_quiz(int argc, char **argv, struct mg_cli *cli)
 			printf("Your usual magnesium from these foods: about %.0f mg a day.\n%s"
 			       "The quiz covers the main magnesium sources only, so your real intake is probably a little\n"
 			       "higher. Per-serving values come from %s. Saved: 'mgsleep advise' uses it\n"
-			       "until you log food.\n",
-			       total, out.data ? out.data : "", MG_FOOD_DATASET_SHORT);
+			       "until you have logged food on at least %d days.\n",
+			       total, out.data ? out.data : "", MG_FOOD_DATASET_SHORT, MG_DIET_LOG_MIN_DAYS);
 		mg_db_close(db);
 	}
 	mg_buf_release(&a);
@@ -299,7 +340,8 @@ static int diet_suggest(int argc, char **argv, struct mg_cli *cli)
 	} else if (isnan(intake)) {
 		status = cli_error(EXIT_USAGE, "diet suggest: set your profile first (mgsleep profile set --age ... --sex ...)");
 	} else if (isnan(est)) {
-		status = cli_error(EXIT_USAGE, "diet suggest: no intake estimate yet; run 'mgsleep diet quiz' or log food");
+		status = cli_error(EXIT_USAGE, "diet suggest: no intake estimate yet; run 'mgsleep diet quiz' or log "
+					     "food on at least %d days", MG_DIET_LOG_MIN_DAYS);
 	} else if (est >= intake) {
 		printf("Your food already gives about %.0f mg a day (from %s), at or above the reference intake of %.0f mg "
 		       "(%s). No change needed.\n",

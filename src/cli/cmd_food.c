@@ -6,6 +6,7 @@
 #include <mgsleep/food.h>
 #include <mgsleep/night.h>
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,11 +205,83 @@ static int food_log(int argc, char **argv, struct mg_cli *cli)
 	return status;
 }
 
+/* mgsleep food list [--from DATE] [--to DATE] [--format text|json]: the
+ * logged foods with the ids that food delete takes. */
+static int food_list(int argc, char **argv, struct mg_cli *cli)
+{
+	struct mg_error err = {0};
+	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT;
+	int status = EXIT_OK;
+	struct cli_listing l = {NULL, NULL, "text"};
+	static const char *const formats[] = {"text", "json", NULL};
+	if (cli_listing_options(argc, argv, formats, &l, &status))
+		return status;
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	if (mg_db_food_json(db, l.from, l.to, &raw, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (!strcmp(l.format, "json")) {
+		mg_buf_add(&out, raw.data, raw.len);
+		mg_buf_putc(&out, '\n');
+	} else {
+		json_t *rows = json_loadb(raw.data, raw.len, 0, NULL), *e;
+		size_t i;
+		if (!json_array_size(rows))
+			mg_buf_puts(&out, "No food logged. Log what you eat with 'mgsleep food log FOOD AMOUNT'.\n");
+		else
+			mg_buf_puts(&out, "id     date        magnesium  amount and food\n");
+		json_array_foreach(rows, i, e) {
+			mg_buf_printf(&out, "%-6lld %-10s %7.1f mg  %s (%.0f g) of %s [%s]\n",
+				      (long long)json_integer_value(json_object_get(e, "id")),
+				      json_string_value(json_object_get(e, "date")),
+				      json_number_value(json_object_get(e, "mg")), json_string_value(json_object_get(e, "amount")),
+				      json_number_value(json_object_get(e, "grams")),
+				      json_string_value(json_object_get(e, "description")),
+				      json_string_value(json_object_get(e, "ndb")));
+		}
+		if (json_array_size(rows))
+			mg_buf_puts(&out, "Delete an entry with 'mgsleep food delete ID'.\n");
+		json_decref(rows);
+	}
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+out:
+	mg_buf_release(&raw);
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
+
+/* mgsleep food delete ID: one logged food, in one transaction. */
+static int food_delete(int argc, char **argv, struct mg_cli *cli)
+{
+	struct mg_error err = {0};
+	int status = EXIT_OK;
+	if (argc != 2 || !argv[1][0] || strspn(argv[1], "0123456789") != strlen(argv[1]) || strlen(argv[1]) > 18)
+		return cli_error(EXIT_USAGE, "food delete: ID: accepted: one entry id, a whole number from 'mgsleep food list'");
+	long long id = strtoll(argv[1], NULL, 10);
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	if (mg_db_begin(db, &err) || mg_db_food_delete(db, id, cli_now(), &err) || mg_db_commit(db, &err))
+		status = cli_fail(&err);
+	else
+		printf("Deleted logged food %lld (kept in the audit table until 'mgsleep log --purge-audit').\n", id);
+	mg_db_close(db);
+	return status;
+}
+
 int cmd_food(int argc, char **argv, struct mg_cli *cli)
 {
 	if (argc >= 2 && !strcmp(argv[1], "search"))
 		return food_search(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "log"))
 		return food_log(argc - 1, argv + 1, cli);
-	return cli_error(EXIT_USAGE, "food: accepted subcommands: search, log");
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return food_list(argc - 1, argv + 1, cli);
+	if (argc >= 2 && !strcmp(argv[1], "delete"))
+		return food_delete(argc - 1, argv + 1, cli);
+	return cli_error(EXIT_USAGE, "food: accepted subcommands: search, log, list, delete");
 }

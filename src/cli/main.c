@@ -65,11 +65,14 @@ static const struct cmd {
 	 "usage: mgsleep export [--format json|fhir] [--out FILE]\n"
 	 "       mgsleep export --format csv --out NEW_FOLDER\n"
 	 "  --format fhir             an HL7 FHIR R4 Bundle (JSON) to share with a clinician (docs/fhir.md)\n"},
-	{"food", cmd_food, "search the USDA food table; log what you eat",
+	{"food", cmd_food, "search the USDA food table; log what you eat, list and delete entries",
 	 "usage: mgsleep food search WORDS [--limit N] [--format text|json]\n"
 	 "       mgsleep food log FOOD AMOUNT [--date DATE]\n"
+	 "       mgsleep food list [--from DATE] [--to DATE] [--format text|json]\n"
+	 "       mgsleep food delete ID\n"
 	 "  FOOD is words to search (the best match is used) or an NDB number such as 12061\n"
-	 "  AMOUNT is grams (30g), a portion of the table (1 cup, 1 oz, 2 tbsp) or a count (2)\n"},
+	 "  AMOUNT is grams (30g), a portion of the table (1 cup, 1 oz, 2 tbsp) or a count (2)\n"
+	 "  list: the logged foods with their ids; delete ID removes one (kept in the audit table)\n"},
 	{"forms", cmd_forms, "list magnesium compounds: elemental %, GI profile, sleep evidence",
 	 "usage: mgsleep forms [--format text|json]\n"},
 	{"help", cmd_help, "show help for a command",

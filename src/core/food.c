@@ -184,6 +184,43 @@ static const char *const categories[][2] = {
 };
 #define N_CATEGORIES (sizeof categories / sizeof *categories)
 
+/* The form people eat (issue 10, food.h): in these SR food groups the food
+ * is eaten cooked, so "Quinoa, cooked" comes before "Quinoa, uncooked" and
+ * "Beans, black, mature seeds, cooked, boiled" before "..., raw". `unmarked`
+ * is the form of a description with none of the words below: in Cereal
+ * Grains and Pasta it is not ready to eat ("Oats", "Buckwheat", flours); in
+ * the other two it is (tofu, soymilk, peanut butter; ready-to-eat cereals).
+ * Other groups are left alone: raw spinach, fruit and nuts are eaten raw. */
+static const struct {
+	const char *group;
+	int unmarked; /* FORM_* */
+} cook_first[] = {
+	{"Cereal Grains and Pasta", -1},
+	{"Legumes and Legume Products", 0},
+	{"Breakfast Cereals", 0},
+};
+#define N_COOK_FIRST (sizeof cook_first / sizeof *cook_first)
+
+/* Words (outside parentheses) that mark a description's form, first match
+ * of the classes in this order: cooked (+1), ready as it is (0), uncooked
+ * (-1). "Peanuts, all types, dry-roasted" is cooked; "Beans, black, mature
+ * seeds, canned" is ready. A query that names any of these words chooses the
+ * form itself, and the adjustment is off. */
+enum { FORM_UNCOOKED = 1, FORM_READY = 2, FORM_COOKED = 3 };
+static const struct {
+	const char *word;
+	unsigned char form;
+} form_words[] = {
+	{"cooked", FORM_COOKED}, {"boiled", FORM_COOKED}, {"prepared", FORM_COOKED},
+	{"steamed", FORM_COOKED},
+	{"microwaved", FORM_COOKED}, {"roasted", FORM_COOKED},
+	{"canned", FORM_READY},
+	{"raw", FORM_UNCOOKED}, {"uncooked", FORM_UNCOOKED}, {"dry", FORM_UNCOOKED},
+	{"unprepared", FORM_UNCOOKED},
+};
+#define N_FORM_WORDS (sizeof form_words / sizeof *form_words)
+#define FORM_WEIGHT 10 /* food.h: + 10 F */
+
 struct search {
 	size_t nq;
 	unsigned need;             /* one bit per query word */
@@ -191,7 +228,34 @@ struct search {
 	 * as a prefix only (bits 16-31). */
 	uint32_t match[DICT_MAX];
 	long cat[N_CATEGORIES][2]; /* dictionary numbers of the category names, -1 if absent */
+	int use_form;              /* 0 when the query names a form word */
+	unsigned char form[DICT_MAX];   /* FORM_* of a dictionary word, 0 if none */
+	signed char group_form[256];    /* per food group: 2 not yet known, 1 cook-first, 0 not */
+	signed char group_unmarked[256];
 };
+
+/* F of food i (food.h): +1 cooked, -1 uncooked, 0 ready or not a
+ * cook-first group. */
+static int form_of(struct search *S, size_t i, const uint16_t *e, size_t n)
+{
+	unsigned g = mg_food_blob_group[i];
+	if (S->group_form[g] == 2) {
+		const char *name = mg_food_blob_pool + mg_food_blob_group_name[g];
+		S->group_form[g] = 0;
+		for (size_t k = 0; k < N_COOK_FIRST; k++)
+			if (!strcmp(name, cook_first[k].group)) {
+				S->group_form[g] = 1;
+				S->group_unmarked[g] = (signed char)cook_first[k].unmarked;
+			}
+	}
+	if (!S->group_form[g])
+		return 0;
+	unsigned best = 0;
+	for (size_t k = 0; k < n; k++)
+		if (!FWD_PAREN(e[k]) && S->form[FWD_WORD(e[k])] > best)
+			best = S->form[FWD_WORD(e[k])];
+	return best == FORM_COOKED ? 1 : best == FORM_READY ? 0 : best == FORM_UNCOOKED ? -1 : S->group_unmarked[g];
+}
 
 /* 1 when the non-parenthesised words of segment 0 (e[0..n-1]) are a category. */
 static int is_category(const struct search *S, const uint16_t *e, size_t n)
@@ -211,7 +275,7 @@ static int is_category(const struct search *S, const uint16_t *e, size_t n)
 
 /* Score of the food whose description words are e[0..n-1], or INT_MIN when
  * a query word matches none of them (food.h: 40 E + 20 H - 2 min(X, 20) - 3 P). */
-static int score_food(const struct search *S, const uint16_t *e, size_t n)
+static int score_food(struct search *S, size_t food, const uint16_t *e, size_t n)
 {
 	if (n == 0 || n > DESC_WORDS) /* foodc: 1 to 64 words */
 		return INT_MIN;
@@ -256,7 +320,60 @@ static int score_food(const struct search *S, const uint16_t *e, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		extra += !m[i] && !FWD_PAREN(e[i]) && !(cat && FWD_SEG(e[i]) == 0);
-	return 40 * exact + 20 * head - 2 * (extra < 20 ? extra : 20) - 3 * prefix_only;
+	int form = S->use_form ? form_of(S, food, e, n) : 0;
+	return 40 * exact + 20 * head - 2 * (extra < 20 ? extra : 20) - 3 * prefix_only + FORM_WEIGHT * form;
+}
+
+/* Everyday words that SR28 does not use (food.h), as the table's words. A
+ * synonym replaces a query word with the same plural stem ("courgettes"),
+ * except that a `whole` one replaces only a query of that one word: SR uses
+ * "oatmeal" in cookies and breads, but "oatmeal" alone means cooked oats. */
+static const struct {
+	const char *word, *means;
+	int whole;
+} synonyms[] = {
+	{"porridge", "oats cooked", 0},   /* 08121 Cereals, oats, regular and quick, ..., cooked with water */
+	{"oatmeal", "oats cooked", 1},
+	{"aubergine", "eggplant", 0},
+	{"courgette", "zucchini", 0},
+	{"beetroot", "beets", 0},
+	{"prawn", "shrimp", 0},
+	{"yoghurt", "yogurt", 0},
+	{"groundnut", "peanuts", 0},
+	{"swede", "rutabagas", 0},
+	{"rocket", "arugula", 0},
+	{"wholemeal", "whole wheat", 0}, /* SR: "whole-wheat" */
+	{"sweetcorn", "corn sweet", 0},   /* SR: "Corn, sweet, yellow, ..." */
+};
+#define SYN_WORDS 3 /* most words in a synonym's meaning */
+
+/* Replace the query words that are synonyms; returns the new count, at most
+ * MG_FOOD_QUERY_MAX_WORDS (a synonym that would not fit is left as typed). */
+static size_t apply_synonyms(struct mg_fw *q, size_t n)
+{
+	size_t n0 = n;
+	for (size_t j = 0; j < n; j++) {
+		mg_fw_stem_of(&q[j]);
+		for (size_t k = 0; k < sizeof synonyms / sizeof *synonyms; k++) {
+			struct mg_fw w, m[SYN_WORDS + 1];
+			if (synonyms[k].whole && n0 != 1)
+				continue;
+			if (mg_fw_split(synonyms[k].word, &w, 1) != 1)
+				continue;
+			mg_fw_stem_of(&w);
+			if (w.st_len != q[j].st_len || memcmp(w.st, q[j].st, w.st_len))
+				continue;
+			size_t nm = mg_fw_split(synonyms[k].means, m, SYN_WORDS + 1);
+			if (nm == 0 || nm > SYN_WORDS || n - 1 + nm > MG_FOOD_QUERY_MAX_WORDS)
+				break;
+			memmove(&q[j + nm], &q[j + 1], (n - j - 1) * sizeof *q);
+			memcpy(&q[j], m, nm * sizeof *q);
+			n += nm - 1;
+			j += nm - 1;
+			break;
+		}
+	}
+	return n;
 }
 
 int mg_food_search(const char *query, struct mg_food_hit *hits, size_t max_hits)
@@ -269,6 +386,7 @@ int mg_food_search(const char *query, struct mg_food_hit *hits, size_t max_hits)
 	S.nq = mg_fw_split(query, q, MG_FOOD_QUERY_MAX_WORDS + 1);
 	if (S.nq == 0 || S.nq > MG_FOOD_QUERY_MAX_WORDS || mg_food_blob_n_words > DICT_MAX)
 		return MG_EINVAL;
+	S.nq = apply_synonyms(q, S.nq);
 	for (size_t j = 0; j < S.nq; j++) {
 		if (q[j].len >= WMAX) /* cut: longer than any word in the table */
 			return 0;
@@ -302,12 +420,22 @@ int mg_food_search(const char *query, struct mg_food_hit *hits, size_t max_hits)
 	for (size_t c = 0; c < N_CATEGORIES; c++)
 		for (int k = 0; k < 2; k++)
 			S.cat[c][k] = categories[c][k] ? dict_find(categories[c][k]) : -1;
+	S.use_form = 1;
+	for (size_t k = 0; k < N_FORM_WORDS; k++) {
+		long id = dict_find(form_words[k].word);
+		if (id < 0)
+			continue;
+		S.form[id] = form_words[k].form;
+		if (S.match[id] & 0xffff) /* the query names the form */
+			S.use_form = 0;
+	}
+	memset(S.group_form, 2, sizeof S.group_form);
 
 	int total = 0;
 	size_t kept = 0;
 	const uint16_t *e = mg_food_blob_fwd;
 	for (size_t i = 0; i < mg_food_blob_n; e += mg_food_blob_nwords[i++]) {
-		int sc = score_food(&S, e, mg_food_blob_nwords[i]);
+		int sc = score_food(&S, i, e, mg_food_blob_nwords[i]);
 		if (sc == INT_MIN)
 			continue;
 		total++;
@@ -577,5 +705,32 @@ int mg_food_portion_grams(const struct mg_food *f, const char *text, double *gra
 		return mg_fail(err, MG_EINVAL, "amount", "amount is %.0f g, more than %.0f g of one food at once",
 			       g, MAX_GRAMS);
 	*grams = g;
+	return 0;
+}
+
+/* ---- usual intake (food.h) -------------------------------------------- */
+
+int mg_diet_estimate(double log_mean_mg, int log_days, double quiz_mg, struct mg_diet_estimate *out,
+		     struct mg_error *err)
+{
+	if (!out)
+		return mg_fail(err, MG_EINVAL, "estimate", "no result");
+	if (log_days < 0)
+		return mg_fail(err, MG_EINVAL, "log_days", "log_days: accepted: 0 or more");
+	if (log_days > 0 && !(isfinite(log_mean_mg) && log_mean_mg >= 0))
+		return mg_fail(err, MG_EINVAL, "log_mean_mg", "log_mean_mg: accepted: a number of 0 or more");
+	if (!isnan(quiz_mg) && !(isfinite(quiz_mg) && quiz_mg >= 0))
+		return mg_fail(err, MG_EINVAL, "quiz_mg", "quiz_mg: accepted: a number of 0 or more, or none");
+	out->log_days = log_days;
+	if (log_days >= MG_DIET_LOG_MIN_DAYS) {
+		out->basis = MG_DIET_LOG;
+		out->mg = log_mean_mg;
+	} else if (!isnan(quiz_mg)) {
+		out->basis = MG_DIET_QUIZ;
+		out->mg = quiz_mg;
+	} else {
+		out->basis = MG_DIET_NONE;
+		out->mg = NAN;
+	}
 	return 0;
 }

@@ -858,6 +858,37 @@ int mg_db_food_json(struct mg_db *db, const char *from, const char *to, struct m
 			  from, to, out, err, "food");
 }
 
+int mg_db_food_delete(struct mg_db *db, int64_t id, const char *now, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	/* The row goes to the audit table first, as a deleted night does. */
+	if (sqlite3_prepare_v2(db->sql,
+			       "INSERT INTO audit (at, action, tbl, key, old) SELECT ?1, 'delete', 'food_log', "
+			       "CAST(id AS TEXT), json_object('date', date, 'ndb', ndb, 'description', description, "
+			       "'amount', amount, 'grams', grams, 'mg', mg, 'created', created) FROM food_log WHERE id = ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "food");
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "food");
+	else if (sqlite3_changes(db->sql) != 1)
+		r = mg_fail(err, MG_EINVAL, "id", "food delete: ID: no logged food has this id (see 'mgsleep food list')");
+	sqlite3_finalize(st);
+	if (r)
+		return r;
+	if (sqlite3_prepare_v2(db->sql, "DELETE FROM food_log WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "food");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "food");
+	else if (sqlite3_changes(db->sql) != 1)
+		r = mg_fail(err, MG_EINVAL, "id", "food delete: ID: no logged food has this id (see 'mgsleep food list')");
+	sqlite3_finalize(st);
+	return r;
+}
+
 int mg_db_food_daily_mean(struct mg_db *db, double *mg, int *days, struct mg_error *err)
 {
 	sqlite3_stmt *st = NULL;

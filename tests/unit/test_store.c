@@ -111,6 +111,17 @@ int main(void)
 		int days;
 		ok(db && mg_db_food_daily_mean(db, &mean, &days, &err) == 0 && days == 1 && mean == 76.5,
 		   "food daily mean over logged days");
+		/* Deleting: an unknown id is MG_EINVAL naming "id", the row stays;
+		 * the known id (1, the only row) goes, to the audit table. */
+		memset(&err, 0, sizeof err);
+		ok(db && mg_db_begin(db, &err) == 0 && mg_db_food_delete(db, 2, "t", &err) == MG_EINVAL &&
+			   !strcmp(err.field, "id") && (mg_db_rollback(db), 1) &&
+			   mg_db_food_daily_mean(db, &mean, &days, &err) == 0 && days == 1,
+		   "food delete of an unknown id: MG_EINVAL (id), the row stays");
+		memset(&err, 0, sizeof err);
+		ok(db && mg_db_begin(db, &err) == 0 && mg_db_food_delete(db, 1, "t", &err) == 0 && mg_db_commit(db, &err) == 0 &&
+			   mg_db_food_daily_mean(db, &mean, &days, &err) == 0 && days == 0 && isnan(mean),
+		   "food delete of id 1: the log is empty (%s)", err.msg);
 		mg_db_close(db);
 		db = NULL;
 		ok(mg_db_open(&db, path("v1.db"), NULL, 0, &err) == 0 && mg_db_schema_version_at_open(db) == MG_DB_SCHEMA_VERSION,
