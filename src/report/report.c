@@ -259,11 +259,29 @@ static void epi_line(struct mg_buf *t, const struct mg_profile *p, enum mg_sex s
 static const char sex_unknown_note[] =
 	" Sex was not given, so the estimate was worked out for a woman and for a man and the lower one is used.";
 
+typedef void formula_line(struct mg_buf *t, const struct mg_profile *p, enum mg_sex sex);
+
+/* The formula for this person's sex; without one, for both, and which is used. */
+static void formula_lines(struct mg_buf *t, const struct mg_profile *p, formula_line *line, const char *tail)
+{
+	mg_buf_reset(t);
+	if (p->sex != MG_SEX_UNKNOWN) {
+		line(t, p, p->sex);
+		mg_buf_puts(t, tail);
+		return;
+	}
+	line(t, p, MG_SEX_MALE);
+	mg_buf_puts(t, " for a man; ");
+	line(t, p, MG_SEX_FEMALE);
+	mg_buf_puts(t, " for a woman");
+	mg_buf_puts(t, tail);
+	mg_buf_puts(t, sex_unknown_note);
+}
+
 static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_advice *a)
 {
 	const struct mg_profile *p = a->profile;
 	struct mg_buf *t = &s->text;
-	int nosex = p->sex == MG_SEX_UNKNOWN;
 	d->ops->heading(d, "Kidney function");
 	if (!isnan(p->creatinine_mg_dl) && isnan(a->crcl_cg) && isnan(a->egfr_epi)) {
 		/* A creatinine is never dropped silently: say why it gave no estimate. */
@@ -284,17 +302,7 @@ static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_a
 		return;
 	}
 	if (!isnan(a->crcl_cg)) {
-		mg_buf_reset(t);
-		if (nosex) {
-			cg_line(t, p, MG_SEX_MALE);
-			mg_buf_puts(t, " for a man; ");
-			cg_line(t, p, MG_SEX_FEMALE);
-			mg_buf_puts(t, " for a woman (actual body weight).");
-			mg_buf_puts(t, sex_unknown_note);
-		} else {
-			cg_line(t, p, p->sex);
-			mg_buf_puts(t, " (actual body weight).");
-		}
+		formula_lines(t, p, cg_line, " (actual body weight).");
 		item(d, s, a, "Creatinine clearance, Cockcroft-Gault:", t->data, NULL);
 		/* Where weight is well above ideal, labs differ on which weight to use
 		 * (reference 6.2); show the alternatives, the rule keeps actual weight. */
@@ -315,17 +323,7 @@ static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_a
 		}
 	}
 	if (!isnan(a->egfr_epi)) {
-		mg_buf_reset(t);
-		if (nosex) {
-			epi_line(t, p, MG_SEX_MALE);
-			mg_buf_puts(t, "; ");
-			epi_line(t, p, MG_SEX_FEMALE);
-			mg_buf_puts(t, ".");
-			mg_buf_puts(t, sex_unknown_note);
-		} else {
-			epi_line(t, p, p->sex);
-			mg_buf_puts(t, ".");
-		}
+		formula_lines(t, p, epi_line, ".");
 		item(d, s, a, "eGFR, CKD-EPI 2021:", t->data, NULL);
 	}
 	if (!isnan(p->egfr)) {
