@@ -491,9 +491,14 @@ static void interactions(void)
 		a = run(ADULT, US, "med", ii[i], NULL);
 		snprintf(name, sizeof name, "5 / S26: %s (spacing unverified) -> consult", ii[i]);
 		verdict_is(a, MG_VERDICT_CONSULT, name);
-		ok(a->n_meds == 1 && !strcmp(a->meds[0].inter->cls, "integrase-inhibitor"),
+		ok(a->n_meds >= 1 && !strcmp(a->meds[0].inter->cls, "integrase-inhibitor") && a->n_unrecognised == 0,
 		   "5 / S26: %s class integrase-inhibitor", ii[i]);
 	}
+	/* Issue 10 section 2: a combination product maps to every ingredient;
+	 * Biktarvy is bictegravir + emtricitabine + tenofovir alafenamide. */
+	a = run(ADULT, US, "med", "Biktarvy", NULL);
+	ok(a->n_meds == 3 && med(a, "bictegravir") && med(a, "emtricitabine") && med(a, "tenofovir alafenamide"),
+	   "issue 10 / 5 / S26: Biktarvy -> bictegravir, emtricitabine, tenofovir alafenamide");
 
 	/* Brand names, case-insensitively. */
 	static const char *const brands[][3] = {
@@ -559,7 +564,12 @@ static void interactions(void)
 		ok(has_monitoring(a, "baseline-electrolytes"), "9.3 rule 5 / S18 S25: %s -> monitoring baseline-electrolytes",
 		   wast[i]);
 		m = med(a, wast[i]);
-		ok(m && m->separate_hours < 0, "5 / S18: %s needs no spacing", wast[i]);
+		/* Issue 10 section 2: no "no spacing is needed"; the general rule of
+		 * reference 5 (any other medicine 2-3 h, S18) applies, as 3 h. */
+		ok(m && m->separate_hours == 3 && m->inter->before_h == 3 && m->inter->after_h == 3,
+		   "5 / S18: %s gets the general rule (any medicine 2-3 h; 3 h used)", wast[i]);
+		ok(m && !strstr(m->inter->advice, "No spacing"), "issue 10: %s advice does not say no spacing is needed",
+		   wast[i]);
 		dose_is(a, 250, "9.3 rule 5: dose still proposed");
 	}
 
