@@ -290,8 +290,11 @@ void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
 		for (size_t i = 0; i < a->n_unrecognised; i++) {
 			struct mg_buf label = MG_BUF_INIT;
 			mg_buf_printf(&label, "%.63s:", a->unrecognised[i]);
+			int part = 0; /* some ingredients of this input were recognised */
+			for (size_t j = 0; j < a->n_meds; j++)
+				part |= a->meds[j].input == a->unrecognised[i];
 			mg_buf_reset(t);
-			mg_buf_puts(t, "not recognised");
+			mg_buf_puts(t, part ? "not fully recognised" : "not recognised");
 			if (a->suggestion[i])
 				mg_buf_printf(t, " (did you mean %s?)", a->suggestion[i]);
 			mg_buf_puts(t, ". Ask a pharmacist whether it interacts with magnesium.");
