@@ -20,9 +20,16 @@ struct mg_isi_text;
 struct mg_advice_med {
 	const struct mg_interaction *inter;
 	const char *drug;  /* the medicine's generic name in the KB */
-	const char *input; /* as the user wrote it */
+	const char *input; /* as the user wrote it (one input may give several ingredients) */
 	double separate_hours; /* larger of before/after; <0 if no spacing */
+	const char *note;  /* a caveat for this drug only, or NULL */
+	const char *rxcui; /* verified RxNorm ingredient RxCUI, or NULL */
 };
+
+/* Recognised medicines of one advice: up to 32 inputs, a combination product
+ * giving one entry per ingredient (deduplicated by generic name). An input
+ * whose ingredients no longer fit is reported as unrecognised. */
+#define MG_MAX_ADVICE_MEDS 64
 
 struct mg_advice {
 	const struct mg_kb *kb;
@@ -71,10 +78,16 @@ struct mg_advice {
 
 	const struct mg_stmt *warnings[MG_MAX_FIRED];
 	size_t n_warnings;
-	struct mg_advice_med meds[MG_MAX_MEDS];
+	struct mg_advice_med meds[MG_MAX_ADVICE_MEDS];
 	size_t n_meds;
+	/* Inputs not (or not fully) recognised, as written, and for each the
+	 * closest known name ("did you mean ...?") or NULL. They get the general
+	 * rule: unrecognised_text with unrecognised_refs (from the KB). */
 	const char *unrecognised[MG_MAX_MEDS];
+	const char *suggestion[MG_MAX_MEDS];
 	size_t n_unrecognised;
+	const char *unrecognised_text;
+	const struct mg_refs *unrecognised_refs;
 	const struct mg_stmt *referrals[MG_MAX_FIRED], *monitoring[MG_MAX_FIRED], *outcomes[MG_MAX_FIRED],
 		*pitfalls[MG_MAX_FIRED];
 	size_t n_referrals, n_monitoring, n_outcomes, n_pitfalls;

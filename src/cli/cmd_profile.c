@@ -1,6 +1,8 @@
 /* mgsleep profile set|show: the stored profile that `advise` uses. */
 #include "cli.h"
 
+#include <mgsleep/medname.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,21 @@ static int profile_set(int argc, char **argv, struct mg_cli *cli, const struct m
 		goto out;
 	}
 	printf("Profile saved. 'mgsleep advise' now uses it.\n");
+	/* Names are stored as typed; one warning per medicine the KB does not
+	 * recognise, by position (never echoing the name), with a suggestion. */
+	for (size_t i = 0; i < p.n_meds; i++) {
+		struct mg_med_match m;
+		mg_kb_match_medicine(kb, p.meds[i], &m);
+		if (!m.unrecognised)
+			continue;
+		fprintf(stderr, "mgsleep: warning: --med item %zu: %s; ", i + 1,
+			m.n ? "a part is not recognised" : "not recognised");
+		if (m.suggestion)
+			fprintf(stderr, "did you mean %s?", m.suggestion);
+		else
+			fprintf(stderr, "ask a pharmacist whether it interacts with magnesium.");
+		fprintf(stderr, " %s\n", mg_kb_unrecognised_text(kb));
+	}
 out:
 	free(old);
 	mg_buf_release(&json);

@@ -141,24 +141,35 @@ static void limits_and_intake(struct mg_advice *a, const struct mg_kb *kb, const
 static void match_meds(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p, struct mg_facts *f)
 {
 	for (size_t i = 0; i < p->n_meds; i++) {
-		int d = mg_kb_find_drug(kb, p->meds[i]);
-		if (d < 0) {
-			a->unrecognised[a->n_unrecognised++] = p->meds[i];
-			continue;
+		struct mg_med_match m;
+		int lost = 0;
+		mg_kb_match_medicine(kb, p->meds[i], &m);
+		for (size_t k = 0; k < m.n; k++) {
+			const struct mg_medicine *med = m.med[k];
+			int dup = 0;
+			for (size_t j = 0; j < a->n_meds; j++)
+				dup |= a->meds[j].drug == med->name;
+			if (dup)
+				continue;
+			if (a->n_meds == MG_MAX_ADVICE_MEDS) {
+				lost = 1;
+				continue;
+			}
+			const struct mg_interaction *x = med->inter;
+			double sep = x->before_h > x->after_h ? x->before_h : x->after_h;
+			a->meds[a->n_meds++] = (struct mg_advice_med){x, med->name, p->meds[i], sep, med->note, med->rxcui};
+			f->classes |= (uint64_t)1 << kb->inter_class[x - kb->inter];
 		}
-		const struct mg_drug_name *dn = &kb->drugs[d];
-		int dup = 0;
-		for (size_t j = 0; j < a->n_meds; j++)
-			dup |= a->meds[j].drug == dn->generic;
-		if (dup)
-			continue;
-		const struct mg_interaction *x = &kb->inter[dn->inter];
-		double sep = x->before_h > x->after_h ? x->before_h : x->after_h;
-		a->meds[a->n_meds++] = (struct mg_advice_med){x, dn->generic, p->meds[i], sep};
-		f->classes |= (uint64_t)1 << kb->inter_class[dn->inter];
+		if (m.unrecognised || lost) {
+			a->suggestion[a->n_unrecognised] = m.suggestion;
+			a->unrecognised[a->n_unrecognised++] = p->meds[i];
+		}
 	}
-	if (a->n_unrecognised)
+	if (a->n_unrecognised) {
 		SET(f, MG_BF_UNRECOGNISED_MEDS);
+		a->unrecognised_text = mg_kb_unrecognised_text(kb);
+		a->unrecognised_refs = mg_kb_unrecognised_refs(kb);
+	}
 }
 
 static void choose_form(struct mg_advice *a, const struct mg_kb *kb, const struct mg_profile *p, struct mg_facts *f)
@@ -338,6 +349,8 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 		cite(a, &a->warnings[i]->refs);
 	for (size_t i = 0; i < a->n_meds; i++)
 		cite(a, &a->meds[i].inter->refs);
+	if (a->n_unrecognised)
+		cite(a, a->unrecognised_refs);
 	for (size_t i = 0; i < a->n_referrals; i++)
 		cite(a, &a->referrals[i]->refs);
 	for (size_t i = 0; i < a->n_monitoring; i++)

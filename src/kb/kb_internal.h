@@ -5,6 +5,7 @@
 #define MG_KB_INTERNAL_H
 
 #include <mgsleep/kb.h>
+#include <mgsleep/medname.h>
 #include <stdint.h>
 
 /* Boolean facts a rule can test ("when": {"renal_known": false}). */
@@ -114,10 +115,30 @@ struct mg_form_rule {
 	struct mg_refs refs;
 };
 
+/* A name the normaliser knows (generic, alias, brand or combination name),
+ * sorted by its canonical form. */
 struct mg_drug_name {
 	const char *key;     /* the name or brand as written in the KB */
-	const char *generic; /* display name of the medicine */
+	const char *canon;   /* canonical form (mg_medname_canon) */
+	const char *generic; /* display name of the medicine (or of the combination) */
 	unsigned short inter;
+	int med;   /* index into kb->medicines, or -1 for a combination */
+	int combo; /* index into kb->combos, or -1 */
+	const char *sig; /* several ingredients ("a/b"): canonical ingredients sorted, '/'-joined; else NULL */
+};
+
+/* A combination product (medicines.json "combinations"). */
+struct mg_combo {
+	const char *name;
+	unsigned short med[MG_MED_MAX_INGREDIENTS];
+	unsigned char n;
+	struct mg_refs refs;
+};
+
+/* Word lists of medicines.json, canonical, sorted for bsearch. */
+struct mg_wordlist {
+	const char **w;
+	size_t n;
 };
 
 struct mg_renal_cat {
@@ -163,8 +184,15 @@ struct mg_kb {
 	unsigned char *inter_class; /* class index per interaction */
 	struct mg_interaction *inter;
 	size_t n_inter;
-	struct mg_drug_name *drugs; /* sorted by key, case-insensitively */
+	struct mg_drug_name *drugs; /* sorted by canon */
 	size_t n_drugs;
+	struct mg_medicine *medicines; /* one per generic medicine */
+	size_t n_medicines;
+	struct mg_combo *combos;
+	size_t n_combos;
+	struct mg_wordlist salt_words, form_words, freq_words, conn_words;
+	int compound_med; /* medicines.json compound_medicine: index into medicines, or -1 */
+	struct mg_text_refs unrecognised; /* the general rule for an unrecognised medicine */
 	struct mg_stmt *rules, *referrals, *monitoring, *outcomes, *pitfalls, *studies;
 	size_t n_rules, n_referrals, n_monitoring, n_outcomes, n_pitfalls, n_studies;
 
@@ -213,8 +241,14 @@ extern const char *const mg_text_vars[];
 int mg_pred_eval(const struct mg_pred *p, const struct mg_facts *f);
 int mg_kb_find_condition(const struct mg_kb *kb, const char *name);
 int mg_kb_find_symptom(const struct mg_kb *kb, const char *name);
-/* Index into kb->drugs, or -1. */
+/* Index into kb->drugs of a name whose canonical form equals name's, or -1. */
 int mg_kb_find_drug(const struct mg_kb *kb, const char *name);
+/* Same, for an already canonical string. */
+int mg_kb_find_canon(const struct mg_kb *kb, const char *canon);
+/* Canonical signature of a several-ingredient name ("dolutegravir/rilpivirine"):
+ * each part reduced as the normaliser does, sorted, joined with '/'. Returns 0,
+ * or -1 if the name has fewer than two parts or does not fit. */
+int mg_medname_sig(const struct mg_kb *kb, const char *name, char *out, size_t outsz);
 int mg_kb_build(struct mg_kb **out, void *root, const char *canonical, size_t canonical_len,
 		const char *hash, const char *origin, struct mg_error *err);
 

@@ -261,6 +261,16 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 		num_or_null(b, m->inter->before_h < 0 ? NAN : m->inter->before_h, 1);
 		put(b, ",\"take_after_mg_hours\":");
 		num_or_null(b, m->inter->after_h < 0 ? NAN : m->inter->after_h, 1);
+		put(b, ",\"note\":");
+		if (m->note)
+			mg_buf_put_json_str(b, m->note);
+		else
+			put(b, "null");
+		put(b, ",\"rxcui\":");
+		if (m->rxcui)
+			mg_buf_put_json_str(b, m->rxcui);
+		else
+			put(b, "null");
 		put(b, ",\"refs\":");
 		refs(b, kb, &m->inter->refs);
 		putch(b, '}');
@@ -270,6 +280,19 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 		if (i)
 			putch(b, ',');
 		mg_buf_put_json_str(b, a->unrecognised[i]);
+	}
+	put(b, "],\"medicine_suggestions\":[");
+	for (size_t i = 0; i < a->n_unrecognised; i++) {
+		if (i)
+			putch(b, ',');
+		put(b, "{\"input\":");
+		mg_buf_put_json_str(b, a->unrecognised[i]);
+		put(b, ",\"suggestion\":");
+		if (a->suggestion[i])
+			mg_buf_put_json_str(b, a->suggestion[i]);
+		else
+			put(b, "null");
+		putch(b, '}');
 	}
 	put(b, "],\"warnings\":");
 	stmt_list(b, a, a->warnings, a->n_warnings, &tmp);

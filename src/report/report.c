@@ -405,14 +405,30 @@ void mg_report_build(struct mg_doc *d, const struct mg_advice *a)
 				mg_buf_printf(&label, "%s:", m->drug);
 			mg_buf_reset(t);
 			mg_report_med_advice(t, m);
+			if (m->note) { /* this drug's own caveat, under this drug only */
+				mg_buf_putc(t, ' ');
+				mg_buf_puts(t, m->note);
+			}
 			item(d, &s, a, label.data, t->data, &m->inter->refs);
 			mg_buf_release(&label);
 		}
 		for (size_t i = 0; i < a->n_unrecognised; i++) {
+			struct mg_buf label = MG_BUF_INIT;
+			mg_buf_printf(&label, "%.63s:", a->unrecognised[i]);
+			int part = 0; /* some ingredients of this input were recognised */
+			for (size_t j = 0; j < a->n_meds; j++)
+				part |= a->meds[j].input == a->unrecognised[i];
 			mg_buf_reset(t);
-			mg_buf_printf(t, "%.63s:", a->unrecognised[i]);
-			item(d, &s, a, t->data, "not recognised. Ask a pharmacist whether it interacts with magnesium.",
-			     NULL);
+			mg_buf_puts(t, part ? "not fully recognised" : "not recognised");
+			if (a->suggestion[i])
+				mg_buf_printf(t, " (did you mean %s?)", a->suggestion[i]);
+			mg_buf_puts(t, ". Ask a pharmacist whether it interacts with magnesium.");
+			if (a->unrecognised_text) {
+				mg_buf_putc(t, ' ');
+				mg_buf_puts(t, a->unrecognised_text);
+			}
+			item(d, &s, a, label.data, t->data, a->unrecognised_refs);
+			mg_buf_release(&label);
 		}
 	}
 	if (a->n_referrals) {

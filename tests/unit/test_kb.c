@@ -12,7 +12,7 @@
 
 static const char *files[] = {"meta",	   "sources",  "compounds", "intakes",  "limits",
 			      "conditions", "symptoms", "interactions", "rules",   "referrals",
-			      "monitoring", "outcomes", "pitfalls",  "studies",  "dose", "diet", "trial"};
+			      "monitoring", "outcomes", "pitfalls",  "studies",  "dose", "diet", "trial", "medicines"};
 #define NF (sizeof files / sizeof files[0])
 
 static char dir[64];

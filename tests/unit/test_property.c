@@ -6,7 +6,12 @@
  *  - the verdict is never milder than any single rule: checked against an
  *    oracle written here directly from reference section 9.3, not from kb/;
  *  - the JSON output is always valid against docs/advice.schema.json;
- *  - consult/contraindicated never carry a dose; every format renders.
+ *  - consult/contraindicated never carry a dose; every format renders;
+ *  - issue 10 section 2: a medicine written another way (case, strength,
+ *    unit, dose form, frequency, salt, brand, combination product) never
+ *    loses the spacing its generic name gives (reference 5): it is recognised
+ *    as the same drug, or at worst unrecognised with the general 2-3 h rule
+ *    when the drug's own spacing is no longer than that.
  * Set MGSLEEP_PROPERTY_N to change the count. */
 #include "../tap.h"
 #include "jsonschema.h"
@@ -15,7 +20,10 @@
 #include <mgsleep/render.h>
 #include <mgsleep/renal.h>
 
+#include <ctype.h>
 #include <jansson.h>
+#include <mgsleep/medname.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -198,6 +206,95 @@ static int has(uint64_t set, const struct mg_kb *kb, const char *name, int cond)
 	return k >= 0 && (set >> k & 1);
 }
 
+/* Issue 10 section 2: generated spellings of every KB medicine. */
+static void random_case(char *s)
+{
+	for (; *s; s++)
+		if (chance(0.5))
+			*s = (char)(chance(0.5) ? toupper((unsigned char)*s) : tolower((unsigned char)*s));
+}
+
+static double med_hours(const struct mg_advice *a, const char *drug, int *found)
+{
+	*found = 0;
+	for (size_t i = 0; i < a->n_meds; i++)
+		if (!strcmp(a->meds[i].drug, drug)) {
+			*found = 1;
+			return a->meds[i].separate_hours;
+		}
+	return -1;
+}
+
+static long variants(const struct mg_kb *kb, struct mg_advice *a, long per_drug, long *tested, char *first, size_t fsz)
+{
+	static const char *const salts[] = {"sodium", "HCl", "hydrochloride", "hyclate", "monohydrate", "mesylate",
+					    "potassium", "besylate"};
+	static const char *const units[] = {"mg", "MG", "mcg", "micrograms", "g", "mL", " mg", " MG"};
+	static const char *const forms[] = {"tablet", "Oral Capsule", "ER", "tabs", "film-coated tablets",
+					    "oral tablet", "capsules"};
+	static const char *const freqs[] = {"od", "bd", "once daily", "at night", "prn", "twice a day"};
+	long bad = 0;
+	struct mg_error err;
+	for (size_t m = 0; m < mg_kb_medicine_count(kb); m++) {
+		const struct mg_medicine *med = mg_kb_medicine(kb, m);
+		struct mg_profile p;
+		mg_profile_init(&p);
+		mg_profile_set(&p, kb, "age", "50", &err);
+		if (mg_profile_set(&p, kb, "med", med->name, &err) || mg_advise(kb, &p, a, &err))
+			continue;
+		int found;
+		double base = med_hours(a, med->name, &found);
+		if (!found) {
+			bad++;
+			snprintf(first, fsz, "generic '%s' itself not recognised", med->name);
+			continue;
+		}
+		/* names of this medicine: generic, aliases, brands, combinations containing it */
+		const char *names[64];
+		size_t nn = 0;
+		for (size_t d = 0; d < kb->n_drugs && nn < 64; d++) {
+			const struct mg_drug_name *dn = &kb->drugs[d];
+			int mine = dn->med == (int)m;
+			if (dn->combo >= 0)
+				for (unsigned k = 0; k < kb->combos[dn->combo].n; k++)
+					mine |= kb->combos[dn->combo].med[k] == m;
+			if (mine)
+				names[nn++] = dn->key;
+		}
+		for (long v = 0; v < per_drug; v++) {
+			char s[MG_MED_LEN * 2];
+			int n = snprintf(s, sizeof s, "%s", names[rnd() % nn]);
+			if (chance(0.4))
+				n += snprintf(s + n, sizeof s - (size_t)n, " %s", salts[rnd() % N(salts)]);
+			if (chance(0.6))
+				n += snprintf(s + n, sizeof s - (size_t)n, " %s%s", chance(0.5) ? "0.1" : "250",
+					      units[rnd() % N(units)]);
+			if (chance(0.5))
+				n += snprintf(s + n, sizeof s - (size_t)n, " %s", forms[rnd() % N(forms)]);
+			if (chance(0.3))
+				n += snprintf(s + n, sizeof s - (size_t)n, " %s", freqs[rnd() % N(freqs)]);
+			random_case(s);
+			if (n <= 0 || (size_t)n >= MG_MED_LEN)
+				continue;
+			mg_profile_init(&p);
+			mg_profile_set(&p, kb, "age", "50", &err);
+			if (mg_profile_set(&p, kb, "med", s, &err) || mg_advise(kb, &p, a, &err))
+				continue;
+			(*tested)++;
+			double h = med_hours(a, med->name, &found);
+			/* the general rule for an unrecognised name: 3 h (2-3 h, S18) */
+			int ok_ = found ? h >= base : (a->n_unrecognised == 1 && base <= 3);
+			if (!ok_) {
+				if (!bad)
+					snprintf(first, fsz, "'%s' (%s, %g h) gives %s %g h", s, med->name, base,
+						 found ? "recognised" : "unrecognised", h);
+				bad++;
+			}
+		}
+	}
+	return bad;
+}
+
 int main(void)
 {
 	struct mg_kb *kb = NULL;
@@ -318,6 +415,17 @@ int main(void)
 	ok(bad_render == 0, "every format renders (%ld failures)", bad_render);
 	ok(bad_determinism == 0, "same input, byte-identical JSON (%ld failures)", bad_determinism);
 	ok(n_contra > 0 && n_consult > 0 && n_caution > 0 && n_rec > 0, "the generator reaches every verdict");
+	{
+		long tested = 0, per = n / 500 > 20 ? n / 500 : 20;
+		char why[300] = "";
+		long bad_var = variants(kb, a, per, &tested, why, sizeof why);
+		if (why[0])
+			printf("# first variant failure: %s\n", why);
+		ok(bad_var == 0 && tested > 1000,
+		   "issue 10 / 5: %ld spellings (case, strength, form, frequency, salt, brand, combination) never lose "
+		   "a spacing (%ld violations)",
+		   tested, bad_var);
+	}
 	json_decref(schema);
 	mg_buf_release(&b);
 	mg_buf_release(&b2);

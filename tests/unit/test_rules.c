@@ -511,9 +511,14 @@ static void interactions(void)
 		a = run(ADULT, US, "med", ii[i], NULL);
 		snprintf(name, sizeof name, "5 / S26: %s (spacing unverified) -> consult", ii[i]);
 		verdict_is(a, MG_VERDICT_CONSULT, name);
-		ok(a->n_meds == 1 && !strcmp(a->meds[0].inter->cls, "integrase-inhibitor"),
+		ok(a->n_meds >= 1 && !strcmp(a->meds[0].inter->cls, "integrase-inhibitor") && a->n_unrecognised == 0,
 		   "5 / S26: %s class integrase-inhibitor", ii[i]);
 	}
+	/* Issue 10 section 2: a combination product maps to every ingredient;
+	 * Biktarvy is bictegravir + emtricitabine + tenofovir alafenamide. */
+	a = run(ADULT, US, "med", "Biktarvy", NULL);
+	ok(a->n_meds == 3 && med(a, "bictegravir") && med(a, "emtricitabine") && med(a, "tenofovir alafenamide"),
+	   "issue 10 / 5 / S26: Biktarvy -> bictegravir, emtricitabine, tenofovir alafenamide");
 
 	/* Brand names, case-insensitively. */
 	static const char *const brands[][3] = {
@@ -579,7 +584,12 @@ static void interactions(void)
 		ok(has_monitoring(a, "baseline-electrolytes"), "9.3 rule 5 / S18 S25: %s -> monitoring baseline-electrolytes",
 		   wast[i]);
 		m = med(a, wast[i]);
-		ok(m && m->separate_hours < 0, "5 / S18: %s needs no spacing", wast[i]);
+		/* Issue 10 section 2: no "no spacing is needed"; the general rule of
+		 * reference 5 (any other medicine 2-3 h, S18) applies, as 3 h. */
+		ok(m && m->separate_hours == 3 && m->inter->before_h == 3 && m->inter->after_h == 3,
+		   "5 / S18: %s gets the general rule (any medicine 2-3 h; 3 h used)", wast[i]);
+		ok(m && !strstr(m->inter->advice, "No spacing"), "issue 10: %s advice does not say no spacing is needed",
+		   wast[i]);
 		dose_is(a, 250, "9.3 rule 5: dose still proposed");
 	}
 
@@ -761,6 +771,22 @@ static void issue10_doses(void)
 	a = run(ADULT, US, "supplement-mg", "300", NULL);
 	dose_is(a, 50, "9.3 rule 3: US, taking 300 -> exactly 50 mg of room -> 50 mg");
 	verdict_is(a, MG_VERDICT_CAUTION, "9.3 rule 3: 50 mg dose -> caution (reduced to the limit)");
+
+	/* Medicines that contain magnesium count toward the supplement limit
+	 * (1.4: the IOM UL covers pharmacological agents, S11): with no amount
+	 * given, no dose can be proposed; with one, the limit arithmetic holds. */
+	a = run(ADULT, US, "med", "milk of magnesia", NULL);
+	verdict_is(a, MG_VERDICT_CONSULT, "1.4 / S11: milk of magnesia, amount unknown -> consult");
+	ok(has_warning(a, "magnesium-product-amount-unknown") &&
+		   strstr(warning_text(a, "magnesium-product-amount-unknown"), "--supplement-mg"),
+	   "1.4 / S11: the warning asks for the amount with --supplement-mg");
+	a = run(ADULT, US, "med", "Maalox", "supplement-mg", "200", NULL);
+	dose_is(a, 150, "1.4 / 9.3 rule 3: Maalox giving 200 mg, US 350 -> 150 mg");
+	ok(!has_warning(a, "magnesium-product-amount-unknown"), "1.4: amount given -> no amount-unknown warning");
+	a = run(ADULT, US, "med", "magnesium oxide 400 mg tablet", "supplement-mg", "241", NULL);
+	/* 400 mg MgO x 0.6030 (2.1) = 241 mg; US 350 - 241 = 109 mg of room. */
+	dose_is(a, 109, "2.1 / 9.3 rule 3: magnesium oxide 400 mg (241 mg Mg) taken, US 350 -> 109 mg");
+	verdict_is(a, MG_VERDICT_CAUTION, "9.3 rule 3: dose reduced to the limit -> caution");
 
 	/* The dose is true for the form (3.1, 2.1): threonate's only trial used
 	 * 1 g of compound = 1000 x 24.305 / 294.50 = 82.5 mg of magnesium. */
