@@ -78,9 +78,13 @@ int main(int argc, char **argv)
 	    mg_profile_load_json(&p, kb, profile_json, sizeof profile_json - 1, &err))
 		die("profile", &err);
 	static const char order[6] = {1, 0, 0, 1, 1, 0};
-	struct mg_report_trial trial = {day0 + 200, day0 + 200 + 6 * 14 - 1, 3, 14, order, "the time to fall asleep",
-					"minutes", 0, day0 + 300, 0, 0, 3, -9.8, -15.2, -4.4, "sol", 0.25, "", 1, -17.36, -27.27,
-					-7.44, "Mah & Pitre 2021", "", ""};
+	struct mg_report_trial trial = {.start = day0 + 200, .end = day0 + 200 + 6 * 14 - 1, .pairs = 3,
+					.period_days = 14, .order = order, .outcome_name = "the time to fall asleep",
+					.unit = "minutes", .as_of = day0 + 300, .n_used = 3, .mean = -9.8, .ci_lo = -15.2,
+					.ci_hi = -4.4, .outcome_id = "sol", .p_value = 0.25, .has_published = 1,
+					.pub_mean = -17.36, .pub_lo = -27.27, .pub_hi = -7.44,
+					.pub_source = "Mah & Pitre 2021", .mid = NAN, .adherence = NAN, .pp_mean = NAN,
+					.pp_lo = NAN, .pp_hi = NAN};
 	double *t = malloc((size_t)rounds * sizeof *t);
 	struct mg_report_night *nights = calloc(NIGHTS, sizeof *nights);
 	struct mg_report_score isi[32];

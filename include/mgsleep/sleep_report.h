@@ -54,6 +54,25 @@ struct mg_report_trial {
 	 * sentence saying the trial was paused and why; "" if none. */
 	char events[2048];
 	char pause_note[1024];
+
+	/* Issue 11: the pre-specified answer and what the report draws from the
+	 * plan. Filled by the trial code (cli_trial_report); drawn by
+	 * src/report/sleep_report.c. */
+	const char *conclusion;      /* "benefit", "harm", "no-meaningful-effect", "inconclusive", "interim",
+				      * "not-enough-information"; NULL when not analysed */
+	char conclusion_text[1024];  /* the same in plain words, as 'trial analyze' prints it */
+	double mid;                  /* minimal important difference, outcome units (> 0); NaN if none */
+	int mid_verified;            /* 0: the product's choice, say so */
+	double adherence;            /* share of analysed nights taken as allocated, 0..1; NaN unknown */
+	int missing_mg, missing_none; /* analysed nights with no diary entry, per arm */
+	double pp_mean, pp_lo, pp_hi; /* per-protocol estimate (nights taken as allocated); NaN if none */
+	int washout;                 /* first nights of each period that are not analysed */
+	double elemental_mg, compound_mg; /* the dose planned */
+	const char *form_name;       /* e.g. "magnesium bisglycinate"; NULL if unknown */
+	int n_pauses;
+	struct {
+		int32_t from, to; /* evenings; to = INT32_MAX while still paused */
+	} pauses[16];
 };
 
 struct mg_report_input {

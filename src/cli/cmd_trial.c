@@ -1209,6 +1209,7 @@ int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, st
 	}
 	memcpy(order, t.order, (size_t)(2 * t.pairs));
 	memset(rt, 0, sizeof *rt);
+	rt->mid = rt->adherence = rt->pp_mean = rt->pp_lo = rt->pp_hi = NAN; /* issue 11 fields: unknown */
 	rt->start = t.start;
 	rt->end = trial_end(&t);
 	rt->pairs = t.pairs;
