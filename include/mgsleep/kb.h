@@ -72,11 +72,12 @@ struct mg_interaction {
 	struct mg_refs refs;
 };
 
-/* diet.json: food-frequency questionnaire items (each a USDA food and a
- * serving) and the answer options. */
+/* diet.json: food-frequency questionnaire items (each a USDA food, its
+ * magnesium per 100 g as SR28 prints it, and a serving) and the answer
+ * options. mg per serving = mg_per_100g x grams / 100. */
 struct mg_diet_item {
 	const char *id, *question, *ndb, *portion;
-	double grams;
+	double grams, mg_per_100g;
 };
 struct mg_diet_freq {
 	const char *label;

@@ -341,9 +341,13 @@ int cmd_version(int argc, char **argv, struct mg_cli *cli)
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
 		return status;
-	printf("mgsleep %s\nknowledge base %s (sha256 %s, %s)\nfood table: %s, %zu foods (sha256 %.12s)\n",
-	       MGSLEEP_VERSION, mg_kb_version(kb), mg_kb_hash(kb), mg_kb_origin(kb), MG_FOOD_DATASET, mg_food_count(),
-	       mg_food_data_sha256());
+	printf("mgsleep %s\nknowledge base %s (sha256 %s, %s)\n", MGSLEEP_VERSION, mg_kb_version(kb), mg_kb_hash(kb),
+	       mg_kb_origin(kb));
+	if (mg_food_available())
+		printf("food table: %s, %zu foods (sha256 %.12s)\n", MG_FOOD_DATASET, mg_food_count(),
+		       mg_food_data_sha256());
+	else
+		printf("food table: not built in (docs/food.md)\n");
 	return EXIT_OK;
 }
 

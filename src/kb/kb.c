@@ -1123,7 +1123,8 @@ static int load_diet(struct ctx *c, json_t *root)
 		set_where(c, "diet.items", i, it, "id");
 		if ((r = get_str(c, it, "id", 1, &d->id)) || (r = get_str(c, it, "question", 1, &d->question)) ||
 		    (r = get_str(c, it, "ndb", 1, &d->ndb)) || (r = get_str(c, it, "portion", 1, &d->portion)) ||
-		    (r = get_num(c, it, "grams", 1, 2000, &d->grams)))
+		    (r = get_num(c, it, "grams", 1, 2000, &d->grams)) ||
+		    (r = get_num(c, it, "mg_per_100g", 0, 2000, &d->mg_per_100g)))
 			return r;
 		if (strlen(d->ndb) != 5 || strspn(d->ndb, "0123456789") != 5)
 			return bad(c, "ndb must be a 5-digit USDA number", NULL);
