@@ -14,7 +14,7 @@ _mgsleep_commands()
 _mgsleep()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local prog=${COMP_WORDS[0]} cmd= at=0 i words usage
+	local prog=${COMP_WORDS[0]} cmd='' at=0 i words='' usage
 	COMPREPLY=()
 	# The command is the first word that is neither an option nor the value
 	# of a global one (--kb DIR, --db PATH are accepted anywhere).

@@ -19,6 +19,7 @@ complete_words() {
 	bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _mgsleep; [ ${#COMPREPLY[@]} = 0 ] || printf "%s\n" "${COMPREPLY[@]}"' \
 		"$COMPLETION" "$bin" "$@" >"$tmp/c" 2>"$tmp/c.err"
 }
+# shellcheck disable=SC2317 # called through check
 offers() { grep -qxF -- "$1" "$tmp/c"; } # offers WORD: WORD is among the completions
 
 check "the completion file loads in bash and registers mgsleep" \
