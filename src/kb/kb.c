@@ -1076,6 +1076,7 @@ static int load_meta(struct ctx *c, json_t *root)
 		return bad(c, "the last renal category must start at 0", NULL);
 	snprintf(c->where, sizeof c->where, "meta");
 	if ((r = get_str(c, o, "renal_note", 1, &kb->renal_note)) || (r = get_refs(c, o, "renal_refs", &kb->renal_refs)) ||
+	    (r = get_num(c, o, "weight_note_above_ibw", 1, 3, &kb->weight_note_above_ibw)) ||
 	    (r = get_refs(c, o, "renal_threshold_refs", &kb->renal_threshold_refs)))
 		return r;
 	if (!(a = get_arr(c, o, "insomnia")) || json_array_size(a) > 4)
