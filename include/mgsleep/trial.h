@@ -136,6 +136,8 @@ struct mg_trial_diary {
 	int n;
 	double sd, rho, missing;
 };
+/* From the nightly values x[0..n-1] (NaN = no value), oldest first. */
+void mg_trial_diary_stats(const double *x, int n, struct mg_trial_diary *d);
 
 struct mg_trial_power_plan {
 	struct mg_power_spec fixed;    /* the KB's effect for one person (prior mean, or the MID) */

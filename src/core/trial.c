@@ -181,6 +181,16 @@ int mg_trial_per_protocol(const struct mg_trial_plan *p, const signed char *took
 
 /* ---- power ---- */
 
+void mg_trial_diary_stats(const double *x, int n, struct mg_trial_diary *d)
+{
+	d->n = mg_series_ar1(x, n, NULL, &d->sd, &d->rho);
+	int first = 0;
+	while (first < n && isnan(x[first]))
+		first++;
+	/* Evenings before the first entry are before the diary began, not missing. */
+	d->missing = first < n ? (double)(n - first - d->n) / (n - first) : NAN;
+}
+
 void mg_trial_power_inputs(const struct mg_trial_plan *p, const struct mg_trial_outcome *oc,
 			   const struct mg_trial_design *dg, const struct mg_trial_spec *spec, int per_period,
 			   const struct mg_trial_diary *d, uint64_t seed, struct mg_trial_power_plan *out)
