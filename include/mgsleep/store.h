@@ -25,7 +25,7 @@ enum {
 	MG_DB_SEAL = 2,   /* with MG_DB_CREATE: create it sealed with the passphrase */
 };
 
-#define MG_DB_SCHEMA_VERSION 3
+#define MG_DB_SCHEMA_VERSION 4
 
 /* Is the file at path sealed? 1 yes, 0 plain SQLite, MG_EIO if unreadable or
  * absent (err says which). */

@@ -1823,8 +1823,10 @@ static void analyze_text(struct mg_buf *out, const struct analysis *an, const ch
 			      ad->none_taken, ad->none_logged);
 	else
 		mg_buf_puts(out, "Adherence: no analysed night logged yet.\n");
-	mg_buf_printf(out, "Missing nights (analysed, not logged): %d of %d magnesium nights, %d of %d nights without.\n",
-		      ad->missing_mg, ad->mg_nights, ad->missing_none, ad->none_nights);
+	if (!per_period(oc))
+		mg_buf_printf(out, "Missing nights (analysed, not logged): %d of %d magnesium nights, %d of %d nights "
+				   "without.\n",
+			      ad->missing_mg, ad->mg_nights, ad->missing_none, ad->none_nights);
 	mg_trial_adherence_text(out, ad, mg_kb_trial_design(trial_kb));
 	struct mg_buf ev = MG_BUF_INIT, pv = MG_BUF_INIT;
 	put_events(&ev, &an->pz, "  ");
