@@ -123,8 +123,9 @@ struct mg_trial_adherence {
 void mg_trial_adherence(const struct mg_trial_plan *p, const signed char *took, const struct mg_trial_design *dg,
 			struct mg_trial_adherence *a);
 
-/* Per protocol: vals (as took) set to NaN on every night logged but not
- * taken as allocated. Returns how many nights were removed. */
+/* Per protocol: vals (as took) set to NaN on every analysed night (after
+ * the washout) logged but not taken as allocated. Returns how many values
+ * were removed. */
 int mg_trial_per_protocol(const struct mg_trial_plan *p, const signed char *took, double *vals);
 
 /* ---- power at planning ---- */

@@ -171,6 +171,8 @@ int mg_trial_per_protocol(const struct mg_trial_plan *p, const signed char *took
 	int n = 2 * p->pairs * p->period_days, removed = 0;
 	for (int k = 0; k < n; k++) {
 		int on = p->order[k / p->period_days] != 0;
+		if (k % p->period_days < p->washout)
+			continue; /* not analysed anyway */
 		if ((took[k] == MG_TRIAL_TOOK_MG && !on) || (took[k] == MG_TRIAL_TOOK_NONE && on)) {
 			removed += !isnan(vals[k]);
 			vals[k] = NAN;
