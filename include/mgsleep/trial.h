@@ -162,7 +162,8 @@ void mg_trial_power_inputs(const struct mg_trial_plan *p, const struct mg_trial_
 /* ---- numbers and words ---- */
 
 /* "p = 0.031", "p = 0.5", "p below 0.001": two significant digits, more when
- * rounding would move p across alpha; never 0. NaN gives "p not available". */
+ * rounding would move p across alpha or onto it; never 0. NaN gives "p not
+ * available". */
 void mg_trial_format_p(double p, double alpha, char *out, size_t n);
 /* x with its sign ("+4", "-19.5", "-0.3", "0") and dec decimals, more (up to
  * dec + 4) when rounding would turn a non-zero value into 0. */

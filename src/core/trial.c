@@ -250,7 +250,8 @@ void mg_trial_format_p(double p, double alpha, char *out, size_t n)
 	for (int digits = 2; digits <= 6; digits++) {
 		snprintf(s, sizeof s, "%.*g", digits, p);
 		double back = strtod(s, NULL);
-		if ((back < alpha) == (p < alpha) && back >= 0.001)
+		/* never across alpha, and never exactly alpha unless p is */
+		if ((back < alpha) == (p < alpha) && (back != alpha || p == alpha) && back >= 0.001)
 			break;
 	}
 	snprintf(out, n, "p = %s", s);
