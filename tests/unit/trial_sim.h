@@ -20,6 +20,9 @@ struct trial_sim_stats {
 	int interim_claims;  /* benefit or harm at an interim look (the rule allows none) */
 	int covered, usable; /* final 95 % interval covers the truth / analysable */
 	int benefit;         /* final conclusion benefit */
+	/* For contrast, the verdict before issue 11 (an effect named whenever
+	 * the 95 % t interval excludes 0, interim looks included). */
+	int old_final, old_any_look;
 };
 
 static inline void trial_sim_run(const struct sim_design *d, int trials, uint64_t seed,
@@ -37,12 +40,15 @@ static inline void trial_sim_run(const struct sim_design *d, int trials, uint64_
 	s->trials = trials;
 	for (int k = 0; k < trials; k++) {
 		struct mg_nof1_result res;
-		int any = 0;
+		int any = 0, old_any = 0;
 		sim_trial(d, &r, &t);
 		for (int look = 1; look <= d->pairs; look++) {
 			if (mg_nof1_analyse(t.p, look, &o, &res, NULL) != 0)
 				break;
 			enum mg_trial_conclusion c = mg_trial_conclude(&res, spec, look < d->pairs);
+			int old = res.n_used >= 2 && (res.ci_lo > 0 || res.ci_hi < 0);
+			old_any |= old;
+			s->old_final += old && look == d->pairs;
 			int claim = c == MG_TRIAL_BENEFIT || c == MG_TRIAL_HARM;
 			any |= claim;
 			if (look < d->pairs) {
@@ -57,6 +63,7 @@ static inline void trial_sim_run(const struct sim_design *d, int trials, uint64_
 			}
 		}
 		s->any_look_claims += any;
+		s->old_any_look += old_any;
 	}
 }
 
