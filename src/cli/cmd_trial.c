@@ -927,7 +927,10 @@ out:
 
 /* ---- today ---- */
 
-static int date_option(int argc, char **argv, const char *sub, char date[11], const char **fmt, int *status)
+/* --date, and where the subcommand takes them (non-NULL) --format and
+ * --trial. */
+static int date_option(int argc, char **argv, const char *sub, char date[11], const char **fmt, long long *trial_id,
+		       int *status)
 {
 	const char *v;
 	for (int i = 1; i < argc; i++) {
@@ -945,12 +948,19 @@ static int date_option(int argc, char **argv, const char *sub, char date[11], co
 				return -1;
 			}
 			*fmt = v;
+		} else if (!r && trial_id && (r = cli_opt(argc, argv, &i, "trial", &v, status)) > 0) {
+			long x;
+			if (parse_int(v, 1, 1000000000L, &x)) {
+				*status = cli_error(EXIT_USAGE, "--trial: accepted: a trial number from 'mgsleep trial list'");
+				return -1;
+			}
+			*trial_id = x;
 		}
 		if (r < 0)
 			return -1;
 		if (r == 0) {
-			*status = cli_error(EXIT_USAGE, "trial %s: unknown option '%s'; accepted: --date%s", sub, argv[i],
-					    fmt ? ", --format" : "");
+			*status = cli_error(EXIT_USAGE, "trial %s: unknown option '%s'; accepted: --date%s%s", sub, argv[i],
+					    fmt ? ", --format" : "", trial_id ? ", --trial" : "");
 			return -1;
 		}
 	}
@@ -964,7 +974,7 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 	struct trial t;
 	struct mg_error err = {0};
 	cli_today(date);
-	if (date_option(argc, argv, "today", date, NULL, &status))
+	if (date_option(argc, argv, "today", date, NULL, NULL, &status))
 		return status;
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
@@ -1177,8 +1187,6 @@ out:
 	return status;
 }
 
-static int date_option(int argc, char **argv, const char *sub, char date[11], const char **fmt, int *status);
-
 static int trial_resume(int argc, char **argv, struct mg_cli *cli)
 {
 	char date[11];
@@ -1186,7 +1194,7 @@ static int trial_resume(int argc, char **argv, struct mg_cli *cli)
 	struct trial t;
 	struct mg_error err = {0};
 	cli_today(date);
-	if (date_option(argc, argv, "resume", date, NULL, &status))
+	if (date_option(argc, argv, "resume", date, NULL, NULL, &status))
 		return status;
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
@@ -1892,33 +1900,12 @@ static void analyze_text(struct mg_buf *out, const struct analysis *an, const ch
 static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 {
 	char date[11];
-	const char *fmt = "text", *v;
+	const char *fmt = "text";
 	long long id = 0;
 	int status = EXIT_OK;
 	cli_today(date);
-	for (int i = 1; i < argc; i++) {
-		int r;
-		if ((r = cli_opt(argc, argv, &i, "date", &v, &status)) > 0) {
-			int32_t d;
-			if (mg_date_parse(v, &d))
-				return cli_error(EXIT_USAGE, "--date: accepted: a real date YYYY-MM-DD");
-			snprintf(date, sizeof date, "%s", v);
-		} else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0) {
-			if (strcmp(v, "text") && strcmp(v, "json"))
-				return cli_error(EXIT_USAGE, "--format: accepted: text, json");
-			fmt = v;
-		} else if (!r && (r = cli_opt(argc, argv, &i, "trial", &v, &status)) > 0) {
-			long x;
-			if (parse_int(v, 1, 1000000000L, &x))
-				return cli_error(EXIT_USAGE, "--trial: accepted: a trial number from 'mgsleep trial list'");
-			id = x;
-		}
-		if (r < 0)
-			return status;
-		if (r == 0)
-			return cli_error(EXIT_USAGE, "trial analyze: unknown option '%s'; accepted: --date, --format, --trial",
-					 argv[i]);
-	}
+	if (date_option(argc, argv, "analyze", date, &fmt, &id, &status))
+		return status;
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
 		return status;
