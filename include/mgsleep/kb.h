@@ -109,6 +109,14 @@ struct mg_trial_design {
 	int min_period_days; /* shorter periods get a warning naming refs */
 	const char *why;     /* one sentence for that warning */
 	struct mg_refs refs;
+	/* The pre-specified analysis and the power inputs (trial.json
+	 * "analysis", issue 11; include/mgsleep/trial.h uses them). */
+	double alpha;             /* two-sided level of the randomisation test */
+	int min_pairs;            /* fewer usable pairs: "not enough information" */
+	double adherence_warn;    /* warn below this share of nights taken as allocated */
+	double missing_imbalance; /* warn when the arms' missing shares differ by more */
+	int power_min_nights;     /* a shorter diary is not used for power */
+	double power_missing;     /* share of missing nights assumed for power */
 };
 
 struct mg_kb;

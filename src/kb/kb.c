@@ -1202,6 +1202,18 @@ static int load_trial_outcomes(struct ctx *c, json_t *root)
 		return bad(c, "washout must be shorter than period_days", NULL);
 	if (dg->period_days < dg->min_period_days)
 		return bad(c, "the default period_days is shorter than min_period_days", NULL);
+	double min_pairs = 0, min_nights = 0;
+	if (!(v = json_object_get(o, "analysis")))
+		return bad(c, "needs an analysis (alpha, min_pairs, adherence_warn, missing_imbalance, power_...)", NULL);
+	snprintf(c->where, sizeof c->where, "trial.analysis");
+	if ((r = get_num(c, v, "alpha", 0.001, 0.2, &dg->alpha)) || (r = get_num(c, v, "min_pairs", 2, 64, &min_pairs)) ||
+	    (r = get_num(c, v, "adherence_warn", 0, 1, &dg->adherence_warn)) ||
+	    (r = get_num(c, v, "missing_imbalance", 0, 1, &dg->missing_imbalance)) ||
+	    (r = get_num(c, v, "power_min_diary_nights", 3, 365, &min_nights)) ||
+	    (r = get_num(c, v, "power_missing_share", 0, 0.9, &dg->power_missing)))
+		return r;
+	dg->min_pairs = (int)min_pairs;
+	dg->power_min_nights = (int)min_nights;
 	return 0;
 }
 
