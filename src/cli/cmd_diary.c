@@ -151,7 +151,7 @@ static void extras_text(struct mg_buf *b, json_t *e)
 static void extras_csv(struct mg_buf *b, json_t *e)
 {
 	if (!e) {
-		mg_buf_puts(b, ",,,,\n");
+		mg_buf_puts(b, ",,,,,\n");
 		return;
 	}
 	json_t *m = json_object_get(e, "magnesium");
