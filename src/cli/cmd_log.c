@@ -266,17 +266,11 @@ static int ask_magnesium(struct log_opts *o, struct mg_cli *cli, json_t *prev, i
 			printf("  magnesium form: not known; accepted: %s\n", mg_kb_compound_names(kb));
 			continue;
 		}
-		if (ask_form(o, kb, a.form, status))
-			return -1;
-		o->mg_form = o->form_answer[0] ? o->form_answer : NULL;
-		if (!isnan(a.mg)) {
-			o->mg_elemental = a.mg;
-			return 0;
-		}
+		o->mg_elemental = a.mg;
 		/* A count: the mg in one unit is on the label. */
 		const char *one = !strcmp(a.unit, "gummies") ? "gummy" : a.unit;
 		int one_len = !strcmp(a.unit, "gummies") ? 5 : (int)strlen(a.unit) - 1;
-		for (;;) {
+		while (isnan(o->mg_elemental)) {
 			double per;
 			snprintf(prompt, sizeof prompt,
 				 "How many mg of magnesium (elemental) does one %.*s contain? (the label says "
@@ -289,17 +283,20 @@ static int ask_magnesium(struct log_opts *o, struct mg_cli *cli, json_t *prev, i
 				continue;
 			}
 			if (a.count * per < MG_NIGHT_MG_MIN || a.count * per > MG_NIGHT_MG_MAX) {
-				printf("  magnesium: %g x that is outside %d to %d mg elemental in one evening; check the "
-				       "label\n",
-				       a.count, MG_NIGHT_MG_MIN, MG_NIGHT_MG_MAX);
+				printf("  magnesium: that makes less than %d or more than %d mg elemental in one evening; "
+				       "check the label\n",
+				       MG_NIGHT_MG_MIN, MG_NIGHT_MG_MAX);
 				continue;
 			}
 			o->mg_count = a.count;
 			o->mg_per_unit = per;
 			o->mg_elemental = a.count * per;
 			snprintf(o->mg_unit, sizeof o->mg_unit, "%s", a.unit);
-			return 0;
 		}
+		if (ask_form(o, kb, a.form, status))
+			return -1;
+		o->mg_form = o->form_answer[0] ? o->form_answer : NULL;
+		return 0;
 	}
 }
 
