@@ -86,18 +86,6 @@ static void put_text(struct mg_buf *b, const char *s)
 		mg_buf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
 }
 
-/* A CSV field, quoted. */
-static void put_csv_text(struct mg_buf *b, const char *s)
-{
-	mg_buf_putc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			mg_buf_putc(b, '"');
-		mg_buf_putc(b, *s);
-	}
-	mg_buf_putc(b, '"');
-}
-
 /* Tags joined by sep. */
 static void put_tags(struct mg_buf *b, json_t *e, const char *sep)
 {
@@ -161,7 +149,7 @@ static void extras_csv(struct mg_buf *b, json_t *e)
 	put_min(b, json_object_get(e, "nap_min"));
 	mg_buf_putc(b, ',');
 	if (json_is_string(json_object_get(e, "comment")))
-		put_csv_text(b, str(e, "comment"));
+		cli_csv_quoted(b, str(e, "comment"));
 	mg_buf_putc(b, '\n');
 }
 
@@ -175,7 +163,7 @@ static void device_csv(struct mg_buf *b, json_t *d)
 {
 	json_t *x = json_array_get(d, 0);
 	if (x && json_integer_value(json_object_get(x, "main")) && json_integer_value(json_object_get(x, "chosen"))) {
-		put_csv_text(b, str(x, "source")); /* a source name may hold commas or quotes */
+		cli_csv_quoted(b, str(x, "source")); /* a source name may hold commas or quotes */
 		for (size_t k = 0; k < N_DEVICE_COLS; k++) {
 			mg_buf_putc(b, ',');
 			put_min(b, json_object_get(x, device_cols[k]));
