@@ -68,6 +68,8 @@ int cli_q_save(struct mg_cli *cli, const char *kind, const char *date, const cha
 int cli_q_history(struct mg_cli *cli, const char *kind, int json, int *status);
 int cli_q_history_text(const char *kind, const char *json);
 
+/* s as one CSV field in double quotes, inner quotes doubled (RFC 4180). */
+void cli_csv_quoted(struct mg_buf *b, const char *s);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
 /* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out; every

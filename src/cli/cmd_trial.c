@@ -376,7 +376,8 @@ static double night_value(json_t *row, const struct mg_trial_outcome *oc)
 
 /* All diary nights between from and to (evenings, inclusive): values[k] for
  * evening from + k (its diary row is dated the next morning), took[k] = 1 if
- * magnesium was logged, 0 if none, -1 if the night is missing. */
+ * magnesium was logged, 0 if none, -1 if the night is missing, -2 if it is
+ * logged without a magnesium answer (unknown: never counted as none). */
 static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct mg_trial_outcome *oc, double *values,
 		       signed char *took, int *status)
 {
@@ -401,7 +402,8 @@ static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct 
 			continue;
 		values[d - 1 - from] = night_value(row, oc);
 		json_t *mg = json_object_get(row, "mg_elemental_mg");
-		took[d - 1 - from] = json_is_number(mg) && json_number_value(mg) > 0;
+		json_t *said = json_object_get(json_object_get(row, "entry"), "magnesium");
+		took[d - 1 - from] = json_is_number(mg) && json_number_value(mg) > 0 ? 1 : json_is_null(said) ? 0 : -2;
 	}
 	json_decref(arr);
 	return 0;
