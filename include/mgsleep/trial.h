@@ -103,6 +103,7 @@ enum {
 	MG_TRIAL_TOOK_MG = 1,
 	MG_TRIAL_MISSING = -1,  /* no diary entry */
 	MG_TRIAL_EXCLUDED = -2, /* not counted: paused, or on or after the analysis date */
+	MG_TRIAL_UNANSWERED = -3, /* logged without a magnesium answer: never counted as none */
 };
 
 enum {
@@ -117,6 +118,7 @@ struct mg_trial_adherence {
 	int mg_taken, none_taken;     /* of those logged, with magnesium */
 	int missing_mg, missing_none; /* analysed nights with no entry */
 	int off_taken_all;            /* nights of periods without (washout included) with magnesium */
+	int unanswered;               /* analysed nights logged without a magnesium answer: not in adherence */
 	double adherence;             /* logged analysed nights taken as allocated / logged; NaN if none */
 	unsigned warn;                /* MG_TRIAL_WARN_* */
 };

@@ -375,9 +375,9 @@ static double night_value(json_t *row, const struct mg_trial_outcome *oc)
 }
 
 /* All diary nights between from and to (evenings, inclusive): values[k] for
- * evening from + k (its diary row is dated the next morning), took[k] = 1 if
- * magnesium was logged, 0 if none, -1 if the night is missing, -2 if it is
- * logged without a magnesium answer (unknown: never counted as none). */
+ * evening from + k (its diary row is dated the next morning), took[k] one of
+ * MG_TRIAL_TOOK_MG, _TOOK_NONE, _MISSING or _UNANSWERED (logged without a
+ * magnesium answer: never counted as none). */
 static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct mg_trial_outcome *oc, double *values,
 		       signed char *took, int *status)
 {
@@ -388,7 +388,7 @@ static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct 
 	mg_date_format(to + 1, d1);
 	for (int32_t k = 0; k <= to - from; k++) {
 		values[k] = NAN;
-		took[k] = -1;
+		took[k] = MG_TRIAL_MISSING;
 	}
 	json_t *arr = store_json(mg_db_nights_json(db, d0, d1, &b, &err), &b, &err, status);
 	if (!arr)
@@ -403,7 +403,9 @@ static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct 
 		values[d - 1 - from] = night_value(row, oc);
 		json_t *mg = json_object_get(row, "mg_elemental_mg");
 		json_t *said = json_object_get(json_object_get(row, "entry"), "magnesium");
-		took[d - 1 - from] = json_is_number(mg) && json_number_value(mg) > 0 ? 1 : json_is_null(said) ? 0 : -2;
+		took[d - 1 - from] = json_is_number(mg) && json_number_value(mg) > 0 ? MG_TRIAL_TOOK_MG
+				     : json_is_null(said)				   ? MG_TRIAL_TOOK_NONE
+											   : MG_TRIAL_UNANSWERED;
 	}
 	json_decref(arr);
 	return 0;

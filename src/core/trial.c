@@ -148,6 +148,10 @@ void mg_trial_adherence(const struct mg_trial_plan *p, const signed char *took, 
 		int *nights = on ? &a->mg_nights : &a->none_nights, *logged = on ? &a->mg_logged : &a->none_logged;
 		int *taken = on ? &a->mg_taken : &a->none_taken, *missing = on ? &a->missing_mg : &a->missing_none;
 		(*nights)++;
+		if (took[k] == MG_TRIAL_UNANSWERED) { /* adherence unknown: neither taken nor not */
+			a->unanswered++;
+			continue;
+		}
 		if (took[k] == MG_TRIAL_MISSING) {
 			(*missing)++;
 			continue;

@@ -178,6 +178,14 @@ static void calendar_nights(void)
 		   strstr(b.data, "1 of 3 analysed magnesium nights and 0 of 2"),
 	   "warnings in words");
 	mg_buf_release(&b);
+	/* The same with the on-period's "none" night logged without any
+	 * magnesium answer (issue 11: unknown is never none): it leaves the
+	 * adherence counts, so 1 taken of 1 logged on + 1 of 2 off = 2/3. */
+	signed char took_u[8] = {1, 1, MG_TRIAL_UNANSWERED, -1, 1, 0, 1, -2};
+	mg_trial_adherence(&q, took_u, &dg, &ad);
+	ok(ad.unanswered == 1 && ad.mg_logged == 1 && ad.mg_taken == 1 && ad.mg_nights == 3 &&
+		   fabs(ad.adherence - 2.0 / 3.0) < 1e-12,
+	   "an unanswered night is neither taken nor not taken: adherence 2/3 by hand");
 	double v[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 	ok(mg_trial_per_protocol(&q, took, v) == 2 && isnan(v[2]) && isnan(v[6]) && v[0] == 1 && v[4] == 5 && v[1] == 2,
 	   "per protocol: the 2 analysed nights not taken as allocated are left out, washout nights untouched");
