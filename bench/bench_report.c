@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 			n->waso = (int)json_integer_value(json_object_get(row, "waso"));
 			n->se_pct = json_number_value(json_object_get(row, "se"));
 			json_t *mg = json_object_get(row, "mg_elemental_mg");
-			n->mg = json_is_number(mg) ? json_number_value(mg) : NAN;
+			n->mg = json_is_number(mg) ? json_number_value(mg) : 0;
 		}
 		json_array_foreach(qa, i, row) {
 			if (ni == 32)
@@ -123,7 +123,8 @@ int main(int argc, char **argv)
 		json_decref(qa);
 		if (mg_advise(kb, &p, a, &err))
 			die("advise", &err);
-		struct mg_report_input in = {"bench", a, nights, nn, isi, ni, &trial, NULL, NULL, NULL, 0, 0};
+		struct mg_report_input in = {.version = "bench", .advice = a, .nights = nights, .n_nights = nn,
+					     .isi = isi, .n_isi = ni, .trial = &trial, .diet_mg = NAN};
 		if (mg_render_sleep_report(&in, &out, &err))
 			die("render", &err);
 		t[r] = now() - t0;
