@@ -39,8 +39,8 @@ static const char style[] =
 	".conclusion{font-size:1.05em;border-left:4px solid #1f5fa8;padding:.3em .8em;background:#f4f8fc}\n"
 	"figure{margin:1em 0}svg{width:100%;height:auto;display:block}svg.narrow{display:none}"
 	"figcaption,.key{font-size:.85em;color:#444}.key{margin:.3em 0}\n"
-	".key span{display:inline-block;width:1.1em;height:.8em;margin:0 .3em 0 .8em;vertical-align:-.05em;"
-	"border:1px solid #999}.key span:first-child{margin-left:0}\n"
+	".key span{display:inline-block;margin-right:1em}.key i{display:inline-block;width:1.1em;height:.8em;"
+	"margin-right:.3em;vertical-align:-.05em;border:1px solid #999}\n"
 	".k-mg{background:" FILL_MG "}.k-mgx{background:" FILL_MGX "}.k-pz{background:" FILL_PZ "}"
 	".k-mid{background:" FILL_MID "}.k-rug{background:" COL_RUG "}"
 	".k-b0{background:#f3f8f1}.k-b1{background:#fbf7e6}.k-b2{background:#fbeee4}.k-b3{background:#f8e4e4}"
@@ -319,7 +319,7 @@ static void night_key(struct mg_buf *k, const struct mg_report_input *in)
 {
 	const struct mg_report_trial *t = in->trial;
 	if (!t) {
-		mg_buf_puts(k, "<span class=\"k-mg\"></span>magnesium taken (diary)");
+		mg_buf_puts(k, "<span><i class=\"k-mg\"></i>magnesium taken (diary)</span>");
 		return;
 	}
 	int outside = 0, wash, paused = 0;
@@ -327,15 +327,15 @@ static void night_key(struct mg_buf *k, const struct mg_report_input *in)
 		outside |= took_mg(&in->nights[i]) && plan_period(t, in->nights[i].date - 1, &wash) < 0;
 	for (int i = 0; i < t->n_pauses; i++)
 		paused = 1;
-	mg_buf_puts(k, "<span class=\"k-mg\"></span>trial: magnesium period");
+	mg_buf_puts(k, "<span><i class=\"k-mg\"></i>trial: magnesium period</span>");
 	if (t->washout > 0)
-		mg_buf_printf(k, "<span class=\"k-wo\"></span>washout night%s (first %d of each period, not analysed)",
+		mg_buf_printf(k, "<span><i class=\"k-wo\"></i>washout night%s (first %d of each period, not analysed)</span>",
 			      plural(t->washout), t->washout);
 	if (paused)
-		mg_buf_puts(k, "<span class=\"k-pz\"></span>trial paused");
+		mg_buf_puts(k, "<span><i class=\"k-pz\"></i>trial paused</span>");
 	if (outside)
-		mg_buf_puts(k, "<span class=\"k-mgx\"></span>magnesium outside the trial");
-	mg_buf_puts(k, "<span class=\"k-rug\"></span>bottom marks: magnesium taken (diary)");
+		mg_buf_puts(k, "<span><i class=\"k-mgx\"></i>magnesium outside the trial</span>");
+	mg_buf_puts(k, "<span><i class=\"k-rug\"></i>bottom marks: magnesium taken (diary)</span>");
 }
 
 struct series_stats {
@@ -502,7 +502,7 @@ static void draw_scores(struct mg_svg *s, const struct layout *l, const char *id
 			mg_svg_ytick(s, q->band_lo[k], lab, 0);
 		}
 	} else {
-		for (int v = 0; v < q->max; v += 5) {
+		for (int v = 0; v < q->max - 2; v += 5) { /* 0, 5 .. 20 would crowd 21 */
 			snprintf(lab, sizeof lab, "%d", v);
 			mg_svg_ytick(s, v, lab, 1);
 		}
@@ -557,7 +557,7 @@ static void questionnaires(struct mg_buf *out, const struct mg_report_input *in)
 		mg_buf_puts(&desc, " Bands:");
 		for (int k = 0; k < 4; k++) {
 			mg_buf_printf(&desc, "%s %d-%d %s", k ? "," : "", q.band_lo[k], q.band_lo[k + 1] - 1, isi_band[k]);
-			mg_buf_printf(&key, "<span class=\"k-b%d\"></span>%d-%d %s", k, q.band_lo[k], q.band_lo[k + 1] - 1,
+			mg_buf_printf(&key, "<span><i class=\"k-b%d\"></i>%d-%d %s</span>", k, q.band_lo[k], q.band_lo[k + 1] - 1,
 				      isi_band[k]);
 		}
 		mg_buf_putc(&desc, '.');
@@ -691,7 +691,7 @@ static void trial_chart(struct mg_buf *out, const struct mg_report_input *in)
 		mg_buf_put_num(&d, t->mid, dec);
 		mg_buf_printf(&d, " %s%s), a difference too small to matter.", t->unit,
 			      t->mid_verified ? "" : "; the product's choice, not a published figure");
-		mg_buf_puts(&key, "<span class=\"k-mid\"></span>within the minimal important difference");
+		mg_buf_puts(&key, "<span><i class=\"k-mid\"></i>within the minimal important difference</span>");
 	}
 	int rows = 1 + t->has_published + !isnan(t->pp_mean);
 	figure(out, "chart-trial", "Trial result against the published effect", d.data, 110 + 40 * rows,
@@ -1075,7 +1075,7 @@ static void diet_section(struct mg_buf *out, const struct mg_report_input *in)
 		}
 		mg_buf_puts(out, ".");
 	}
-	mg_buf_puts(out, " Food magnesium is not limited by the supplement upper limit.</p>\n");
+	mg_buf_puts(out, "</p>\n");
 }
 
 /* Device nights: secondary to the diary (docs/import.md), so a summary here
@@ -1210,7 +1210,7 @@ out:
 static void nights_table(struct mg_buf *out, const struct mg_report_input *in)
 {
 	static const char *const quality[] = {"", "very poor", "poor", "fair", "good", "very good"};
-	mg_buf_puts(out, "<h2>Nights</h2>\n");
+	mg_buf_puts(out, "<h2>Appendix: the nights</h2>\n");
 	if (!in->n_nights) {
 		mg_buf_puts(out, "<p>No nights in the diary for these dates.</p>\n");
 		return;
@@ -1277,7 +1277,7 @@ static void device_table(struct mg_buf *out, const struct mg_report_input *in)
 	size_t i0 = in->n_device > shown ? in->n_device - shown : 0;
 	if (!in->n_device)
 		return;
-	mg_buf_printf(out, "<h2>Device nights</h2>\n<div class=\"scroll\"><table>\n<caption class=\"note\">The last "
+	mg_buf_printf(out, "<h2>Appendix: device nights</h2>\n<div class=\"scroll\"><table>\n<caption class=\"note\">The last "
 			   "%zu device night%s. Times in hours:minutes, latency and wake time in minutes; a dash where "
 			   "the device does not say.</caption>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">"
 			   "Source</th><th scope=\"col\">In bed</th><th scope=\"col\">Asleep</th><th scope=\"col\">SOL"
@@ -1385,20 +1385,20 @@ int mg_render_sleep_report(const struct mg_report_input *in, struct mg_buf *out,
 			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 			 "<title>Sleep and magnesium report</title>\n");
 	mg_buf_puts(out, style);
-	mg_buf_puts(out, "</head>\n<body>\n");
+	mg_buf_puts(out, "</head>\n<body>\n<section id=\"summary\">\n");
 	header(out, in);
 	advice_section(out, in->advice, in->advice_needs_age);
-	if (in->trial) {
+	if (in->trial)
 		trial_summary(out, in);
-		if (!in->trial->too_few)
-			trial_chart(out, in);
-	}
+	mg_buf_puts(out, "</section>\n");
+	if (in->trial && !in->trial->too_few)
+		trial_chart(out, in);
 	sleep_charts(out, in);
 	questionnaires(out, in);
 	diet_section(out, in);
 	device_section(out, in);
 	weekly_means(out, in);
-	mg_buf_puts(out, "<section id=\"appendix\">\n<h2>Appendix</h2>\n");
+	mg_buf_puts(out, "<section id=\"appendix\">\n");
 	nights_table(out, in);
 	device_table(out, in);
 	references(out, in->advice);

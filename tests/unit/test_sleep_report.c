@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 	   "the PSQI chart with its scores");
 	/* the page order: conclusion before the charts, the nightly table after "Appendix" */
 	const char *app = strstr(h, "<section id=\"appendix\">");
-	ok(app && strstr(h, "class=\"conclusion\"") < strstr(h, "chart-sol") && strstr(h, "<h2>Nights</h2>") > app,
+	ok(app && strstr(h, "class=\"conclusion\"") < strstr(h, "chart-sol") && strstr(h, "<h2>Appendix: the nights</h2>") > app,
 	   "first page before the charts; the nightly table in the appendix");
 
 	/* Weekly means, week of Monday 2026-09-07 (mornings 09-07 .. 09-13 =
