@@ -57,7 +57,7 @@ static const char style[] =
 	".b3{fill:#f8e4e4}\n"
 	".scroll{overflow-x:auto}\n"
 	"table{border-collapse:collapse;font-size:.85em}th,td{padding:.15em .6em;border-bottom:1px solid #e3e3e3;"
-	"text-align:right}th:first-child,td:first-child{text-align:left}thead th{border-bottom:2px solid #999}"
+	"text-align:right}th:first-child,td:first-child{text-align:left;white-space:nowrap}thead th{border-bottom:2px solid #999}"
 	"td.l,th.l{text-align:left}\n"
 	"@media screen and (max-width:40em){body{padding:0 .6em;font-size:16px}svg.wide{display:none}"
 	"svg.narrow{display:block}svg text{font-size:13px}svg .ct{font-size:15px}svg .al{font-size:13px}"
@@ -322,16 +322,14 @@ static void night_key(struct mg_buf *k, const struct mg_report_input *in)
 		mg_buf_puts(k, "<span><i class=\"k-mg\"></i>magnesium taken (diary)</span>");
 		return;
 	}
-	int outside = 0, wash, paused = 0;
+	int outside = 0, wash;
 	for (size_t i = 0; i < in->n_nights; i++)
 		outside |= took_mg(&in->nights[i]) && plan_period(t, in->nights[i].date - 1, &wash) < 0;
-	for (int i = 0; i < t->n_pauses; i++)
-		paused = 1;
 	mg_buf_puts(k, "<span><i class=\"k-mg\"></i>trial: magnesium period</span>");
 	if (t->washout > 0)
 		mg_buf_printf(k, "<span><i class=\"k-wo\"></i>washout night%s (first %d of each period, not analysed)</span>",
 			      plural(t->washout), t->washout);
-	if (paused)
+	if (t->n_pauses > 0)
 		mg_buf_puts(k, "<span><i class=\"k-pz\"></i>trial paused</span>");
 	if (outside)
 		mg_buf_puts(k, "<span><i class=\"k-mgx\"></i>magnesium outside the trial</span>");
@@ -1181,12 +1179,12 @@ static void weekly_means(struct mg_buf *out, const struct mg_report_input *in)
 	}
 	if (mg_summarise(sn, n, weeks, n_weeks, &sum))
 		goto out; /* nights out of order: the caller sorts them, so not reached */
-	mg_buf_puts(out, "<h2>Weekly means</h2>\n<div class=\"scroll\"><table>\n<caption class=\"note\">Weeks from "
+	mg_buf_puts(out, "<h2>Weekly means</h2>\n<p class=\"note\">Weeks from "
 			 "Monday, by the morning date; means of the nights logged (weeks with none left out). Latency "
 			 "and wake time in minutes, sleep in hours:minutes, quality 1 very poor to 5 very good.");
 	if (t)
 		mg_buf_puts(out, " Plan: the week's evenings by the trial calendar (washout nights are not analysed).");
-	mg_buf_puts(out, "</caption>\n<thead><tr><th scope=\"col\">Week of</th><th scope=\"col\">Nights</th>"
+	mg_buf_puts(out, "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Week of</th><th scope=\"col\">Nights</th>"
 			 "<th scope=\"col\">SOL</th><th scope=\"col\">WASO</th><th scope=\"col\">Asleep</th>"
 			 "<th scope=\"col\">SE %</th><th scope=\"col\">Quality</th><th scope=\"col\">Magnesium nights</th>");
 	if (t)
@@ -1215,9 +1213,9 @@ static void nights_table(struct mg_buf *out, const struct mg_report_input *in)
 		mg_buf_puts(out, "<p>No nights in the diary for these dates.</p>\n");
 		return;
 	}
-	mg_buf_puts(out, "<div class=\"scroll\"><table>\n<caption class=\"note\">Dates are the morning after the "
+	mg_buf_puts(out, "<p class=\"note\">Dates are the morning after the "
 			 "night. Times in hours:minutes, latency and wake time in minutes, magnesium in mg elemental "
-			 "(\"?\": not answered).</caption>\n"
+			 "(\"?\": not answered).</p>\n<div class=\"scroll\"><table>\n"
 			 "<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">In bed</th><th scope=\"col\">Asleep</th>"
 			 "<th scope=\"col\">SE %</th><th scope=\"col\">SOL</th><th scope=\"col\">WASO</th>"
 			 "<th scope=\"col\" class=\"l\">Quality</th><th scope=\"col\" class=\"l\">Magnesium</th>");
@@ -1277,9 +1275,9 @@ static void device_table(struct mg_buf *out, const struct mg_report_input *in)
 	size_t i0 = in->n_device > shown ? in->n_device - shown : 0;
 	if (!in->n_device)
 		return;
-	mg_buf_printf(out, "<h2>Appendix: device nights</h2>\n<div class=\"scroll\"><table>\n<caption class=\"note\">The last "
+	mg_buf_printf(out, "<h2>Appendix: device nights</h2>\n<p class=\"note\">The last "
 			   "%zu device night%s. Times in hours:minutes, latency and wake time in minutes; a dash where "
-			   "the device does not say.</caption>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">"
+			   "the device does not say.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">"
 			   "Source</th><th scope=\"col\">In bed</th><th scope=\"col\">Asleep</th><th scope=\"col\">SOL"
 			   "</th><th scope=\"col\">WASO</th></tr></thead>\n<tbody>\n",
 		      in->n_device - i0, plural((long)(in->n_device - i0)));
