@@ -62,8 +62,9 @@ static const char style[] =
 	"@media screen and (max-width:40em){body{padding:0 .6em;font-size:16px}svg.wide{display:none}"
 	"svg.narrow{display:block}svg text{font-size:13px}svg .ct{font-size:15px}svg .al{font-size:13px}"
 	"dl.who{grid-template-columns:1fr}dl.who dd{margin-bottom:.4em}}\n"
-	"@media print{@page{size:A4;margin:12mm}body{max-width:none;margin:0;padding:0;font-size:9.5pt;"
-	"-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{margin-top:.9em}figure{margin:.5em 0}"
+	"@media print{@page{size:A4;margin:12mm}body{max-width:none;margin:0;padding:0;font-size:9.5pt;line-height:1.35;"
+	"-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{margin-top:.8em}figure{margin:.5em 0}"
+	"#summary li{margin:.1em 0;font-size:.95em}#summary p{margin:.5em 0}"
 	"figure,tr,li,dl{break-inside:avoid;page-break-inside:avoid}h2,h3{break-after:avoid;page-break-after:avoid}"
 	"#appendix{break-before:page;page-break-before:always}"
 	"thead{display:table-header-group}a{color:inherit;text-decoration:none}}\n"
@@ -779,12 +780,12 @@ static void trial_summary(struct mg_buf *out, const struct mg_report_input *in)
 	if (t->washout > 0)
 		mg_buf_printf(out, "; the first %d night%s of each period not analysed (washout)", t->washout,
 			      plural(t->washout));
-	mg_buf_puts(out, ". Not blinded: expectation can explain part of any effect.</dd>\n");
-	dt(out, "Outcome");
+	mg_buf_puts(out, "; outcome: ");
 	mg_buf_put_html(out, t->outcome_name);
 	mg_buf_printf(out, " (%s); analysed as of ", t->unit);
 	put_date(out, t->as_of);
-	mg_buf_printf(out, "; pairs used: %d of %d.</dd>\n", t->n_used, t->pairs);
+	mg_buf_printf(out, ", pairs used: %d of %d. Not blinded: expectation can explain part of any effect.</dd>\n",
+		      t->n_used, t->pairs);
 	if (!t->too_few) {
 		dt(out, "Estimate");
 		put_signed(out, t->mean, dec);
@@ -825,7 +826,8 @@ static void trial_summary(struct mg_buf *out, const struct mg_report_input *in)
 		mg_buf_printf(out, "; nights missing from the diary: %d in magnesium periods, %d in the others",
 			      t->missing_mg, t->missing_none);
 	mg_buf_puts(out, ".</dd>\n");
-	dt(out, "Dose planned");
+	dt(out, "Dose");
+	mg_buf_puts(out, "planned: ");
 	if (t->elemental_mg > 0) {
 		mg_buf_put_num(out, t->elemental_mg, 0);
 		mg_buf_puts(out, " mg elemental magnesium each evening");
@@ -842,8 +844,7 @@ static void trial_summary(struct mg_buf *out, const struct mg_report_input *in)
 	} else {
 		mg_buf_puts(out, "not recorded with the plan");
 	}
-	mg_buf_puts(out, ".</dd>\n");
-	dt(out, "Dose taken");
+	mg_buf_puts(out, "; taken: ");
 	dose_taken(out, in);
 	mg_buf_puts(out, " (diary).</dd>\n</dl>\n");
 	if (t->pause_note[0]) {

@@ -234,13 +234,17 @@ if [ -x /usr/bin/chromium ]; then
 	ok $? "headless Chromium renders the report to a PNG ($(wc -c <"$tmp/shot.png" 2>/dev/null) bytes)"
 	chrome --window-size=390,5000 --screenshot="$tmp/12w-390.png" "file://$tmp/12w.html"
 	png_ok "$tmp/12w-390.png"
-	ok $? "12 weeks: screenshot at 390 px (${SHOTS:+kept in $SHOTS})"
+	ok $? "12 weeks: screenshot at 390 px"
 	chrome --window-size=1000,5000 --screenshot="$tmp/12w-1000.png" "file://$tmp/12w.html"
 	png_ok "$tmp/12w-1000.png"
 	ok $? "12 weeks: screenshot at 1000 px"
 	chrome --no-pdf-header-footer --print-to-pdf="$tmp/12w.pdf" "file://$tmp/12w.html"
 	sed 's|</head>|<style>#appendix{display:none}</style></head>|' "$tmp/12w.html" >"$tmp/12w-main.html"
 	chrome --no-pdf-header-footer --print-to-pdf="$tmp/12w-main.pdf" "file://$tmp/12w-main.html"
+	sed 's|</head>|<style>body>:not(#summary){display:none}</style></head>|' "$tmp/12w.html" >"$tmp/12w-first.html"
+	chrome --no-pdf-header-footer --print-to-pdf="$tmp/12w-first.pdf" "file://$tmp/12w-first.html"
+	first=$(pages "$tmp/12w-first.pdf")
+	check "12 weeks: who, the advice and the trial result fit on the first page (got $first)" [ "${first:-0}" = 1 ]
 	all=$(pages "$tmp/12w.pdf")
 	main=$(pages "$tmp/12w-main.pdf")
 	check "12 weeks: printed on A4, at most 4 pages before the appendix (got $main; $all with it)" \
@@ -249,7 +253,7 @@ if [ -x /usr/bin/chromium ]; then
 		mkdir -p "$SHOTS" && cp "$tmp"/12w-390.png "$tmp"/12w-1000.png "$tmp"/12w.pdf "$tmp"/12w.html "$SHOTS"/
 	fi
 else
-	for k in 1 2 3 4; do skip "chromium not installed"; done
+	for k in 1 2 3 4 5; do skip "chromium not installed"; done
 fi
 
 # Issue 10: advice needs an age. A stored profile without one still gives a

@@ -234,7 +234,7 @@ int main(int argc, char **argv)
 	ok(!strstr(h, "class=\"mid\"") && !strstr(h, "url(#") && !strstr(h, "class=\"pz\"") && !strstr(h, "Per protocol"),
 	   "... no MID band, washout, pause or per-protocol row");
 	ok(strstr(h, "<strong>The verdict of trial analyze.</strong>") && strstr(h, "<dt>Adherence</dt><dd>not known.") &&
-		   strstr(h, "<dt>Dose planned</dt><dd>not recorded with the plan."),
+		   strstr(h, "<dt>Dose</dt><dd>planned: not recorded with the plan; taken: "),
 	   "... the verdict sentence, adherence not known, dose not recorded");
 	ok(count(svg_of(h, "chart-sol"), "class=\"mg\"/>") == 6, "... and the periods still shaded from the plan");
 
