@@ -3,11 +3,13 @@
  * usage: bench_report [ROUNDS]   (default 50)
  *
  * Builds a plain store in a temporary directory holding 365 diary nights
- * (magnesium on alternate weeks) and 12 monthly ISI scores, then times what
+ * (magnesium on alternate weeks) 13 monthly ISI and 5 PSQI scores, then times what
  * 'mgsleep report' does after opening the store: read the nights and the
- * scores as JSON, parse them, compute the advice for a profile, and render
- * the HTML with its four charts (the trial plot from a fixed result) and the
- * 365-row table. Median of ROUNDS. Requirement: < 200 ms.
+ * scores (ISI and PSQI) as JSON, parse them, compute the advice for a
+ * profile, and render the HTML with its five charts, each drawn wide and
+ * narrow (the trial plot from a fixed result with every issue-11 field: MID,
+ * per-protocol, washout, a pause), the weekly means and the 365-row table.
+ * Median of ROUNDS. Requirement: < 200 ms.
  * Output: "key value unit" lines and "# " comments; exit 1 if missed. */
 #include "bench.h"
 
@@ -61,9 +63,12 @@ int main(int argc, char **argv)
 		if (mg_db_night_put(db, &n, 0, "2026-11-23T00:00:00Z", &err))
 			die("night_put", &err);
 		if (k % 30 == 0) {
-			char res[48];
+			char res[64];
 			snprintf(res, sizeof res, "{\"total\":%d}", 16 - k / 60);
 			if (mg_db_questionnaire_add(db, "isi", date, "[]", res, &err))
+				die("questionnaire_add", &err);
+			snprintf(res, sizeof res, "{\"global\":%d,\"poor_sleeper\":%s}", 9 - k / 60, k < 240 ? "true" : "false");
+			if (k % 90 == 0 && mg_db_questionnaire_add(db, "psqi", date, "{}", res, &err))
 				die("questionnaire_add", &err);
 		}
 	}
@@ -83,12 +88,17 @@ int main(int argc, char **argv)
 					.unit = "minutes", .as_of = day0 + 300, .n_used = 3, .mean = -9.8, .ci_lo = -15.2,
 					.ci_hi = -4.4, .outcome_id = "sol", .p_value = 0.25, .has_published = 1,
 					.pub_mean = -17.36, .pub_lo = -27.27, .pub_hi = -7.44,
-					.pub_source = "Mah & Pitre 2021", .mid = NAN, .adherence = NAN, .pp_mean = NAN,
-					.pp_lo = NAN, .pp_hi = NAN};
+					.pub_source = "Mah & Pitre 2021", .conclusion = "inconclusive", .mid = 20,
+					.adherence = 0.9, .missing_mg = 2, .missing_none = 1, .pp_mean = -10.5,
+					.pp_lo = -16, .pp_hi = -5, .washout = 3, .elemental_mg = 250, .compound_mg = 1774,
+					.form_name = "magnesium bisglycinate", .n_pauses = 1};
+	trial.pauses[0].from = day0 + 230;
+	trial.pauses[0].to = day0 + 233;
+	snprintf(trial.conclusion_text, sizeof trial.conclusion_text, "Inconclusive: the interval is wide.");
 	double *t = malloc((size_t)rounds * sizeof *t);
 	struct mg_report_night *nights = calloc(NIGHTS, sizeof *nights);
-	struct mg_report_score isi[32];
-	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, out = MG_BUF_INIT;
+	struct mg_report_score isi[32], psqi[32];
+	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, pb = MG_BUF_INIT, out = MG_BUF_INIT;
 	size_t bytes = 0;
 	if (!t || !nights)
 		die("out of memory", NULL);
@@ -96,11 +106,14 @@ int main(int argc, char **argv)
 		double t0 = now();
 		mg_buf_reset(&nb);
 		mg_buf_reset(&qb);
+		mg_buf_reset(&pb);
 		mg_buf_reset(&out);
-		if (mg_db_nights_json(db, NULL, NULL, &nb, &err) || mg_db_questionnaire_list(db, "isi", &qb, &err))
+		if (mg_db_nights_json(db, NULL, NULL, &nb, &err) || mg_db_questionnaire_list(db, "isi", &qb, &err) ||
+		    mg_db_questionnaire_list(db, "psqi", &pb, &err))
 			die("read", &err);
-		json_t *na = json_loadb(nb.data, nb.len, 0, NULL), *qa = json_loadb(qb.data, qb.len, 0, NULL);
-		size_t i, nn = 0, ni = 0;
+		json_t *na = json_loadb(nb.data, nb.len, 0, NULL), *qa = json_loadb(qb.data, qb.len, 0, NULL),
+		       *pa = json_loadb(pb.data, pb.len, 0, NULL);
+		size_t i, nn = 0, ni = 0, np = 0;
 		json_t *row;
 		json_array_foreach(na, i, row) {
 			struct mg_report_night *n = &nights[nn++];
@@ -111,7 +124,7 @@ int main(int argc, char **argv)
 			n->waso = (int)json_integer_value(json_object_get(row, "waso"));
 			n->se_pct = json_number_value(json_object_get(row, "se"));
 			json_t *mg = json_object_get(row, "mg_elemental_mg");
-			n->mg = json_is_number(mg) ? json_number_value(mg) : NAN;
+			n->mg = json_is_number(mg) ? json_number_value(mg) : 0;
 		}
 		json_array_foreach(qa, i, row) {
 			if (ni == 32)
@@ -119,11 +132,22 @@ int main(int argc, char **argv)
 			mg_date_parse(json_string_value(json_object_get(row, "date")), &isi[ni].date);
 			isi[ni++].total = (int)json_integer_value(json_object_get(json_object_get(row, "result"), "total"));
 		}
+		json_array_foreach(pa, i, row) {
+			if (np == 32)
+				break;
+			json_t *res = json_object_get(row, "result");
+			mg_date_parse(json_string_value(json_object_get(row, "date")), &psqi[np].date);
+			psqi[np].total = (int)json_integer_value(json_object_get(res, "global"));
+			psqi[np++].flag = json_is_true(json_object_get(res, "poor_sleeper"));
+		}
 		json_decref(na);
 		json_decref(qa);
+		json_decref(pa);
 		if (mg_advise(kb, &p, a, &err))
 			die("advise", &err);
-		struct mg_report_input in = {"bench", a, nights, nn, isi, ni, &trial, NULL, NULL, NULL, 0, 0};
+		struct mg_report_input in = {.version = "bench", .advice = a, .nights = nights, .n_nights = nn,
+					     .isi = isi, .n_isi = ni, .trial = &trial, .psqi = psqi, .n_psqi = np,
+					     .diet_mg = 260, .diet_source = "your food log, 3 days"};
 		if (mg_render_sleep_report(&in, &out, &err))
 			die("render", &err);
 		t[r] = now() - t0;
@@ -148,6 +172,7 @@ int main(int argc, char **argv)
 	rmdir(dir);
 	mg_buf_release(&nb);
 	mg_buf_release(&qb);
+	mg_buf_release(&pb);
 	mg_buf_release(&out);
 	free(t);
 	free(nights);

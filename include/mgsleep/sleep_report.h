@@ -1,8 +1,11 @@
-/* The sleep report (mgsleep report, issue 5): one self-contained HTML file
- * with the current advice summary, charts of the diary drawn as inline SVG
- * (src/report/svg.c), the trial result, a table of nights and the
- * references. Pure: the caller gathers the data (the CLI from the store);
- * same input, same bytes. */
+/* The sleep report (mgsleep report, issues 5 and 11): one self-contained
+ * HTML file a clinician acts on. The first page says who the person is
+ * (age, sex, kidney function, medicines as recognised), the advice and the
+ * trial's conclusion with its numbers; then the charts (inline SVG,
+ * src/report/svg.c, each drawn for a wide page and for a phone), the
+ * questionnaires, diet, devices and weekly means; an appendix holds the
+ * nightly table and the references. Pure: the caller gathers the data (the
+ * CLI from the store); same input, same bytes. Every pointer is borrowed. */
 #ifndef MGSLEEP_SLEEP_REPORT_H
 #define MGSLEEP_SLEEP_REPORT_H
 
@@ -17,7 +20,12 @@ struct mg_report_night {
 	int32_t date; /* the morning (days since 1970-01-01, night.h) */
 	int tib, tst, sol, waso; /* minutes */
 	double se_pct;
-	double mg; /* elemental magnesium that evening; NaN or 0 if none */
+	double mg; /* elemental magnesium that evening; 0 none; NaN not answered */
+	const char *form;    /* the magnesium form logged, or NULL */
+	int quality;         /* 1 very poor .. 5 very good; 0 not given */
+	int nap_min;         /* naps that day, minutes; 0 none or not given */
+	const char *tags;    /* "caffeine-late, alcohol", or NULL */
+	const char *comment; /* the person's own note, or NULL */
 };
 
 /* A device night (issue 4): the chosen source's main sleep of a date. */
@@ -31,6 +39,7 @@ struct mg_report_device_night {
 struct mg_report_score {
 	int32_t date;
 	int total;
+	int flag; /* PSQI: poor sleep quality as scored (global above 5); ISI: unused */
 };
 
 /* The latest trial and its analysis (flat prior; cmd_trial.c). */
@@ -87,6 +96,11 @@ struct mg_report_input {
 	const struct mg_report_device_night *device; /* oldest first; may be NULL */
 	size_t n_device;
 	int advice_needs_age; /* advice is NULL because the stored profile has no age */
+	/* Issue 11 */
+	const struct mg_report_score *psqi; /* PSQI global scores, oldest first; may be NULL */
+	size_t n_psqi;
+	double diet_mg;          /* usual dietary magnesium, mg a day; NaN if not estimated */
+	const char *diet_source; /* where it comes from ("your food log, 3 days"); NULL or "" */
 };
 
 /* Appends the HTML to out; 0, or MG_ENOMEM/MG_ETOOBIG if the buffer failed. */

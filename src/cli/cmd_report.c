@@ -47,6 +47,54 @@ static int get_int(json_t *o, const char *k)
 	return (int)json_integer_value(json_object_get(o, k));
 }
 
+/* The evening's magnesium from the diary entry: an object with elemental_mg
+ * (taken), null (none), anything else or absent (not answered: NaN). */
+static double entry_mg(json_t *entry, const char **form)
+{
+	json_t *m = json_object_get(entry, "magnesium"), *e = json_object_get(m, "elemental_mg");
+	*form = json_string_value(json_object_get(m, "form"));
+	if (json_is_null(m))
+		return 0;
+	return json_is_number(e) ? json_number_value(e) : NAN;
+}
+
+/* Tags as one line into out ("caffeine-late, alcohol"); "" if none. */
+static void entry_tags(json_t *entry, char *out, size_t n)
+{
+	size_t i, len = 0;
+	json_t *tag;
+	out[0] = '\0';
+	json_array_foreach(json_object_get(entry, "tags"), i, tag) {
+		const char *t = json_string_value(tag);
+		int w = t ? snprintf(out + len, n - len, "%s%s", len ? ", " : "", t) : 0;
+		if (w < 0 || (size_t)w >= n - len) {
+			out[len] = '\0';
+			break;
+		}
+		len += (size_t)w;
+	}
+}
+
+/* Questionnaire scores of one kind within --from/--to: result.key, and
+ * result.flag_key (a boolean) as the flag. Returns the count. */
+static size_t load_scores(json_t *qa, const char *from, const char *to, const char *key, const char *flag_key,
+			  struct mg_report_score *sc)
+{
+	size_t i, n = 0;
+	json_t *row;
+	json_array_foreach(qa, i, row) {
+		const char *ds = json_string_value(json_object_get(row, "date"));
+		json_t *res = json_object_get(row, "result");
+		if (!ds || (from && strcmp(ds, from) < 0) || (to && strcmp(ds, to) > 0) ||
+		    mg_date_parse(ds, &sc[n].date))
+			continue;
+		sc[n].total = get_int(res, key);
+		sc[n].flag = flag_key && json_is_true(json_object_get(res, flag_key));
+		n++;
+	}
+	return n;
+}
+
 int cmd_report(int argc, char **argv, struct mg_cli *cli)
 {
 	const char *out_path = NULL, *from = NULL, *to = NULL, *v;
@@ -81,17 +129,19 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 				 cli_db_path(cli));
 
 	struct mg_error err = {0};
-	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, db_dev = MG_BUF_INIT, out = MG_BUF_INIT;
+	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, pb = MG_BUF_INIT, db_dev = MG_BUF_INIT, out = MG_BUF_INIT;
 	struct mg_report_device_night *dev = NULL;
 	json_t *da = NULL;
 	struct mg_report_night *nights = NULL;
-	struct mg_report_score *isi = NULL;
+	struct mg_report_score *isi = NULL, *psqi = NULL;
+	char(*tags)[128] = NULL;
+	char diet_source[96];
 	struct mg_advice *a = malloc(sizeof *a);
 	struct mg_profile *p = malloc(sizeof *p);
 	struct mg_report_trial trial;
 	char order[2 * MG_NOF1_MAX_PAIRS];
-	json_t *na = NULL, *qa = NULL;
-	struct mg_report_input in = {MGSLEEP_VERSION, NULL, NULL, 0, NULL, 0, NULL, from, to, NULL, 0, 0};
+	json_t *na = NULL, *qa = NULL, *pa = NULL;
+	struct mg_report_input in = {.version = MGSLEEP_VERSION, .from = from, .to = to, .diet_mg = NAN};
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		goto out;
@@ -107,17 +157,31 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	in.advice_needs_age = r == 2;
 
 	if (mg_db_nights_json(db, from, to, &nb, &err) || mg_db_questionnaire_list(db, "isi", &qb, &err) ||
-	    mg_db_device_nights_json(db, from, to, &db_dev, &err)) {
+	    mg_db_questionnaire_list(db, "psqi", &pb, &err) || mg_db_device_nights_json(db, from, to, &db_dev, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (!(na = load_array(&nb)) || !(qa = load_array(&qb)) || !(da = load_array(&db_dev))) {
+	/* Diet: what the advice used (the profile's figure, or the estimate
+	 * cli_stored_advice filled in), else the estimate alone. */
+	if (in.advice && !isnan(p->diet_mg)) {
+		in.diet_mg = p->diet_mg;
+		in.diet_source = p->diet_source[0] ? p->diet_source : "the profile";
+	} else if (cli_diet_estimate(db, &in.diet_mg, diet_source, sizeof diet_source, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	} else {
+		in.diet_source = diet_source;
+	}
+	if (!(na = load_array(&nb)) || !(qa = load_array(&qb)) || !(pa = load_array(&pb)) ||
+	    !(da = load_array(&db_dev))) {
 		status = cli_error(EXIT_FAIL, "report: cannot read the store's nights or scores");
 		goto out;
 	}
 	nights = calloc(json_array_size(na) + 1, sizeof *nights);
+	tags = calloc(json_array_size(na) + 1, sizeof *tags);
 	isi = calloc(json_array_size(qa) + 1, sizeof *isi);
-	if (!nights || !isi) {
+	psqi = calloc(json_array_size(pa) + 1, sizeof *psqi);
+	if (!nights || !tags || !isi || !psqi) {
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
@@ -132,20 +196,20 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 		n->sol = get_int(row, "sol");
 		n->waso = get_int(row, "waso");
 		n->se_pct = json_number_value(json_object_get(row, "se"));
-		json_t *mg = json_object_get(row, "mg_elemental_mg");
-		n->mg = json_is_number(mg) ? json_number_value(mg) : NAN;
+		json_t *entry = json_object_get(row, "entry");
+		n->mg = entry_mg(entry, &n->form);
+		n->quality = get_int(entry, "quality");
+		n->nap_min = get_int(entry, "nap_min");
+		n->comment = json_string_value(json_object_get(entry, "comment"));
+		entry_tags(entry, tags[in.n_nights], sizeof tags[0]);
+		n->tags = tags[in.n_nights];
 		in.n_nights++;
 	}
-	json_array_foreach(qa, i, row) {
-		const char *ds = json_string_value(json_object_get(row, "date"));
-		if (!ds || (from && strcmp(ds, from) < 0) || (to && strcmp(ds, to) > 0) ||
-		    mg_date_parse(ds, &isi[in.n_isi].date))
-			continue;
-		isi[in.n_isi].total = get_int(json_object_get(row, "result"), "total");
-		in.n_isi++;
-	}
+	in.n_isi = load_scores(qa, from, to, "total", NULL, isi);
+	in.n_psqi = load_scores(pa, from, to, "global", "poor_sleeper", psqi);
 	in.nights = nights;
 	in.isi = isi;
+	in.psqi = psqi;
 	/* Device nights: the chosen source's main sleep of each date. */
 	if (!(dev = calloc(json_array_size(da) + 1, sizeof *dev))) {
 		status = cli_error(EXIT_FAIL, "out of memory");
@@ -203,14 +267,18 @@ out:
 		close(fd);
 	json_decref(na);
 	json_decref(qa);
+	json_decref(pa);
 	json_decref(da);
 	free(dev);
 	free(nights);
+	free(tags);
 	free(isi);
+	free(psqi);
 	free(a);
 	free(p);
 	mg_buf_release(&nb);
 	mg_buf_release(&qb);
+	mg_buf_release(&pb);
 	mg_buf_release(&db_dev);
 	mg_buf_release(&out);
 	mg_db_close(db);

@@ -17,15 +17,21 @@ static void attr(struct mg_buf *b, const char *name, double v)
 	mg_buf_putc(b, '"');
 }
 
-void mg_svg_begin(struct mg_svg *s, struct mg_buf *out, double width, double height, const char *id,
-		  const char *title, const char *desc)
+void mg_svg_begin(struct mg_svg *s, struct mg_buf *out, double width, double height, const char *cls,
+		  const char *id, const char *title, const char *desc)
 {
 	s->out = out;
 	s->width = width;
 	s->height = height;
 	mg_svg_margins(s, 60, 40, 30, 50);
 	mg_svg_scale(s, 0, 1, 0, 1);
-	mg_buf_puts(out, "<svg role=\"img\" viewBox=\"0 0 ");
+	mg_buf_puts(out, "<svg role=\"img\"");
+	if (cls) {
+		mg_buf_puts(out, " class=\"");
+		mg_buf_put_html(out, cls);
+		mg_buf_putc(out, '"');
+	}
+	mg_buf_puts(out, " viewBox=\"0 0 ");
 	num(out, width);
 	mg_buf_putc(out, ' ');
 	num(out, height);
@@ -189,7 +195,7 @@ void mg_svg_points(struct mg_svg *s, const double *x, const double *y, size_t n,
 	}
 }
 
-void mg_svg_rect(struct mg_svg *s, double x0, double x1, double y0, double y1, const char *cls)
+static void rect(struct mg_svg *s, double x0, double x1, double y0, double y1, const char *cls, const char *pattern)
 {
 	double a = fmax(mg_svg_px(s, x0), s->left), b = fmin(mg_svg_px(s, x1), s->right);
 	double c = fmax(mg_svg_py(s, y1), s->top), d = fmin(mg_svg_py(s, y0), s->bottom);
@@ -200,5 +206,27 @@ void mg_svg_rect(struct mg_svg *s, double x0, double x1, double y0, double y1, c
 	attr(s->out, "y", c);
 	attr(s->out, "width", b - a);
 	attr(s->out, "height", d - c);
-	mg_buf_printf(s->out, " class=\"%s\"/>\n", cls);
+	if (pattern)
+		mg_buf_printf(s->out, " fill=\"url(#%s)\"/>\n", pattern);
+	else
+		mg_buf_printf(s->out, " class=\"%s\"/>\n", cls);
+}
+
+void mg_svg_rect(struct mg_svg *s, double x0, double x1, double y0, double y1, const char *cls)
+{
+	rect(s, x0, x1, y0, y1, cls, NULL);
+}
+
+void mg_svg_rect_pattern(struct mg_svg *s, double x0, double x1, double y0, double y1, const char *id)
+{
+	rect(s, x0, x1, y0, y1, NULL, id);
+}
+
+void mg_svg_hatch(struct mg_svg *s, const char *id, const char *bg_cls, const char *line_cls)
+{
+	mg_buf_printf(s->out,
+		      "<defs><pattern id=\"%s\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+		      "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" class=\"%s\"/>"
+		      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" class=\"%s\"/></pattern></defs>\n",
+		      id, bg_cls, line_cls);
 }

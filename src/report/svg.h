@@ -18,9 +18,11 @@ struct mg_svg {
 	double x0, x1, y0, y1;             /* data range shown */
 };
 
-/* Open <svg> with its title and text alternative; plot area margins in px. */
-void mg_svg_begin(struct mg_svg *s, struct mg_buf *out, double width, double height, const char *id,
-		  const char *title, const char *desc);
+/* Open <svg> with its title and text alternative; cls (may be NULL) is the
+ * CSS class of the <svg> element (the report shows one of a wide and a
+ * narrow drawing of each chart). Plot area margins in px. */
+void mg_svg_begin(struct mg_svg *s, struct mg_buf *out, double width, double height, const char *cls,
+		  const char *id, const char *title, const char *desc);
 void mg_svg_margins(struct mg_svg *s, double left, double right, double top, double bottom);
 void mg_svg_scale(struct mg_svg *s, double x0, double x1, double y0, double y1);
 void mg_svg_end(struct mg_svg *s);
@@ -43,6 +45,11 @@ void mg_svg_polyline(struct mg_svg *s, const double *x, const double *y, size_t 
 void mg_svg_points(struct mg_svg *s, const double *x, const double *y, size_t n, double r, const char *cls);
 /* Rectangle in data coordinates (clipped to the plot area), for shading. */
 void mg_svg_rect(struct mg_svg *s, double x0, double x1, double y0, double y1, const char *cls);
+/* A hatch pattern (diagonal lines of class line_cls on class bg_cls) named
+ * id, for mg_svg_rect_pattern; once per <svg>, before it is used. */
+void mg_svg_hatch(struct mg_svg *s, const char *id, const char *bg_cls, const char *line_cls);
+/* mg_svg_rect filled with the pattern id. */
+void mg_svg_rect_pattern(struct mg_svg *s, double x0, double x1, double y0, double y1, const char *id);
 /* Straight line in data coordinates. */
 void mg_svg_line(struct mg_svg *s, double x0, double y0, double x1, double y1, const char *cls);
 /* Text at pixel position; anchor "start", "middle" or "end". */
