@@ -4,6 +4,7 @@
  * local policy is checked exactly as strictly as the built-in one. Every
  * string in the loaded structs points into the jansson tree kept in kb->root. */
 #include "kb_internal.h"
+#include "kb_load.h"
 
 #include <mgsleep/buf.h>
 
@@ -22,21 +23,6 @@ static const char *const kb_files[] = {
 };
 #define N_KB_FILES (sizeof kb_files / sizeof kb_files[0])
 
-struct arena_block {
-	struct arena_block *next;
-	max_align_t data[];
-};
-
-static void *kb_alloc(struct mg_kb *kb, size_t n)
-{
-	struct arena_block *b = calloc(1, sizeof *b + n);
-	if (!b)
-		return NULL;
-	b->next = kb->arena;
-	kb->arena = b;
-	return b->data;
-}
-
 void mg_kb_free(struct mg_kb *kb)
 {
 	if (!kb)
@@ -50,85 +36,6 @@ void mg_kb_free(struct mg_kb *kb)
 	free(kb->canonical_owned);
 	json_decref(kb->root);
 	free(kb);
-}
-
-/* ---- small typed getters that name the item on error ---- */
-
-struct ctx {
-	struct mg_kb *kb;
-	struct mg_error *err;
-	char where[128]; /* "rules[3] 'renal-severe'" */
-};
-
-static int bad(struct ctx *c, const char *fmt, const char *a)
-{
-	return mg_fail(c->err, MG_EKB, c->where, "%s: %s%s", c->where, fmt, a ? a : "");
-}
-
-static int get_str(struct ctx *c, json_t *o, const char *key, int required, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-	if (!v) {
-		*out = required ? NULL : "";
-		return required ? mg_fail(c->err, MG_EKB, c->where, "%s: missing '%s'", c->where, key) : 0;
-	}
-	if (!json_is_string(v) || (required && json_string_length(v) == 0))
-		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be a non-empty string", c->where, key);
-	*out = json_string_value(v);
-	return 0;
-}
-
-static int get_num(struct ctx *c, json_t *o, const char *key, double lo, double hi, double *out)
-{
-	json_t *v = json_object_get(o, key);
-	if (!json_is_number(v))
-		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be a number", c->where, key);
-	*out = json_number_value(v);
-	if (!(*out >= lo && *out <= hi))
-		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be between %g and %g", c->where, key,
-			       lo, hi);
-	return 0;
-}
-
-static json_t *get_arr(struct ctx *c, json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	if (!json_is_array(v)) {
-		mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be an array", c->where, key);
-		return NULL;
-	}
-	return v;
-}
-
-static int find_source(const struct mg_kb *kb, const char *id)
-{
-	for (size_t i = 0; i < kb->n_sources; i++)
-		if (!strcmp(kb->sources[i].id, id))
-			return (int)i;
-	return -1;
-}
-
-/* Every clinical item must cite at least one known source. */
-static int get_refs(struct ctx *c, json_t *o, const char *key, struct mg_refs *r)
-{
-	json_t *a = get_arr(c, o, key);
-	if (!a)
-		return MG_EKB;
-	if (json_array_size(a) == 0)
-		return bad(c, "cites no source", NULL);
-	if (json_array_size(a) > MG_MAX_REFS)
-		return bad(c, "cites too many sources", NULL);
-	r->n = 0;
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v) {
-		int s = json_is_string(v) ? find_source(c->kb, json_string_value(v)) : -1;
-		if (s < 0)
-			return mg_fail(c->err, MG_EKB, c->where, "%s: cites unknown source '%s'", c->where,
-				       json_is_string(v) ? json_string_value(v) : "?");
-		r->idx[r->n++] = (unsigned short)s;
-	}
-	return 0;
 }
 
 static int name_matches(const struct mg_named *n, const char *name)
@@ -157,7 +64,7 @@ int mg_kb_find_symptom(const struct mg_kb *kb, const char *name)
 	return -1;
 }
 
-static int find_class(const struct mg_kb *kb, const char *name)
+int find_class(const struct mg_kb *kb, const char *name)
 {
 	for (size_t i = 0; i < kb->n_classes; i++)
 		if (!strcmp(kb->classes[i], name))
@@ -165,130 +72,9 @@ static int find_class(const struct mg_kb *kb, const char *name)
 	return -1;
 }
 
-static int get_set(struct ctx *c, json_t *v, int (*find)(const struct mg_kb *, const char *), uint64_t *out)
-{
-	if (!json_is_array(v) || json_array_size(v) == 0)
-		return bad(c, "a set test needs a non-empty array of names", NULL);
-	size_t i;
-	json_t *e;
-	json_array_foreach(v, i, e) {
-		int k = json_is_string(e) ? find(c->kb, json_string_value(e)) : -1;
-		if (k < 0)
-			return mg_fail(c->err, MG_EKB, c->where, "%s: unknown name '%s' in 'when'", c->where,
-				       json_is_string(e) ? json_string_value(e) : "?");
-		*out |= (uint64_t)1 << k;
-	}
-	return 0;
-}
 
-static const char *const bfact_names[] = {
-#define XX(e, s) s,
-	MG_BFACTS(XX)
-#undef XX
-};
-
-static int get_pred(struct ctx *c, json_t *o, struct mg_pred *p, int depth)
-{
-	memset(p, 0, sizeof *p);
-	p->renal_below = p->renal_at_least = p->age_min = p->age_below = p->isi_min = NAN;
-	if (!o)
-		return 0;
-	if (depth > 3)
-		return bad(c, "'when' is nested more than 3 levels deep", NULL);
-	if (!json_is_object(o))
-		return bad(c, "'when' must be an object", NULL);
-	const char *key;
-	json_t *v;
-	json_object_foreach(o, key, v) {
-		double *num = !strcmp(key, "renal_below")      ? &p->renal_below
-			      : !strcmp(key, "renal_at_least") ? &p->renal_at_least
-			      : !strcmp(key, "age_min")	       ? &p->age_min
-			      : !strcmp(key, "age_below")      ? &p->age_below
-			      : !strcmp(key, "isi_min")	       ? &p->isi_min
-						       : NULL;
-		if (num) {
-			if (!json_is_number(v))
-				return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be a number", c->where, key);
-			*num = json_number_value(v);
-			continue;
-		}
-		int r = 0;
-		if (!strcmp(key, "condition_any"))
-			r = get_set(c, v, mg_kb_find_condition, &p->condition_any);
-		else if (!strcmp(key, "symptom_any"))
-			r = get_set(c, v, mg_kb_find_symptom, &p->symptom_any);
-		else if (!strcmp(key, "class_any"))
-			r = get_set(c, v, find_class, &p->class_any);
-		else if (!strcmp(key, "any")) {
-			if (!json_is_array(v) || json_array_size(v) < 2)
-				return bad(c, "'any' needs an array of at least two tests", NULL);
-			p->n_any = json_array_size(v);
-			p->any = kb_alloc(c->kb, p->n_any * sizeof *p->any);
-			if (!p->any)
-				return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
-			for (size_t i = 0; i < p->n_any && !r; i++)
-				r = get_pred(c, json_array_get(v, i), &p->any[i], depth + 1);
-		} else {
-			size_t b;
-			for (b = 0; b < MG_BF_COUNT; b++)
-				if (!strcmp(key, bfact_names[b]))
-					break;
-			if (b == MG_BF_COUNT)
-				return mg_fail(c->err, MG_EKB, c->where, "%s: unknown test '%s' in 'when'", c->where,
-					       key);
-			if (!json_is_boolean(v))
-				return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be true or false", c->where,
-					       key);
-			p->bool_mask |= 1u << b;
-			if (json_is_true(v))
-				p->bool_value |= 1u << b;
-		}
-		if (r)
-			return r;
-	}
-	return 0;
-}
-
-int mg_pred_eval(const struct mg_pred *p, const struct mg_facts *f)
-{
-	if ((f->bools ^ p->bool_value) & p->bool_mask)
-		return 0;
-	/* NaN compares false, so an unknown fact fails every numeric test. */
-	if (!isnan(p->renal_below) && !(f->renal < p->renal_below))
-		return 0;
-	if (!isnan(p->renal_at_least) && !(f->renal >= p->renal_at_least))
-		return 0;
-	if (!isnan(p->age_min) && !(f->age >= p->age_min))
-		return 0;
-	if (!isnan(p->age_below) && !(f->age < p->age_below))
-		return 0;
-	if (!isnan(p->isi_min) && !(f->isi >= p->isi_min))
-		return 0;
-	if (p->condition_any && !(p->condition_any & f->conditions))
-		return 0;
-	if (p->symptom_any && !(p->symptom_any & f->symptoms))
-		return 0;
-	if (p->class_any && !(p->class_any & f->classes))
-		return 0;
-	if (p->n_any) {
-		for (size_t i = 0; i < p->n_any; i++)
-			if (mg_pred_eval(&p->any[i], f))
-				return 1;
-		return 0;
-	}
-	return 1;
-}
-
-static int parse_enum(const char *s, const char *const *names, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
-}
-
-static const char *const verdict_names[] = {"recommended", "caution", "consult", "contraindicated"};
-static const char *const severity_names[] = {"info", "caution", "warning", "danger"};
+const char *const verdict_names[] = {"recommended", "caution", "consult", "contraindicated"};
+const char *const severity_names[] = {"info", "caution", "warning", "danger"};
 static const char *const jur_names[] = {"us", "eu", "uk"};
 
 const char *mg_verdict_name(enum mg_verdict v)
@@ -302,47 +88,6 @@ const char *mg_severity_name(enum mg_severity s)
 const char *mg_jurisdiction_name(enum mg_jurisdiction j)
 {
 	return (unsigned)j < MG_JUR_COUNT ? jur_names[j] : "?";
-}
-
-static int get_enum(struct ctx *c, json_t *o, const char *key, const char *const *names, int n, int *out)
-{
-	const char *s;
-	int r = get_str(c, o, key, 1, &s);
-	if (r)
-		return r;
-	*out = parse_enum(s, names, n);
-	if (*out < 0)
-		return mg_fail(c->err, MG_EKB, c->where, "%s: unknown %s '%s'", c->where, key, s);
-	return 0;
-}
-
-static void set_where(struct ctx *c, const char *section, size_t i, json_t *item, const char *idkey)
-{
-	json_t *id = json_object_get(item, idkey);
-	snprintf(c->where, sizeof c->where, "%s[%zu]%s%s%s", section, i, json_is_string(id) ? " '" : "",
-		 json_is_string(id) ? json_string_value(id) : "", json_is_string(id) ? "'" : "");
-}
-
-/* ---- sections ---- */
-
-static json_t *section(struct ctx *c, json_t *root, const char *name, int want_array)
-{
-	json_t *v = json_object_get(root, name);
-	snprintf(c->where, sizeof c->where, "%s", name);
-	if (want_array ? !json_is_array(v) : !json_is_object(v)) {
-		mg_fail(c->err, MG_EKB, name, "%s: missing or not %s", name, want_array ? "an array" : "an object");
-		return NULL;
-	}
-	return v;
-}
-
-static int check_unique(struct ctx *c, const char *section, const char *const *ids, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (!strcmp(ids[i], ids[j]))
-				return mg_fail(c->err, MG_EKB, section, "%s: duplicate id '%s'", section, ids[i]);
-	return 0;
 }
 
 static int load_sources(struct ctx *c, json_t *root)
@@ -548,333 +293,6 @@ static int load_intakes_limits(struct ctx *c, json_t *root)
 		x->split_doses = json_is_true(json_object_get(it, "split_doses"));
 	}
 	return 0;
-}
-
-static int drug_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct mg_drug_name *)a)->canon, ((const struct mg_drug_name *)b)->canon);
-}
-
-/* Optional string member: NULL when absent. */
-static int get_opt_str(struct ctx *c, json_t *o, const char *key, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-	*out = NULL;
-	if (!v)
-		return 0;
-	if (!json_is_string(v) || json_string_length(v) == 0)
-		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be a non-empty string", c->where, key);
-	*out = json_string_value(v);
-	return 0;
-}
-
-static int get_rxcui(struct ctx *c, json_t *o, const char *key, const char **out)
-{
-	int r = get_opt_str(c, o, key, out);
-	if (!r && *out && (strlen(*out) > 12 || strspn(*out, "0123456789") != strlen(*out)))
-		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be an RxCUI (digits)", c->where, key);
-	return r;
-}
-
-/* Add one name of a medicine (med >= 0) or of a combination (combo >= 0). */
-static int add_name(struct ctx *c, json_t *v, const char *generic, unsigned short inter, int med, int combo,
-		    size_t cap)
-{
-	struct mg_kb *kb = c->kb;
-	if (!json_is_string(v))
-		return bad(c, "names, aliases and brands must be strings", NULL);
-	const char *key = json_string_value(v);
-	char canon[256];
-	int n = mg_medname_canon(key, canon, sizeof canon);
-	if (n <= 0)
-		return mg_fail(c->err, MG_EKB, c->where, "%s: medicine name '%s' has no letters or is too long",
-			       c->where, key);
-	char *p = kb_alloc(kb, (size_t)n + 1);
-	if (!p)
-		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
-	memcpy(p, canon, (size_t)n + 1);
-	if (kb->n_drugs >= cap)
-		return bad(c, "too many medicine names", NULL);
-	kb->drugs[kb->n_drugs++] = (struct mg_drug_name){key, p, generic, inter, med, combo, NULL};
-	return 0;
-}
-
-static int add_names(struct ctx *c, json_t *item, const char *key, const char *generic, unsigned short inter,
-		     int med, int combo, size_t cap)
-{
-	json_t *a = json_object_get(item, key), *v;
-	size_t k;
-	if (!a)
-		return 0;
-	if (!json_is_array(a))
-		return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must be an array", c->where, key);
-	json_array_foreach(a, k, v) {
-		int r = add_name(c, v, generic, inter, med, combo, cap);
-		if (r)
-			return r;
-	}
-	return 0;
-}
-
-/* One medicine of interactions.json or of medicines.json
- * "no_specific_interaction": name, aliases, brands, rxcui, note. */
-static int add_medicine(struct ctx *c, json_t *v, size_t inter, size_t cap)
-{
-	struct mg_kb *kb = c->kb;
-	struct mg_medicine *m = &kb->medicines[kb->n_medicines];
-	int r;
-	if (!json_is_object(v))
-		return bad(c, "each drug must be an object", NULL);
-	if ((r = get_str(c, v, "name", 1, &m->name)) || (r = get_opt_str(c, v, "note", &m->note)) ||
-	    (r = get_rxcui(c, v, "rxcui", &m->rxcui)) || (r = get_rxcui(c, v, "rxcui_unverified", &m->rxcui_unverified)))
-		return r;
-	m->inter = &kb->inter[inter];
-	int med = (int)kb->n_medicines++;
-	if ((r = add_name(c, json_object_get(v, "name"), m->name, (unsigned short)inter, med, -1, cap)) ||
-	    (r = add_names(c, v, "aliases", m->name, (unsigned short)inter, med, -1, cap)) ||
-	    (r = add_names(c, v, "brands", m->name, (unsigned short)inter, med, -1, cap)))
-		return r;
-	return 0;
-}
-
-static size_t count_names(json_t *list)
-{
-	size_t n = 0, k;
-	json_t *v;
-	json_array_foreach(list, k, v) n += 1 + json_array_size(json_object_get(v, "brands")) +
-					    json_array_size(json_object_get(v, "aliases"));
-	return n;
-}
-
-static int load_interactions(struct ctx *c, json_t *root)
-{
-	struct mg_kb *kb = c->kb;
-	json_t *a = section(c, root, "interactions", 1), *it;
-	if (!a)
-		return MG_EKB;
-	json_t *meds = json_object_get(root, "medicines");
-	json_t *general = json_object_get(meds, "general_interaction");
-	json_t *nsi = json_object_get(meds, "no_specific_interaction");
-	kb->n_inter = json_array_size(a);
-	kb->inter = kb_alloc(kb, (kb->n_inter + 1) * sizeof *kb->inter);
-	kb->inter_class = kb_alloc(kb, kb->n_inter + 1);
-	const char **ids = kb_alloc(kb, (kb->n_inter + 1) * sizeof *ids);
-	size_t n_names = count_names(nsi), n_meds = json_array_size(nsi), i;
-	n_names += count_names(json_object_get(meds, "combinations"));
-	json_array_foreach(a, i, it) {
-		json_t *d = json_object_get(it, "drugs");
-		n_names += count_names(d);
-		n_meds += json_array_size(d);
-	}
-	kb->drugs = kb_alloc(kb, (n_names + 1) * sizeof *kb->drugs);
-	kb->medicines = kb_alloc(kb, (n_meds + 1) * sizeof *kb->medicines);
-	if (!kb->inter || !kb->inter_class || !ids || !kb->drugs || !kb->medicines)
-		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
-	json_array_foreach(a, i, it) {
-		struct mg_interaction *x = &kb->inter[i];
-		int verdict, sev;
-		set_where(c, "interactions", i, it, "id");
-		int r = get_str(c, it, "id", 1, &x->id);
-		if (!r)
-			r = get_str(c, it, "class", 1, &x->cls);
-		if (!r)
-			r = get_str(c, it, "advice", 1, &x->advice);
-		if (!r)
-			r = get_enum(c, it, "verdict", verdict_names, 4, &verdict);
-		if (!r)
-			r = get_enum(c, it, "severity", severity_names, 4, &sev);
-		if (!r)
-			r = get_num(c, it, "before_hours", -1, 48, &x->before_h);
-		if (!r)
-			r = get_num(c, it, "after_hours", -1, 48, &x->after_h);
-		if (!r)
-			r = get_refs(c, it, "refs", &x->refs);
-		if (r)
-			return r;
-		x->verdict = (enum mg_verdict)verdict;
-		x->severity = (enum mg_severity)sev;
-		ids[i] = x->id;
-		int k = find_class(kb, x->cls);
-		if (k < 0) {
-			if (kb->n_classes == MG_MAX_SET)
-				return bad(c, "too many interaction classes", NULL);
-			k = (int)kb->n_classes;
-			kb->classes[kb->n_classes++] = x->cls;
-		}
-		kb->inter_class[i] = (unsigned char)k;
-		json_t *d = get_arr(c, it, "drugs"), *v;
-		if (!d)
-			return MG_EKB;
-		/* The general entry's medicines are listed in medicines.json. */
-		if (json_array_size(d) == 0 &&
-		    !(json_is_string(general) && !strcmp(json_string_value(general), x->id)))
-			return bad(c, "lists no drugs", NULL);
-		size_t j;
-		json_array_foreach(d, j, v) {
-			if ((r = add_medicine(c, v, i, n_names)))
-				return r;
-		}
-	}
-	return check_unique(c, "interactions", ids, kb->n_inter);
-}
-
-/* A word list of medicines.json: canonical, sorted, unique. */
-static int cstr_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int get_words(struct ctx *c, json_t *o, const char *key, struct mg_wordlist *out)
-{
-	json_t *a = get_arr(c, o, key), *v;
-	size_t i;
-	if (!a)
-		return MG_EKB;
-	out->n = 0;
-	out->w = kb_alloc(c->kb, (json_array_size(a) + 1) * sizeof *out->w);
-	if (!out->w)
-		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
-	json_array_foreach(a, i, v) {
-		char canon[64];
-		int n = json_is_string(v) ? mg_medname_canon(json_string_value(v), canon, sizeof canon) : -1;
-		if (n <= 0 || strcmp(canon, json_string_value(v)))
-			return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' must hold lower-case words of letters and digits",
-				       c->where, key);
-		out->w[out->n++] = json_string_value(v);
-	}
-	qsort(out->w, out->n, sizeof *out->w, cstr_cmp);
-	for (i = 1; i < out->n; i++)
-		if (!strcmp(out->w[i - 1], out->w[i]))
-			return mg_fail(c->err, MG_EKB, c->where, "%s: '%s' lists '%s' twice", c->where, key, out->w[i]);
-	return 0;
-}
-
-static int find_medicine(const struct mg_kb *kb, const char *name)
-{
-	for (size_t i = 0; i < kb->n_medicines; i++)
-		if (!strcmp(kb->medicines[i].name, name))
-			return (int)i;
-	return -1;
-}
-
-/* medicines.json: the normaliser's vocabulary, combinations and the
- * medicines with no specific interaction. After load_interactions. */
-static int load_medicines(struct ctx *c, json_t *root)
-{
-	struct mg_kb *kb = c->kb;
-	json_t *o = section(c, root, "medicines", 0), *a, *it;
-	struct mg_refs refs;
-	const char *general;
-	size_t i, cap = 0;
-	int r;
-	if (!o)
-		return MG_EKB;
-	if ((r = get_refs(c, o, "refs", &refs)) || (r = get_words(c, o, "salts", &kb->salt_words)) ||
-	    (r = get_words(c, o, "forms", &kb->form_words)) || (r = get_words(c, o, "frequencies", &kb->freq_words)) ||
-	    (r = get_words(c, o, "connectors", &kb->conn_words)) ||
-	    (r = get_str(c, o, "general_interaction", 1, &general)))
-		return r;
-	/* the capacity load_interactions reserved */
-	cap = kb->n_drugs + count_names(json_object_get(o, "combinations")) +
-	      count_names(json_object_get(o, "no_specific_interaction"));
-	int gi = -1;
-	for (i = 0; i < kb->n_inter; i++)
-		if (!strcmp(kb->inter[i].id, general))
-			gi = (int)i;
-	if (gi < 0)
-		return bad(c, "general_interaction names no interaction: ", general);
-	if (!(a = get_arr(c, o, "no_specific_interaction")))
-		return MG_EKB;
-	json_array_foreach(a, i, it) {
-		struct mg_refs mr;
-		set_where(c, "medicines.no_specific_interaction", i, it, "name");
-		if ((r = get_refs(c, it, "refs", &mr)) || (r = add_medicine(c, it, (size_t)gi, cap)))
-			return r;
-	}
-	if (!(a = get_arr(c, o, "combinations")))
-		return MG_EKB;
-	kb->combos = kb_alloc(kb, (json_array_size(a) + 1) * sizeof *kb->combos);
-	if (!kb->combos)
-		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
-	json_array_foreach(a, i, it) {
-		struct mg_combo *cb = &kb->combos[kb->n_combos];
-		json_t *ing, *v;
-		size_t k;
-		set_where(c, "medicines.combinations", i, it, "name");
-		if ((r = get_str(c, it, "name", 1, &cb->name)) || (r = get_refs(c, it, "refs", &cb->refs)))
-			return r;
-		if (!(ing = get_arr(c, it, "ingredients")))
-			return MG_EKB;
-		if (json_array_size(ing) < 2 || json_array_size(ing) > MG_MED_MAX_INGREDIENTS)
-			return bad(c, "a combination needs 2 to 8 ingredients", NULL);
-		json_array_foreach(ing, k, v) {
-			int m = json_is_string(v) ? find_medicine(kb, json_string_value(v)) : -1;
-			if (m < 0)
-				return mg_fail(c->err, MG_EKB, c->where, "%s: unknown ingredient '%s'", c->where,
-					       json_is_string(v) ? json_string_value(v) : "?");
-			cb->med[cb->n++] = (unsigned short)m;
-		}
-		int idx = (int)kb->n_combos++;
-		unsigned short inter0 = (unsigned short)(kb->medicines[cb->med[0]].inter - kb->inter);
-		if ((r = add_name(c, json_object_get(it, "name"), cb->name, inter0, -1, idx, cap)) ||
-		    (r = add_names(c, it, "brands", cb->name, inter0, -1, idx, cap)))
-			return r;
-	}
-	snprintf(c->where, sizeof c->where, "medicines");
-	const char *cm;
-	if ((r = get_str(c, o, "compound_medicine", 1, &cm)))
-		return r;
-	if ((kb->compound_med = find_medicine(kb, cm)) < 0)
-		return bad(c, "compound_medicine names no medicine: ", cm);
-	json_t *u = json_object_get(o, "unrecognised");
-	snprintf(c->where, sizeof c->where, "medicines.unrecognised");
-	if (!json_is_object(u))
-		return bad(c, "missing", NULL);
-	if ((r = get_str(c, u, "text", 1, &kb->unrecognised.text)) || (r = get_refs(c, u, "refs", &kb->unrecognised.refs)))
-		return r;
-	qsort(kb->drugs, kb->n_drugs, sizeof *kb->drugs, drug_cmp);
-	for (i = 1; i < kb->n_drugs; i++)
-		if (!strcmp(kb->drugs[i - 1].canon, kb->drugs[i].canon))
-			return mg_fail(c->err, MG_EKB, "interactions",
-				       "interactions/medicines: medicine name '%s' listed twice (as '%s')", kb->drugs[i].key,
-				       kb->drugs[i - 1].key);
-	/* Names of several ingredients ("dolutegravir/rilpivirine") also match
-	 * their ingredients written in any order. */
-	for (i = 0; i < kb->n_drugs; i++) {
-		char sig[256];
-		if (!strchr(kb->drugs[i].key, '/') || mg_medname_sig(kb, kb->drugs[i].key, sig, sizeof sig))
-			continue;
-		char *p = kb_alloc(kb, strlen(sig) + 1);
-		if (!p)
-			return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
-		memcpy(p, sig, strlen(sig) + 1);
-		kb->drugs[i].sig = p;
-	}
-	return 0;
-}
-
-int mg_kb_find_canon(const struct mg_kb *kb, const char *canon)
-{
-	size_t lo = 0, hi = kb->n_drugs;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(canon, kb->drugs[mid].canon);
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
-}
-
-int mg_kb_find_drug(const struct mg_kb *kb, const char *name)
-{
-	char canon[256];
-	if (mg_medname_canon(name, canon, sizeof canon) <= 0)
-		return -1;
-	return mg_kb_find_canon(kb, canon);
 }
 
 static int find_level(const struct mg_kb *kb, const char *id)
@@ -1252,94 +670,6 @@ static char *join_names(struct mg_kb *kb, const struct mg_named *items, size_t n
 	return s;
 }
 
-/* ---- JSON fragments for the renderer ---- */
-
-static const char *keep(struct mg_kb *kb, struct mg_buf *b, size_t *len)
-{
-	char *p = b->failed ? NULL : kb_alloc(kb, b->len + 1);
-	if (p)
-		memcpy(p, b->data, b->len + 1);
-	*len = b->len;
-	return p;
-}
-
-static void frag_refs(struct mg_buf *b, const struct mg_kb *kb, const struct mg_refs *r)
-{
-	mg_buf_puts(b, ",\"refs\":[");
-	for (unsigned i = 0; i < r->n; i++) {
-		if (i)
-			mg_buf_putc(b, ',');
-		mg_buf_put_json_str(b, kb->sources[r->idx[i]].id);
-	}
-	mg_buf_puts(b, "]}");
-}
-
-/* The exact bytes src/report/json.c would otherwise produce for each item;
- * the golden tests hold the two to the same output. */
-static int build_fragments(struct mg_kb *kb, struct mg_error *err)
-{
-	struct mg_buf b = MG_BUF_INIT;
-	struct {
-		struct mg_stmt *s;
-		size_t n;
-		int kind; /* 0 rule, 1 plain, 2 stage, 3 status */
-	} lists[] = {{kb->rules, kb->n_rules, 0},	    {kb->referrals, kb->n_referrals, 1},
-		     {kb->monitoring, kb->n_monitoring, 2}, {kb->outcomes, kb->n_outcomes, 3},
-		     {kb->pitfalls, kb->n_pitfalls, 1},     {kb->studies, kb->n_studies, 1}};
-	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
-		for (size_t i = 0; i < lists[l].n; i++) {
-			struct mg_stmt *st = &lists[l].s[i];
-			if (strchr(st->text, '{'))
-				continue; /* placeholders: rendered per advice */
-			mg_buf_reset(&b);
-			mg_buf_puts(&b, "{\"code\":");
-			mg_buf_put_json_str(&b, st->code);
-			if (lists[l].kind == 0) {
-				mg_buf_puts(&b, ",\"severity\":");
-				mg_buf_put_json_str(&b, mg_severity_name(st->severity));
-				mg_buf_puts(&b, ",\"verdict\":");
-				mg_buf_put_json_str(&b, mg_verdict_name(st->verdict));
-				mg_buf_puts(&b, ",\"section\":");
-				mg_buf_put_json_str(&b, st->section);
-			} else if (lists[l].kind == 2) {
-				mg_buf_puts(&b, ",\"stage\":");
-				mg_buf_put_json_str(&b, st->stage);
-			} else if (lists[l].kind == 3) {
-				mg_buf_puts(&b, ",\"status\":");
-				mg_buf_put_json_str(&b, st->status);
-			}
-			mg_buf_puts(&b, ",\"text\":");
-			mg_buf_put_json_str(&b, st->text);
-			frag_refs(&b, kb, &st->refs);
-			if (!(st->json = keep(kb, &b, &st->json_len)))
-				goto oom;
-		}
-	kb->source_json = kb_alloc(kb, (kb->n_sources + 1) * sizeof *kb->source_json);
-	kb->source_json_len = kb_alloc(kb, (kb->n_sources + 1) * sizeof *kb->source_json_len);
-	if (!kb->source_json || !kb->source_json_len)
-		goto oom;
-	for (size_t i = 0; i < kb->n_sources; i++) {
-		const struct mg_source *src = &kb->sources[i];
-		mg_buf_reset(&b);
-		mg_buf_puts(&b, ",\"id\":");
-		mg_buf_put_json_str(&b, src->id);
-		mg_buf_puts(&b, ",\"citation\":");
-		mg_buf_put_json_str(&b, src->citation);
-		mg_buf_puts(&b, ",\"url\":");
-		mg_buf_put_json_str(&b, src->url);
-		mg_buf_puts(&b, ",\"status\":");
-		mg_buf_put_json_str(&b, src->status);
-		mg_buf_putc(&b, '}');
-		if (!(kb->source_json[i] = keep(kb, &b, &kb->source_json_len[i])))
-			goto oom;
-	}
-	mg_buf_release(&b);
-	return 0;
-oom:
-	mg_buf_release(&b);
-	return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
-}
-
 int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t canonical_len,
 		const char *hash, const char *origin, struct mg_error *err)
 {
@@ -1380,8 +710,8 @@ int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t c
 	if ((r = load_sources(&c, root)) || (r = load_compounds(&c, root)) ||
 	    (r = load_named(&c, root, "conditions", kb->conditions, &kb->n_conditions)) ||
 	    (r = load_named(&c, root, "symptoms", kb->symptoms, &kb->n_symptoms)) ||
-	    (r = load_intakes_limits(&c, root)) || (r = load_interactions(&c, root)) ||
-	    (r = load_medicines(&c, root)) ||
+	    (r = load_intakes_limits(&c, root)) || (r = mg_kbl_load_interactions(&c, root)) ||
+	    (r = mg_kbl_load_medicines(&c, root)) ||
 	    (r = load_dose(&c, root)) || (r = load_meta(&c, root)) ||
 	    (r = load_stmts(&c, root, "rules", ST_RULE | ST_WHEN, &kb->rules, &kb->n_rules)) ||
 	    (r = load_stmts(&c, root, "referrals", ST_WHEN | ST_LEAD, &kb->referrals, &kb->n_referrals)) ||
@@ -1405,7 +735,7 @@ int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t c
 	if (!kb->condition_names || !kb->symptom_names || !kb->compound_names)
 		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 	else
-		r = build_fragments(kb, err);
+		r = mg_kbl_build_fragments(kb, err);
 out:
 	if (r) {
 		mg_kb_free(kb);
