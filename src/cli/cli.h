@@ -96,6 +96,10 @@ struct mg_food;
 int cli_food_resolve(const char *text, struct mg_food *f, int *status);
 int cli_diet_estimate(struct mg_db *db, double *mg, char *source, size_t n, struct mg_error *err);
 
+/* src/cli/advice.c. The profile's missing dietary intake and ISI from the
+ * store (usual-intake estimate, latest ISI): the one enrichment step of
+ * every command that advises. 0 or -1 with err set. */
+int cli_enrich_profile(struct mg_db *db, struct mg_profile *p, struct mg_error *err);
 /* Advice from the stored profile as 'mgsleep advise' computes it (the diet
  * estimate and latest ISI filled in): 0, 1 if no profile is stored, 2 if the
  * stored profile has no age (advice needs one; nothing printed for either),

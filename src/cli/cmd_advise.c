@@ -102,30 +102,13 @@ int cmd_advise(int argc, char **argv, struct mg_cli *cli)
 	if (access(cli_db_path(cli), F_OK) == 0) {
 		if (!(db = cli_db_open(cli, 0, &status)))
 			goto out;
-		int diet_given = !isnan(p.diet_mg); /* --diet-mg or the --profile file */
 		if (mg_profile_is_empty(&p) && !o.profile_path && stored_profile(cli, kb, &p, db, &status))
 			goto out;
-		/* Dietary intake when none was given: the food log, else the quiz
-		 * (issue 6), else whatever the stored profile says. */
-		double est;
-		char source[96];
-		if (!diet_given) {
-			if (cli_diet_estimate(db, &est, source, sizeof source, &err)) {
-				status = cli_fail(&err);
-				goto out;
-			}
-			if (!isnan(est)) {
-				p.diet_mg = est;
-				snprintf(p.diet_source, sizeof p.diet_source, "%s", source);
-			}
-		}
-		if (isnan(p.isi)) {
-			double isi;
-			if (mg_db_latest_isi(db, &isi, &err)) {
-				status = cli_fail(&err);
-				goto out;
-			}
-			p.isi = isi;
+		/* Dietary intake and ISI when none was given: the usual-intake
+		 * estimate and the latest ISI, as every command that advises. */
+		if (cli_enrich_profile(db, &p, &err)) {
+			status = cli_fail(&err);
+			goto out;
 		}
 	}
 	if (!(a = malloc(sizeof *a))) {
