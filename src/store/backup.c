@@ -208,3 +208,15 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 		r = mg_db_device_nights_rebuild(db, NULL, err);
 	return r;
 }
+
+int mg_db_restore_new(const char *path, const char *passphrase, const char *json, const char *now,
+		      struct mg_error *err)
+{
+	struct mg_db *db = NULL;
+	int r = mg_db_open_unpublished(&db, path, passphrase, err);
+	if (!r && !(r = mg_db_begin(db, err)) && !(r = mg_db_import_json(db, json, now, err)) &&
+	    !(r = mg_db_commit(db, err)))
+		return mg_db_publish(db, err);
+	mg_db_close(db); /* removes the half-built store, nothing else */
+	return r;
+}
