@@ -187,7 +187,7 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 			}
 			format = v;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			status = cli_error(EXIT_USAGE, "import: unknown option '%s'", argv[i]);
+			status = cli_unknown("import", i, "see 'mgsleep help import'");
 			goto out;
 		} else {
 			files[nfiles++] = argv[i];

@@ -14,7 +14,7 @@ int cmd_init(int argc, char **argv, struct mg_cli *cli)
 		if (!strcmp(argv[i], "--encrypt"))
 			seal = 1;
 		else
-			return cli_error(EXIT_USAGE, "init: unknown option '%s'; accepted: --encrypt, --db PATH", argv[i]);
+			return cli_unknown("init", i, "accepted: --encrypt, --db PATH");
 	}
 	const char *path = cli_db_path(cli);
 	if (access(path, F_OK) == 0)

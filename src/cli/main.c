@@ -287,6 +287,11 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **value,
 	return 1;
 }
 
+int cli_unknown(const char *cmd, int argi, const char *hint)
+{
+	return cli_error(EXIT_USAGE, "%s: argument %d is not an option it accepts; %s", cmd, argi, hint);
+}
+
 void cli_usage(const char *cmd)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++)
