@@ -51,6 +51,9 @@ int mg_db_is_sealed(const char *path, struct mg_error *err);
 int mg_db_open(struct mg_db **out, const char *path, const char *passphrase, unsigned flags,
 	       struct mg_error *err);
 void mg_db_close(struct mg_db *db);
+/* An empty store in memory, never written anywhere: what an import's dry
+ * run uses when there is no store yet (a dry run never creates one). */
+int mg_db_open_scratch(struct mg_db **out, struct mg_error *err);
 int mg_db_sealed(const struct mg_db *db);
 /* Schema version the file had before migrations ran on open. */
 int mg_db_schema_version_at_open(const struct mg_db *db);

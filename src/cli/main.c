@@ -217,6 +217,13 @@ const struct mg_kb *cli_kb(struct mg_cli *cli, int *status)
 	if (cli->kb)
 		return cli->kb;
 	const char *dir = cli->kb_dir ? cli->kb_dir : getenv("MGSLEEP_KB");
+	struct stat st;
+	/* A folder that is not there is a mistyped option (exit 2), not a failure. */
+	if (dir && *dir && (stat(dir, &st) || !S_ISDIR(st.st_mode))) {
+		*status = cli_error(EXIT_USAGE, "%s: accepted: a knowledge-base folder (see 'mgsleep kb check DIR')",
+				    cli->kb_dir ? "--kb" : "MGSLEEP_KB");
+		return NULL;
+	}
 	int r = dir && *dir ? mg_kb_load_dir(&cli->kb, dir, &err) : mg_kb_load_builtin(&cli->kb, &err);
 	if (r) {
 		*status = cli_fail(&err);

@@ -594,6 +594,24 @@ out:
 	return r;
 }
 
+int mg_db_open_scratch(struct mg_db **out, struct mg_error *err)
+{
+	struct mg_db *db = db_new(":memory:");
+	int r;
+	*out = NULL;
+	if (!db)
+		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	if (sqlite3_open(":memory:", &db->sql) != SQLITE_OK)
+		r = sql_fail(db, err, "cannot open");
+	else if (!(r = exec(db, "PRAGMA foreign_keys = ON", err)))
+		r = migrate(db, err);
+	if (r)
+		mg_db_close(db);
+	else
+		*out = db;
+	return r;
+}
+
 int mg_db_publish(struct mg_db *db, struct mg_error *err)
 {
 	int r = 0;
