@@ -1,11 +1,29 @@
-# Thin wrapper over meson. Every target first installs what is missing
-# (scripts/bootstrap.sh), so a fresh Debian 12 machine needs only these.
+# Thin wrapper over meson. `make` alone only builds (it never calls apt-get);
+# demo, check and the developer targets first install what is missing
+# (scripts/bootstrap.sh), so a fresh Debian 12 machine needs only
+# `make demo` and `make check`.
+#
+# The USDA food table is outside the repository (docs/food.md): the build
+# embeds ../shared/data/usda-sr-legacy-magnesium.csv when it is there, or
+# FOOD_DATA=PATH (which reconfigures an existing build), and otherwise builds
+# without it.
 BUILD ?= build
 PROFILE ?= examples/profile.json
+FOOD_DATA ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MAN1DIR = $(PREFIX)/share/man/man1
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 
-.PHONY: all demo check asan valgrind fuzz fuzz-regress bench clean deps deps-dev
+.PHONY: all build demo check asan valgrind fuzz fuzz-regress bench clean deps deps-dev install uninstall
 
-all: deps $(BUILD)/build.ninja
+all: build
+
+build: $(BUILD)/build.ninja
+ifneq ($(FOOD_DATA),)
+	meson configure $(BUILD) -Dfood_data=$(abspath $(FOOD_DATA))
+endif
 	ninja -C $(BUILD)
 
 deps:
@@ -15,13 +33,26 @@ deps-dev:
 	@./scripts/bootstrap.sh --dev
 
 $(BUILD)/build.ninja:
-	meson setup $(BUILD)
+	meson setup $(BUILD) $(if $(FOOD_DATA),-Dfood_data=$(abspath $(FOOD_DATA)))
 
-demo: all
+# The program, its man page and its bash completion; PREFIX and DESTDIR as
+# usual (make install PREFIX=$$HOME/.local). Builds first, without apt-get.
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 755 $(BUILD)/mgsleep $(DESTDIR)$(BINDIR)/mgsleep
+	install -m 644 man/mgsleep.1 $(DESTDIR)$(MAN1DIR)/mgsleep.1
+	install -m 644 completion/mgsleep.bash $(DESTDIR)$(COMPLETIONDIR)/mgsleep
+
+# Removes the three files install wrote (not the directories, which other
+# programs share). Your store (~/.local/share/mgsleep) is left alone.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mgsleep $(DESTDIR)$(MAN1DIR)/mgsleep.1 $(DESTDIR)$(COMPLETIONDIR)/mgsleep
+
+demo: deps build
 	./$(BUILD)/mgsleep advise --profile $(PROFILE)
 
 # Last line: 'N passed, N failed'. Exit status is meson's.
-check: all
+check: deps build
 	@meson test -C $(BUILD) --print-errorlogs >$(BUILD)/test-output.txt 2>&1; rc=$$?; \
 	grep -E '^ *[0-9]+/[0-9]+ ' $(BUILD)/test-output.txt; \
 	[ $$rc -eq 0 ] || cat $(BUILD)/test-output.txt; \
@@ -35,7 +66,7 @@ asan: deps-dev
 	[ $$rc -eq 0 ] || cat build-asan/test-output.txt; \
 	python3 tools/test-summary.py build-asan/meson-logs/testlog.json || rc=1; exit $$rc
 
-valgrind: all deps-dev
+valgrind: deps-dev build
 	meson test -C $(BUILD) --setup=valgrind --print-errorlogs --no-suite slow
 
 # libFuzzer targets (clang); fuzz-regress replays the committed corpora once.
@@ -53,7 +84,7 @@ fuzz-regress: fuzz
 		|| { cat build-fuzz/fuzz-regress-$$t.log; exit 1; }; \
 	done; echo "fuzz-regress: ok"
 
-bench: all deps-dev
+bench: deps-dev build
 	ninja -C $(BUILD) bench/bench_advise bench/bench_store
 	./bench/run.sh $(BUILD)
 

@@ -36,6 +36,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_food [ROUNDS 1..%d]\n", MAX_ROUNDS);
 		return 2;
 	}
+	if (!mg_food_available()) {
+		fprintf(stderr, "bench_food: the USDA food table is not built in (docs/food.md)\n");
+		return 1;
+	}
 	static double t[NQ][MAX_ROUNDS];
 	double med[NQ];
 	struct mg_food_hit hits[10];

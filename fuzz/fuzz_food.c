@@ -19,6 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size - 1] = '\0';
 	struct mg_food_hit hits[20];
 	int n = mg_food_search(s, hits, 20);
+	if (!mg_food_available()) { /* a build without the table: every search says so */
+		if (n != MG_ENODATA)
+			abort();
+		free(s);
+		return 0;
+	}
 	for (int i = 0; i < n && i < 20; i++) {
 		struct mg_food f;
 		if (mg_food_get(hits[i].index, &f))

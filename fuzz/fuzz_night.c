@@ -8,6 +8,8 @@
  *    a night that starts as the reference 7.3 worked example (a line "reset"
  *    empties it with mg_night_init), then mg_night_timeline and
  *    mg_night_compute; an accepted night must satisfy the metric invariants.
+ *    The raw input also goes through the magnesium answer parsers
+ *    (mg_night_mg_answer_parse, mg_night_mg_amount_parse).
  * 3. An input starting "RAW" is copied over a struct mg_night as raw bytes,
  *    so validation sees arbitrary ints (INT_MIN, INT_MAX...).
  * Nothing may crash, trip ASan/UBSan or leak.
@@ -27,6 +29,32 @@ static void check_error(const struct mg_error *err, int known_field)
 {
 	if (err->code >= 0 || (known_field && !err->field[0]) || !strstr(err->msg, "--") ||
 	    strchr(err->msg, '\n') || strchr(err->msg, '\r'))
+		abort();
+}
+
+/* A magnesium answer: accepted ones are in range with a bounded form, refused
+ * ones name "magnesium" on one line and leave the answer struct untouched. */
+static void mg_answers(const char *s)
+{
+	struct mg_error err = {0};
+	struct mg_night_mg_answer a, before;
+	memset(&a, 0x5a, sizeof a);
+	before = a;
+	if (mg_night_mg_answer_parse(s, &a, &err) == 0) {
+		if (a.state == MG_NIGHT_MG_TAKEN) {
+			int counted = a.count == a.count; /* not NaN */
+			if (counted == (a.mg == a.mg) || !memchr(a.form, '\0', sizeof a.form) ||
+			    (counted ? a.count <= 0 || a.count > MG_NIGHT_MG_MAX_UNITS || !a.unit[0]
+				     : a.mg < MG_NIGHT_MG_MIN || a.mg > MG_NIGHT_MG_MAX))
+				abort();
+		} else if (a.state != MG_NIGHT_MG_NONE && a.state != MG_NIGHT_MG_UNKNOWN) {
+			abort();
+		}
+	} else if (memcmp(&a, &before, sizeof a) || strcmp(err.field, "magnesium") || strchr(err.msg, '\n')) {
+		abort();
+	}
+	double mg = -1;
+	if (mg_night_mg_amount_parse(s, &mg, &err) == 0 ? mg <= 0 || mg > MG_NIGHT_MG_MAX : mg != -1)
 		abort();
 }
 
@@ -93,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	raw_parsers(s);
+	mg_answers(s);
 
 	struct mg_night n;
 	if (size >= 3 + sizeof n && !memcmp(s, "RAW", 3)) {

@@ -16,7 +16,8 @@
 	XX(EPARSE, -4, "parse error")                      \
 	XX(EKB, -5, "knowledge base error")                \
 	XX(ETOOBIG, -6, "input too large")                \
-	XX(EEXIST, -7, "already exists")
+	XX(EEXIST, -7, "already exists")                  \
+	XX(ENODATA, -8, "not built in")
 
 enum mg_errno {
 	MG_OK = 0,

@@ -8,6 +8,11 @@
  * ../shared/data/usda-sr-legacy-magnesium.csv at build time and compiles it
  * into the library; nothing is read at run time.
  *
+ * The table is not part of the repository. A build that does not find it
+ * has no foods (mg_food_available() is 0): the lookups then return
+ * MG_ENODATA, which callers report as "not built in" (docs/food.md says how
+ * to add it). The food log, the diet quiz and the advice do not need it.
+ *
  * Pure functions: no I/O, no allocation, no global state; safe from any
  * thread. Foods are numbered 0 .. mg_food_count() - 1 in ascending NDB order. */
 #ifndef MGSLEEP_FOOD_H
@@ -43,18 +48,23 @@ struct mg_food_portion {
 	double grams;
 };
 
-/* Number of foods in the table (8,050). */
+/* 1 when the table is built in, 0 when the build did not find it. */
+int mg_food_available(void);
+
+/* Number of foods in the table (8,050; 0 when not built in). */
 size_t mg_food_count(void);
 
-/* SHA-256 (hex) of the CSV the table was compiled from, for provenance. */
+/* SHA-256 (hex) of the CSV the table was compiled from, for provenance
+ * ("" when not built in). */
 const char *mg_food_data_sha256(void);
 
 /* Fill *f with food number `index`. 0, or MG_EINVAL when out of range. */
 int mg_food_get(size_t index, struct mg_food *f);
 
 /* Food by NDB number: 1 to 5 digits, leading zeros optional ("1001" and
- * "01001" are the same food), surrounding spaces allowed. 0, or MG_EINVAL
- * when malformed or not in the table (f is then untouched). */
+ * "01001" are the same food), surrounding spaces allowed. 0, MG_ENODATA when
+ * the table is not built in, or MG_EINVAL when malformed or not in the table
+ * (f is then untouched). */
 int mg_food_find_ndb(const char *ndb, struct mg_food *f);
 
 /* Portion i (0 .. f->n_portions - 1) in the table's order. 0 or MG_EINVAL. */
@@ -122,7 +132,8 @@ struct mg_food_hit {
 
 /* Rank the foods that match `query`. Writes the best min(n, max_hits) hits,
  * best first, and returns n, the number of matching foods (0 when none; may
- * exceed max_hits, like snprintf). Returns MG_EINVAL when query is NULL, has
+ * exceed max_hits, like snprintf). Returns MG_ENODATA when the table is not
+ * built in (whatever the query), MG_EINVAL when query is NULL, has
  * no word or more than MG_FOOD_QUERY_MAX_WORDS words. A word of
  * MG_FOOD_WORD_MAX bytes or more matches nothing. hits may be NULL when
  * max_hits is 0. About 0.15 ms per query (bench/bench_food). */

@@ -72,11 +72,12 @@ struct mg_interaction {
 	struct mg_refs refs;
 };
 
-/* diet.json: food-frequency questionnaire items (each a USDA food and a
- * serving) and the answer options. */
+/* diet.json: food-frequency questionnaire items (each a USDA food, its
+ * magnesium per 100 g as SR28 prints it, and a serving) and the answer
+ * options. mg per serving = mg_per_100g x grams / 100. */
 struct mg_diet_item {
 	const char *id, *question, *ndb, *portion;
-	double grams;
+	double grams, mg_per_100g;
 };
 struct mg_diet_freq {
 	const char *label;
@@ -108,6 +109,14 @@ struct mg_trial_design {
 	int min_period_days; /* shorter periods get a warning naming refs */
 	const char *why;     /* one sentence for that warning */
 	struct mg_refs refs;
+	/* The pre-specified analysis and the power inputs (trial.json
+	 * "analysis", issue 11; include/mgsleep/trial.h uses them). */
+	double alpha;             /* two-sided level of the randomisation test */
+	int min_pairs;            /* fewer usable pairs: "not enough information" */
+	double adherence_warn;    /* warn below this share of nights taken as allocated */
+	double missing_imbalance; /* warn when the arms' missing shares differ by more */
+	int power_min_nights;     /* a shorter diary is not used for power */
+	double power_missing;     /* share of missing nights assumed for power */
 };
 
 struct mg_kb;

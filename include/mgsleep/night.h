@@ -128,6 +128,58 @@ int mg_night_is_field(const char *name);
  * "ask only for what is missing". Returns a string literal. */
 const char *mg_night_first_missing(const struct mg_night *n);
 
+/* Unset one field again (date, a clock time, a count or duration: "not
+ * given"; quality: 0; an offset: 0), so it can be asked once more after
+ * mg_night_compute rejected the night naming it. 0, or MG_EINVAL for an
+ * unknown field name (nothing changed). */
+int mg_night_clear_field(struct mg_night *n, const char *field);
+
+/* A night is dated by the morning of its final awakening, which cannot be
+ * after today (the caller's local date; the library has no clock). 0, or
+ * MG_EINVAL naming "date" ("--date: in the future ..."). MG_DATE_UNSET is
+ * left to mg_night_first_missing. */
+int mg_night_check_date(int32_t date, int32_t today, struct mg_error *err);
+
+/* ---- Magnesium that evening -------------------------------------------- */
+
+/* What the diary knows about magnesium on the evening before a night. The
+ * stored entry (docs/diary.md) keeps the three apart: "magnesium" is an
+ * object (taken), null (none) or "unknown"; an entry without the key (one
+ * written before the key was always set) was logged with no answer, so it
+ * is unknown too. Not answered is never read as none. */
+enum mg_night_mg { MG_NIGHT_MG_UNKNOWN = -1, MG_NIGHT_MG_NONE = 0, MG_NIGHT_MG_TAKEN = 1 };
+
+#define MG_NIGHT_MG_MIN 1        /* elemental mg in one evening, the range accepted */
+#define MG_NIGHT_MG_MAX 2000
+#define MG_NIGHT_MG_MAX_UNITS 20 /* capsules, tablets ... in one evening */
+
+/* One answer to "Magnesium yesterday evening?", as people say it (case and
+ * spacing free):
+ *   no, none, nothing, 0                 MG_NIGHT_MG_NONE
+ *   ?, unknown, not sure, don't know     MG_NIGHT_MG_UNKNOWN
+ *   250 [mg] [of] [magnesium] [FORM]     TAKEN, mg = 250 (elemental), "250mg" too
+ *   2 capsules [of] [magnesium] [FORM]   TAKEN, count = 2, unit "capsules", mg NaN:
+ *                                        the caller asks the mg in one unit
+ * Units: capsule(s), cap(s), tablet(s), tab(s), pill(s), softgel(s),
+ * scoop(s), sachet(s), gummy/gummies; the count is a number (0.5 .. 20, "1.5")
+ * or a word one .. ten, a, an. form is the rest of the answer, lower case,
+ * single-spaced, "" when none was given; the caller looks it up in the KB.
+ * 0, or MG_EINVAL with err->field "magnesium" and the accepted forms (never
+ * the answer); on error *a is unchanged. */
+struct mg_night_mg_answer {
+	enum mg_night_mg state;
+	double mg;      /* elemental mg, MG_NIGHT_MG_MIN..MAX; NaN when not given */
+	double count;   /* units, when the answer counted them; else NaN */
+	char unit[16];  /* canonical plural: "capsules", "tablets", "pills", ... */
+	char form[48];
+};
+int mg_night_mg_answer_parse(const char *s, struct mg_night_mg_answer *a, struct mg_error *err);
+
+/* The label's amount in one unit: "100", "100 mg", "100mg", "62.5"
+ * (0 < x <= MG_NIGHT_MG_MAX). 0 or MG_EINVAL ("magnesium per unit"; *mg
+ * untouched). */
+int mg_night_mg_amount_parse(const char *s, double *mg, struct mg_error *err);
+
 /* ---- Timeline --------------------------------------------------------- */
 
 enum mg_night_event { MG_EV_BED, MG_EV_TRY_SLEEP, MG_EV_FINAL_WAKE, MG_EV_OUT_OF_BED, MG_EV_COUNT };

@@ -223,6 +223,15 @@ struct mg_power_spec {
 	int nights, washout;
 	int n_sim;       /* simulated trials, default 2000 */
 	uint64_t seed;   /* default 1 */
+	/* Issue 11; 0 (the default) leaves each out. */
+	double missing;  /* share of nights missing at random, [0, 0.9]; nightly model only. Each night
+			  * is simulated; a pair with fewer than min(3, nights - washout) kept nights in
+			  * a period is not used */
+	double effect_sd; /* > 0: each simulated trial's effect drawn from N(effect, effect_sd^2) (the
+			   * power averaged over a prior for the person's effect) */
+	int direction;   /* +-1: count only trials that conclude a benefit in this direction: p < alpha
+			  * and the 95 % t interval beyond 0 on that side; 0: any p <= alpha */
+	int min_pairs;   /* with direction: at least this many usable pairs and SD > 0 */
 };
 
 struct mg_power_result {

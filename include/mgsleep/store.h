@@ -26,7 +26,7 @@ enum {
 	MG_DB_NEW = 4,    /* with MG_DB_CREATE: MG_EEXIST unless this call created it */
 };
 
-#define MG_DB_SCHEMA_VERSION 3
+#define MG_DB_SCHEMA_VERSION 4
 
 /* Is the file at path sealed? 1 yes, 0 plain SQLite, MG_EIO if unreadable or
  * absent (err says which). */
@@ -144,7 +144,9 @@ int mg_db_diet_quiz_add(struct mg_db *db, const char *date, const char *answers_
 /* The latest quiz estimate; *mg NaN if none (date then ""). */
 int mg_db_diet_quiz_latest(struct mg_db *db, double *mg, char date[11], struct mg_error *err);
 
-/* N-of-1 trial plans (issue 5). The latest added is the active one. */
+/* N-of-1 trial plans (issue 5). Trials are never deleted (issue 11): the
+ * latest added is the current one, earlier ones are 'replaced' or
+ * 'finished' and stay with their events. */
 struct mg_db_trial {
 	const char *start;       /* YYYY-MM-DD, first evening of period 1 */
 	int pairs, period_days, washout;
@@ -154,12 +156,27 @@ struct mg_db_trial {
 	double elemental_mg, compound_mg;
 	const char *form;        /* compound id, e.g. "bisglycinate" */
 	int baseline_days;       /* 0..56 nights without magnesium before period 1 (start) */
+	/* The primary analysis fixed at planning (include/mgsleep/trial.h). */
+	double alpha;
+	int min_pairs;
+	double mid;
+	int mid_verified;
 };
+/* Adds a trial with status 'planned'. */
 int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *now, struct mg_error *err);
-/* The latest trial as a JSON object {"id","created","start","pairs",
- * "period_days","washout","outcome","seed","order":[..],"elemental_mg",
- * "compound_mg","form","baseline_days"}; *json NULL if none. */
+/* Marks trial id 'replaced' or 'finished' (status); MG_EINVAL unless it is
+ * 'planned'. Call in the transaction that adds the new plan. */
+int mg_db_trial_retire(struct mg_db *db, long long id, const char *status, struct mg_error *err);
+/* Trial id (0: the latest) as a JSON object {"id","created","status","start",
+ * "pairs","period_days","washout","outcome","seed","order":[..],
+ * "elemental_mg","compound_mg","form","baseline_days","analysis"} with
+ * analysis {"alpha","min_pairs","mid","mid_verified"} or null (planned before
+ * schema 4); *json NULL if there is no such trial. */
+int mg_db_trial_get(struct mg_db *db, long long id, char **json, struct mg_error *err);
+/* The same for the latest trial. */
 int mg_db_trial_latest(struct mg_db *db, char **json, struct mg_error *err);
+/* Every trial, oldest first, as a JSON array of the objects above. */
+int mg_db_trial_list_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
 /* Adverse events and resumes of the latest trial (none without a trial:
  * MG_EINVAL). kind is "event" or "resume"; symptoms_json a JSON array of KB
  * symptom ids ("[]" for a resume); stops 1 if the event pauses the trial. */
@@ -175,6 +192,8 @@ int mg_db_trial_event_add(struct mg_db *db, const struct mg_db_trial_event *e, c
 /* The events of the latest trial, by date then entry order, as a JSON array
  * [{"date","kind","symptoms":[..],"stops","note","created"}]; "[]" if none. */
 int mg_db_trial_events_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
+/* The same for trial id (0: the latest). */
+int mg_db_trial_events_json_for(struct mg_db *db, long long id, struct mg_buf *out, struct mg_error *err);
 
 /* ---- Sleep imported from devices (issue 4; docs/import.md) ----
  *

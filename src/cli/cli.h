@@ -72,13 +72,21 @@ int cli_q_save(struct mg_cli *cli, const char *kind, const char *date, const cha
 int cli_q_history(struct mg_cli *cli, const char *kind, int json, int *status);
 int cli_q_history_text(const char *kind, const char *json);
 
+/* s as one CSV field in double quotes, inner quotes doubled (RFC 4180). */
+void cli_csv_quoted(struct mg_buf *b, const char *s);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
-/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out; trial,
- * if not NULL, is the result of the active trial (cli_trial_report, with
- * enough pairs), added as one Observation (docs/fhir.md). */
+/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out; every
+ * trial in the store (current, finished and replaced; cli_trial_report_id)
+ * is added as one Observation (docs/fhir.md). */
 struct mg_report_trial;
-int cli_export_fhir(const char *json, const struct mg_report_trial *trial, struct mg_buf *out, int *status);
+struct cli_fhir_trial {
+	const struct mg_report_trial *rt;
+	long long id;
+	const char *status; /* running (or not yet started), finished, replaced */
+};
+int cli_export_fhir(const char *json, const struct cli_fhir_trial *trials, size_t n_trials, struct mg_buf *out,
+		    int *status);
 
 /* --from DATE, --to DATE, --format (one of formats, NULL-terminated); format
  * defaults to what the caller set. 0, or -1 with *status set. */
@@ -105,6 +113,9 @@ struct mg_report_trial;
 struct mg_kb;
 int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
 		     char *order, int *status);
+/* The same for trial id (0: the latest), kept or current (issue 11). */
+int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			struct mg_report_trial *rt, char *order, int *status);
 
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
 int cmd_report(int argc, char **argv, struct mg_cli *cli);

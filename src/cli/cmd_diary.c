@@ -64,6 +64,95 @@ static void put_min(struct mg_buf *b, json_t *v)
 		mg_buf_printf(b, "%lld", json_integer_value(v));
 }
 
+/* Magnesium that evening as the entry says it: enum mg_night_mg. An entry
+ * without the key was logged with no answer (docs/diary.md). */
+static enum mg_night_mg night_mg(json_t *e)
+{
+	json_t *m = json_object_get(e, "magnesium");
+	return json_is_object(m) ? MG_NIGHT_MG_TAKEN : json_is_null(m) ? MG_NIGHT_MG_NONE : MG_NIGHT_MG_UNKNOWN;
+}
+
+static const char *night_mg_word(json_t *e)
+{
+	enum mg_night_mg k = night_mg(e);
+	return k == MG_NIGHT_MG_TAKEN ? "taken" : k == MG_NIGHT_MG_NONE ? "none" : "unknown";
+}
+
+/* Free text on one line: control characters (a newline in a comment, an
+ * escape sequence) become spaces. */
+static void put_text(struct mg_buf *b, const char *s)
+{
+	for (; *s; s++)
+		mg_buf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
+/* Tags joined by sep. */
+static void put_tags(struct mg_buf *b, json_t *e, const char *sep)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(e, "tags"), i, t)
+		mg_buf_printf(b, "%s%s", i ? sep : "", json_string_value(t) ? json_string_value(t) : "");
+}
+
+/* What the table has no room for, on one indented line (nothing when the
+ * night has none of it): the magnesium's form, count and time, tags, naps,
+ * the comment. */
+static void extras_text(struct mg_buf *b, json_t *e)
+{
+	json_t *m = json_object_get(e, "magnesium");
+	const char *sep = "            ";
+	if (json_is_string(json_object_get(m, "form")) || json_is_number(json_object_get(m, "count")) ||
+	    json_is_string(json_object_get(m, "time"))) {
+		mg_buf_printf(b, "%smagnesium:", sep);
+		if (json_is_number(json_object_get(m, "count")))
+			mg_buf_printf(b, " %g %s of %g mg", json_number_value(json_object_get(m, "count")),
+				      str(m, "unit"), json_number_value(json_object_get(m, "mg_per_unit")));
+		if (json_is_string(json_object_get(m, "form")))
+			mg_buf_printf(b, " %s", str(m, "form"));
+		if (json_is_number(json_object_get(m, "compound_mg")))
+			mg_buf_printf(b, " (%g mg of the compound)", json_number_value(json_object_get(m, "compound_mg")));
+		if (json_is_string(json_object_get(m, "time")))
+			mg_buf_printf(b, " at %s", str(m, "time"));
+		sep = "; ";
+	}
+	if (json_array_size(json_object_get(e, "tags"))) {
+		mg_buf_printf(b, "%stags: ", sep);
+		put_tags(b, e, ", ");
+		sep = "; ";
+	}
+	if (json_is_integer(json_object_get(e, "nap_min"))) {
+		mg_buf_printf(b, "%snaps %lld min", sep, json_integer_value(json_object_get(e, "nap_min")));
+		sep = "; ";
+	}
+	if (json_is_string(json_object_get(e, "comment"))) {
+		mg_buf_printf(b, "%scomment: ", sep);
+		put_text(b, str(e, "comment"));
+		sep = "; ";
+	}
+	if (strcmp(sep, "            "))
+		mg_buf_putc(b, '\n');
+}
+
+/* The CSV columns after the device ones: magnesium (taken, none, unknown),
+ * mg_form, tags (separated by ';'), nap_min, comment. */
+static void extras_csv(struct mg_buf *b, json_t *e)
+{
+	if (!e) {
+		mg_buf_puts(b, ",,,,,\n");
+		return;
+	}
+	json_t *m = json_object_get(e, "magnesium");
+	mg_buf_printf(b, ",%s,%s,", night_mg_word(e), str(m, "form"));
+	put_tags(b, e, ";");
+	mg_buf_putc(b, ',');
+	put_min(b, json_object_get(e, "nap_min"));
+	mg_buf_putc(b, ',');
+	if (json_is_string(json_object_get(e, "comment")))
+		cli_csv_quoted(b, str(e, "comment"));
+	mg_buf_putc(b, '\n');
+}
+
 /* Device columns of the CSV, after device_source; the header is built from
  * the same list. */
 static const char *const device_cols[] = {"tib", "tst", "sol", "waso", "awakenings", "light", "deep", "rem"};
@@ -74,14 +163,7 @@ static void device_csv(struct mg_buf *b, json_t *d)
 {
 	json_t *x = json_array_get(d, 0);
 	if (x && json_integer_value(json_object_get(x, "main")) && json_integer_value(json_object_get(x, "chosen"))) {
-		const char *src = str(x, "source");
-		mg_buf_putc(b, '"'); /* a source name may hold commas or quotes */
-		for (; *src; src++) {
-			if (*src == '"')
-				mg_buf_putc(b, '"');
-			mg_buf_putc(b, *src);
-		}
-		mg_buf_putc(b, '"');
+		cli_csv_quoted(b, str(x, "source")); /* a source name may hold commas or quotes */
 		for (size_t k = 0; k < N_DEVICE_COLS; k++) {
 			mg_buf_putc(b, ',');
 			put_min(b, json_object_get(x, device_cols[k]));
@@ -90,7 +172,6 @@ static void device_csv(struct mg_buf *b, json_t *d)
 		for (size_t k = 0; k < N_DEVICE_COLS; k++)
 			mg_buf_putc(b, ',');
 	}
-	mg_buf_putc(b, '\n');
 }
 
 /* One line per device episode: the chosen main sleep, then other sources'
@@ -168,7 +249,7 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 				  "awakenings,terminal_wake_min,quality,mg_elemental_mg,device_source");
 		for (size_t k = 0; k < N_DEVICE_COLS; k++)
 			mg_buf_printf(&out, ",device_%s%s", device_cols[k], strcmp(device_cols[k], "awakenings") ? "_min" : "");
-		mg_buf_putc(&out, '\n');
+		mg_buf_puts(&out, ",magnesium,mg_form,tags,nap_min,comment\n");
 	} else {
 		mg_buf_puts(&out, "date        bed    up     in bed  asleep  SE %   SOL  WASO  wakes  quality  Mg mg\n");
 	}
@@ -181,6 +262,7 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 				/* 13 empty diary fields, then the device ones */
 				mg_buf_printf(&out, "%s,,,,,,,,,,,,,,", str(n, "date"));
 				device_csv(&out, d);
+				extras_csv(&out, NULL);
 			} else {
 				mg_buf_printf(&out, "%-11s (no diary entry)\n", str(n, "date"));
 				device_text(&out, d);
@@ -202,6 +284,7 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 				mg_buf_put_num(&out, json_number_value(mg), 1);
 			mg_buf_putc(&out, ',');
 			device_csv(&out, d);
+			extras_csv(&out, e);
 			continue;
 		}
 		mg_buf_printf(&out, "%-11s %-6s %-6s ", str(n, "date"), str(e, "bed"), str(e, "out_of_bed"));
@@ -218,8 +301,9 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 		if (json_is_number(mg))
 			mg_buf_put_num(&out, json_number_value(mg), 0);
 		else
-			mg_buf_putc(&out, '-');
+			mg_buf_puts(&out, night_mg(e) == MG_NIGHT_MG_NONE ? "none" : "?");
 		mg_buf_putc(&out, '\n');
+		extras_text(&out, e);
 		device_text(&out, d);
 	}
 	if (!csv) {
@@ -227,7 +311,8 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 		mg_buf_printf(&out, "%zu diary night%s", count_diary(nights), count_diary(nights) == 1 ? "" : "s");
 		if (ndev)
 			mg_buf_printf(&out, ", %zu with device sleep (%zu of them with no diary entry)", ndev, nd);
-		mg_buf_puts(&out, ". Times are HH:MM; durations h:mm; SOL and WASO in minutes.\n");
+		mg_buf_puts(&out, ". Times are HH:MM; durations h:mm; SOL and WASO in minutes; Mg mg is elemental\n"
+				  "magnesium that evening (none: none taken; ?: not answered).\n");
 		if (ndev)
 			mg_buf_puts(&out, "Device lines show the source chosen for the night first; the diary stays the main\n"
 					  "record for how you slept.\n");

@@ -5,29 +5,59 @@
 #include <mgsleep/sleep_report.h>
 #include <mgsleep/stats.h>
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The active trial's result for the FHIR export, as of today; NULL if there
- * is no trial or too few pairs. -1 with *status set on error. */
-static int fhir_trial(struct mg_cli *cli, struct mg_db *db, struct mg_report_trial *rt, char *order,
-		      const struct mg_report_trial **use, int *status)
+/* Every trial in the store, analysed as of today, for the FHIR export
+ * (nothing lost: replaced and finished trials too). *list and *rts are the
+ * caller's to free; -1 with *status set on error. */
+static int fhir_trials(struct mg_cli *cli, struct mg_db *db, struct cli_fhir_trial **list,
+		       struct mg_report_trial **rts, char (**orders)[2 * MG_NOF1_MAX_PAIRS], size_t *n, int *status)
 {
 	char today[11];
 	int32_t d;
-	*use = NULL;
+	struct mg_error err = {0};
+	struct mg_buf b = MG_BUF_INIT;
+	*n = 0;
 	cli_today(today);
 	mg_date_parse(today, &d);
 	const struct mg_kb *kb = cli_kb(cli, status);
 	if (!kb)
 		return -1;
-	int r = cli_trial_report(db, kb, d, rt, order, status);
-	if (r < 0)
+	if (mg_db_trial_list_json(db, &b, &err)) {
+		mg_buf_release(&b);
+		*status = cli_fail(&err);
 		return -1;
-	if (r == 0 && !rt->too_few)
-		*use = rt;
-	return 0;
+	}
+	json_t *arr = b.failed ? NULL : json_loadb(b.data ? b.data : "[]", b.data ? b.len : 2, 0, NULL);
+	mg_buf_release(&b);
+	size_t m = json_array_size(arr);
+	*list = calloc(m + 1, sizeof **list);
+	*rts = calloc(m + 1, sizeof **rts);
+	*orders = calloc(m + 1, sizeof **orders);
+	int rc = 0;
+	if (!arr || !*list || !*rts || !*orders) {
+		*status = cli_error(EXIT_FAIL, "out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; !rc && i < m; i++) {
+		json_t *row = json_array_get(arr, i);
+		long long id = json_integer_value(json_object_get(row, "id"));
+		if (cli_trial_report_id(db, kb, id, d, &(*rts)[i], (*orders)[i], status) < 0) {
+			rc = -1;
+			break;
+		}
+		const char *st = json_string_value(json_object_get(row, "status"));
+		(*list)[*n].rt = &(*rts)[i];
+		(*list)[*n].id = id;
+		(*list)[*n].status = st && !strcmp(st, "replaced") ? "replaced" : (*rts)[i].interim ? "running" : "finished";
+		(*n)++;
+	}
+	json_decref(arr);
+	return rc;
 }
 
 int cmd_export(int argc, char **argv, struct mg_cli *cli)
@@ -37,9 +67,10 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 	struct mg_buf out = MG_BUF_INIT;
 	struct mg_buf fhir = MG_BUF_INIT;
 	int status = EXIT_OK;
-	struct mg_report_trial *rt = NULL;
-	const struct mg_report_trial *use = NULL;
-	char order[2 * MG_NOF1_MAX_PAIRS];
+	struct mg_report_trial *rts = NULL;
+	struct cli_fhir_trial *trials = NULL;
+	char(*orders)[2 * MG_NOF1_MAX_PAIRS] = NULL;
+	size_t n_trials = 0;
 	for (int i = 1; i < argc; i++) {
 		int r;
 		if ((r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0)
@@ -62,11 +93,9 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 		status = cli_fail(&err);
 	} else if (!strcmp(fmt, "csv")) {
 		cli_export_csv(out.data, outpath, &status);
-	} else if (!strcmp(fmt, "fhir") && (!(rt = malloc(sizeof *rt)) || fhir_trial(cli, db, rt, order, &use, &status) ||
-					    cli_export_fhir(out.data, use, &fhir, &status))) {
-		/* fhir_trial or cli_export_fhir said why */
-		if (!rt)
-			status = cli_error(EXIT_FAIL, "out of memory");
+	} else if (!strcmp(fmt, "fhir") && (fhir_trials(cli, db, &trials, &rts, &orders, &n_trials, &status) ||
+					    cli_export_fhir(out.data, trials, n_trials, &fhir, &status))) {
+		/* fhir_trials or cli_export_fhir said why */
 	} else {
 		const struct mg_buf *w = !strcmp(fmt, "fhir") ? &fhir : &out;
 		FILE *f = outpath ? fopen(outpath, "wx") : NULL; /* never overwrite an earlier export */
@@ -77,7 +106,9 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 		else if (fwrite(w->data, 1, w->len, f) != w->len || fclose(f))
 			status = cli_error(EXIT_FAIL, "--out '%s': write failed", outpath);
 	}
-	free(rt);
+	free(rts);
+	free(trials);
+	free(orders);
 	mg_buf_release(&out);
 	mg_buf_release(&fhir);
 	mg_db_close(db);

@@ -52,8 +52,19 @@ static void cli_food_close_matches(const char *query, struct mg_buf *b)
 		mg_buf_puts(b, "none; try a simpler word such as 'spinach' or 'almonds'");
 }
 
+/* One line when this build has no food table (mg_food_available). */
+static int cli_food_not_built_in(const char *what)
+{
+	return cli_error(EXIT_FAIL, "%s: the USDA food table is not built in; rebuild with "
+				    "FOOD_DATA=PATH/usda-sr-legacy-magnesium.csv make (docs/food.md); meanwhile the advice "
+				    "can use your diet from 'mgsleep diet quiz' or 'mgsleep advise --diet-mg MG'",
+			 what);
+}
+
 int cli_food_resolve(const char *text, struct mg_food *f, int *status)
 {
+	if (!mg_food_available())
+		return *status = cli_food_not_built_in("food log");
 	if (strlen(text) <= 5 && strspn(text, "0123456789") == strlen(text) && *text) {
 		if (mg_food_find_ndb(text, f))
 			return *status = cli_error(EXIT_USAGE, "food: no food with this NDB number in %s",
@@ -106,10 +117,11 @@ static int food_search(int argc, char **argv)
 		return cli_error(EXIT_USAGE, "food search: needs some words, e.g. 'mgsleep food search spinach'");
 	struct mg_food_hit hits[100];
 	int n = mg_food_search(q.data, hits, (size_t)limit);
-	if (n < 0) {
-		mg_buf_release(&q);
+	mg_buf_release(&q);
+	if (n == MG_ENODATA)
+		return cli_food_not_built_in("food search");
+	if (n < 0)
 		return cli_error(EXIT_USAGE, "food search: accepted: 1 to 16 words");
-	}
 	int shown = n < limit ? n : (int)limit;
 	if (json)
 		mg_buf_putc(&out, '[');
@@ -155,7 +167,6 @@ static int food_search(int argc, char **argv)
 		mg_buf_printf(&out, "%d match%s%s. Source: %s.\n", n, n == 1 ? "" : "es",
 			      n > shown ? " (use --limit to see more)" : "", MG_FOOD_DATASET_SHORT);
 	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
-	mg_buf_release(&q);
 	mg_buf_release(&out);
 	return status;
 }

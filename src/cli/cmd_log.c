@@ -3,7 +3,10 @@
  * any item is invalid. */
 #include "cli.h"
 
+#include <mgsleep/advise.h>
 #include <mgsleep/night.h>
+
+#include "../kb/kb_internal.h" /* struct mg_limit: the limit and its body */
 
 #include <ctype.h>
 #include <math.h>
@@ -23,6 +26,10 @@ struct log_opts {
 	struct mg_night night;
 	const char *comment, *mg_form, *mg_time;
 	double mg_elemental, mg_compound, nap_min;
+	/* An interactive "2 capsules" answer: the count, its unit and the mg in
+	 * one unit from the label; count is NaN otherwise. */
+	double mg_count, mg_per_unit;
+	char mg_unit[16], form_answer[48];
 	unsigned tags;
 	int replace, no_mg, delete_night, purge_audit;
 };
@@ -169,24 +176,155 @@ static int is_set(const struct mg_night *n, const char *field)
 					      : n->quality > 0;
 }
 
-static int ask_missing(struct log_opts *o, struct mg_cli *cli, int *status)
+/* The index of a diary question, or -1. */
+static int question_of(const char *field)
+{
+	for (size_t q = 0; q < sizeof questions / sizeof questions[0]; q++)
+		if (!strcmp(questions[q].field, field))
+			return (int)q;
+	return -1;
+}
+
+static int ended_early(int *status)
+{
+	*status = cli_error(EXIT_USAGE, "log: answers ended early; nothing saved");
+	return -1;
+}
+
+/* The form for an interactive answer: the KB's id, or "" when the person
+ * does not know it (Enter). A form the KB does not know is asked again. */
+static int ask_form(struct log_opts *o, const struct mg_kb *kb, const char *given, int *status)
+{
+	char line[128];
+	for (;;) {
+		const char *v = given;
+		if (!v || !v[0]) {
+			if (cli_prompt("Which form of magnesium? (e.g. bisglycinate, citrate, oxide; see 'mgsleep forms'; "
+				       "Enter if you do not know) ",
+				       line, sizeof line))
+				return ended_early(status);
+			v = line;
+			while (isspace((unsigned char)*v))
+				v++;
+			if (!v[0]) {
+				o->form_answer[0] = '\0';
+				return 0;
+			}
+		}
+		given = NULL;
+		const struct mg_compound *c = mg_kb_find_compound(kb, v);
+		if (c) {
+			snprintf(o->form_answer, sizeof o->form_answer, "%s", c->id);
+			return 0;
+		}
+		printf("  magnesium form: not known; accepted: %s\n", mg_kb_compound_names(kb));
+	}
+}
+
+/* "Magnesium yesterday evening?": re-asked until it is understood. Enter
+ * takes last night's answer when there was one, else leaves it unanswered
+ * (stored as unknown, never as none). */
+static int ask_magnesium(struct log_opts *o, struct mg_cli *cli, json_t *prev, int *status)
+{
+	struct mg_error err = {0};
+	char line[128], def[64] = "";
+	const struct mg_kb *kb = cli_kb(cli, status);
+	if (!kb)
+		return -1;
+	json_t *m = json_object_get(prev, "magnesium");
+	if (json_is_number(json_object_get(m, "elemental_mg")))
+		snprintf(def, sizeof def, "%g %s", json_number_value(json_object_get(m, "elemental_mg")),
+			 json_is_string(json_object_get(m, "form")) ? json_string_value(json_object_get(m, "form"))
+								    : "mg");
+	else if (json_is_null(m))
+		snprintf(def, sizeof def, "no");
+	for (;;) {
+		char prompt[256];
+		struct mg_night_mg_answer a;
+		snprintf(prompt, sizeof prompt,
+			 "Magnesium yesterday evening? (elemental mg and form, e.g. 250 bisglycinate; or a count, e.g. "
+			 "2 capsules; no; ? if you do not know)%s%s%s ",
+			 def[0] ? " [" : "", def, def[0] ? "]" : "");
+		if (cli_prompt(prompt, line, sizeof line))
+			return ended_early(status);
+		const char *v = line;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (!v[0])
+			v = def;
+		if (!v[0])
+			return 0; /* not answered: unknown */
+		if (mg_night_mg_answer_parse(v, &a, &err)) {
+			printf("  %s\n", err.msg);
+			continue;
+		}
+		if (a.state == MG_NIGHT_MG_NONE)
+			o->no_mg = 1;
+		if (a.state != MG_NIGHT_MG_TAKEN)
+			return 0;
+		if (a.form[0] && !mg_kb_find_compound(kb, a.form)) {
+			printf("  magnesium form: not known; accepted: %s\n", mg_kb_compound_names(kb));
+			continue;
+		}
+		o->mg_elemental = a.mg;
+		/* A count: the mg in one unit is on the label. */
+		const char *one = !strcmp(a.unit, "gummies") ? "gummy" : a.unit;
+		int one_len = !strcmp(a.unit, "gummies") ? 5 : (int)strlen(a.unit) - 1;
+		while (isnan(o->mg_elemental)) {
+			double per;
+			snprintf(prompt, sizeof prompt,
+				 "How many mg of magnesium (elemental) does one %.*s contain? (the label says "
+				 "'magnesium ... mg') ",
+				 one_len, one);
+			if (cli_prompt(prompt, line, sizeof line))
+				return ended_early(status);
+			if (mg_night_mg_amount_parse(line, &per, &err)) {
+				printf("  %s\n", err.msg);
+				continue;
+			}
+			if (a.count * per < MG_NIGHT_MG_MIN || a.count * per > MG_NIGHT_MG_MAX) {
+				printf("  magnesium: that makes less than %d or more than %d mg elemental in one evening; "
+				       "check the label\n",
+				       MG_NIGHT_MG_MIN, MG_NIGHT_MG_MAX);
+				continue;
+			}
+			o->mg_count = a.count;
+			o->mg_per_unit = per;
+			o->mg_elemental = a.count * per;
+			snprintf(o->mg_unit, sizeof o->mg_unit, "%s", a.unit);
+		}
+		if (ask_form(o, kb, a.form, status))
+			return -1;
+		o->mg_form = o->form_answer[0] ? o->form_answer : NULL;
+		return 0;
+	}
+}
+
+/* Ask, on a terminal, whatever the options did not give (only: just that
+ * question again, after the whole night was refused naming it). */
+static int ask_missing(struct log_opts *o, struct mg_cli *cli, const char *only, int ask_mg, int *status)
 {
 	struct mg_error err = {0};
 	char *last = NULL, line[128];
 	json_t *prev = NULL;
+	int r = 0;
 	struct mg_db *db = access(cli_db_path(cli), F_OK) == 0 ? cli_db_open(cli, 0, status) : NULL;
 	if (db && !mg_db_night_latest(db, &last, &err) && last)
 		prev = json_loads(last, 0, NULL);
 	mg_db_close(db);
 	free(last);
 	for (size_t q = 0; q < sizeof questions / sizeof questions[0]; q++) {
-		if (is_set(&o->night, questions[q].field))
+		if (only ? strcmp(questions[q].field, only) != 0 : is_set(&o->night, questions[q].field))
 			continue;
 		json_t *d = json_object_get(prev, questions[q].last_key);
 		char def[32] = "";
 		/* Trying to sleep defaults to tonight's bed time, not last night's:
-		 * an earlier default would wrap the night past 24 hours. */
-		if (!strcmp(questions[q].field, "try-sleep") && o->night.bed >= 0)
+		 * an earlier default would wrap the night past 24 hours. Asked
+		 * again after a refusal, nothing is offered: last night's answer
+		 * is what was refused or what led to it. */
+		if (only)
+			;
+		else if (!strcmp(questions[q].field, "try-sleep") && o->night.bed >= 0)
 			mg_clock_format(o->night.bed, def);
 		else if (json_is_string(d))
 			snprintf(def, sizeof def, "%s", json_string_value(d));
@@ -197,9 +335,8 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, int *status)
 			snprintf(prompt, sizeof prompt, "%s%s%s%s ", questions[q].question, def[0] ? " [" : "", def,
 				 def[0] ? "]" : "");
 			if (cli_prompt(prompt, line, sizeof line)) {
-				json_decref(prev);
-				*status = cli_error(EXIT_USAGE, "log: answers ended early; nothing saved");
-				return -1;
+				r = ended_early(status);
+				goto out;
 			}
 			const char *v = line[0] ? line : def;
 			if (!v[0] && !strcmp(questions[q].field, "quality"))
@@ -209,38 +346,11 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, int *status)
 			printf("  %s\n", err.msg);
 		}
 	}
-	if (!o->no_mg && !o->mg_form && isnan(o->mg_elemental) && isnan(o->mg_compound)) {
-		json_t *m = json_object_get(prev, "magnesium");
-		char def[64] = "no";
-		if (json_is_object(m) && json_is_string(json_object_get(m, "form")))
-			snprintf(def, sizeof def, "%g %s", json_number_value(json_object_get(m, "elemental_mg")),
-				 json_string_value(json_object_get(m, "form")));
-		for (;;) {
-			char prompt[160];
-			snprintf(prompt, sizeof prompt,
-				 "Magnesium yesterday evening? (elemental mg and form, e.g. 250 bisglycinate, or no) [%s] ", def);
-			if (cli_prompt(prompt, line, sizeof line)) {
-				json_decref(prev);
-				*status = cli_error(EXIT_USAGE, "log: answers ended early; nothing saved");
-				return -1;
-			}
-			const char *v = line[0] ? line : def;
-			static char form[48];
-			double mg;
-			if (!strcmp(v, "no") || !strcmp(v, "none") || !strcmp(v, "0")) {
-				o->no_mg = 1;
-				break;
-			}
-			if (sscanf(v, "%lf %47s", &mg, form) == 2 && mg >= 1 && mg <= 2000) {
-				o->mg_elemental = mg;
-				o->mg_form = form;
-				break;
-			}
-			printf("  give elemental mg and a form (see 'mgsleep forms'), or no\n");
-		}
-	}
+	if (ask_mg)
+		r = ask_magnesium(o, cli, prev, status);
+out:
 	json_decref(prev);
-	return 0;
+	return r;
 }
 
 static void put_clock(struct mg_buf *b, const char *key, int minutes)
@@ -250,16 +360,72 @@ static void put_clock(struct mg_buf *b, const char *key, int minutes)
 	mg_buf_printf(b, ",\"%s\":\"%s\"", key, t);
 }
 
+/* The upper limit for supplemental magnesium that applies to the person:
+ * from the stored profile through the advise engine, or, with no age
+ * stored, the advice for an adult (the lowest adult limit of the KB's
+ * jurisdictions when none is stored). NULL when none applies or the advice
+ * fails (its error is printed; the night is already stored). */
+static const struct mg_limit *dose_limit(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a,
+					 struct mg_profile *p, int *no_age)
+{
+	struct mg_error err = {0};
+	int st = EXIT_OK, have = cli_stored_advice(cli, db, a, p, &st);
+	const struct mg_kb *kb = cli_kb(cli, &st);
+	*no_age = have == 1 || have == 2;
+	if (have == 1)
+		mg_profile_init(p);
+	if (*no_age) {
+		p->age = 18; /* an adult: the advice never assumes one, but a warning may */
+		have = kb && !mg_advise(kb, p, a, &err) ? 0 : -1;
+	}
+	return have ? NULL : a->limit;
+}
+
+/* After the night is stored: what the knowledge base says about the
+ * magnesium logged. A dose above the upper limit and a laxative form (KB
+ * sleep_use "avoid") are warnings every time; any other form that is not
+ * the preferred one gets its gut profile (KB "gi") as a note when it is new,
+ * i.e. differs from the latest night logged before (docs/diary.md). */
+static void log_warnings(struct mg_cli *cli, struct mg_db *db, double mg, const struct mg_compound *form,
+			 const char *prev_form)
+{
+	struct mg_advice *a = calloc(1, sizeof *a);
+	struct mg_profile *p = calloc(1, sizeof *p);
+	int no_age = 0;
+	const struct mg_limit *l = a && p ? dose_limit(cli, db, a, p, &no_age) : NULL;
+	/* Whole mg: 1,774 mg of bisglycinate is 250.07 mg, the KB's own 250 mg dose. */
+	if (l && round(mg) > l->mg) {
+		printf("Warning: %.0f mg elemental magnesium is above %g mg a day, ", round(mg), l->mg);
+		if (no_age)
+			printf("the lowest adult upper limit for supplemental magnesium (%s); store your age and "
+			       "country with 'mgsleep profile set' to check against yours.",
+			       l->body);
+		else
+			printf("your upper limit for supplemental magnesium (%s).", l->body);
+		printf(" Logged as given; talk to a pharmacist or doctor before taking this much again.\n");
+	}
+	if (form && form->use == MG_USE_AVOID)
+		printf("Warning: %s is a form to avoid for sleep. %s %s Logged as given; see 'mgsleep forms'.\n",
+		       form->name, form->use_reason, form->gi);
+	else if (form && form->use != MG_USE_PREFERRED && (!prev_form || strcmp(prev_form, form->id)))
+		printf("Note: %s, effect on the gut: %s\n", form->name, form->gi);
+	free(a);
+	free(p);
+}
+
 int cmd_log(int argc, char **argv, struct mg_cli *cli)
 {
 	struct log_opts o;
 	struct mg_error err = {0};
 	struct mg_buf entry = MG_BUF_INIT;
 	struct mg_db *db = NULL;
+	char *latest = NULL;
+	json_t *prev = NULL;
+	const char *prev_form = NULL;
 	int status = EXIT_OK;
 	memset(&o, 0, sizeof o);
 	mg_night_init(&o.night);
-	o.mg_elemental = o.mg_compound = NAN;
+	o.mg_elemental = o.mg_compound = o.mg_count = o.mg_per_unit = NAN;
 	for (int i = 1; i < argc; i++)
 		if (log_option(&o, argc, argv, &i, &status) < 0)
 			return status;
@@ -274,13 +440,13 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 		mg_db_close(db);
 		return status;
 	}
-	if (o.night.date == MG_DATE_UNSET) {
-		/* Default: this morning, local time. */
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		o.night.date = mg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	}
+	/* Today, local time: the default date and the latest one accepted. */
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	int32_t today = mg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	if (o.night.date == MG_DATE_UNSET)
+		o.night.date = today;
 	char date[11];
 	mg_date_format(o.night.date, date);
 	if (o.delete_night) {
@@ -293,24 +459,41 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 		mg_db_close(db);
 		return status;
 	}
-	/* On a terminal, ask for whatever is missing. */
-	if (mg_night_first_missing(&o.night) && isatty(STDIN_FILENO) && ask_missing(&o, cli, &status))
-		return status;
-	const char *missing = mg_night_first_missing(&o.night);
-	if (missing)
-		return cli_error(EXIT_USAGE, "--%s: missing; every night needs --bed, --final-wake, --out-of-bed, --sol, "
-					     "--awakenings and --waso",
-				 missing);
-	/* Offsets from the system time zone at bed and at the final awakening,
-	 * so a DST change inside the night is counted in real minutes. */
+	if (mg_night_check_date(o.night.date, today, &err))
+		return cli_fail(&err);
+	/* On a terminal, ask for whatever is missing; a night refused as a whole
+	 * (say, SOL longer than the night) asks again the item it names instead
+	 * of dropping every answer. */
+	int interactive = mg_night_first_missing(&o.night) && isatty(STDIN_FILENO);
+	int ask_mg = !o.no_mg && !o.mg_form && isnan(o.mg_elemental) && isnan(o.mg_compound);
 	struct mg_night_times t;
-	if (mg_night_timeline(&o.night, &t, &err))
-		return cli_fail(&err);
-	o.night.utc_offset_evening = utc_offset_at(t.local[MG_EV_BED]);
-	o.night.utc_offset_morning = utc_offset_at(t.local[MG_EV_FINAL_WAKE]);
 	struct mg_night_metrics m;
-	if (mg_night_compute(&o.night, &m, &err))
-		return cli_fail(&err);
+	for (const char *only = NULL;;) {
+		if (interactive && ask_missing(&o, cli, only, ask_mg && !only, &status))
+			return status;
+		const char *missing = mg_night_first_missing(&o.night);
+		if (missing)
+			return cli_error(EXIT_USAGE,
+					 "--%s: missing; every night needs --bed, --final-wake, --out-of-bed, --sol, "
+					 "--awakenings and --waso",
+					 missing);
+		/* Offsets from the system time zone at bed and at the final
+		 * awakening, so a DST change inside the night is counted in real
+		 * minutes. */
+		int r = mg_night_timeline(&o.night, &t, &err);
+		if (!r) {
+			o.night.utc_offset_evening = utc_offset_at(t.local[MG_EV_BED]);
+			o.night.utc_offset_morning = utc_offset_at(t.local[MG_EV_FINAL_WAKE]);
+			r = mg_night_compute(&o.night, &m, &err);
+		}
+		if (!r)
+			break;
+		if (!interactive || question_of(err.field) < 0)
+			return cli_fail(&err);
+		printf("  %s\n", err.msg);
+		only = questions[question_of(err.field)].field;
+		mg_night_clear_field(&o.night, only);
+	}
 
 	/* Magnesium that evening: elemental mg, or compound mg converted with the KB. */
 	const struct mg_compound *form = NULL;
@@ -356,11 +539,18 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 								    : o.mg_compound,
 				       1);
 		}
+		if (!isnan(o.mg_count)) {
+			mg_buf_puts(&entry, ",\"count\":");
+			mg_buf_put_num(&entry, o.mg_count, 1);
+			mg_buf_printf(&entry, ",\"unit\":\"%s\",\"mg_per_unit\":", o.mg_unit);
+			mg_buf_put_num(&entry, o.mg_per_unit, 1);
+		}
 		if (o.mg_time)
 			mg_buf_printf(&entry, ",\"time\":\"%s\"", o.mg_time);
 		mg_buf_putc(&entry, '}');
-	} else if (o.no_mg) {
-		mg_buf_puts(&entry, ",\"magnesium\":null");
+	} else {
+		/* none, or not answered: never the same (docs/diary.md) */
+		mg_buf_puts(&entry, o.no_mg ? ",\"magnesium\":null" : ",\"magnesium\":\"unknown\"");
 	}
 	if (o.tags) {
 		mg_buf_puts(&entry, ",\"tags\":[");
@@ -383,6 +573,13 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 				  o.mg_elemental};
 	if (!(db = cli_db_open(cli, MG_DB_CREATE, &status)))
 		goto out;
+	/* The form of the latest night before this one, for the note on a new form. */
+	if (form && mg_db_night_latest(db, &latest, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (latest && (prev = json_loads(latest, 0, NULL)))
+		prev_form = json_string_value(json_object_get(json_object_get(prev, "magnesium"), "form"));
 	if (mg_db_begin(db, &err) || mg_db_night_put(db, &rec, o.replace, cli_now(), &err) ||
 	    mg_db_commit(db, &err)) {
 		status = cli_fail(&err);
@@ -391,7 +588,11 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 	printf("Logged the night of %s: in bed %dh%02d, asleep %dh%02d, sleep efficiency %.1f %%, "
 	       "%d min to fall asleep, %d min awake in the night.\n",
 	       date, m.tib / 60, m.tib % 60, m.tst / 60, m.tst % 60, m.se_pct, m.sol, m.waso);
+	if (!isnan(o.mg_elemental))
+		log_warnings(cli, db, o.mg_elemental, form, prev_form);
 out:
+	json_decref(prev);
+	free(latest);
 	mg_buf_release(&entry);
 	mg_db_close(db);
 	return status;

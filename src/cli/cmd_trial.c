@@ -9,6 +9,7 @@
 #include <mgsleep/night.h>
 #include <mgsleep/sleep_report.h>
 #include <mgsleep/stats.h>
+#include <mgsleep/trial.h>
 
 #include <jansson.h>
 
@@ -22,14 +23,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_PERIOD_DAYS 90
+#define MAX_PERIOD_DAYS MG_TRIAL_MAX_PERIOD_DAYS
 
 /* The trial's outcomes (MIDs, priors, published effects, assumed
  * variability) are knowledge-base data (kb/trial.json). The KB in use is
  * set once when a trial command or the report starts. */
 static const struct mg_kb *trial_kb;
 
-#define MAX_BASELINE_DAYS 56
+#define MAX_BASELINE_DAYS MG_TRIAL_MAX_BASELINE
 
 /* ISI: one questionnaire per period, not a diary value per night. */
 static int per_period(const struct mg_trial_outcome *oc)
@@ -45,26 +46,30 @@ static const struct mg_trial_outcome *find_outcome(const char *id)
 /* ---- the stored trial ---- */
 
 struct trial {
-	int32_t start;
-	int pairs, period_days, washout;
-	int baseline; /* nights without magnesium before start (evenings start - baseline .. start - 1) */
+	struct mg_trial_plan p;
+	long long id;
+	char status[12];  /* planned, finished, replaced (as stored) */
 	const struct mg_trial_outcome *oc;
 	char seed[24];
-	char order[2 * MG_NOF1_MAX_PAIRS]; /* 1 = magnesium */
 	double elemental_mg, compound_mg;
 	char form[64];
+	struct mg_trial_spec spec;
+	int prespecified; /* 0: planned before the analysis was stored; the KB's rule is used */
 };
 
-static int load_trial(struct mg_db *db, struct trial *t, int *status)
+/* Trial id (0: the latest) from the store. */
+static int load_trial_id(struct mg_db *db, long long id, struct trial *t, int *status)
 {
 	struct mg_error err = {0};
 	char *js = NULL;
-	if (mg_db_trial_latest(db, &js, &err)) {
+	memset(t, 0, sizeof *t);
+	if (mg_db_trial_get(db, id, &js, &err)) {
 		*status = cli_fail(&err);
 		return -1;
 	}
 	if (!js) {
-		*status = cli_error(EXIT_USAGE, "trial: no trial planned; run 'mgsleep trial plan' first");
+		*status = id ? cli_error(EXIT_USAGE, "--trial: no trial %lld; see 'mgsleep trial list'", id)
+			     : cli_error(EXIT_USAGE, "trial: no trial planned; run 'mgsleep trial plan' first");
 		return -1;
 	}
 	json_t *o = json_loads(js, 0, NULL);
@@ -73,27 +78,39 @@ static int load_trial(struct mg_db *db, struct trial *t, int *status)
 	const char *oc = json_string_value(json_object_get(o, "outcome"));
 	const char *seed = json_string_value(json_object_get(o, "seed"));
 	const char *form = json_string_value(json_object_get(o, "form"));
-	json_t *ord = json_object_get(o, "order");
-	int ok = o && start && oc && seed && form && json_is_array(ord) && !mg_date_parse(start, &t->start) &&
+	const char *st = json_string_value(json_object_get(o, "status"));
+	json_t *ord = json_object_get(o, "order"), *an = json_object_get(o, "analysis");
+	int ok = o && start && oc && seed && form && st && json_is_array(ord) && !mg_date_parse(start, &t->p.start) &&
 		 (t->oc = find_outcome(oc));
 	if (ok) {
-		t->pairs = (int)json_integer_value(json_object_get(o, "pairs"));
-		t->period_days = (int)json_integer_value(json_object_get(o, "period_days"));
-		t->washout = (int)json_integer_value(json_object_get(o, "washout"));
-		t->baseline = (int)json_integer_value(json_object_get(o, "baseline_days"));
+		t->id = json_integer_value(json_object_get(o, "id"));
+		t->p.pairs = (int)json_integer_value(json_object_get(o, "pairs"));
+		t->p.period_days = (int)json_integer_value(json_object_get(o, "period_days"));
+		t->p.washout = (int)json_integer_value(json_object_get(o, "washout"));
+		t->p.baseline = (int)json_integer_value(json_object_get(o, "baseline_days"));
 		t->elemental_mg = json_number_value(json_object_get(o, "elemental_mg"));
 		t->compound_mg = json_number_value(json_object_get(o, "compound_mg"));
 		snprintf(t->seed, sizeof t->seed, "%s", seed);
 		snprintf(t->form, sizeof t->form, "%s", form);
-		ok = t->pairs >= 1 && t->pairs <= MG_NOF1_MAX_PAIRS && t->period_days >= 1 &&
-		     t->period_days <= MAX_PERIOD_DAYS && t->washout >= 0 && t->washout < t->period_days &&
-		     t->baseline >= 0 && t->baseline <= MAX_BASELINE_DAYS &&
-		     json_array_size(ord) == (size_t)(2 * t->pairs);
-		for (int k = 0; ok && k < 2 * t->pairs; k++) {
+		snprintf(t->status, sizeof t->status, "%s", st);
+		ok = t->p.pairs >= 1 && t->p.pairs <= MG_NOF1_MAX_PAIRS && json_array_size(ord) == (size_t)(2 * t->p.pairs);
+		for (int k = 0; ok && k < 2 * t->p.pairs; k++) {
 			const char *v = json_string_value(json_array_get(ord, (size_t)k));
 			ok = v && (!strcmp(v, "mg") || !strcmp(v, "off"));
 			if (ok)
-				t->order[k] = !strcmp(v, "mg");
+				t->p.order[k] = !strcmp(v, "mg");
+		}
+		ok = ok && !mg_trial_plan_check(&t->p, NULL);
+		/* The analysis stored with the plan; a plan made before it was
+		 * stored gets the rule of the KB in use, and says so. */
+		mg_trial_spec_from_kb(mg_kb_trial_design(trial_kb), t->oc, &t->spec);
+		if (ok && json_is_object(an)) {
+			t->prespecified = 1;
+			t->spec.alpha = json_number_value(json_object_get(an, "alpha"));
+			t->spec.min_pairs = (int)json_integer_value(json_object_get(an, "min_pairs"));
+			t->spec.mid = json_number_value(json_object_get(an, "mid"));
+			t->spec.mid_verified = json_integer_value(json_object_get(an, "mid_verified")) == 1;
+			ok = !mg_trial_spec_check(&t->spec, NULL);
 		}
 	}
 	json_decref(o);
@@ -104,9 +121,9 @@ static int load_trial(struct mg_db *db, struct trial *t, int *status)
 	return 0;
 }
 
-static int32_t trial_end(const struct trial *t) /* last evening */
+static int load_trial(struct mg_db *db, struct trial *t, int *status)
 {
-	return t->start + 2 * t->pairs * t->period_days - 1;
+	return load_trial_id(db, 0, t, status);
 }
 
 static int parse_int(const char *v, long lo, long hi, long *out)
@@ -170,12 +187,12 @@ static json_t *store_json(int r, struct mg_buf *b, const struct mg_error *err, i
 
 /* The events of the latest trial and the pauses they make. kb may be NULL
  * (symptom ids are shown instead of names). */
-static int load_pauses(struct mg_db *db, const struct mg_kb *kb, struct pauses *pz, int *status)
+static int load_pauses(struct mg_db *db, const struct mg_kb *kb, long long trial_id, struct pauses *pz, int *status)
 {
 	struct mg_error err = {0};
 	struct mg_buf b = MG_BUF_INIT;
 	memset(pz, 0, sizeof *pz);
-	json_t *arr = store_json(mg_db_trial_events_json(db, &b, &err), &b, &err, status);
+	json_t *arr = store_json(mg_db_trial_events_json_for(db, trial_id, &b, &err), &b, &err, status);
 	if (!arr)
 		return -1;
 	size_t i;
@@ -237,11 +254,11 @@ static int exclude_paused(const struct pauses *pz, const struct trial *t, int32_
 			  signed char *took)
 {
 	int n = 0;
-	for (int k = 0; k < 2 * t->pairs * t->period_days; k++)
-		if (paused_at(pz, t->start + k) >= 0) {
+	for (int k = 0; k < 2 * t->p.pairs * t->p.period_days; k++)
+		if (paused_at(pz, t->p.start + k) >= 0) {
 			vals[k] = NAN;
-			took[k] = -1;
-			n += t->start + k < today;
+			took[k] = MG_TRIAL_EXCLUDED;
+			n += t->p.start + k < today;
 		}
 	return n;
 }
@@ -358,8 +375,9 @@ static double night_value(json_t *row, const struct mg_trial_outcome *oc)
 }
 
 /* All diary nights between from and to (evenings, inclusive): values[k] for
- * evening from + k (its diary row is dated the next morning), took[k] = 1 if
- * magnesium was logged, 0 if none, -1 if the night is missing. */
+ * evening from + k (its diary row is dated the next morning), took[k] one of
+ * MG_TRIAL_TOOK_MG, _TOOK_NONE, _MISSING or _UNANSWERED (logged without a
+ * magnesium answer: never counted as none). */
 static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct mg_trial_outcome *oc, double *values,
 		       signed char *took, int *status)
 {
@@ -370,7 +388,7 @@ static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct 
 	mg_date_format(to + 1, d1);
 	for (int32_t k = 0; k <= to - from; k++) {
 		values[k] = NAN;
-		took[k] = -1;
+		took[k] = MG_TRIAL_MISSING;
 	}
 	json_t *arr = store_json(mg_db_nights_json(db, d0, d1, &b, &err), &b, &err, status);
 	if (!arr)
@@ -384,7 +402,10 @@ static int read_nights(struct mg_db *db, int32_t from, int32_t to, const struct 
 			continue;
 		values[d - 1 - from] = night_value(row, oc);
 		json_t *mg = json_object_get(row, "mg_elemental_mg");
-		took[d - 1 - from] = json_is_number(mg) && json_number_value(mg) > 0;
+		json_t *said = json_object_get(json_object_get(row, "entry"), "magnesium");
+		took[d - 1 - from] = json_is_number(mg) && json_number_value(mg) > 0 ? MG_TRIAL_TOOK_MG
+				     : json_is_null(said)				   ? MG_TRIAL_TOOK_NONE
+											   : MG_TRIAL_UNANSWERED;
 	}
 	json_decref(arr);
 	return 0;
@@ -406,30 +427,30 @@ static int write_ics(int fd, const struct trial *t, const char *now, int *status
 		 now + 17);
 	mg_buf_puts(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//mgsleep//trial " MGSLEEP_VERSION "//EN\r\n"
 			"CALSCALE:GREGORIAN\r\n");
-	if (t->baseline > 0) {
+	if (t->p.baseline > 0) {
 		char d0[9], d1[9];
-		ics_date(t->start - t->baseline, d0);
-		ics_date(t->start, d1);
+		ics_date(t->p.start - t->p.baseline, d0);
+		ics_date(t->p.start, d1);
 		mg_buf_printf(&b, "BEGIN:VEVENT\r\nUID:mgsleep-trial-%s-baseline@mgsleep\r\nDTSTAMP:%s\r\n"
 				  "DTSTART;VALUE=DATE:%s\r\nDTEND;VALUE=DATE:%s\r\nSUMMARY:No magnesium (baseline)\r\n"
 				  "DESCRIPTION:mgsleep trial baseline: no magnesium\\, keep logging\r\n"
 				  "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n",
 			      t->seed, stamp, d0, d1);
 	}
-	for (int k = 0; k < 2 * t->pairs; k++) {
+	for (int k = 0; k < 2 * t->p.pairs; k++) {
 		char d0[9], d1[9];
-		ics_date(t->start + k * t->period_days, d0);
-		ics_date(t->start + (k + 1) * t->period_days, d1); /* DTEND is exclusive */
+		ics_date(t->p.start + k * t->p.period_days, d0);
+		ics_date(t->p.start + (k + 1) * t->p.period_days, d1); /* DTEND is exclusive */
 		mg_buf_printf(&b, "BEGIN:VEVENT\r\nUID:mgsleep-trial-%s-%d@mgsleep\r\nDTSTAMP:%s\r\n", t->seed, k + 1,
 			      stamp);
 		mg_buf_printf(&b, "DTSTART;VALUE=DATE:%s\r\nDTEND;VALUE=DATE:%s\r\n", d0, d1);
-		if (t->order[k])
+		if (t->p.order[k])
 			mg_buf_printf(&b, "SUMMARY:Magnesium %.0f mg (%s)\r\n", t->elemental_mg, t->form);
 		else
 			mg_buf_puts(&b, "SUMMARY:No magnesium\r\n");
 		mg_buf_printf(&b, "DESCRIPTION:mgsleep trial period %d of %d (pair %d)\r\nTRANSP:TRANSPARENT\r\n"
 				  "END:VEVENT\r\n",
-			      k + 1, 2 * t->pairs, k / 2 + 1);
+			      k + 1, 2 * t->p.pairs, k / 2 + 1);
 	}
 	mg_buf_puts(&b, "END:VCALENDAR\r\n");
 	int r = 0;
@@ -454,24 +475,142 @@ static int write_ics(int fd, const struct trial *t, const char *now, int *status
 	return r;
 }
 
+/* What the store says the trial is, with running and finished read from
+ * the dates for the current one ('planned' in the store). */
+static const char *trial_state(const struct trial *t, int32_t today)
+{
+	if (strcmp(t->status, "planned"))
+		return t->status;
+	if (today < t->p.start - t->p.baseline)
+		return "planned";
+	return today <= mg_trial_last_evening(&t->p) + 1 ? "running" : "finished";
+}
+
+/* "S33" or "S01, S02": the KB ids of refs. */
+static void put_refs(struct mg_buf *b, const struct mg_refs *refs)
+{
+	for (size_t k = 0; k < refs->n; k++)
+		mg_buf_printf(b, "%s%s", k ? ", " : "", mg_kb_source(trial_kb, refs->idx[k])->id);
+}
+
+/* The MID's source for the verdict when the KB marks it verified; NULL
+ * otherwise (the product's choice). */
+static const char *mid_source(const struct trial *t, char *buf, size_t n)
+{
+	if (!t->spec.mid_verified || !t->oc->mid_refs.n)
+		return NULL;
+	struct mg_buf b = MG_BUF_INIT;
+	put_refs(&b, &t->oc->mid_refs);
+	snprintf(buf, n, "%s", b.failed || !b.data ? "" : b.data);
+	mg_buf_release(&b);
+	return buf[0] ? buf : NULL;
+}
+
+static void put_num(struct mg_buf *b, double x, int dec);
+
+/* The plan as data (trial plan --format json, docs/statistics.md 12.1). */
+static void plan_json(struct mg_buf *b, const struct trial *t, const struct mg_trial_power_plan *pp,
+		      const struct mg_power_result *fixed, const struct mg_power_result *avg, const struct mg_trial_diary *dd,
+		      const struct trial *old, const char *old_state)
+{
+	char d0[11], d1[11];
+	struct mg_trial_period per[MG_TRIAL_MAX_PERIODS];
+	mg_trial_calendar(&t->p, per);
+	mg_date_format(t->p.start, d0);
+	mg_date_format(mg_trial_last_evening(&t->p), d1);
+	mg_buf_printf(b, "{\"seed\":\"%s\",\"start\":\"%s\",\"end\":\"%s\",\"pairs\":%d,\"period_days\":%d,\"washout\":%d,"
+			 "\"baseline_days\":%d,",
+		      t->seed, d0, d1, t->p.pairs, t->p.period_days, t->p.washout, t->p.baseline);
+	if (t->p.baseline) {
+		mg_date_format(t->p.start - t->p.baseline, d0);
+		mg_date_format(t->p.start - 1, d1);
+		mg_buf_printf(b, "\"baseline\":{\"start\":\"%s\",\"end\":\"%s\"},", d0, d1);
+	} else {
+		mg_buf_puts(b, "\"baseline\":null,");
+	}
+	mg_buf_printf(b, "\"outcome\":\"%s\",\"unit\":", t->oc->id);
+	mg_buf_put_json_str(b, t->oc->unit);
+	mg_buf_puts(b, ",\"dose\":{\"elemental_mg\":");
+	put_num(b, t->elemental_mg, 1);
+	mg_buf_puts(b, ",\"compound_mg\":");
+	put_num(b, t->compound_mg, 1);
+	mg_buf_puts(b, ",\"form\":");
+	mg_buf_put_json_str(b, t->form);
+	mg_buf_puts(b, "},\"analysis\":{\"test\":\"randomisation-exact\",\"sides\":2,\"alpha\":");
+	put_num(b, t->spec.alpha, 4);
+	mg_buf_printf(b, ",\"estimate\":\"mean-difference-t95\",\"min_pairs\":%d,\"mid\":", t->spec.min_pairs);
+	put_num(b, t->spec.mid, 3);
+	mg_buf_printf(b, ",\"mid_source\":\"%s\",\"interim\":\"no-claim\"},\"periods\":[",
+		      t->spec.mid_verified ? "published" : "product-choice");
+	for (int k = 0; k < 2 * t->p.pairs; k++) {
+		char ps[11], pe[11], pa[11];
+		mg_date_format(per[k].start, ps);
+		mg_date_format(per[k].end, pe);
+		mg_date_format(per[k].analysed_from, pa);
+		mg_buf_printf(b, "%s{\"period\":%d,\"pair\":%d,\"start\":\"%s\",\"end\":\"%s\",\"arm\":\"%s\","
+				 "\"analysed_from\":\"%s\"}",
+			      k ? "," : "", k + 1, per[k].pair, ps, pe, per[k].magnesium ? "magnesium" : "none", pa);
+	}
+	const struct mg_power_spec *f = &pp->fixed;
+	mg_buf_puts(b, "],\"power\":{\"conclusion_counted\":\"benefit\",\"effect\":");
+	put_num(b, f->effect, 3);
+	mg_buf_printf(b, ",\"effect_source\":\"%s\",\"chance\":", t->oc->has_evidence ? "prior-mean" : "mid");
+	put_num(b, fixed->power, 4);
+	mg_buf_puts(b, ",\"mc_se\":");
+	put_num(b, fixed->mc_se, 4);
+	mg_buf_puts(b, ",\"prior\":");
+	if (pp->has_prior) {
+		mg_buf_puts(b, "{\"mean\":");
+		put_num(b, t->oc->ev_mean, 3);
+		mg_buf_puts(b, ",\"sd\":");
+		put_num(b, t->oc->ev_sd, 3);
+		mg_buf_puts(b, "},\"chance_over_prior\":");
+		put_num(b, avg->power, 4);
+	} else {
+		mg_buf_puts(b, "null,\"chance_over_prior\":null");
+	}
+	mg_buf_puts(b, ",\"sd_night\":");
+	put_num(b, f->sd_night, 3);
+	mg_buf_puts(b, ",\"rho\":");
+	put_num(b, f->rho, 3);
+	mg_buf_puts(b, ",\"missing\":");
+	put_num(b, f->missing, 3);
+	mg_buf_printf(b, ",\"diary_nights\":%d,\"diary_used\":%s,\"sd_floored\":%s,\"rho_floored\":%s,\"simulations\":%d,"
+			 "\"p_min\":",
+		      dd->n, pp->diary_used ? "true" : "false", pp->sd_floored ? "true" : "false",
+		      pp->rho_floored ? "true" : "false", fixed->n_sim);
+	mg_buf_printf(b, "%.6g}", fixed->p_min);
+	if (old) {
+		mg_buf_printf(b, ",\"retired\":{\"id\":%lld,\"status\":\"%s\"}", old->id, old_state);
+	} else {
+		mg_buf_puts(b, ",\"retired\":null");
+	}
+	mg_buf_puts(b, "}\n");
+}
+
 static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 {
 	struct trial t = {0};
-	const char *v, *ics = NULL;
-	char start[11];
+	const char *v, *ics = NULL, *fmt = "text";
+	char start[11], today_s[11];
 	long x;
-	int status = EXIT_OK, have_seed = 0;
+	int status = EXIT_OK, have_seed = 0, replace = 0;
 	uint64_t seed = 0;
 	struct mg_error err = {0};
 	const struct mg_trial_design *dg = mg_kb_trial_design(trial_kb);
 	cli_today(start);
-	t.pairs = dg->pairs;
-	t.period_days = dg->period_days;
-	t.washout = dg->washout;
+	cli_today(today_s);
+	t.p.pairs = dg->pairs;
+	t.p.period_days = dg->period_days;
+	t.p.washout = dg->washout;
 	if (!(t.oc = find_outcome("sol")))
 		return cli_error(EXIT_FAIL, "trial: the knowledge base has no outcome 'sol'");
 	for (int i = 1; i < argc; i++) {
 		int r;
+		if (!strcmp(argv[i], "--replace")) {
+			replace = 1;
+			continue;
+		}
 		if ((r = cli_opt(argc, argv, &i, "start", &v, &status)) > 0) {
 			int32_t d;
 			if (mg_date_parse(v, &d))
@@ -480,19 +619,19 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 		} else if (!r && (r = cli_opt(argc, argv, &i, "pairs", &v, &status)) > 0) {
 			if (parse_int(v, 1, MG_NOF1_MAX_PAIRS, &x))
 				return cli_error(EXIT_USAGE, "--pairs: accepted: 1 to %d", MG_NOF1_MAX_PAIRS);
-			t.pairs = (int)x;
+			t.p.pairs = (int)x;
 		} else if (!r && (r = cli_opt(argc, argv, &i, "period-days", &v, &status)) > 0) {
 			if (parse_int(v, 2, MAX_PERIOD_DAYS, &x))
 				return cli_error(EXIT_USAGE, "--period-days: accepted: 2 to %d", MAX_PERIOD_DAYS);
-			t.period_days = (int)x;
+			t.p.period_days = (int)x;
 		} else if (!r && (r = cli_opt(argc, argv, &i, "washout", &v, &status)) > 0) {
 			if (parse_int(v, 0, MAX_PERIOD_DAYS, &x))
 				return cli_error(EXIT_USAGE, "--washout: accepted: 0 to %d nights", MAX_PERIOD_DAYS);
-			t.washout = (int)x;
+			t.p.washout = (int)x;
 		} else if (!r && (r = cli_opt(argc, argv, &i, "baseline-days", &v, &status)) > 0) {
 			if (parse_int(v, 0, MAX_BASELINE_DAYS, &x))
 				return cli_error(EXIT_USAGE, "--baseline-days: accepted: 0 to %d nights", MAX_BASELINE_DAYS);
-			t.baseline = (int)x;
+			t.p.baseline = (int)x;
 		} else if (!r && (r = cli_opt(argc, argv, &i, "outcome", &v, &status)) > 0) {
 			if (!(t.oc = find_outcome(v)))
 				return cli_error(EXIT_USAGE,
@@ -500,31 +639,39 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 		} else if (!r && (r = cli_opt(argc, argv, &i, "seed", &v, &status)) > 0) {
 			char *end;
 			errno = 0;
-			unsigned long long s = strtoull(v, &end, 10);
+			unsigned long long sd = strtoull(v, &end, 10);
 			if (!*v || *end || errno || strspn(v, "0123456789") != strlen(v))
 				return cli_error(EXIT_USAGE, "--seed: accepted: a whole number 0 to 18446744073709551615");
-			seed = (uint64_t)s;
+			seed = (uint64_t)sd;
 			have_seed = 1;
 		} else if (!r && (r = cli_opt(argc, argv, &i, "ics", &v, &status)) > 0) {
 			ics = v;
+		} else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0) {
+			if (strcmp(v, "text") && strcmp(v, "json"))
+				return cli_error(EXIT_USAGE, "--format: accepted: text, json");
+			fmt = v;
 		}
 		if (r < 0)
 			return status;
 		if (r == 0)
 			return cli_error(EXIT_USAGE, "trial plan: unknown option '%s'; accepted: --start, --pairs, "
-						     "--period-days, --washout, --baseline-days, --outcome, --seed, --ics",
+						     "--period-days, --washout, --baseline-days, --outcome, --seed, --ics, "
+						     "--format, --replace",
 					 argv[i]);
 	}
-	if (t.washout >= t.period_days - 1)
+	if (t.p.washout >= t.p.period_days - 1)
 		return cli_error(EXIT_USAGE, "--washout: must leave at least 2 nights of each period (less than "
 					     "--period-days minus 1)");
 	/* --start is the first evening of the whole trial: the baseline, if
 	 * any, comes first and period 1 starts after it. */
-	if (mg_date_parse(start, &t.start) || (t.start += t.baseline, trial_end(&t) > MG_DATE_MAX - 2))
+	if (mg_date_parse(start, &t.p.start) ||
+	    (t.p.start += t.p.baseline, mg_trial_last_evening(&t.p) > MG_DATE_MAX - 2))
 		return cli_error(EXIT_USAGE, "--start: the trial would end after 9999-12-31");
 	if (!have_seed)
 		seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
 	snprintf(t.seed, sizeof t.seed, "%" PRIu64, seed);
+	mg_trial_spec_from_kb(dg, t.oc, &t.spec);
+	t.prespecified = 1;
 
 	if (ics && access(ics, F_OK) == 0)
 		return cli_error(EXIT_USAGE, "--ics: '%s' already exists; choose a new file", ics);
@@ -533,13 +680,45 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 		return status;
 	struct mg_advice *a = malloc(sizeof *a);
 	struct mg_profile *p = malloc(sizeof *p);
+	struct trial *old = malloc(sizeof *old);
 	struct mg_buf out = MG_BUF_INIT, order = MG_BUF_INIT;
 	double *vals = NULL;
 	signed char *took = NULL;
-	int fd = -1;
-	if (!a || !p) {
+	int fd = -1, have_old = 0;
+	const char *old_state = NULL, *retire_as = NULL;
+	int32_t today;
+	mg_date_parse(today_s, &today);
+	if (!a || !p || !old) {
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
+	}
+	/* Nothing lost: a trial in the store is never replaced silently. */
+	{
+		char *js = NULL;
+		if (mg_db_trial_latest(db, &js, &err)) {
+			status = cli_fail(&err);
+			goto out;
+		}
+		have_old = js != NULL;
+		free(js);
+	}
+	if (have_old && load_trial(db, old, &status))
+		goto out;
+	if (have_old && strcmp(old->status, "planned"))
+		have_old = 0; /* already retired: nothing current */
+	if (have_old) {
+		old_state = trial_state(old, today);
+		char s0[11], s1[11];
+		mg_date_format(old->p.start - old->p.baseline, s0);
+		mg_date_format(mg_trial_last_evening(&old->p), s1);
+		if (!replace) {
+			status = cli_error(EXIT_USAGE, "trial plan: refused: trial %lld (%s to %s, %s) is in the store; nothing "
+						       "was changed. To plan a new one add --replace: the old trial is kept "
+						       "and stays in 'mgsleep trial list'",
+					   old->id, s0, s1, old_state);
+			goto out;
+		}
+		retire_as = !strcmp(old_state, "finished") ? "finished" : "replaced";
 	}
 	int have = cli_stored_advice(cli, db, a, p, &status);
 	if (have == 1)
@@ -561,50 +740,30 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 	snprintf(t.form, sizeof t.form, "%s", a->form->id);
 
 	/* Randomise the order within each pair: AB or BA with probability 1/2. */
-	struct mg_rng rng;
-	mg_rng_seed(&rng, seed);
+	mg_trial_randomise(&t.p, seed);
 	mg_buf_putc(&order, '[');
-	for (int k = 0; k < t.pairs; k++) {
-		int mg_first = mg_rng_below(&rng, 2) == 0;
-		t.order[2 * k] = (char)mg_first;
-		t.order[2 * k + 1] = (char)!mg_first;
-		mg_buf_printf(&order, "%s\"%s\",\"%s\"", k ? "," : "", mg_first ? "mg" : "off", mg_first ? "off" : "mg");
-	}
+	for (int k = 0; k < 2 * t.p.pairs; k++)
+		mg_buf_printf(&order, "%s\"%s\"", k ? "," : "", t.p.order[k] ? "mg" : "off");
 	mg_buf_putc(&order, ']');
 
-	/* Power: the diary's own variability when it has >= 14 nights of the outcome. */
-	struct mg_power_spec ps;
-	struct mg_power_result pr;
-	mg_power_spec_default(&ps);
-	ps.n_pairs = t.pairs;
-	ps.effect = t.oc->has_evidence ? t.oc->ev_mean : t.oc->direction * t.oc->mid;
-	if (!strcmp(t.oc->id, "sol"))
-		ps.effect = -17;
-	ps.nights = per_period(t.oc) ? 1 : t.period_days;
-	ps.washout = per_period(t.oc) ? 0 : t.washout;
-	ps.sd_night = t.oc->default_sd;
-	ps.rho = t.oc->default_rho;
-	ps.seed = seed;
-	int diary_n = 0;
-	{
+	/* Power: every number from the KB; the diary only where it shows more
+	 * variability or more missing nights (mg_trial_power_inputs). */
+	struct mg_trial_diary dd = {0, NAN, NAN, NAN};
+	if (!per_period(t.oc)) {
 		/* the last 365 evenings up to the day before the start */
-		int32_t to = t.start - 2, from = to - 364;
+		int32_t to = t.p.start - 2, from = to - 364;
 		if (!(vals = malloc(365 * sizeof *vals)) || !(took = malloc(365))) {
 			status = cli_error(EXIT_FAIL, "out of memory");
 			goto out;
 		}
 		if (read_nights(db, from, to, t.oc, vals, took, &status))
 			goto out;
-		double mean, sd, rho;
-		diary_n = mg_series_ar1(vals, 365, &mean, &sd, &rho);
-		if (diary_n >= 14 && sd > 0) {
-			ps.sd_night = sd;
-			ps.rho = isnan(rho) ? 0 : rho;
-		} else {
-			diary_n = 0;
-		}
+		mg_trial_diary_stats(vals, 365, &dd);
 	}
-	if (mg_nof1_power(&ps, &pr, &err)) {
+	struct mg_trial_power_plan pp;
+	struct mg_power_result pr, pa = {0};
+	mg_trial_power_inputs(&t.p, t.oc, dg, &t.spec, per_period(t.oc), &dd, seed, &pp);
+	if (mg_nof1_power(&pp.fixed, &pr, &err) || (pp.has_prior && mg_nof1_power(&pp.averaged, &pa, &err))) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -616,13 +775,29 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 		goto out;
 	}
 	char p1[11];
-	mg_date_format(t.start, p1);
-	struct mg_db_trial row = {p1, t.pairs, t.period_days, t.washout, t.oc->id, t.seed, order.data,
-				  t.elemental_mg, t.compound_mg, t.form, t.baseline};
-	if (order.failed || mg_db_begin(db, &err) || mg_db_trial_add(db, &row, now, &err) || mg_db_commit(db, &err)) {
+	mg_date_format(t.p.start, p1);
+	struct mg_db_trial row = {p1,
+				  t.p.pairs,
+				  t.p.period_days,
+				  t.p.washout,
+				  t.oc->id,
+				  t.seed,
+				  order.data,
+				  t.elemental_mg,
+				  t.compound_mg,
+				  t.form,
+				  t.p.baseline,
+				  t.spec.alpha,
+				  t.spec.min_pairs,
+				  t.spec.mid,
+				  t.spec.mid_verified};
+	if (order.failed || mg_db_begin(db, &err) || (retire_as && mg_db_trial_retire(db, old->id, retire_as, &err)) ||
+	    mg_db_trial_add(db, &row, now, &err) || mg_db_commit(db, &err)) {
 		status = order.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_fail(&err);
 		goto out;
 	}
+	if (load_trial(db, &t, &status)) /* the id the store gave it */
+		goto out;
 	if (fd >= 0) {
 		int r = write_ics(fd, &t, now, &status);
 		if (close(fd) && !r)
@@ -631,59 +806,105 @@ static int trial_plan(int argc, char **argv, struct mg_cli *cli)
 		if (status)
 			goto out;
 	}
+	if (!strcmp(fmt, "json")) {
+		plan_json(&out, &t, &pp, &pr, &pa, &dd, retire_as ? old : NULL, retire_as);
+		status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+		goto out;
+	}
 
 	char e[11];
-	mg_date_format(trial_end(&t), e);
-	mg_buf_printf(&out, "N-of-1 trial planned: %d pairs of %d-day periods, %s to %s (%d nights)\n", t.pairs,
-		      t.period_days, start, e, t.baseline + 2 * t.pairs * t.period_days);
+	mg_date_format(mg_trial_last_evening(&t.p), e);
+	if (retire_as)
+		mg_buf_printf(&out, "Trial %lld is kept in the store as %s ('mgsleep trial list', 'mgsleep trial analyze "
+				    "--trial %lld').\n",
+			      old->id, retire_as, old->id);
+	mg_buf_printf(&out, "N-of-1 trial %lld planned: %d pairs of %d-day periods, %s to %s (%d nights)\n", t.id,
+		      t.p.pairs, t.p.period_days, start, e, t.p.baseline + 2 * t.p.pairs * t.p.period_days);
 	mg_buf_printf(&out, "Primary outcome: %s (%s). Seed %s (the same seed gives the same order).\n", t.oc->name,
 		      t.oc->unit, t.seed);
 	mg_buf_printf(&out, "Magnesium: %.0f mg elemental = %.0f mg %s at bedtime; none on the other periods.\n"
-			    "Washout: the first %d night%s of every period %s not analysed.\n\n",
-		      t.elemental_mg, t.compound_mg, a->form->name, t.washout, t.washout == 1 ? "" : "s",
-		      t.washout == 1 ? "is" : "are");
+			    "Washout: the first %d night%s of every period %s not analysed.\n",
+		      t.elemental_mg, t.compound_mg, a->form->name, t.p.washout, t.p.washout == 1 ? "" : "s",
+		      t.p.washout == 1 ? "is" : "are");
+	{
+		char mid[32];
+		snprintf(mid, sizeof mid, "%.*f", t.oc->decimals + (t.spec.mid < 1), t.spec.mid);
+		mg_buf_printf(&out, "Fixed now, before any result: the answer will be the exact randomisation test "
+				    "(two-sided, %g) on %s, with the mean difference and its 95 %% interval as the "
+				    "estimate; 'no meaningful effect' means the interval stays within plus or minus %s %s ",
+			      t.spec.alpha, t.oc->name, mid, t.oc->unit);
+		if (t.spec.mid_verified && t.oc->mid_refs.n) {
+			mg_buf_puts(&out, "(the minimal important difference, ");
+			put_refs(&out, &t.oc->mid_refs);
+			mg_buf_puts(&out, ")");
+		} else {
+			mg_buf_puts(&out, "(the product's choice, not a published threshold verified for this tool)");
+		}
+		mg_buf_printf(&out, ". Nothing is concluded before the last period ends, or with fewer than %d usable "
+				    "pairs.\n\n",
+			      t.spec.min_pairs);
+	}
 	if (per_period(t.oc))
 		mg_buf_puts(&out, "ISI: fill in 'mgsleep isi' on the morning after the last night of every period (the "
 				  "last 3 days of a period or the first 3 of the next count; the closest wins).\n\n");
 	mg_buf_puts(&out, "period  pair  evenings                   magnesium\n");
-	if (t.baseline > 0) {
+	if (t.p.baseline > 0) {
 		char d0[11], d1[11];
-		mg_date_format(t.start - t.baseline, d0);
-		mg_date_format(t.start - 1, d1);
+		mg_date_format(t.p.start - t.p.baseline, d0);
+		mg_date_format(t.p.start - 1, d1);
 		mg_buf_printf(&out, "baseline    %s to %s   none (baseline, not randomised; keep logging)\n", d0, d1);
 	}
-	for (int k = 0; k < 2 * t.pairs; k++) {
+	for (int k = 0; k < 2 * t.p.pairs; k++) {
 		char d0[11], d1[11];
-		mg_date_format(t.start + k * t.period_days, d0);
-		mg_date_format(t.start + (k + 1) * t.period_days - 1, d1);
-		if (t.order[k])
+		mg_date_format(t.p.start + k * t.p.period_days, d0);
+		mg_date_format(t.p.start + (k + 1) * t.p.period_days - 1, d1);
+		if (t.p.order[k])
 			mg_buf_printf(&out, "%6d  %4d  %s to %s   on: %.0f mg (%s)\n", k + 1, k / 2 + 1, d0, d1,
 				      t.elemental_mg, t.form);
 		else
 			mg_buf_printf(&out, "%6d  %4d  %s to %s   off: none\n", k + 1, k / 2 + 1, d0, d1);
 	}
-	mg_buf_printf(&out, "\nPower: assuming a true effect of %+.*f %s (%s),\n", t.oc->decimals, ps.effect, t.oc->unit,
-		      t.oc->has_evidence ? "the published average" : "the minimal important difference; no trial data");
-	if (diary_n)
-		mg_buf_printf(&out, "and your diary's variability (%d nights: SD %.1f, night-to-night correlation %.2f),\n",
-			      diary_n, ps.sd_night, ps.rho);
-	else
-		mg_buf_printf(&out, "and an assumed variability (SD %.1f, correlation %.1f; your diary has fewer than 14 "
-				    "nights),\n",
-			      ps.sd_night, ps.rho);
-	mg_buf_printf(&out, "this plan would reach p < 0.05 in about %.0f %% of trials.\n", 100 * pr.power);
-	if (pr.p_min > 0.05)
-		mg_buf_printf(&out, "This design can never reach p < 0.05: with %d pair%s the smallest possible p is %.3g. "
+	{
+		const struct mg_power_spec *f = &pp.fixed;
+		char eff[48];
+		mg_trial_format_signed(f->effect, t.oc->decimals + 1, eff, sizeof eff);
+		mg_buf_printf(&out, "\nPower: if magnesium changes %s by %s %s for you (", t.oc->name, eff, t.oc->unit);
+		if (t.oc->has_evidence) {
+			mg_buf_puts(&out, "the average of the knowledge base's prior for one person's effect, ");
+			put_refs(&out, &t.oc->prior_refs);
+		} else {
+			mg_buf_puts(&out, "the smallest difference that matters; no trial has measured it");
+		}
+		mg_buf_printf(&out, "), this plan would end in 'benefit' in about %.0f %% of trials.\n", 100 * pr.power);
+		if (pp.has_prior)
+			mg_buf_printf(&out, "People differ: averaged over that prior (mean %+.1f, SD %.1f %s; for some the "
+					    "effect is larger, for some none or the other way), the chance is %.0f %%.\n",
+				      t.oc->ev_mean, t.oc->ev_sd, t.oc->unit, 100 * pa.power);
+		mg_buf_printf(&out, "Assumed: %s varies with an SD of %.1f %s from night to night (correlation %.2f "
+				    "between nights) and %.0f %% of nights are missing",
+			      per_period(t.oc) ? "the ISI" : "each night", f->sd_night, t.oc->unit, f->rho, 100 * f->missing);
+		if (per_period(t.oc))
+			mg_buf_puts(&out, " (the knowledge base's assumptions).\n");
+		else if (!pp.diary_used)
+			mg_buf_printf(&out, " (the knowledge base's assumptions: your diary has %d night%s of this outcome, "
+					    "fewer than the %d needed to use it).\n",
+				      dd.n, dd.n == 1 ? "" : "s", dg->power_min_nights);
+		else
+			mg_buf_printf(&out, " (your diary's %d nights: SD %.1f, correlation %.2f, %.0f %% missing; where "
+					    "they are lower than the knowledge base's assumptions, those are used).\n",
+				      dd.n, dd.sd, isnan(dd.rho) ? 0 : dd.rho, 100 * (isnan(dd.missing) ? 0 : dd.missing));
+	}
+	if (pr.p_min > t.spec.alpha)
+		mg_buf_printf(&out, "This design can never reach p < %g: with %d pair%s the smallest possible p is %.3g. "
 				    "Plan at least 6 pairs.\n",
-			      t.pairs, t.pairs == 1 ? "" : "s", pr.p_min);
+			      t.spec.alpha, t.p.pairs, t.p.pairs == 1 ? "" : "s", pr.p_min);
 	else if (pr.power < 0.8)
 		mg_buf_puts(&out, "That is less than 80 %: more pairs or longer periods would make a clear answer more "
 				  "likely.\n");
-	if (t.period_days < dg->min_period_days) {
-		mg_buf_printf(&out, "Caution: periods of %d nights are shorter than %d nights. %s [", t.period_days,
+	if (t.p.period_days < dg->min_period_days) {
+		mg_buf_printf(&out, "Caution: periods of %d nights are shorter than %d nights. %s [", t.p.period_days,
 			      dg->min_period_days, dg->why);
-		for (size_t k = 0; k < dg->refs.n; k++)
-			mg_buf_printf(&out, "%s%s", k ? ", " : "", mg_kb_source(trial_kb, dg->refs.idx[k])->id);
+		put_refs(&out, &dg->refs);
 		mg_buf_puts(&out, "]\n");
 	}
 	if (ics)
@@ -701,6 +922,7 @@ out:
 	free(took);
 	free(a);
 	free(p);
+	free(old);
 	mg_buf_release(&out);
 	mg_buf_release(&order);
 	mg_db_close(db);
@@ -709,7 +931,10 @@ out:
 
 /* ---- today ---- */
 
-static int date_option(int argc, char **argv, const char *sub, char date[11], const char **fmt, int *status)
+/* --date, and where the subcommand takes them (non-NULL) --format and
+ * --trial. */
+static int date_option(int argc, char **argv, const char *sub, char date[11], const char **fmt, long long *trial_id,
+		       int *status)
 {
 	const char *v;
 	for (int i = 1; i < argc; i++) {
@@ -727,12 +952,19 @@ static int date_option(int argc, char **argv, const char *sub, char date[11], co
 				return -1;
 			}
 			*fmt = v;
+		} else if (!r && trial_id && (r = cli_opt(argc, argv, &i, "trial", &v, status)) > 0) {
+			long x;
+			if (parse_int(v, 1, 1000000000L, &x)) {
+				*status = cli_error(EXIT_USAGE, "--trial: accepted: a trial number from 'mgsleep trial list'");
+				return -1;
+			}
+			*trial_id = x;
 		}
 		if (r < 0)
 			return -1;
 		if (r == 0) {
-			*status = cli_error(EXIT_USAGE, "trial %s: unknown option '%s'; accepted: --date%s", sub, argv[i],
-					    fmt ? ", --format" : "");
+			*status = cli_error(EXIT_USAGE, "trial %s: unknown option '%s'; accepted: --date%s%s", sub, argv[i],
+					    fmt ? ", --format" : "", trial_id ? ", --trial" : "");
 			return -1;
 		}
 	}
@@ -746,7 +978,7 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 	struct trial t;
 	struct mg_error err = {0};
 	cli_today(date);
-	if (date_option(argc, argv, "today", date, NULL, &status))
+	if (date_option(argc, argv, "today", date, NULL, NULL, &status))
 		return status;
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
@@ -762,17 +994,17 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 		goto out;
 	}
 	const struct mg_kb *kb = cli_kb(cli, &status);
-	if (!kb || load_trial(db, &t, &status) || load_pauses(db, kb, pz, &status))
+	if (!kb || load_trial(db, &t, &status) || load_pauses(db, kb, t.id, pz, &status))
 		goto out;
 	char s[11], e[11];
-	mg_date_format(t.start - t.baseline, s);
-	mg_date_format(trial_end(&t), e);
-	if (d < t.start - t.baseline) {
+	mg_date_format(t.p.start - t.p.baseline, s);
+	mg_date_format(mg_trial_last_evening(&t.p), e);
+	if (d < t.p.start - t.p.baseline) {
 		mg_buf_printf(&out, "%s: the trial starts on %s; nothing to take for it tonight.\n", date, s);
-	} else if (d < t.start) {
+	} else if (d < t.p.start) {
 		mg_buf_printf(&out, "%s: baseline night %d of %d.\nbaseline: no magnesium, keep logging.\n", date,
-			      (int)(d - (t.start - t.baseline)) + 1, t.baseline);
-	} else if (d > trial_end(&t)) {
+			      (int)(d - (t.p.start - t.p.baseline)) + 1, t.p.baseline);
+	} else if (d > mg_trial_last_evening(&t.p)) {
 		mg_buf_printf(&out, "%s: the trial ended on %s. See 'mgsleep trial analyze'.\n", date, e);
 	} else if ((pk = paused_at(pz, d)) >= 0) {
 		char ps[11];
@@ -781,25 +1013,25 @@ static int trial_today(int argc, char **argv, struct mg_cli *cli)
 		mg_buf_puts(&out, "Tonight: take no magnesium. Talk to a clinician before restarting; if you restart, "
 				  "record it with 'mgsleep trial resume'.\n");
 	} else {
-		int k = (int)((d - t.start) / t.period_days), night = (int)((d - t.start) % t.period_days) + 1;
-		mg_buf_printf(&out, "%s: period %d of %d (pair %d), night %d of %d.\n", date, k + 1, 2 * t.pairs, k / 2 + 1,
-			      night, t.period_days);
-		if (t.order[k]) {
+		int k = (int)((d - t.p.start) / t.p.period_days), night = (int)((d - t.p.start) % t.p.period_days) + 1;
+		mg_buf_printf(&out, "%s: period %d of %d (pair %d), night %d of %d.\n", date, k + 1, 2 * t.p.pairs, k / 2 + 1,
+			      night, t.p.period_days);
+		if (t.p.order[k]) {
 			const struct mg_compound *c = kb ? mg_kb_find_compound(kb, t.form) : NULL;
 			mg_buf_printf(&out, "Tonight: take %.0f mg elemental magnesium = %.0f mg %s%s at bedtime.\n",
 				      t.elemental_mg, t.compound_mg, c ? "" : "magnesium ", c ? c->name : t.form);
 		} else {
 			mg_buf_puts(&out, "Tonight: take no magnesium.\n");
 		}
-		if (night <= t.washout)
+		if (night <= t.p.washout)
 			mg_buf_printf(&out, "This is washout night %d of %d: keep to the plan and log it; it is not "
 					    "analysed.\n",
-				      night, t.washout);
-		if (night == t.period_days && per_period(t.oc))
+				      night, t.p.washout);
+		if (night == t.p.period_days && per_period(t.oc))
 			mg_buf_puts(&out, "This is the last evening of the period: fill in the ISI tomorrow morning with "
 					  "'mgsleep isi' (it is this period's outcome).\n");
 	}
-	if (d > t.start - t.baseline && d <= trial_end(&t) + 1) {
+	if (d > t.p.start - t.p.baseline && d <= mg_trial_last_evening(&t.p) + 1) {
 		if (mg_db_night_get(db, date, &last, &err)) {
 			status = cli_fail(&err);
 			goto out;
@@ -904,11 +1136,11 @@ static int trial_event(int argc, char **argv, struct mg_cli *cli)
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	if (load_trial(db, &t, &status) || load_pauses(db, kb, pz, &status))
+	if (load_trial(db, &t, &status) || load_pauses(db, kb, t.id, pz, &status))
 		goto out;
 	char s[11];
-	mg_date_format(t.start, s);
-	if (d < t.start) {
+	mg_date_format(t.p.start, s);
+	if (d < t.p.start) {
 		status = cli_error(EXIT_USAGE, "--date: %s is before the trial starts (%s)", date, s);
 		goto out;
 	}
@@ -959,8 +1191,6 @@ out:
 	return status;
 }
 
-static int date_option(int argc, char **argv, const char *sub, char date[11], const char **fmt, int *status);
-
 static int trial_resume(int argc, char **argv, struct mg_cli *cli)
 {
 	char date[11];
@@ -968,7 +1198,7 @@ static int trial_resume(int argc, char **argv, struct mg_cli *cli)
 	struct trial t;
 	struct mg_error err = {0};
 	cli_today(date);
-	if (date_option(argc, argv, "resume", date, NULL, &status))
+	if (date_option(argc, argv, "resume", date, NULL, NULL, &status))
 		return status;
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
@@ -983,7 +1213,7 @@ static int trial_resume(int argc, char **argv, struct mg_cli *cli)
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	if (load_trial(db, &t, &status) || load_pauses(db, kb, pz, &status))
+	if (load_trial(db, &t, &status) || load_pauses(db, kb, t.id, pz, &status))
 		goto out;
 	/* Only the latest pause can be open; resume it on a later date. */
 	if (!pz->n || pz->to[pz->n - 1] != INT32_MAX || d < pz->from[pz->n - 1]) {
@@ -1087,8 +1317,8 @@ static int trial_pairs(struct mg_db *db, const struct trial *t, const struct mg_
 		       int32_t today, double *vals, signed char *took, struct mg_nof1_pair *pairs,
 		       struct mg_nof1_opts *o, int *excluded, int *status)
 {
-	int n_nights = 2 * t->pairs * t->period_days;
-	if (read_nights(db, t->start, trial_end(t), oc, vals, took, status))
+	int n_nights = 2 * t->p.pairs * t->p.period_days;
+	if (read_nights(db, t->p.start, mg_trial_last_evening(&t->p), oc, vals, took, status))
 		return -1;
 	/* Nights during a pause do not count (stop rules). */
 	int ex = exclude_paused(pz, t, today, vals, took);
@@ -1096,19 +1326,19 @@ static int trial_pairs(struct mg_db *db, const struct trial *t, const struct mg_
 		*excluded = ex;
 	/* Nights after the analysis date do not count yet. */
 	for (int k = 0; k < n_nights; k++)
-		if (t->start + k >= today) {
+		if (t->p.start + k >= today) {
 			vals[k] = NAN;
-			took[k] = -1;
+			took[k] = MG_TRIAL_EXCLUDED;
 		}
-	for (int i = 0; i < t->pairs; i++) {
-		const double *p0 = vals + 2 * i * t->period_days, *p1 = p0 + t->period_days;
-		pairs[i].on = t->order[2 * i] ? p0 : p1;
-		pairs[i].off = t->order[2 * i] ? p1 : p0;
-		pairs[i].n_on = pairs[i].n_off = t->period_days;
+	for (int i = 0; i < t->p.pairs; i++) {
+		const double *p0 = vals + 2 * i * t->p.period_days, *p1 = p0 + t->p.period_days;
+		pairs[i].on = t->p.order[2 * i] ? p0 : p1;
+		pairs[i].off = t->p.order[2 * i] ? p1 : p0;
+		pairs[i].n_on = pairs[i].n_off = t->p.period_days;
 	}
 	mg_nof1_opts_default(o);
-	o->washout = t->washout;
-	o->min_nights = t->period_days - t->washout < 3 ? t->period_days - t->washout : 3;
+	o->washout = t->p.washout;
+	o->min_nights = t->p.period_days - t->p.washout < 3 ? t->p.period_days - t->p.washout : 3;
 	if (per_period(oc)) {
 		/* One value per period, on its last evening; the washout is moot. */
 		json_t *list = isi_list(db, status);
@@ -1116,10 +1346,10 @@ static int trial_pairs(struct mg_db *db, const struct trial *t, const struct mg_
 			return -1;
 		for (int k = 0; k < n_nights; k++)
 			vals[k] = NAN;
-		for (int k = 0; k < 2 * t->pairs; k++) {
-			int32_t last = t->start + (k + 1) * t->period_days - 1;
+		for (int k = 0; k < 2 * t->p.pairs; k++) {
+			int32_t last = t->p.start + (k + 1) * t->p.period_days - 1;
 			if (paused_at(pz, last) < 0)
-				vals[(k + 1) * t->period_days - 1] = isi_at(list, last, today);
+				vals[(k + 1) * t->p.period_days - 1] = isi_at(list, last, today);
 		}
 		json_decref(list);
 		o->washout = 0;
@@ -1131,30 +1361,6 @@ static int trial_pairs(struct mg_db *db, const struct trial *t, const struct mg_
 	return 0;
 }
 
-/* The verdict in plain words, never more certain than the interval: r the
- * flat-prior result, pr the result whose posterior gives the chance
- * (evidence-based prior when the outcome has one). One line. */
-static void put_verdict(struct mg_buf *b, const struct mg_trial_outcome *oc, const struct mg_nof1_result *r,
-			const struct mg_nof1_result *pr, int evidence, int interim)
-{
-	int dec = oc->decimals;
-	double m = r->mean;
-	const char *verb = m < 0 ? oc->lower : oc->higher;
-	mg_buf_printf(b, "In your trial%s, ", interim ? " so far" : "");
-	if (r->ci_lo > 0 || r->ci_hi < 0)
-		mg_buf_printf(b, "magnesium %s %s by %.*f %s (95 %% interval %.*f to %.*f). ", verb, oc->name, dec,
-			      fabs(m), oc->unit, dec, fmin(fabs(r->ci_lo), fabs(r->ci_hi)), dec,
-			      fmax(fabs(r->ci_lo), fabs(r->ci_hi)));
-	else
-		mg_buf_printf(b, "%s was %.*f %s %s with magnesium, but the 95 %% interval (%+.*f to %+.*f) "
-				 "includes no effect, so the trial has not shown whether magnesium changes it. ",
-			      oc->name, dec, fabs(m), oc->unit, m < 0 ? "lower" : "higher", dec, r->ci_lo, dec, r->ci_hi);
-	/* A threshold not seen in its source is still used, but said to be so. */
-	mg_buf_printf(b, "The chance that the real benefit is larger than %.*f %s%s is %.0f %% (%s).\n", dec, oc->mid,
-		      oc->unit, oc->mid_verified ? "" : " (a threshold from a sleep guideline, not verified for this tool)",
-		      100 * pr->post.p_mid, evidence ? "evidence-based prior" : "flat prior");
-}
-
 /* The published average effect for the outcome, when the KB has one. */
 static int published(const struct mg_trial_outcome *oc, double *mean, double *lo, double *hi)
 {
@@ -1164,405 +1370,644 @@ static int published(const struct mg_trial_outcome *oc, double *mean, double *lo
 	return oc->has_published;
 }
 
-int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
-		     char *order, int *status)
+/* One trial analysed as of a day: what 'trial analyze', the report and the
+ * FHIR export all show. */
+struct analysis {
+	struct trial t;
+	int32_t today;
+	int interim, excluded, n_nights, pp_removed;
+	double *vals, *pp_vals;
+	signed char *took;
+	struct pauses pz;
+	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
+	struct mg_nof1_opts o;
+	/* evidence-based (when the outcome has a prior), sceptical, flat */
+	struct mg_nof1_result res[3];
+	int has_prior[3];
+	struct mg_nof1_result pp; /* per protocol, flat; n_used 0 when not computed */
+	int pp_done;
+	struct mg_trial_adherence adh;
+	enum mg_trial_conclusion c;
+	int enough;
+	char conclusion_text[1024];
+};
+
+static void analysis_free(struct analysis *an)
+{
+	if (!an)
+		return;
+	free(an->vals);
+	free(an->pp_vals);
+	free(an->took);
+	free(an);
+}
+
+/* Trial id (0: the latest) analysed with the evenings before today. NULL
+ * with *status set on failure. */
+static struct analysis *analyse(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today, int *status)
+{
+	struct mg_error err = {0};
+	struct analysis *an = calloc(1, sizeof *an);
+	if (!an) {
+		*status = cli_error(EXIT_FAIL, "out of memory");
+		return NULL;
+	}
+	struct trial *t = &an->t;
+	if (load_trial_id(db, id, t, status) || load_pauses(db, kb, t->id, &an->pz, status))
+		goto fail;
+	an->today = today;
+	an->n_nights = 2 * t->p.pairs * t->p.period_days;
+	an->vals = malloc((size_t)an->n_nights * sizeof *an->vals);
+	an->pp_vals = malloc((size_t)an->n_nights * sizeof *an->pp_vals);
+	an->took = malloc((size_t)an->n_nights);
+	if (!an->vals || !an->pp_vals || !an->took) {
+		*status = cli_error(EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	if (trial_pairs(db, t, t->oc, &an->pz, today, an->vals, an->took, an->pairs, &an->o, &an->excluded, status))
+		goto fail;
+	an->o.mid = t->spec.mid; /* as fixed at planning */
+	const struct mg_trial_outcome *oc = t->oc;
+	struct mg_prior priors[3] = {{oc->ev_mean, oc->ev_sd}, {0, oc->sceptical_sd}, {0, INFINITY}};
+	an->has_prior[0] = oc->has_evidence;
+	an->has_prior[1] = an->has_prior[2] = 1;
+	for (int k = 0; k < 3; k++) {
+		an->o.prior = an->has_prior[k] ? priors[k] : priors[2];
+		if (mg_nof1_analyse(an->pairs, t->p.pairs, &an->o, &an->res[k], &err)) {
+			*status = cli_fail(&err);
+			goto fail;
+		}
+	}
+	an->o.prior = priors[2];
+	mg_trial_adherence(&t->p, an->took, mg_kb_trial_design(kb), &an->adh);
+	/* Per protocol: the same pairs with the nights not taken as planned
+	 * left out. An ISI covers a whole period, so it has no such line. */
+	if (!per_period(oc)) {
+		struct mg_nof1_pair pp[MG_NOF1_MAX_PAIRS];
+		memcpy(an->pp_vals, an->vals, (size_t)an->n_nights * sizeof *an->vals);
+		an->pp_removed = mg_trial_per_protocol(&t->p, an->took, an->pp_vals);
+		for (int i = 0; i < t->p.pairs; i++) {
+			pp[i] = an->pairs[i];
+			pp[i].on = an->pp_vals + (an->pairs[i].on - an->vals);
+			pp[i].off = an->pp_vals + (an->pairs[i].off - an->vals);
+		}
+		if (mg_nof1_analyse(pp, t->p.pairs, &an->o, &an->pp, &err)) {
+			*status = cli_fail(&err);
+			goto fail;
+		}
+		an->pp_done = 1;
+	}
+	an->interim = today <= mg_trial_last_evening(&t->p) + 1;
+	const struct mg_nof1_result *r = &an->res[2];
+	an->enough = mg_trial_enough(r, &t->spec);
+	an->c = mg_trial_conclude(r, &t->spec, an->interim);
+	char src[64];
+	struct mg_buf b = MG_BUF_INIT;
+	mg_trial_verdict(&b, an->c, r, &t->spec, oc, mid_source(t, src, sizeof src), mg_trial_last_evening(&t->p));
+	if (b.failed) {
+		mg_buf_release(&b);
+		*status = cli_error(EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	if (b.len && b.data[b.len - 1] == '\n')
+		b.len--;
+	snprintf(an->conclusion_text, sizeof an->conclusion_text, "%.*s", (int)b.len, b.data);
+	mg_buf_release(&b);
+	return an;
+fail:
+	analysis_free(an);
+	return NULL;
+}
+
+static int fill_report(const struct mg_kb *kb, const struct analysis *an, struct mg_report_trial *rt, char *order)
+{
+	const struct trial *t = &an->t;
+	const struct mg_nof1_result *r = &an->res[2];
+	memcpy(order, t->p.order, (size_t)(2 * t->p.pairs));
+	memset(rt, 0, sizeof *rt);
+	rt->start = t->p.start;
+	rt->end = mg_trial_last_evening(&t->p);
+	rt->pairs = t->p.pairs;
+	rt->period_days = t->p.period_days;
+	rt->order = order;
+	rt->outcome_name = t->oc->name;
+	rt->unit = t->oc->unit;
+	rt->decimals = t->oc->decimals;
+	rt->as_of = an->today;
+	rt->interim = an->interim;
+	rt->too_few = (r->flags & MG_NOF1_TOO_FEW) != 0;
+	rt->n_used = r->n_used;
+	rt->mean = r->mean;
+	rt->ci_lo = r->ci_lo;
+	rt->ci_hi = r->ci_hi;
+	rt->outcome_id = t->oc->id;
+	rt->p_value = r->p_value;
+	snprintf(rt->verdict, sizeof rt->verdict, "%s", an->conclusion_text);
+	rt->has_published = published(t->oc, &rt->pub_mean, &rt->pub_lo, &rt->pub_hi);
+	rt->pub_source = "Mah & Pitre 2021, meta-analysis of trials in older adults";
+	struct mg_buf b = MG_BUF_INIT;
+	put_events(&b, &an->pz, "");
+	snprintf(rt->events, sizeof rt->events, "%.*s", (int)b.len, b.len ? b.data : "");
+	mg_buf_reset(&b);
+	put_pause_verdict(&b, &an->pz, an->excluded, an->today);
+	snprintf(rt->pause_note, sizeof rt->pause_note, "%.*s", (int)b.len, b.len ? b.data : "");
+	mg_buf_release(&b);
+	/* issue 11 */
+	rt->conclusion = mg_trial_conclusion_id(an->c);
+	snprintf(rt->conclusion_text, sizeof rt->conclusion_text, "%s", an->conclusion_text);
+	rt->mid = t->spec.mid;
+	rt->mid_verified = t->spec.mid_verified;
+	rt->adherence = an->adh.adherence;
+	rt->missing_mg = an->adh.missing_mg;
+	rt->missing_none = an->adh.missing_none;
+	int pp_ok = an->pp_done && an->pp.n_used >= 2;
+	rt->pp_mean = pp_ok ? an->pp.mean : NAN;
+	rt->pp_lo = pp_ok ? an->pp.ci_lo : NAN;
+	rt->pp_hi = pp_ok ? an->pp.ci_hi : NAN;
+	rt->washout = t->p.washout;
+	rt->elemental_mg = t->elemental_mg;
+	rt->compound_mg = t->compound_mg;
+	const struct mg_compound *c = mg_kb_find_compound(kb, t->form);
+	rt->form_name = c ? c->name : NULL;
+	int np = an->pz.n < (int)(sizeof rt->pauses / sizeof rt->pauses[0]) ? an->pz.n
+									     : (int)(sizeof rt->pauses / sizeof rt->pauses[0]);
+	rt->n_pauses = np;
+	for (int k = 0; k < np; k++) {
+		rt->pauses[k].from = an->pz.from[k];
+		rt->pauses[k].to = an->pz.to[k];
+	}
+	return 0;
+}
+
+int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			struct mg_report_trial *rt, char *order, int *status)
 {
 	trial_kb = kb;
 	struct mg_error err = {0};
-	struct trial t;
 	char *js = NULL;
-	if (mg_db_trial_latest(db, &js, &err)) {
+	if (mg_db_trial_get(db, id, &js, &err)) {
 		*status = cli_fail(&err);
 		return -1;
 	}
 	if (!js)
 		return 1;
 	free(js);
-	if (load_trial(db, &t, status))
+	struct analysis *an = analyse(db, kb, id, today, status);
+	if (!an)
 		return -1;
-	int n_nights = 2 * t.pairs * t.period_days, rc = -1;
-	double *vals = malloc((size_t)n_nights * sizeof *vals);
-	signed char *took = malloc((size_t)n_nights);
-	struct mg_nof1_result *res = malloc(sizeof *res), *ev = malloc(sizeof *ev);
-	struct pauses *pz = malloc(sizeof *pz);
-	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
-	struct mg_nof1_opts o;
-	int excluded = 0;
-	if (!vals || !took || !res || !ev || !pz) {
+	fill_report(kb, an, rt, order);
+	analysis_free(an);
+	return 0;
+}
+
+int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
+		     char *order, int *status)
+{
+	return cli_trial_report_id(db, kb, 0, today, rt, order, status);
+}
+
+static const char *const warn_ids[] = {"low-adherence", "off-nights-with-magnesium", "missing-unbalanced"};
+
+/* The secondary outcomes: every other diary outcome, flat prior, the mean
+ * difference and interval only; text lines to sec, a JSON array to secj. */
+static int secondary(struct mg_db *db, const struct analysis *an, struct mg_buf *sec, struct mg_buf *secj, int *status)
+{
+	const struct trial *t = &an->t;
+	struct mg_error err = {0};
+	double *v2 = malloc((size_t)an->n_nights * sizeof *v2);
+	signed char *t2 = malloc((size_t)an->n_nights);
+	struct mg_nof1_result *r2 = malloc(sizeof *r2);
+	struct mg_nof1_pair p2[MG_NOF1_MAX_PAIRS];
+	struct mg_nof1_opts o2;
+	int rc = 0, first = 1;
+	if (!v2 || !t2 || !r2) {
 		*status = cli_error(EXIT_FAIL, "out of memory");
-		goto out;
+		rc = -1;
 	}
-	if (load_pauses(db, kb, pz, status) ||
-	    trial_pairs(db, &t, t.oc, pz, today, vals, took, pairs, &o, &excluded, status))
-		goto out;
-	o.prior.mean = 0;
-	o.prior.sd = INFINITY;
-	if (mg_nof1_analyse(pairs, t.pairs, &o, res, &err)) {
-		*status = cli_fail(&err);
-		goto out;
+	mg_buf_putc(secj, '[');
+	size_t n_outcomes;
+	const struct mg_trial_outcome *all = mg_kb_trial_outcomes(trial_kb, &n_outcomes);
+	for (size_t i = 0; !rc && i < n_outcomes; i++) {
+		const struct mg_trial_outcome *so = &all[i];
+		if (so == t->oc || per_period(so))
+			continue;
+		if (trial_pairs(db, t, so, &an->pz, an->today, v2, t2, p2, &o2, NULL, status)) {
+			rc = -1;
+			break;
+		}
+		o2.prior.mean = 0;
+		o2.prior.sd = INFINITY;
+		if (mg_nof1_analyse(p2, t->p.pairs, &o2, r2, &err)) {
+			*status = cli_fail(&err);
+			rc = -1;
+			break;
+		}
+		int few = (r2->flags & MG_NOF1_TOO_FEW) != 0, d2 = so->decimals + 1;
+		mg_buf_printf(secj, "%s{\"outcome\":\"%s\",\"pairs_used\":%d,\"mean_difference\":", first ? "" : ",", so->id,
+			      r2->n_used);
+		put_num(secj, few ? NAN : r2->mean, 3);
+		mg_buf_puts(secj, ",\"ci_low\":");
+		put_num(secj, few ? NAN : r2->ci_lo, 3);
+		mg_buf_puts(secj, ",\"ci_high\":");
+		put_num(secj, few ? NAN : r2->ci_hi, 3);
+		mg_buf_putc(secj, '}');
+		first = 0;
+		if (few) {
+			mg_buf_printf(sec, "  %s: too few complete pairs (%d)\n", so->name, r2->n_used);
+		} else {
+			char m[48], lo[48], hi[48];
+			mg_trial_format_signed(r2->mean, d2, m, sizeof m);
+			mg_trial_format_signed(r2->ci_lo, d2, lo, sizeof lo);
+			mg_trial_format_signed(r2->ci_hi, d2, hi, sizeof hi);
+			mg_buf_printf(sec, "  %s: %s %s (95 %% interval %s to %s), %d pairs\n", so->name, m, so->unit, lo, hi,
+				      r2->n_used);
+		}
 	}
-	o.prior.mean = t.oc->ev_mean;
-	o.prior.sd = t.oc->ev_sd;
-	if (t.oc->has_evidence && mg_nof1_analyse(pairs, t.pairs, &o, ev, &err)) {
-		*status = cli_fail(&err);
-		goto out;
-	}
-	memcpy(order, t.order, (size_t)(2 * t.pairs));
-	memset(rt, 0, sizeof *rt);
-	rt->mid = rt->adherence = rt->pp_mean = rt->pp_lo = rt->pp_hi = NAN; /* issue 11 fields: unknown */
-	rt->start = t.start;
-	rt->end = trial_end(&t);
-	rt->pairs = t.pairs;
-	rt->period_days = t.period_days;
-	rt->order = order;
-	rt->outcome_name = t.oc->name;
-	rt->unit = t.oc->unit;
-	rt->decimals = t.oc->decimals;
-	rt->as_of = today;
-	rt->interim = today <= trial_end(&t) + 1;
-	rt->too_few = (res->flags & MG_NOF1_TOO_FEW) != 0;
-	rt->n_used = res->n_used;
-	rt->mean = res->mean;
-	rt->ci_lo = res->ci_lo;
-	rt->ci_hi = res->ci_hi;
-	rt->outcome_id = t.oc->id;
-	rt->p_value = res->p_value;
-	rt->verdict[0] = 0;
-	if (!rt->too_few) {
-		struct mg_buf b = MG_BUF_INIT;
-		put_verdict(&b, t.oc, res, t.oc->has_evidence ? ev : res, t.oc->has_evidence, rt->interim);
-		if (b.len && b.data[b.len - 1] == '\n')
-			b.len--;
-		snprintf(rt->verdict, sizeof rt->verdict, "%.*s", (int)b.len, b.len ? b.data : "");
-		mg_buf_release(&b);
-	}
-	rt->has_published = published(t.oc, &rt->pub_mean, &rt->pub_lo, &rt->pub_hi);
-	rt->pub_source = "Mah & Pitre 2021, meta-analysis of trials in older adults";
-	{
-		struct mg_buf b = MG_BUF_INIT;
-		put_events(&b, pz, "");
-		snprintf(rt->events, sizeof rt->events, "%.*s", (int)b.len, b.len ? b.data : "");
-		mg_buf_reset(&b);
-		put_pause_verdict(&b, pz, excluded, today);
-		snprintf(rt->pause_note, sizeof rt->pause_note, "%.*s", (int)b.len, b.len ? b.data : "");
-		mg_buf_release(&b);
-	}
-	rc = 0;
-out:
-	free(pz);
-	free(vals);
-	free(took);
-	free(res);
-	free(ev);
+	mg_buf_putc(secj, ']');
+	free(v2);
+	free(t2);
+	free(r2);
 	return rc;
+}
+
+/* The baseline (no magnesium, not randomised): context only. */
+static int baseline(struct mg_db *db, const struct analysis *an, int *n, double *mean, double *sd, int *status)
+{
+	const struct trial *t = &an->t;
+	*n = 0;
+	*mean = *sd = NAN;
+	if (t->p.baseline > 0 && per_period(t->oc)) {
+		json_t *list = isi_list(db, status);
+		if (!list)
+			return -1;
+		*mean = isi_at(list, t->p.start - 1, an->today);
+		*n = !isnan(*mean);
+		json_decref(list);
+	} else if (t->p.baseline > 0) {
+		double bv[MAX_BASELINE_DAYS];
+		signed char bt[MAX_BASELINE_DAYS];
+		if (read_nights(db, t->p.start - t->p.baseline, t->p.start - 1, t->oc, bv, bt, status))
+			return -1;
+		double sum = 0, ss = 0;
+		for (int k = 0; k < t->p.baseline; k++)
+			if (!isnan(bv[k]) && t->p.start - t->p.baseline + k < an->today) {
+				(*n)++;
+				sum += bv[k];
+			}
+		*mean = *n ? sum / *n : NAN;
+		for (int k = 0; k < t->p.baseline; k++)
+			if (!isnan(bv[k]) && t->p.start - t->p.baseline + k < an->today)
+				ss += (bv[k] - *mean) * (bv[k] - *mean);
+		*sd = *n >= 2 ? sqrt(ss / (*n - 1)) : NAN;
+	}
+	return 0;
+}
+
+static void analyze_json(struct mg_buf *out, const struct analysis *an, const char *date, int base_n, double base_mean,
+			 double base_sd, const struct mg_buf *secj)
+{
+	const struct trial *t = &an->t;
+	const struct mg_trial_outcome *oc = t->oc;
+	const struct mg_nof1_result *r = &an->res[2];
+	const struct mg_trial_adherence *ad = &an->adh;
+	int too_few = (r->flags & MG_NOF1_TOO_FEW) != 0;
+	char s[11], e[11];
+	mg_date_format(t->p.start - t->p.baseline, s);
+	mg_date_format(mg_trial_last_evening(&t->p), e);
+	mg_buf_printf(out, "{\"trial_id\":%lld,\"status\":\"%s\",\"start\":\"%s\",\"end\":\"%s\",\"as_of\":\"%s\","
+			   "\"outcome\":\"%s\",\"pairs\":%d,\"period_days\":%d,\"washout\":%d,\"min_nights\":%d,"
+			   "\"seed\":\"%s\",\"interim\":%s,\"too_few_pairs\":%s,\"pairs_used\":%d,",
+		      t->id, trial_state(t, an->today), s, e, date, oc->id, t->p.pairs, t->p.period_days, t->p.washout,
+		      an->o.min_nights, t->seed, an->interim ? "true" : "false", too_few ? "true" : "false", r->n_used);
+	mg_buf_printf(out, "\"conclusion\":\"%s\",\"conclusion_text\":", mg_trial_conclusion_id(an->c));
+	mg_buf_put_json_str(out, an->conclusion_text);
+	mg_buf_printf(out, ",\"enough_information\":%s,\"analysis\":{\"prespecified\":%s,\"test\":\"randomisation-exact\","
+			   "\"sides\":2,\"alpha\":",
+		      an->enough ? "true" : "false", t->prespecified ? "true" : "false");
+	put_num(out, t->spec.alpha, 4);
+	mg_buf_printf(out, ",\"min_pairs\":%d,\"mid\":", t->spec.min_pairs);
+	put_num(out, t->spec.mid, 3);
+	mg_buf_printf(out, ",\"mid_source\":\"%s\"},\"per_pair\":[", t->spec.mid_verified ? "published" : "product-choice");
+	for (int i = 0; i < t->p.pairs; i++) {
+		mg_buf_printf(out, "%s{\"pair\":%d,\"mg_first\":%s,\"nights_mg\":%d,\"nights_off\":%d,\"mean_mg\":",
+			      i ? "," : "", i + 1, t->p.order[2 * i] ? "true" : "false", r->kept_on[i], r->kept_off[i]);
+		put_num(out, r->mean_on[i], 3);
+		mg_buf_puts(out, ",\"mean_off\":");
+		put_num(out, r->mean_off[i], 3);
+		mg_buf_puts(out, ",\"difference\":");
+		put_num(out, r->diff[i], 3);
+		mg_buf_putc(out, '}');
+	}
+	mg_buf_puts(out, "],\"mean_difference\":");
+	put_num(out, too_few ? NAN : r->mean, 3);
+	mg_buf_puts(out, ",\"ci_low\":");
+	put_num(out, too_few ? NAN : r->ci_lo, 3);
+	mg_buf_puts(out, ",\"ci_high\":");
+	put_num(out, too_few ? NAN : r->ci_hi, 3);
+	/* p as computed, never rounded to 0 (the smallest exact p is 2^-19). */
+	mg_buf_puts(out, ",\"p_value\":");
+	if (too_few || isnan(r->p_value))
+		mg_buf_puts(out, "null");
+	else
+		mg_buf_printf(out, "%.6g", r->p_value);
+	mg_buf_puts(out, ",\"p_min\":");
+	if (too_few || isnan(r->p_min))
+		mg_buf_puts(out, "null");
+	else
+		mg_buf_printf(out, "%.6g", r->p_min);
+	mg_buf_puts(out, ",\"mid\":");
+	put_num(out, t->spec.mid, 3);
+	mg_buf_puts(out, ",\"per_protocol\":");
+	if (an->pp_done && an->pp.n_used >= 2) {
+		mg_buf_printf(out, "{\"pairs_used\":%d,\"nights_left_out\":%d,\"mean_difference\":", an->pp.n_used,
+			      an->pp_removed);
+		put_num(out, an->pp.mean, 3);
+		mg_buf_puts(out, ",\"ci_low\":");
+		put_num(out, an->pp.ci_lo, 3);
+		mg_buf_puts(out, ",\"ci_high\":");
+		put_num(out, an->pp.ci_hi, 3);
+		mg_buf_putc(out, '}');
+	} else {
+		mg_buf_puts(out, "null");
+	}
+	/* No probabilities without enough information: they would claim more
+	 * than a collapsed or two-pair likelihood holds. */
+	mg_buf_puts(out, ",\"posterior\":{");
+	put_post(out, "evidence", &an->res[0].post, an->enough && an->has_prior[0]);
+	mg_buf_putc(out, ',');
+	put_post(out, "sceptical", &an->res[1].post, an->enough);
+	mg_buf_putc(out, ',');
+	put_post(out, "flat", &an->res[2].post, an->enough);
+	int on_planned = 0, on_logged = 0, on_taken = 0, off_logged = 0, off_taken = 0;
+	for (int k = 0; k < an->n_nights; k++) {
+		int on = t->p.order[k / t->p.period_days];
+		if (on && t->p.start + k < an->today && paused_at(&an->pz, t->p.start + k) < 0)
+			on_planned++;
+		if (an->took[k] < 0)
+			continue;
+		*(on ? &on_logged : &off_logged) += 1;
+		*(on ? &on_taken : &off_taken) += an->took[k];
+	}
+	mg_buf_printf(out, "},\"adherence\":{\"mg_nights_planned\":%d,\"mg_nights_logged\":%d,\"mg_nights_taken\":%d,"
+			   "\"off_nights_logged\":%d,\"off_nights_taken\":%d,\"share_as_planned\":",
+		      on_planned, on_logged, on_taken, off_logged, off_taken);
+	put_num(out, ad->adherence, 4);
+	mg_buf_printf(out, ",\"analysed_mg_nights\":%d,\"analysed_none_nights\":%d,\"missing_mg\":%d,\"missing_none\":%d,"
+			   "\"warnings\":[",
+		      ad->mg_nights, ad->none_nights, ad->missing_mg, ad->missing_none);
+	for (size_t k = 0, n = 0; k < sizeof warn_ids / sizeof warn_ids[0]; k++)
+		if (ad->warn & (1u << k))
+			mg_buf_printf(out, "%s\"%s\"", n++ ? "," : "", warn_ids[k]);
+	mg_buf_printf(out, "]},\"paused_nights\":%d,\"pauses\":[", an->excluded);
+	for (int k = 0; k < an->pz.n; k++) {
+		char d0[11], d1[11];
+		mg_date_format(an->pz.from[k], d0);
+		mg_buf_printf(out, "%s{\"from\":\"%s\",\"resumed\":", k ? "," : "", d0);
+		if (an->pz.to[k] != INT32_MAX) {
+			mg_date_format(an->pz.to[k], d1);
+			mg_buf_printf(out, "\"%s\"", d1);
+		} else {
+			mg_buf_puts(out, "null");
+		}
+		mg_buf_puts(out, ",\"because\":");
+		mg_buf_put_json_str(out, an->pz.why[k]);
+		mg_buf_putc(out, '}');
+	}
+	mg_buf_printf(out, "],\"baseline_days\":%d,\"baseline\":", t->p.baseline);
+	if (t->p.baseline > 0) {
+		mg_buf_printf(out, "{\"values\":%d,\"mean\":", base_n);
+		put_num(out, base_mean, 3);
+		mg_buf_puts(out, ",\"sd\":");
+		put_num(out, base_sd, 3);
+		mg_buf_putc(out, '}');
+	} else {
+		mg_buf_puts(out, "null");
+	}
+	mg_buf_puts(out, ",\"secondary\":");
+	mg_buf_add(out, secj->data, secj->len);
+	mg_buf_puts(out, "}\n");
+}
+
+static void analyze_text(struct mg_buf *out, const struct analysis *an, const char *date, int base_n, double base_mean,
+			 double base_sd, const struct mg_buf *sec)
+{
+	const struct trial *t = &an->t;
+	const struct mg_trial_outcome *oc = t->oc;
+	const struct mg_nof1_result *r = &an->res[2];
+	const struct mg_trial_adherence *ad = &an->adh;
+	int too_few = (r->flags & MG_NOF1_TOO_FEW) != 0, dec = oc->decimals;
+	char s[11], e[11];
+	mg_date_format(t->p.start - t->p.baseline, s);
+	mg_date_format(mg_trial_last_evening(&t->p), e);
+	mg_buf_printf(out, "%sN-of-1 trial %lld (%s), %s to %s: %d pairs of %d-day periods; outcome: %s (%s)\n",
+		      an->interim ? "INTERIM analysis. " : "", t->id, trial_state(t, an->today), s, e, t->p.pairs,
+		      t->p.period_days, oc->name, oc->unit);
+	if (an->interim)
+		mg_buf_printf(out, "The trial has not ended (analysis as of %s); results can still change.\n", date);
+	if (!t->prespecified)
+		mg_buf_puts(out, "This trial was planned before the analysis was stored with the plan; it is analysed "
+				 "with the rule of the knowledge base in use.\n");
+	if (per_period(oc))
+		mg_buf_printf(out, "Pairs used: %d of %d (a pair counts with an ISI at the end of both periods).\n",
+			      r->n_used, t->p.pairs);
+	else
+		mg_buf_printf(out, "Pairs used: %d of %d (a pair counts with at least %d nights logged after the "
+				   "%d-night washout in both periods).\n",
+			      r->n_used, t->p.pairs, an->o.min_nights, t->p.washout);
+	if (t->p.baseline > 0 && !base_n)
+		mg_buf_printf(out, "Baseline (%d nights, no magnesium): nothing logged.\n", t->p.baseline);
+	else if (t->p.baseline > 0 && per_period(oc))
+		mg_buf_printf(out, "Baseline (%d nights, no magnesium): ISI %.0f at its end (context, not part of "
+				   "the comparison).\n",
+			      t->p.baseline, base_mean);
+	else if (t->p.baseline > 0) {
+		char sd[32] = "not estimable";
+		if (base_n >= 2)
+			snprintf(sd, sizeof sd, "%.*f", dec + 1, base_sd);
+		mg_buf_printf(out, "Baseline (%d nights, no magnesium, %d logged): mean %.*f %s, SD %s (context, not "
+				   "part of the comparison).\n",
+			      t->p.baseline, base_n, dec + 1, base_mean, oc->unit, sd);
+	}
+	if (ad->mg_logged + ad->none_logged)
+		mg_buf_printf(out, "Adherence: %.0f %% of the %d analysed nights logged were taken as planned (magnesium "
+				   "on %d of %d magnesium nights, on %d of %d nights without).\n",
+			      floor(100 * ad->adherence), ad->mg_logged + ad->none_logged, ad->mg_taken, ad->mg_logged,
+			      ad->none_taken, ad->none_logged);
+	else
+		mg_buf_puts(out, "Adherence: no analysed night logged yet.\n");
+	if (!per_period(oc))
+		mg_buf_printf(out, "Missing nights (analysed, not logged): %d of %d magnesium nights, %d of %d nights "
+				   "without.\n",
+			      ad->missing_mg, ad->mg_nights, ad->missing_none, ad->none_nights);
+	mg_trial_adherence_text(out, ad, mg_kb_trial_design(trial_kb));
+	struct mg_buf ev = MG_BUF_INIT, pv = MG_BUF_INIT;
+	put_events(&ev, &an->pz, "  ");
+	put_pause_verdict(&pv, &an->pz, an->excluded, an->today);
+	if (ev.len) {
+		mg_buf_puts(out, "Adverse events and pauses (stop rules: stop magnesium and talk to a clinician):\n");
+		mg_buf_add(out, ev.data, ev.len);
+	}
+	if (too_few) {
+		mg_buf_printf(out, "Too few complete pairs to estimate an effect: %d usable, at least 2 are needed. "
+				   "No numbers are given until then.\n",
+			      r->n_used);
+	} else {
+		char m[48], lo[48], hi[48], p[48];
+		mg_trial_format_signed(r->mean, dec + 1, m, sizeof m);
+		mg_trial_format_signed(r->ci_lo, dec + 1, lo, sizeof lo);
+		mg_trial_format_signed(r->ci_hi, dec + 1, hi, sizeof hi);
+		mg_buf_printf(out, "Mean difference, magnesium minus none: %s %s (95 %% interval %s to %s)\n", m, oc->unit, lo,
+			      hi);
+		if (an->pp_done && an->pp.n_used >= 2) {
+			mg_trial_format_signed(an->pp.mean, dec + 1, m, sizeof m);
+			mg_trial_format_signed(an->pp.ci_lo, dec + 1, lo, sizeof lo);
+			mg_trial_format_signed(an->pp.ci_hi, dec + 1, hi, sizeof hi);
+			mg_buf_printf(out, "Per protocol (only nights taken as planned; %d left out): %s %s (95 %% interval "
+					   "%s to %s), %d pairs. Read beside the main line, not instead of it.\n",
+				      an->pp_removed, m, oc->unit, lo, hi, an->pp.n_used);
+		}
+		mg_trial_format_p(r->p_value, t->spec.alpha, p, sizeof p);
+		mg_buf_printf(out, "Randomisation test (exact, two-sided): %s (the smallest p %d pairs can give is %.3g)\n",
+			      p, r->n_used, r->p_min);
+		if (an->enough) {
+			mg_buf_printf(out, "Probability of a benefit beyond %.*f %s:\n", dec + (t->spec.mid < 1), t->spec.mid,
+				      oc->unit);
+			const char *names[3] = {"evidence-based prior", "sceptical prior", "flat prior"};
+			for (int k = 0; k < 3; k++) {
+				if (!an->has_prior[k])
+					mg_buf_printf(out, "  %-22s none (no trial data for this outcome)\n", names[k]);
+				else
+					mg_buf_printf(out, "  %-22s %.0f %%\n", names[k], 100 * an->res[k].post.p_mid);
+			}
+		} else {
+			mg_buf_printf(out, "No probabilities are given: with fewer than %d pairs, or pairs that all gave the "
+					   "same difference, they would claim more than the data hold.\n",
+				      t->spec.min_pairs);
+		}
+	}
+	mg_buf_putc(out, '\n');
+	mg_buf_printf(out, "%s\n", an->conclusion_text);
+	if (!too_few && (r->flags & MG_NOF1_P_FLOOR))
+		mg_buf_printf(out, "With %d pairs no result can reach p < %g; more pairs are needed for a firm answer.\n",
+			      r->n_used, t->spec.alpha);
+	if (pv.len)
+		mg_buf_add(out, pv.data, pv.len);
+	mg_buf_release(&ev);
+	mg_buf_release(&pv);
+	mg_buf_puts(out, "\nSecondary outcomes (not the question the trial was planned to answer; read with "
+			 "caution):\nmean difference, magnesium minus none, with its 95 % interval; no verdict is "
+			 "drawn from these.\n");
+	mg_buf_add(out, sec->data, sec->len);
+	mg_buf_puts(out, "This is information, not medical advice.\n");
 }
 
 static int trial_analyze(int argc, char **argv, struct mg_cli *cli)
 {
 	char date[11];
 	const char *fmt = "text";
+	long long id = 0;
 	int status = EXIT_OK;
-	struct trial t;
-	struct mg_error err = {0};
 	cli_today(date);
-	if (date_option(argc, argv, "analyze", date, &fmt, &status))
+	if (date_option(argc, argv, "analyze", date, &fmt, &id, &status))
+		return status;
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb)
 		return status;
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		return status;
-	struct mg_buf out = MG_BUF_INIT;
-	double *vals = NULL;
-	signed char *took = NULL;
-	struct mg_nof1_result *res[3] = {NULL, NULL, NULL};
-	struct pauses *pz = NULL;
-	struct mg_buf sec = MG_BUF_INIT, secj = MG_BUF_INIT;
+	struct mg_buf out = MG_BUF_INIT, sec = MG_BUF_INIT, secj = MG_BUF_INIT;
 	int32_t today;
 	mg_date_parse(date, &today);
-	if (load_trial(db, &t, &status))
-		goto out;
-	const struct mg_trial_outcome *oc = t.oc;
-	int n_nights = 2 * t.pairs * t.period_days;
-	vals = malloc((size_t)n_nights * sizeof *vals);
-	took = malloc((size_t)n_nights);
-	for (int k = 0; k < 3; k++)
-		res[k] = malloc(sizeof *res[k]);
-	if (!vals || !took || !res[0] || !res[1] || !res[2]) {
-		status = cli_error(EXIT_FAIL, "out of memory");
-		goto out;
-	}
-	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
-	struct mg_nof1_opts o;
-	int excluded = 0;
-	if (!(pz = malloc(sizeof *pz))) {
-		status = cli_error(EXIT_FAIL, "out of memory");
-		goto out;
-	}
-	const struct mg_kb *kb = cli_kb(cli, &status);
-	if (!kb || load_pauses(db, kb, pz, &status) ||
-	    trial_pairs(db, &t, oc, pz, today, vals, took, pairs, &o, &excluded, &status))
-		goto out;
-	/* The baseline (no magnesium, not randomised): context only. */
 	int base_n = 0;
 	double base_mean = NAN, base_sd = NAN;
-	if (t.baseline > 0 && per_period(oc)) {
-		json_t *list = isi_list(db, &status);
-		if (!list)
-			goto out;
-		base_mean = isi_at(list, t.start - 1, today);
-		base_n = !isnan(base_mean);
-		json_decref(list);
-	} else if (t.baseline > 0) {
-		double bv[MAX_BASELINE_DAYS];
-		signed char bt[MAX_BASELINE_DAYS];
-		if (read_nights(db, t.start - t.baseline, t.start - 1, oc, bv, bt, &status))
-			goto out;
-		double sum = 0, ss = 0;
-		for (int k = 0; k < t.baseline; k++)
-			if (!isnan(bv[k]) && t.start - t.baseline + k < today) {
-				base_n++;
-				sum += bv[k];
-			}
-		base_mean = base_n ? sum / base_n : NAN;
-		for (int k = 0; k < t.baseline; k++)
-			if (!isnan(bv[k]) && t.start - t.baseline + k < today)
-				ss += (bv[k] - base_mean) * (bv[k] - base_mean);
-		base_sd = base_n >= 2 ? sqrt(ss / (base_n - 1)) : NAN;
-	}
-	struct mg_prior priors[3] = {{oc->ev_mean, oc->ev_sd}, {0, oc->sceptical_sd}, {0, INFINITY}};
-	int has_prior[3] = {oc->has_evidence, 1, 1};
-	for (int k = 0; k < 3; k++) {
-		o.prior = has_prior[k] ? priors[k] : priors[2];
-		if (mg_nof1_analyse(pairs, t.pairs, &o, res[k], &err)) {
-			status = cli_fail(&err);
-			goto out;
-		}
-	}
-	const struct mg_nof1_result *r = res[2];
-	int too_few = (r->flags & MG_NOF1_TOO_FEW) != 0, interim = today <= trial_end(&t) + 1;
-	/* Adherence: diary magnesium against the plan, over logged nights. */
-	int on_logged = 0, on_taken = 0, off_logged = 0, off_taken = 0, on_planned = 0;
-	for (int k = 0; k < n_nights; k++) {
-		int on = t.order[k / t.period_days];
-		if (on && t.start + k < today && paused_at(pz, t.start + k) < 0)
-			on_planned++;
-		if (took[k] < 0)
-			continue;
-		if (on) {
-			on_logged++;
-			on_taken += took[k];
-		} else {
-			off_logged++;
-			off_taken += took[k];
-		}
-	}
-	/* Secondary outcomes: every other diary outcome, flat prior, the mean
-	 * difference and interval only. The primary's nights are reused after. */
-	{
-		double *v2 = malloc((size_t)n_nights * sizeof *v2);
-		signed char *t2 = malloc((size_t)n_nights);
-		struct mg_nof1_result *r2 = malloc(sizeof *r2);
-		struct mg_nof1_pair p2[MG_NOF1_MAX_PAIRS];
-		struct mg_nof1_opts o2;
-		int bad = !v2 || !t2 || !r2, first = 1;
-		mg_buf_putc(&secj, '[');
-		size_t n_outcomes;
-		const struct mg_trial_outcome *all = mg_kb_trial_outcomes(trial_kb, &n_outcomes);
-		for (size_t i = 0; !bad && i < n_outcomes; i++) {
-			const struct mg_trial_outcome *so = &all[i];
-			if (so == oc || per_period(so))
-				continue;
-			if (trial_pairs(db, &t, so, pz, today, v2, t2, p2, &o2, NULL, &status)) {
-				bad = 2;
-				break;
-			}
-			o2.prior.mean = 0;
-			o2.prior.sd = INFINITY;
-			if (mg_nof1_analyse(p2, t.pairs, &o2, r2, &err)) {
-				status = cli_fail(&err);
-				bad = 2;
-				break;
-			}
-			int few = (r2->flags & MG_NOF1_TOO_FEW) != 0, d2 = so->decimals + 1;
-			mg_buf_printf(&secj, "%s{\"outcome\":\"%s\",\"pairs_used\":%d,\"mean_difference\":", first ? "" : ",",
-				      so->id, r2->n_used);
-			put_num(&secj, few ? NAN : r2->mean, 3);
-			mg_buf_puts(&secj, ",\"ci_low\":");
-			put_num(&secj, few ? NAN : r2->ci_lo, 3);
-			mg_buf_puts(&secj, ",\"ci_high\":");
-			put_num(&secj, few ? NAN : r2->ci_hi, 3);
-			mg_buf_putc(&secj, '}');
-			first = 0;
-			if (few)
-				mg_buf_printf(&sec, "  %s: too few complete pairs (%d)\n", so->name, r2->n_used);
-			else
-				mg_buf_printf(&sec, "  %s: %+.*f %s (95 %% interval %+.*f to %+.*f), %d pairs\n", so->name, d2,
-					      r2->mean, so->unit, d2, r2->ci_lo, d2, r2->ci_hi, r2->n_used);
-		}
-		mg_buf_putc(&secj, ']');
-		free(v2);
-		free(t2);
-		free(r2);
-		if (bad) {
-			if (bad == 1)
-				status = cli_error(EXIT_FAIL, "out of memory");
-			goto out;
-		}
-	}
-	struct mg_buf ev = MG_BUF_INIT, pv = MG_BUF_INIT;
-	put_events(&ev, pz, "  ");
-	put_pause_verdict(&pv, pz, excluded, today);
-	char s[11], e[11];
-	mg_date_format(t.start - t.baseline, s);
-	mg_date_format(trial_end(&t), e);
-	int dec = oc->decimals;
-	if (!strcmp(fmt, "json")) {
-		mg_buf_printf(&out, "{\"start\":\"%s\",\"end\":\"%s\",\"as_of\":\"%s\",\"outcome\":\"%s\",\"pairs\":%d,"
-				    "\"period_days\":%d,\"washout\":%d,\"min_nights\":%d,\"seed\":\"%s\",\"interim\":%s,"
-				    "\"too_few_pairs\":%s,\"pairs_used\":%d,\"per_pair\":[",
-			      s, e, date, oc->id, t.pairs, t.period_days, t.washout, o.min_nights, t.seed,
-			      interim ? "true" : "false", too_few ? "true" : "false", r->n_used);
-		for (int i = 0; i < t.pairs; i++) {
-			mg_buf_printf(&out, "%s{\"pair\":%d,\"mg_first\":%s,\"nights_mg\":%d,\"nights_off\":%d,\"mean_mg\":",
-				      i ? "," : "", i + 1, t.order[2 * i] ? "true" : "false", r->kept_on[i], r->kept_off[i]);
-			put_num(&out, r->mean_on[i], 3);
-			mg_buf_puts(&out, ",\"mean_off\":");
-			put_num(&out, r->mean_off[i], 3);
-			mg_buf_puts(&out, ",\"difference\":");
-			put_num(&out, r->diff[i], 3);
-			mg_buf_putc(&out, '}');
-		}
-		mg_buf_puts(&out, "],\"mean_difference\":");
-		put_num(&out, too_few ? NAN : r->mean, 3);
-		mg_buf_puts(&out, ",\"ci_low\":");
-		put_num(&out, too_few ? NAN : r->ci_lo, 3);
-		mg_buf_puts(&out, ",\"ci_high\":");
-		put_num(&out, too_few ? NAN : r->ci_hi, 3);
-		mg_buf_puts(&out, ",\"p_value\":");
-		put_num(&out, too_few ? NAN : r->p_value, 4);
-		mg_buf_puts(&out, ",\"p_min\":");
-		put_num(&out, too_few ? NAN : r->p_min, 4);
-		mg_buf_puts(&out, ",\"mid\":");
-		put_num(&out, oc->mid, 2);
-		mg_buf_puts(&out, ",\"posterior\":{");
-		put_post(&out, "evidence", &res[0]->post, !too_few && has_prior[0]);
-		mg_buf_putc(&out, ',');
-		put_post(&out, "sceptical", &res[1]->post, !too_few);
-		mg_buf_putc(&out, ',');
-		put_post(&out, "flat", &res[2]->post, !too_few);
-		mg_buf_printf(&out, "},\"adherence\":{\"mg_nights_planned\":%d,\"mg_nights_logged\":%d,"
-				    "\"mg_nights_taken\":%d,\"off_nights_logged\":%d,\"off_nights_taken\":%d},",
-			      on_planned, on_logged, on_taken, off_logged, off_taken);
-		mg_buf_printf(&out, "\"paused_nights\":%d,\"pauses\":[", excluded);
-		for (int k = 0; k < pz->n; k++) {
-			char d0[11], d1[11];
-			mg_date_format(pz->from[k], d0);
-			if (pz->to[k] != INT32_MAX)
-				mg_date_format(pz->to[k], d1);
-			mg_buf_printf(&out, "%s{\"from\":\"%s\",\"resumed\":", k ? "," : "", d0);
-			if (pz->to[k] != INT32_MAX)
-				mg_buf_printf(&out, "\"%s\"", d1);
-			else
-				mg_buf_puts(&out, "null");
-			mg_buf_puts(&out, ",\"because\":");
-			mg_buf_put_json_str(&out, pz->why[k]);
-			mg_buf_putc(&out, '}');
-		}
-		mg_buf_printf(&out, "],\"baseline_days\":%d,\"baseline\":", t.baseline);
-		if (t.baseline > 0) {
-			mg_buf_printf(&out, "{\"values\":%d,\"mean\":", base_n);
-			put_num(&out, base_mean, 3);
-			mg_buf_puts(&out, ",\"sd\":");
-			put_num(&out, base_sd, 3);
-			mg_buf_putc(&out, '}');
-		} else {
-			mg_buf_puts(&out, "null");
-		}
-		mg_buf_puts(&out, ",\"secondary\":");
-		mg_buf_add(&out, secj.data, secj.len);
-		mg_buf_puts(&out, "}\n");
-	} else {
-		mg_buf_printf(&out, "%sN-of-1 trial %s to %s: %d pairs of %d-day periods; outcome: %s (%s)\n",
-			      interim ? "INTERIM analysis. " : "", s, e, t.pairs, t.period_days, oc->name, oc->unit);
-		if (interim)
-			mg_buf_printf(&out, "The trial has not ended (analysis as of %s); results can still change.\n", date);
-		if (per_period(oc))
-			mg_buf_printf(&out, "Pairs used: %d of %d (a pair counts with an ISI at the end of both periods).\n",
-				      r->n_used, t.pairs);
-		else
-			mg_buf_printf(&out, "Pairs used: %d of %d (a pair counts with at least %d nights logged after the "
-					    "%d-night washout in both periods).\n",
-				      r->n_used, t.pairs, o.min_nights, t.washout);
-		if (t.baseline > 0 && !base_n)
-			mg_buf_printf(&out, "Baseline (%d nights, no magnesium): nothing logged.\n", t.baseline);
-		else if (t.baseline > 0 && per_period(oc))
-			mg_buf_printf(&out, "Baseline (%d nights, no magnesium): ISI %.0f at its end (context, not part of "
-					    "the comparison).\n",
-				      t.baseline, base_mean);
-		else if (t.baseline > 0) {
-			char sd[32] = "not estimable";
-			if (base_n >= 2)
-				snprintf(sd, sizeof sd, "%.*f", dec + 1, base_sd);
-			mg_buf_printf(&out, "Baseline (%d nights, no magnesium, %d logged): mean %.*f %s, SD %s (context, not "
-					    "part of the comparison).\n",
-				      t.baseline, base_n, dec + 1, base_mean, oc->unit, sd);
-		}
-		mg_buf_printf(&out, "Adherence: magnesium logged on %d of %d magnesium nights logged (%d planned so far); "
-				    "on %d of %d nights without.\n",
-			      on_taken, on_logged, on_planned, off_taken, off_logged);
-		if (ev.len) {
-			mg_buf_puts(&out, "Adverse events and pauses (stop rules: stop magnesium and talk to a clinician):\n");
-			mg_buf_add(&out, ev.data, ev.len);
-		}
-		if (too_few) {
-			mg_buf_printf(&out, "Too few complete pairs to estimate an effect: %d usable, at least 2 are needed. "
-					    "No numbers are given until then.\n",
-				      r->n_used);
-			if (pv.len)
-				mg_buf_add(&out, pv.data, pv.len);
-		} else {
-			mg_buf_printf(&out, "Mean difference, magnesium minus none: %+.*f %s (95 %% interval %+.*f to %+.*f)\n",
-				      dec + 1, r->mean, oc->unit, dec + 1, r->ci_lo, dec + 1, r->ci_hi);
-			mg_buf_printf(&out, "Randomisation test: p = %.3g (the smallest p %d pairs can give is %.3g)\n",
-				      r->p_value, r->n_used, r->p_min);
-			mg_buf_printf(&out, "Probability of a benefit beyond %.*f %s (the minimal important difference):\n",
-				      dec, oc->mid, oc->unit);
-			const char *names[3] = {"evidence-based prior", "sceptical prior", "flat prior"};
-			for (int k = 0; k < 3; k++) {
-				if (!has_prior[k])
-					mg_buf_printf(&out, "  %-22s none (no trial data for this outcome)\n", names[k]);
-				else
-					mg_buf_printf(&out, "  %-22s %.0f %%\n", names[k], 100 * res[k]->post.p_mid);
-			}
-			mg_buf_putc(&out, '\n');
-			put_verdict(&out, oc, r, has_prior[0] ? res[0] : res[2], has_prior[0], interim);
-			if (r->flags & MG_NOF1_NO_SPREAD)
-				mg_buf_puts(&out, "Every pair gave the same difference, so the interval has no width; with "
-						  "so few pairs that is not certainty.\n");
-			if (r->flags & MG_NOF1_P_FLOOR)
-				mg_buf_printf(&out, "With %d pairs no result can reach p < 0.05; more pairs are needed for a "
-						    "firm answer.\n",
-					      r->n_used);
-			if (pv.len)
-				mg_buf_add(&out, pv.data, pv.len);
-		}
-		mg_buf_puts(&out, "\nSecondary outcomes (not the question the trial was planned to answer; read with "
-				  "caution):\nmean difference, magnesium minus none, with its 95 % interval; no verdict is "
-				  "drawn from these.\n");
-		mg_buf_add(&out, sec.data, sec.len);
-		mg_buf_puts(&out, "This is information, not medical advice.\n");
-	}
-	mg_buf_release(&ev);
-	mg_buf_release(&pv);
+	struct analysis *an = analyse(db, kb, id, today, &status);
+	if (!an || baseline(db, an, &base_n, &base_mean, &base_sd, &status) || secondary(db, an, &sec, &secj, &status))
+		goto out;
+	if (!strcmp(fmt, "json"))
+		analyze_json(&out, an, date, base_n, base_mean, base_sd, &secj);
+	else
+		analyze_text(&out, an, date, base_n, base_mean, base_sd, &sec);
 	status = out.failed || sec.failed || secj.failed ? cli_error(EXIT_FAIL, "out of memory")
 							 : cli_write(out.data, out.len);
 out:
-	free(pz);
+	analysis_free(an);
 	mg_buf_release(&sec);
 	mg_buf_release(&secj);
-	for (int k = 0; k < 3; k++)
-		free(res[k]);
-	free(vals);
-	free(took);
+	mg_buf_release(&out);
+	mg_db_close(db);
+	return status;
+}
+
+/* ---- list ---- */
+
+static int trial_list(int argc, char **argv, struct mg_cli *cli)
+{
+	char date[11];
+	const char *fmt = "text";
+	int status = EXIT_OK;
+	cli_today(date);
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int r = cli_opt(argc, argv, &i, "format", &v, &status);
+		if (r > 0 && strcmp(v, "text") && strcmp(v, "json"))
+			return cli_error(EXIT_USAGE, "--format: accepted: text, json");
+		if (r > 0)
+			fmt = v;
+		if (r < 0)
+			return status;
+		if (r == 0)
+			return cli_error(EXIT_USAGE, "trial list: unknown option '%s'; accepted: --format", argv[i]);
+	}
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		return status;
+	struct mg_error err = {0};
+	struct mg_buf b = MG_BUF_INIT, out = MG_BUF_INIT;
+	int32_t today;
+	mg_date_parse(date, &today);
+	json_t *arr = store_json(mg_db_trial_list_json(db, &b, &err), &b, &err, &status);
+	if (!arr)
+		goto out;
+	size_t i;
+	json_t *row;
+	if (!strcmp(fmt, "json"))
+		mg_buf_putc(&out, '[');
+	else if (!json_array_size(arr))
+		mg_buf_puts(&out, "No trial planned yet ('mgsleep trial plan').\n");
+	else
+		mg_buf_puts(&out, "trial  status    evenings                  pairs  days  outcome  planned on\n");
+	json_array_foreach(arr, i, row) {
+		struct trial t;
+		long long id = json_integer_value(json_object_get(row, "id"));
+		if (load_trial_id(db, id, &t, &status))
+			goto out;
+		char s[11], e[11];
+		const char *created = json_string_value(json_object_get(row, "created"));
+		mg_date_format(t.p.start - t.p.baseline, s);
+		mg_date_format(mg_trial_last_evening(&t.p), e);
+		if (!strcmp(fmt, "json"))
+			mg_buf_printf(&out, "%s{\"id\":%lld,\"status\":\"%s\",\"stored_status\":\"%s\",\"start\":\"%s\","
+					    "\"end\":\"%s\",\"pairs\":%d,\"period_days\":%d,\"outcome\":\"%s\",\"seed\":\"%s\","
+					    "\"prespecified\":%s,\"created\":",
+				      i ? "," : "", t.id, trial_state(&t, today), t.status, s, e, t.p.pairs,
+				      t.p.period_days, t.oc->id, t.seed, t.prespecified ? "true" : "false");
+		else
+			mg_buf_printf(&out, "%5lld  %-8s  %s to %s  %5d  %4d  %-7s  %.10s\n", t.id, trial_state(&t, today), s,
+				      e, t.p.pairs, t.p.period_days, t.oc->id, created ? created : "");
+		if (!strcmp(fmt, "json")) {
+			mg_buf_put_json_str(&out, created ? created : "");
+			mg_buf_putc(&out, '}');
+		}
+	}
+	if (!strcmp(fmt, "json"))
+		mg_buf_puts(&out, "]\n");
+	else if (json_array_size(arr))
+		mg_buf_puts(&out, "Analyse any of them with 'mgsleep trial analyze --trial N'; only the latest is "
+				  "followed by 'trial today', 'event' and 'resume'.\n");
+	status = out.failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out.data, out.len);
+out:
+	json_decref(arr);
 	mg_buf_release(&out);
 	mg_db_close(db);
 	return status;
@@ -1574,9 +2019,12 @@ int cmd_trial(int argc, char **argv, struct mg_cli *cli)
 	if (!(trial_kb = cli_kb(cli, &kb_status)))
 		return kb_status;
 	if (argc < 2)
-		return cli_error(EXIT_USAGE, "trial: missing subcommand; accepted: plan, today, analyze, event, resume");
+		return cli_error(EXIT_USAGE,
+				 "trial: missing subcommand; accepted: plan, list, today, analyze, event, resume");
 	if (!strcmp(argv[1], "plan"))
 		return trial_plan(argc - 1, argv + 1, cli);
+	if (!strcmp(argv[1], "list"))
+		return trial_list(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "today"))
 		return trial_today(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "analyze") || !strcmp(argv[1], "analyse"))
@@ -1585,6 +2033,6 @@ int cmd_trial(int argc, char **argv, struct mg_cli *cli)
 		return trial_event(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "resume"))
 		return trial_resume(argc - 1, argv + 1, cli);
-	return cli_error(EXIT_USAGE, "trial: unknown subcommand '%s'; accepted: plan, today, analyze, event, resume",
-			 argv[1]);
+	return cli_error(EXIT_USAGE,
+			 "trial: unknown subcommand '%s'; accepted: plan, list, today, analyze, event, resume", argv[1]);
 }

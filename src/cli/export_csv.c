@@ -11,6 +11,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+void cli_csv_quoted(struct mg_buf *b, const char *s)
+{
+	mg_buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			mg_buf_putc(b, '"');
+		mg_buf_putc(b, *s);
+	}
+	mg_buf_putc(b, '"');
+}
+
 static void csv_field(struct mg_buf *b, json_t *v, int first)
 {
 	if (!first)
@@ -23,13 +34,7 @@ static void csv_field(struct mg_buf *b, json_t *v, int first)
 			mg_buf_puts(b, s);
 			return;
 		}
-		mg_buf_putc(b, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				mg_buf_putc(b, '"');
-			mg_buf_putc(b, *s);
-		}
-		mg_buf_putc(b, '"');
+		cli_csv_quoted(b, s);
 		return;
 	}
 	char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);

@@ -381,11 +381,13 @@ static json_t *component(const char *code, const char *display, const char *key,
 	return json_pack("{s:o,s:o}", "code", concept(OWN_CS, code, display), key, value);
 }
 
-/* The result of the active N-of-1 trial as one Observation (docs/fhir.md). */
-static void add_trial(struct fhir *f, const struct mg_report_trial *t)
+/* The result of one N-of-1 trial as one Observation (docs/fhir.md): a
+ * replaced trial is "cancelled", one still running "preliminary". */
+static void add_trial(struct fhir *f, const struct cli_fhir_trial *ft)
 {
 	static const char *const units[][2] = {{"sol", "min"}, {"tst", "min"}, {"waso", "min"}, {"se", "%"},
 						{"awakenings", "{#}"}, {"quality", "{score}"}, {"isi", "{score}"}};
+	const struct mg_report_trial *t = ft->rt;
 	const char *ucum = "1";
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
 		if (t->outcome_id && !strcmp(units[i][0], t->outcome_id))
@@ -395,23 +397,33 @@ static void add_trial(struct fhir *f, const struct mg_report_trial *t)
 	mg_date_format(t->end, e);
 	json_t *o = observation(f, concept(OWN_CS, "nof1-trial-result",
 					   "N-of-1 trial of magnesium: effect, magnesium minus none"));
-	json_object_set_new(o, "status", json_string(t->interim ? "preliminary" : "final"));
+	json_object_set_new(o, "status", json_string(!strcmp(ft->status, "replaced") ? "cancelled"
+						     : t->interim                ? "preliminary"
+										 : "final"));
 	json_object_set_new(o, "effectivePeriod", json_pack("{s:s,s:s}", "start", s, "end", e));
 	json_t *c = json_array();
+	json_array_append_new(c, component("nof1-trial", "Trial number in mgsleep", "valueInteger", json_integer(ft->id)));
 	json_array_append_new(c, component("nof1-outcome", "Primary outcome of the trial", "valueString",
 					   json_string(t->outcome_name)));
-	json_array_append_new(c, component("nof1-mean-difference", "Mean difference, magnesium minus none",
-					   "valueQuantity", quantity(r3(t->mean), ucum, t->unit)));
-	json_array_append_new(c, component("nof1-ci95-low", "95 % interval of the mean difference, low",
-					   "valueQuantity", quantity(r3(t->ci_lo), ucum, t->unit)));
-	json_array_append_new(c, component("nof1-ci95-high", "95 % interval of the mean difference, high",
-					   "valueQuantity", quantity(r3(t->ci_hi), ucum, t->unit)));
-	json_array_append_new(c, component("nof1-randomisation-p", "Randomisation test p-value",
-					   "valueQuantity", quantity(round(t->p_value * 10000) / 10000, "1", "1")));
+	json_array_append_new(c, component("nof1-conclusion", "Pre-specified conclusion", "valueString",
+					   json_string(t->conclusion ? t->conclusion : "not-enough-information")));
+	if (!t->too_few) {
+		json_array_append_new(c, component("nof1-mean-difference", "Mean difference, magnesium minus none",
+						   "valueQuantity", quantity(r3(t->mean), ucum, t->unit)));
+		json_array_append_new(c, component("nof1-ci95-low", "95 % interval of the mean difference, low",
+						   "valueQuantity", quantity(r3(t->ci_lo), ucum, t->unit)));
+		json_array_append_new(c, component("nof1-ci95-high", "95 % interval of the mean difference, high",
+						   "valueQuantity", quantity(r3(t->ci_hi), ucum, t->unit)));
+		/* 6 significant digits: a small p stays above 0 */
+		char pv[32];
+		snprintf(pv, sizeof pv, "%.6g", t->p_value);
+		json_array_append_new(c, component("nof1-randomisation-p", "Randomisation test p-value",
+						   "valueQuantity", quantity(strtod(pv, NULL), "1", "1")));
+	}
 	json_array_append_new(c, component("nof1-pairs-used", "Pairs of periods used in the analysis",
 					   "valueInteger", json_integer(t->n_used)));
 	json_object_set_new(o, "component", c);
-	snprintf(text, sizeof text, "%s%s%s", t->verdict, t->pause_note[0] ? " " : "", t->pause_note);
+	snprintf(text, sizeof text, "%s%s%s", t->conclusion_text, t->pause_note[0] ? " " : "", t->pause_note);
 	size_t n = strlen(text);
 	while (n && text[n - 1] == '\n')
 		text[--n] = 0;
@@ -419,7 +431,8 @@ static void add_trial(struct fhir *f, const struct mg_report_trial *t)
 	add(f, o, NULL);
 }
 
-int cli_export_fhir(const char *json, const struct mg_report_trial *trial, struct mg_buf *out, int *status)
+int cli_export_fhir(const char *json, const struct cli_fhir_trial *trials, size_t n_trials, struct mg_buf *out,
+		    int *status)
 {
 	json_t *root = json_loads(json, 0, NULL), *v;
 	struct fhir f = {.entries = json_array()};
@@ -434,8 +447,8 @@ int cli_export_fhir(const char *json, const struct mg_report_trial *trial, struc
 		add_night(&f, v);
 	json_array_foreach(json_object_get(root, "questionnaires"), i, v)
 		add_questionnaire(&f, v);
-	if (trial)
-		add_trial(&f, trial);
+	for (size_t k = 0; k < n_trials; k++)
+		add_trial(&f, &trials[k]);
 	json_decref(root);
 
 	/* The Bundle's own id: a hash of all its entries. */

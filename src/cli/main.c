@@ -153,9 +153,10 @@ static const struct cmd {
 	{"trial", cmd_trial, "plan, follow and analyse a randomised trial of magnesium on yourself",
 	 "usage: mgsleep trial plan [--start DATE] [--pairs N] [--period-days D] [--washout W]\n"
 	 "                          [--baseline-days N] [--outcome sol|tst|se|waso|awakenings|quality|isi]\n"
-	 "                          [--seed N] [--ics FILE]\n"
+	 "                          [--seed N] [--ics FILE] [--format text|json] [--replace]\n"
+	 "       mgsleep trial list [--format text|json]\n"
 	 "       mgsleep trial today [--date DATE]\n"
-	 "       mgsleep trial analyze [--date DATE] [--format text|json]\n"
+	 "       mgsleep trial analyze [--trial ID] [--date DATE] [--format text|json]\n"
 	 "       mgsleep trial event --symptom NAME[,NAME] [--date DATE] [--note TEXT]\n"
 	 "       mgsleep trial resume [--date DATE]\n"
 	 "  --start DATE              first evening of the trial (default today)\n"
@@ -168,12 +169,15 @@ static const struct cmd {
 	 "                            filled in at the end of each period\n"
 	 "  --seed N                  seed of the randomisation (default from the clock; printed and stored)\n"
 	 "  --ics FILE                also write the calendar as an iCalendar file (must not exist)\n"
+	 "  --replace                 plan: plan a new trial although one is in the store (the old one\n"
+	 "                            is kept: trial list); without it the plan is refused\n"
+	 "  --trial ID                analyze: a trial from 'trial list' (default the latest)\n"
 	 "  --date DATE               today: the evening to instruct; analyze: analyse as of this day;\n"
 	 "                            event, resume: the day it applies from (default today)\n"
 	 "  --symptom NAME[,NAME]     event: an adverse event (see 'mgsleep kb symptoms'); a stop-rule\n"
 	 "                            symptom (gut or excess magnesium) pauses the trial\n"
 	 "  --note TEXT               event: a short note (at most 120 characters)\n"
-	 "  --format text|json        analyze output (default text)\n"},
+	 "  --format text|json        plan, list, analyze output (default text)\n"},
 	{"version", cmd_version, "print the program and knowledge-base versions", "usage: mgsleep version\n"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -357,9 +361,13 @@ int cmd_version(int argc, char **argv, struct mg_cli *cli)
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
 		return status;
-	printf("mgsleep %s\nknowledge base %s (sha256 %s, %s)\nfood table: %s, %zu foods (sha256 %.12s)\n",
-	       MGSLEEP_VERSION, mg_kb_version(kb), mg_kb_hash(kb), mg_kb_origin(kb), MG_FOOD_DATASET, mg_food_count(),
-	       mg_food_data_sha256());
+	printf("mgsleep %s\nknowledge base %s (sha256 %s, %s)\n", MGSLEEP_VERSION, mg_kb_version(kb), mg_kb_hash(kb),
+	       mg_kb_origin(kb));
+	if (mg_food_available())
+		printf("food table: %s, %zu foods (sha256 %.12s)\n", MG_FOOD_DATASET, mg_food_count(),
+		       mg_food_data_sha256());
+	else
+		printf("food table: not built in (docs/food.md)\n");
 	return EXIT_OK;
 }
 

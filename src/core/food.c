@@ -30,6 +30,11 @@ _Static_assert(MG_FOOD_WORD_MAX == MG_FW_MAX, "food.h and food_words.h agree on 
 #define FWD_PAREN(e) (((e) >> 12) & 1u)
 #define FWD_SEG(e) ((e) >> 13)
 
+int mg_food_available(void)
+{
+	return mg_food_blob_n > 0;
+}
+
 size_t mg_food_count(void)
 {
 	return mg_food_blob_n;
@@ -59,6 +64,8 @@ int mg_food_get(size_t i, struct mg_food *f)
 
 int mg_food_find_ndb(const char *s, struct mg_food *f)
 {
+	if (!mg_food_available())
+		return MG_ENODATA;
 	if (!s)
 		return MG_EINVAL;
 	while (*s == ' ')
@@ -380,6 +387,8 @@ int mg_food_search(const char *query, struct mg_food_hit *hits, size_t max_hits)
 {
 	struct mg_fw q[MG_FOOD_QUERY_MAX_WORDS + 1];
 	struct search S;
+	if (!mg_food_available())
+		return MG_ENODATA;
 	if (!query || (max_hits && !hits))
 		return MG_EINVAL;
 	memset(&S, 0, sizeof S);

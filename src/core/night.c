@@ -4,7 +4,9 @@
  * docs/diary.md. */
 #include <mgsleep/night.h>
 
+#include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- Calendar (Howard Hinnant, "chrono-Compatible Low-Level Date
@@ -489,5 +491,228 @@ int mg_night_compute(const struct mg_night *n, struct mg_night_metrics *m, struc
 		m->waso_with_terminal = n->waso_min + gap[2];
 		m->se_pct = 100.0 * m->tst / tib;
 	}
+	return 0;
+}
+
+/* ---- Clearing a field, the date against today -------------------------- */
+
+int mg_night_clear_field(struct mg_night *n, const char *field)
+{
+	const struct field *f = find_field(field);
+	if (!f)
+		return MG_EINVAL;
+	if (f->kind == K_DATE)
+		n->date = MG_DATE_UNSET;
+	else
+		*(int *)(void *)((char *)n + f->off) =
+			f->kind == K_QUALITY || f->kind == K_OFFSET ? 0 : MG_NIGHT_UNSET;
+	return 0;
+}
+
+int mg_night_check_date(int32_t date, int32_t today, struct mg_error *err)
+{
+	if (date != MG_DATE_UNSET && date > today)
+		return mg_fail(err, MG_EINVAL, "date",
+			       "--date: in the future; a night is dated by the morning of its final awakening, "
+			       "today at the latest");
+	return 0;
+}
+
+/* ---- Magnesium answers ------------------------------------------------- */
+
+#define MG_ANSWER_MAX 127 /* longer answers are refused, not cut */
+#define MG_ANSWER_WORDS 16
+
+/* A decimal "250", "62.5" (at most 6 digits before the point and 3 after)
+ * at *s; advances *s. 0 or -1. */
+static int decimal(const char **s, double *v)
+{
+	const char *p = *s;
+	double x = 0, scale = 1;
+	int n = 0;
+	while (is_digit(*p)) {
+		if (++n > 6)
+			return -1;
+		x = x * 10 + (*p++ - '0');
+	}
+	if (n == 0)
+		return -1;
+	if (*p == '.') {
+		p++;
+		for (n = 0; is_digit(*p); n++) {
+			if (n == 3)
+				return -1;
+			scale /= 10;
+			x += (*p++ - '0') * scale;
+		}
+		if (n == 0)
+			return -1;
+	}
+	*v = x;
+	*s = p;
+	return 0;
+}
+
+static int word_in(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(w, *list))
+			return 1;
+	return 0;
+}
+
+/* The canonical plural of a unit word, or NULL. */
+static const char *unit_word(const char *w)
+{
+	static const char *const units[][3] = {
+		{"capsules", "capsule", "capsules"}, {"capsules", "cap", "caps"},     {"tablets", "tablet", "tablets"},
+		{"tablets", "tab", "tabs"},	     {"pills", "pill", "pills"},      {"softgels", "softgel", "softgels"},
+		{"scoops", "scoop", "scoops"},	     {"sachets", "sachet", "sachets"}, {"gummies", "gummy", "gummies"},
+	};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (!strcmp(w, units[i][1]) || !strcmp(w, units[i][2]))
+			return units[i][0];
+	return NULL;
+}
+
+static int answer_fail(struct mg_error *err)
+{
+	return mg_fail(err, MG_EINVAL, "magnesium",
+		       "magnesium: not understood; answer elemental mg and form (250 bisglycinate), a count "
+		       "(2 capsules), no, or ? if you do not know");
+}
+
+int mg_night_mg_answer_parse(const char *s, struct mg_night_mg_answer *a, struct mg_error *err)
+{
+	static const char *const none[] = {"no", "none", "nothing", "0", "n", NULL};
+	static const char *const unknown[] = {"?", "unknown", "not sure", "don't know", "dont know", "do not know",
+					      "skip", NULL};
+	static const char *const count_words[] = {"a", "an", "one", "two", "three", "four", "five",
+						  "six", "seven", "eight", "nine", "ten", NULL};
+	char buf[MG_ANSWER_MAX + 1], norm[MG_ANSWER_MAX + 1];
+	const char *w[MG_ANSWER_WORDS];
+	size_t nw = 0, len = 0, k = 0;
+	if (!s || !a)
+		return answer_fail(err);
+	/* Lower case, split at blanks; norm is the words single-spaced. */
+	for (const char *p = s;; p++) {
+		if (len == MG_ANSWER_MAX)
+			return answer_fail(err);
+		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0') {
+			if (len && buf[len - 1]) {
+				buf[len++] = '\0';
+			}
+			if (!c)
+				break;
+			continue;
+		}
+		if (!len || !buf[len - 1]) {
+			if (nw == MG_ANSWER_WORDS)
+				return answer_fail(err);
+			w[nw++] = buf + len;
+		}
+		buf[len++] = c;
+	}
+	norm[0] = '\0';
+	for (size_t i = 0, n = 0; i < nw; i++) {
+		size_t l = strlen(w[i]);
+		if (i)
+			norm[n++] = ' ';
+		memcpy(norm + n, w[i], l + 1);
+		n += l;
+	}
+	struct mg_night_mg_answer r;
+	memset(&r, 0, sizeof r);
+	r.mg = r.count = (double)NAN;
+	if (!nw)
+		return answer_fail(err);
+	if (word_in(norm, none) || word_in(norm, unknown)) {
+		r.state = word_in(norm, none) ? MG_NIGHT_MG_NONE : MG_NIGHT_MG_UNKNOWN;
+		*a = r;
+		return 0;
+	}
+	/* The amount: a number (with "mg" attached or next) or a count word. */
+	double x = 0;
+	const char *p = w[0];
+	int is_mg = 0;
+	if (word_in(w[0], count_words)) {
+		for (size_t i = 0; count_words[i]; i++)
+			if (!strcmp(w[0], count_words[i]))
+				x = i < 2 ? 1 : (double)(i - 1);
+		p = "";
+	} else if (decimal(&p, &x)) {
+		return answer_fail(err);
+	}
+	if (!strcmp(p, "mg"))
+		is_mg = 1;
+	else if (*p)
+		return answer_fail(err);
+	k = 1;
+	const char *unit = NULL;
+	if (!is_mg && k < nw && !strcmp(w[k], "mg") && !word_in(w[0], count_words)) {
+		is_mg = 1;
+		k++;
+	} else if (!is_mg && k < nw && (unit = unit_word(w[k])) != NULL) {
+		k++;
+	}
+	if (!is_mg && !unit && word_in(w[0], count_words))
+		return answer_fail(err); /* "two bisglycinate": two what? */
+	if (x == 0) { /* "0 mg", "0 capsules": none taken */
+		r.state = MG_NIGHT_MG_NONE;
+		*a = r;
+		return 0;
+	}
+	if (unit) {
+		if (x > MG_NIGHT_MG_MAX_UNITS)
+			return mg_fail(err, MG_EINVAL, "magnesium",
+				       "magnesium: accepted: up to %d capsules, tablets, scoops ... in one evening",
+				       MG_NIGHT_MG_MAX_UNITS);
+		r.count = x;
+		snprintf(r.unit, sizeof r.unit, "%s", unit);
+	} else {
+		if (x < MG_NIGHT_MG_MIN || x > MG_NIGHT_MG_MAX)
+			return mg_fail(err, MG_EINVAL, "magnesium",
+				       "magnesium: accepted: %d to %d mg elemental magnesium in one evening",
+				       MG_NIGHT_MG_MIN, MG_NIGHT_MG_MAX);
+		r.mg = x;
+	}
+	/* The form: what is left, without "of" and "magnesium". */
+	if (k < nw && !strcmp(w[k], "of"))
+		k++;
+	if (k < nw && !strcmp(w[k], "magnesium"))
+		k++;
+	for (size_t n = 0; k < nw; k++) {
+		size_t l = strlen(w[k]);
+		if (n + l + 2 > sizeof r.form)
+			return mg_fail(err, MG_EINVAL, "magnesium", "magnesium: the form is too long; see 'mgsleep forms'");
+		if (n)
+			r.form[n++] = ' ';
+		memcpy(r.form + n, w[k], l + 1);
+		n += l;
+	}
+	r.state = MG_NIGHT_MG_TAKEN;
+	*a = r;
+	return 0;
+}
+
+int mg_night_mg_amount_parse(const char *s, double *mg, struct mg_error *err)
+{
+	const char *p = s;
+	double x = 0;
+	while (p && (*p == ' ' || *p == '\t'))
+		p++;
+	int r = !p || decimal(&p, &x);
+	while (!r && *p == ' ')
+		p++;
+	if (!r && (p[0] == 'm' || p[0] == 'M') && (p[1] == 'g' || p[1] == 'G'))
+		p += 2;
+	while (!r && (*p == ' ' || *p == '\t'))
+		p++;
+	if (r || *p || x <= 0 || x > MG_NIGHT_MG_MAX)
+		return mg_fail(err, MG_EINVAL, "magnesium per unit",
+			       "magnesium per unit: accepted: mg from the label, more than 0 and up to %d",
+			       MG_NIGHT_MG_MAX);
+	*mg = x;
 	return 0;
 }

@@ -1076,6 +1076,7 @@ static int load_meta(struct ctx *c, json_t *root)
 		return bad(c, "the last renal category must start at 0", NULL);
 	snprintf(c->where, sizeof c->where, "meta");
 	if ((r = get_str(c, o, "renal_note", 1, &kb->renal_note)) || (r = get_refs(c, o, "renal_refs", &kb->renal_refs)) ||
+	    (r = get_num(c, o, "weight_note_above_ibw", 1, 3, &kb->weight_note_above_ibw)) ||
 	    (r = get_refs(c, o, "renal_threshold_refs", &kb->renal_threshold_refs)))
 		return r;
 	if (!(a = get_arr(c, o, "insomnia")) || json_array_size(a) > 4)
@@ -1123,7 +1124,8 @@ static int load_diet(struct ctx *c, json_t *root)
 		set_where(c, "diet.items", i, it, "id");
 		if ((r = get_str(c, it, "id", 1, &d->id)) || (r = get_str(c, it, "question", 1, &d->question)) ||
 		    (r = get_str(c, it, "ndb", 1, &d->ndb)) || (r = get_str(c, it, "portion", 1, &d->portion)) ||
-		    (r = get_num(c, it, "grams", 1, 2000, &d->grams)))
+		    (r = get_num(c, it, "grams", 1, 2000, &d->grams)) ||
+		    (r = get_num(c, it, "mg_per_100g", 0, 2000, &d->mg_per_100g)))
 			return r;
 		if (strlen(d->ndb) != 5 || strspn(d->ndb, "0123456789") != 5)
 			return bad(c, "ndb must be a 5-digit USDA number", NULL);
@@ -1200,6 +1202,18 @@ static int load_trial_outcomes(struct ctx *c, json_t *root)
 		return bad(c, "washout must be shorter than period_days", NULL);
 	if (dg->period_days < dg->min_period_days)
 		return bad(c, "the default period_days is shorter than min_period_days", NULL);
+	double min_pairs = 0, min_nights = 0;
+	if (!(v = json_object_get(o, "analysis")))
+		return bad(c, "needs an analysis (alpha, min_pairs, adherence_warn, missing_imbalance, power_...)", NULL);
+	snprintf(c->where, sizeof c->where, "trial.analysis");
+	if ((r = get_num(c, v, "alpha", 0.001, 0.2, &dg->alpha)) || (r = get_num(c, v, "min_pairs", 2, 64, &min_pairs)) ||
+	    (r = get_num(c, v, "adherence_warn", 0, 1, &dg->adherence_warn)) ||
+	    (r = get_num(c, v, "missing_imbalance", 0, 1, &dg->missing_imbalance)) ||
+	    (r = get_num(c, v, "power_min_diary_nights", 3, 365, &min_nights)) ||
+	    (r = get_num(c, v, "power_missing_share", 0, 0.9, &dg->power_missing)))
+		return r;
+	dg->min_pairs = (int)min_pairs;
+	dg->power_min_nights = (int)min_nights;
 	return 0;
 }
 

@@ -212,6 +212,7 @@ struct mg_kb {
 	struct mg_refs renal_refs;           /* the formulas and the KDIGO categories */
 	struct mg_refs renal_threshold_refs; /* the labels behind the thresholds */
 	const char *renal_note; /* the thresholds in words, shown under the estimate */
+	double weight_note_above_ibw; /* weight / ideal weight above which the CG weight alternatives are shown */
 	struct mg_isi_text insomnia[4];
 	size_t n_insomnia;
 	const char *disclaimer;

@@ -307,10 +307,10 @@ static void renal_section(struct mg_doc *d, struct scratch *s, const struct mg_a
 		/* Where weight is well above ideal, labs differ on which weight to use
 		 * (reference 6.2); show the alternatives, the rule keeps actual weight. */
 		double ibw = mg_ibw_devine(p->height_cm, p->sex);
-		if (!isnan(ibw) && ibw > 0 && p->weight_kg > 1.2 * ibw) {
+		if (!isnan(ibw) && ibw > 0 && p->weight_kg > a->kb->weight_note_above_ibw * ibw) {
 			double adj = ibw + 0.4 * (p->weight_kg - ibw);
 			mg_buf_reset(t);
-			mg_buf_puts(t, "your weight is more than 20% above ideal body weight (Devine, ");
+			mg_buf_puts(t, "your weight is well above ideal body weight (Devine, ");
 			mg_buf_put_fixed(t, ibw, 1);
 			mg_buf_puts(t, " kg). With ideal weight the estimate would be ");
 			mg_buf_put_fixed(t, mg_crcl_cockcroft_gault(p->age, ibw, p->creatinine_mg_dl, p->sex), 1);

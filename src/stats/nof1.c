@@ -502,6 +502,29 @@ static double t_test_p(const double *d, int n)
 	return 2.0 * mg_t_cdf(-fabs(mean / se), n - 1);
 }
 
+/* 1 when differences d[0..m-1] would conclude a benefit in s->direction
+ * under the trial's rule (include/mgsleep/trial.h): enough pairs with a
+ * spread, p < alpha, and the 95 % t interval beyond 0 on the beneficial side. */
+static int concludes_benefit(const double *d, int m, const struct mg_power_spec *s, int test)
+{
+	if (m < 2 || m < s->min_pairs)
+		return 0;
+	double sum = 0, ss = 0;
+	for (int i = 0; i < m; i++)
+		sum += d[i];
+	double mean = sum / m;
+	for (int i = 0; i < m; i++)
+		ss += (d[i] - mean) * (d[i] - mean);
+	double se = sqrt(ss / (m - 1) / m);
+	if (!(se > 0))
+		return 0;
+	double half = mg_t_quantile(Q975, m - 1) * se;
+	if (!(s->direction > 0 ? mean - half > 0 : mean + half < 0))
+		return 0;
+	double p = test == MG_TEST_T ? t_test_p(d, m) : mg_randtest_p(d, m, 1, 0, NULL);
+	return p < s->alpha;
+}
+
 int mg_nof1_power(const struct mg_power_spec *s, struct mg_power_result *out, struct mg_error *err)
 {
 	if (!s || !out)
@@ -534,6 +557,17 @@ int mg_nof1_power(const struct mg_power_spec *s, struct mg_power_result *out, st
 		if (s->washout < 0 || s->washout >= s->nights)
 			return mg_fail(err, MG_EINVAL, "washout", "washout must leave at least 1 night per period");
 	}
+
+	if (!(s->missing >= 0 && s->missing <= 0.9))
+		return mg_fail(err, MG_EINVAL, "missing", "share of missing nights must be 0 to 0.9");
+	if (s->missing > 0 && !nightly)
+		return mg_fail(err, MG_EINVAL, "missing", "missing nights need the nightly model (sd_period 0)");
+	if (!isfinite(s->effect_sd) || s->effect_sd < 0)
+		return mg_fail(err, MG_EINVAL, "effect_sd", "SD of the effect must be finite and >= 0");
+	if (s->direction < -1 || s->direction > 1)
+		return mg_fail(err, MG_EINVAL, "direction", "direction must be -1, 0 or +1");
+	if (s->min_pairs < 0 || s->min_pairs > MG_NOF1_MAX_PAIRS)
+		return mg_fail(err, MG_EINVAL, "min_pairs", "min_pairs must be 0 to %d", MG_NOF1_MAX_PAIRS);
 
 	int n = s->n_pairs;
 	int test = s->test;
@@ -574,11 +608,42 @@ int mg_nof1_power(const struct mg_power_spec *s, struct mg_power_result *out, st
 		sEE = sqrt(fmax(0.0, VEE - sEM * sEM));
 	}
 	long reject = 0;
+	int min_nights = s->nights - s->washout < 3 ? s->nights - s->washout : 3;
 	for (int sim = 0; sim < s->n_sim; sim++) {
+		/* Drawn only when asked, so that the stream (and every earlier
+		 * result) is unchanged without it. */
+		double effect = s->effect_sd > 0 ? s->effect + s->effect_sd * mg_rng_normal(&rng) : s->effect;
+		int m = n;
 		if (!nightly) {
 			for (int i = 0; i < n; i++) {
 				double a = mg_rng_normal(&rng), b = mg_rng_normal(&rng);
-				d[i] = s->effect + s->sd_period * (a - b);
+				d[i] = effect + s->sd_period * (a - b);
+			}
+		} else if (s->missing > 0) {
+			/* Night by night: which nights are missing changes the
+			 * weights of the period mean, so the two-draw shortcut
+			 * below does not apply. */
+			double rho = s->rho, si = s->sd_night * sqrt(1.0 - rho * rho);
+			double e = s->sd_night * mg_rng_normal(&rng);
+			m = 0;
+			for (int i = 0; i < n; i++) {
+				int on_first = (int)(mg_rng_u64(&rng) >> 63), ok = 1;
+				double mean_p[2];
+				for (int per = 0; per < 2; per++) {
+					double sum = 0;
+					int kept = 0;
+					for (int j = 0; j < s->nights; j++) {
+						e = rho * e + si * mg_rng_normal(&rng);
+						if (mg_rng_uniform(&rng) >= s->missing && j >= s->washout) {
+							sum += e;
+							kept++;
+						}
+					}
+					ok &= kept >= min_nights;
+					mean_p[per] = kept ? sum / kept : 0;
+				}
+				if (ok)
+					d[m++] = effect + (on_first ? mean_p[0] - mean_p[1] : mean_p[1] - mean_p[0]);
 			}
 		} else {
 			double e = s->sd_night * mg_rng_normal(&rng); /* stationary start */
@@ -591,12 +656,16 @@ int mg_nof1_power(const struct mg_power_spec *s, struct mg_power_result *out, st
 					e = B * e + sEM * z1 + sEE * z2;
 				}
 				double on = on_first ? mean_p[0] : mean_p[1], off = on_first ? mean_p[1] : mean_p[0];
-				d[i] = s->effect + on - off;
+				d[i] = effect + on - off;
 			}
 		}
-		double p = test == MG_TEST_T ? t_test_p(d, n) : mg_randtest_p(d, n, 1, 0, NULL);
-		if (p <= s->alpha * (1 + 1e-12))
-			reject++;
+		if (s->direction)
+			reject += concludes_benefit(d, m, s, test);
+		else if (m >= 1 && (test != MG_TEST_T || m >= 2)) {
+			double p = test == MG_TEST_T ? t_test_p(d, m) : mg_randtest_p(d, m, 1, 0, NULL);
+			if (p <= s->alpha * (1 + 1e-12))
+				reject++;
+		}
 	}
 	out->n_sim = s->n_sim;
 	out->test = test;

@@ -188,13 +188,19 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 	/* Exports made before trials existed have no "trial" array. */
 	if (!r)
 		r = run(db,
-			"INSERT INTO trial (created, start, pairs, period_days, washout, outcome, seed, orders, "
-			"elemental_mg, compound_mg, form, baseline_days) SELECT json_extract(value, '$.created'), "
+			"INSERT INTO trial (id, created, start, pairs, period_days, washout, outcome, seed, orders, "
+			"elemental_mg, compound_mg, form, baseline_days, status, alpha, min_pairs, mid, mid_verified) "
+			"SELECT json_extract(value, '$.id'), json_extract(value, '$.created'), "
 			"json_extract(value, '$.start'), json_extract(value, '$.pairs'), json_extract(value, '$.period_days'), "
 			"json_extract(value, '$.washout'), json_extract(value, '$.outcome'), json_extract(value, '$.seed'), "
 			"json(json_extract(value, '$.order')), json_extract(value, '$.elemental_mg'), "
 			"json_extract(value, '$.compound_mg'), json_extract(value, '$.form'), "
-			"coalesce(json_extract(value, '$.baseline_days'), 0) FROM json_each(?1, '$.trial')",
+			"coalesce(json_extract(value, '$.baseline_days'), 0), "
+			/* schema 3 and older: the last trial is the current one, the rest were replaced */
+			"coalesce(json_extract(value, '$.status'), CASE WHEN key = json_array_length(?1, '$.trial') - 1 "
+			"THEN 'planned' ELSE 'replaced' END), json_extract(value, '$.analysis.alpha'), "
+			"json_extract(value, '$.analysis.min_pairs'), json_extract(value, '$.analysis.mid'), "
+			"json_extract(value, '$.analysis.mid_verified') FROM json_each(?1, '$.trial')",
 			json, NULL, err, "trial");
 	if (!r)
 		r = run(db,

@@ -1205,7 +1205,8 @@ int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *n
 	int r = 0;
 	if (sqlite3_prepare_v2(db->sql,
 			       "INSERT INTO trial (created, start, pairs, period_days, washout, outcome, seed, orders, "
-			       "elemental_mg, compound_mg, form, baseline_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, json(?8), ?9, ?10, ?11, ?12)",
+			       "elemental_mg, compound_mg, form, baseline_days, status, alpha, min_pairs, mid, mid_verified) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, json(?8), ?9, ?10, ?11, ?12, 'planned', ?13, ?14, ?15, ?16)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, err, "trial");
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
@@ -1220,20 +1221,62 @@ int mg_db_trial_add(struct mg_db *db, const struct mg_db_trial *t, const char *n
 	sqlite3_bind_double(st, 10, t->compound_mg);
 	sqlite3_bind_text(st, 11, t->form, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 12, t->baseline_days);
+	sqlite3_bind_double(st, 13, t->alpha);
+	sqlite3_bind_int(st, 14, t->min_pairs);
+	sqlite3_bind_double(st, 15, t->mid);
+	sqlite3_bind_int(st, 16, t->mid_verified != 0);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		r = sql_fail(db, err, "trial");
 	sqlite3_finalize(st);
 	return r;
 }
 
+int mg_db_trial_retire(struct mg_db *db, long long id, const char *status, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (strcmp(status, "replaced") && strcmp(status, "finished"))
+		return mg_fail(err, MG_EINVAL, "status", "trial: a trial is retired as replaced or finished");
+	if (sqlite3_prepare_v2(db->sql, "UPDATE trial SET status = ?2 WHERE id = ?1 AND status = 'planned'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sql_fail(db, err, "trial");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(db, err, "trial");
+	else if (sqlite3_changes(db->sql) != 1)
+		r = mg_fail(err, MG_EINVAL, "trial", "trial: no current trial with that id");
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* One trial row as JSON (the columns of the table t). */
+#define TRIAL_JSON                                                                                              \
+	"json_object('id', t.id, 'created', t.created, 'status', t.status, 'start', t.start, 'pairs', t.pairs, "  \
+	"'period_days', t.period_days, 'washout', t.washout, 'outcome', t.outcome, 'seed', t.seed, "             \
+	"'order', json(t.orders), 'elemental_mg', t.elemental_mg, 'compound_mg', t.compound_mg, 'form', t.form, " \
+	"'baseline_days', t.baseline_days, 'analysis', CASE WHEN t.alpha IS NULL THEN NULL ELSE "               \
+	"json_object('alpha', t.alpha, 'min_pairs', t.min_pairs, 'mid', t.mid, 'mid_verified', t.mid_verified) END)"
+
+int mg_db_trial_get(struct mg_db *db, long long id, char **json, struct mg_error *err)
+{
+	char arg[24];
+	snprintf(arg, sizeof arg, "%lld", id);
+	return text_query(db,
+			  "SELECT " TRIAL_JSON " FROM trial t WHERE t.id = CASE WHEN CAST(?1 AS INTEGER) = 0 THEN "
+			  "(SELECT max(id) FROM trial) ELSE CAST(?1 AS INTEGER) END",
+			  arg, json, err);
+}
+
 int mg_db_trial_latest(struct mg_db *db, char **json, struct mg_error *err)
 {
-	return text_query(db,
-			  "SELECT json_object('id', id, 'created', created, 'start', start, 'pairs', pairs, "
-			  "'period_days', period_days, 'washout', washout, 'outcome', outcome, 'seed', seed, "
-			  "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form, "
-			  "'baseline_days', baseline_days) FROM trial ORDER BY id DESC LIMIT 1",
-			  NULL, json, err);
+	return mg_db_trial_get(db, 0, json, err);
+}
+
+int mg_db_trial_list_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
+{
+	return json_query(db, "SELECT json_group_array(" TRIAL_JSON ") FROM (SELECT * FROM trial ORDER BY id) t", NULL,
+			  out, err);
 }
 
 int mg_db_trial_event_add(struct mg_db *db, const struct mg_db_trial_event *e, const char *now,
@@ -1260,13 +1303,21 @@ int mg_db_trial_event_add(struct mg_db *db, const struct mg_db_trial_event *e, c
 	return r;
 }
 
-int mg_db_trial_events_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
+int mg_db_trial_events_json_for(struct mg_db *db, long long id, struct mg_buf *out, struct mg_error *err)
 {
+	char arg[24];
+	snprintf(arg, sizeof arg, "%lld", id);
 	return json_query(db,
 			  "SELECT json_group_array(json_object('date', date, 'kind', kind, 'symptoms', json(symptoms), "
 			  "'stops', stops, 'note', note, 'created', created)) FROM (SELECT * FROM trial_event "
-			  "WHERE trial = (SELECT max(id) FROM trial) ORDER BY date, id)",
-			  NULL, out, err);
+			  "WHERE trial = CASE WHEN CAST(?1 AS INTEGER) = 0 THEN (SELECT max(id) FROM trial) ELSE "
+			  "CAST(?1 AS INTEGER) END ORDER BY date, id)",
+			  arg, out, err);
+}
+
+int mg_db_trial_events_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
+{
+	return mg_db_trial_events_json_for(db, 0, out, err);
 }
 
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
@@ -1307,10 +1358,13 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 		return r;
 	mg_buf_puts(out, ",\"trial\":");
 	if ((r = json_query(db,
-			    "SELECT json_group_array(json_object('created', created, 'start', start, 'pairs', pairs, "
-			    "'period_days', period_days, 'washout', washout, 'outcome', outcome, 'seed', seed, "
+			    "SELECT json_group_array(json_object('id', id, 'created', created, 'status', status, 'start', start, "
+			    "'pairs', pairs, 'period_days', period_days, 'washout', washout, 'outcome', outcome, 'seed', seed, "
 			    "'order', json(orders), 'elemental_mg', elemental_mg, 'compound_mg', compound_mg, 'form', form, "
-			    "'baseline_days', baseline_days)) FROM (SELECT * FROM trial ORDER BY id)",
+			    "'baseline_days', baseline_days, 'analysis', CASE WHEN alpha IS NULL THEN NULL ELSE "
+			    "json_object('test', 'randomisation-exact', 'sides', 2, 'alpha', alpha, 'estimate', "
+			    "'mean-difference-t95', 'min_pairs', min_pairs, 'mid', mid, 'mid_verified', mid_verified, "
+			    "'interim', 'no-claim') END)) FROM (SELECT * FROM trial ORDER BY id)",
 			    NULL, out, err)))
 		return r;
 	/* Events name their trial by its position in the "trial" array (1-based). */

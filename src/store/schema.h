@@ -118,6 +118,18 @@ static const char *const mg_migrations[] = {
 	"CREATE TABLE setting ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL) STRICT;",
+	/* 3 -> 4: trials are kept (issue 11). A trial is 'planned' until a new
+	 * plan retires it as 'replaced' (before its end) or 'finished'; running
+	 * is derived from the dates. The primary analysis is stored with the
+	 * plan; trials planned before this migration have none (NULL) and are
+	 * analysed with the rule of the knowledge base in use. */
+	"ALTER TABLE trial ADD COLUMN status TEXT NOT NULL DEFAULT 'planned' "
+	"  CHECK (status IN ('planned', 'running', 'finished', 'replaced'));"
+	"ALTER TABLE trial ADD COLUMN alpha REAL CHECK (alpha > 0 AND alpha < 1);"       /* two-sided level of the exact randomisation test */
+	"ALTER TABLE trial ADD COLUMN min_pairs INTEGER CHECK (min_pairs BETWEEN 2 AND 64);"
+	"ALTER TABLE trial ADD COLUMN mid REAL CHECK (mid > 0);"                        /* minimal important difference, outcome units */
+	"ALTER TABLE trial ADD COLUMN mid_verified INTEGER CHECK (mid_verified IN (0, 1));"
+	"UPDATE trial SET status = 'replaced' WHERE id < (SELECT max(id) FROM trial);",
 };
 
 #define MG_N_MIGRATIONS (int)(sizeof mg_migrations / sizeof mg_migrations[0])

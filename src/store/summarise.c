@@ -9,6 +9,14 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* Magnesium on a diary night (p: "" or the table's alias and a dot): 1
+ * taken, 0 none (the entry's "magnesium" is null), -1 not answered
+ * ("unknown", or no key in an entry written before the key was always
+ * set); docs/diary.md. Not answered is never counted as none. */
+#define MG_SQL_NIGHT_MG(p)                                                                                \
+	"CASE WHEN " p "mg_elemental_mg IS NOT NULL THEN 1 WHEN json_type(" p "entry, '$.magnesium') = 'null' " \
+	"THEN 0 ELSE -1 END"
+
 /* sql yields date, tib, tst, se, sol, waso, awakenings, quality, magnesium. */
 static int summarise(struct mg_db *db, const char *sql, struct mg_summary_week *weeks, size_t max_weeks,
 		     struct mg_summary *out, struct mg_error *err)
@@ -55,7 +63,7 @@ int mg_db_summarise(struct mg_db *db, struct mg_summary_week *weeks, size_t max_
 {
 	return summarise(db,
 			 "SELECT date, tib, tst, se, sol, waso, json_extract(entry, '$.awakenings'), "
-			 "json_extract(entry, '$.quality'), mg_elemental_mg IS NOT NULL FROM nights ORDER BY date",
+			 "json_extract(entry, '$.quality'), " MG_SQL_NIGHT_MG("") " FROM nights ORDER BY date",
 			 weeks, max_weeks, out, err);
 }
 
@@ -68,7 +76,7 @@ int mg_db_summarise_device(struct mg_db *db, struct mg_summary_week *weeks, size
 {
 	return summarise(db,
 			 "SELECT d.date, d.tib, d.tst, CASE WHEN d.tib > 0 THEN 100.0 * d.tst / d.tib END, d.sol, "
-			 "d.waso, d.awakenings, NULL, CASE WHEN n.date IS NULL THEN -1 ELSE n.mg_elemental_mg IS NOT NULL END "
+			 "d.waso, d.awakenings, NULL, CASE WHEN n.date IS NULL THEN -1 ELSE " MG_SQL_NIGHT_MG("n.") " END "
 			 "FROM device_night d "
 			 "LEFT JOIN nights n ON n.date = d.date WHERE d.main = 1 AND d.chosen = 1 ORDER BY d.date",
 			 weeks, max_weeks, out, err);

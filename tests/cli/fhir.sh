@@ -154,11 +154,16 @@ u='http://unitsofmeasure.org'
 assert q('nof1-mean-difference')==(-4,'{score}',u) and q('nof1-ci95-low')==(-4,'{score}',u) and q('nof1-ci95-high')==(-4,'{score}',u), c
 assert q('nof1-randomisation-p')==(0.5,'1',u) and c['nof1-pairs-used']['valueInteger']==2
 assert c['nof1-outcome']['valueString']=='the insomnia severity (ISI total, 0-28)'"
-check "... and the verdict sentence as a note" py "
+# Issue 11: 2 pairs are fewer than the 3 the plan fixed, so the note is the
+# pre-specified conclusion "not enough information" (it used to say
+# "lowered ... by 4 points (95 % interval 4 to 4)" with a 0 % chance).
+check "... the pre-specified conclusion as a component and as the note (not enough information, not blinded)" py "
 t=[r for r in of('Observation') if 'nof1-trial-result' in codes(r)][0]
+c={x['code']['coding'][0]['code']:x for x in t['component']}
+assert c['nof1-conclusion']['valueString']=='not-enough-information' and c['nof1-trial']['valueInteger']==1, c
 n=t['note'][0]['text']
-assert n.startswith('In your trial, magnesium lowered the insomnia severity (ISI total, 0-28) by 4 points (95 % interval 4 to 4). The chance that the real benefit is larger than 6 points is '), n
-assert n.endswith('(evidence-based prior).'), n"
+assert n.startswith('Conclusion: not enough information. Only 2 pairs of periods could be used; at least 3 are needed'), n
+assert n.endswith('expectation can explain part of any difference.') and 'lowered' not in n, n"
 check "the trial export is deterministic" sh -c "MGSLEEP_DB='$tdb' '$bin' export --format fhir | cmp -s - '$tmp/t.json'"
 cp "$tmp/b0.json" "$tmp/b.json"
 

@@ -5,6 +5,7 @@
 #include "../tap.h"
 
 #include <mgsleep/food.h>
+#include <mgsleep/kb.h>
 
 #include <ctype.h>
 
@@ -415,11 +416,37 @@ static void test_diet_estimate(void)
 	ok(mg_diet_estimate(1, 3, NAN, NULL, NULL) == MG_EINVAL, "NULL result: MG_EINVAL");
 }
 
+/* The quiz's per-serving values live in kb/diet.json (so that the quiz works
+ * without the table); each must be the table's own value for its food. */
+static void test_kb_diet_items(void)
+{
+	struct mg_kb *kb = NULL;
+	struct mg_error err;
+	if (!ok(mg_kb_load_builtin(&kb, &err) == 0, "built-in KB loads (%s)", err.msg))
+		return;
+	size_t n;
+	const struct mg_diet_item *it = mg_kb_diet_items(kb, &n);
+	ok(n == 13, "13 quiz items (%zu)", n);
+	for (size_t i = 0; i < n; i++) {
+		struct mg_food f = food(it[i].ndb);
+		is_num(it[i].mg_per_100g, f.mg_per_100g, 0, "diet item %s: mg_per_100g is the table's value for %s",
+		       it[i].id, it[i].ndb);
+	}
+	mg_kb_free(kb);
+}
+
 int main(void)
 {
-	test_table();
-	test_search();
-	test_amounts();
+	/* The table is outside the repository (docs/food.md); a build without
+	 * it runs the estimate tests only (test_food_none covers that build). */
+	if (mg_food_available()) {
+		test_table();
+		test_search();
+		test_amounts();
+		test_kb_diet_items();
+	} else {
+		tap_skip("the USDA food table is not built in (docs/food.md): table, search, amount and KB checks");
+	}
 	test_diet_estimate();
 	return tap_done();
 }

@@ -408,8 +408,11 @@ static void test_charrefs(void)
 
 static void test_real(void)
 {
+	static const char path[] = "../shared/fixtures/imports/apple-health/healthkit-to-sqlite_tests_export.xml";
 	struct mg_error err;
-	int rc = both("../shared/fixtures/imports/apple-health/healthkit-to-sqlite_tests_export.xml", &R, &err);
+	if (!tap_have_file(path))
+		return;
+	int rc = both(path, &R, &err);
 	is_num(rc, 0, 0, "real export (healthkit-to-sqlite) parses (%s)", err.msg);
 	ok(R.niv == 0 && R.nsk == 0, "real export: no sleep records, nothing skipped");
 }

@@ -443,6 +443,8 @@ static void test_saa_fixtures(void)
 		char *csv;
 		int rc, inbed = 0;
 		snprintf(path, sizeof path, FIX "sleep-as-android/%s", zips[i]);
+		if (!tap_have_file(path))
+			continue;
 		csv = zip_member(path, "sleep-export.csv", &len);
 		if (!ok(csv != NULL, "saa fixture %s: sleep-export.csv extracted", zips[i]))
 			continue;
@@ -630,6 +632,10 @@ static void test_generic(void)
 
 	/* PleesTracker: ms times truncated to seconds: 1608323029380 -> 1608323029 and so on. */
 	o = (struct mg_import_opts){.tz = "UTC"};
+	if (!tap_have_file(FIX "plees-tracker/sleepdiary-core_plees-tracker.csv")) {
+		free(g);
+		return;
+	}
 	rc = run_file(mg_import_csv, FIX "plees-tracker/sleepdiary-core_plees-tracker.csv", &o, g, &err);
 	ok(rc == 0 && g->niv == 3, "plees fixture parsed (%s)", err.msg);
 	is_iv(g, 0, MG_STAGE_ASLEEP_UNSPECIFIED, 1608323029, 1608323057, "plees row 1");

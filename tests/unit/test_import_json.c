@@ -469,8 +469,10 @@ static void test_oura_v1_fixture(void)
 	struct mg_error e;
 	const char *w = "oura v1 fixture";
 	long long secs[MG_STAGE_COUNT] = {0};
-	int rc = run_file(mg_import_oura_json, "../shared/fixtures/imports/oura/oura-cloud-api-v1_sleep-period_example.json",
-			  NULL, &r, &e);
+	static const char path[] = "../shared/fixtures/imports/oura/oura-cloud-api-v1_sleep-period_example.json";
+	if (!tap_have_file(path))
+		return;
+	int rc = run_file(mg_import_oura_json, path, NULL, &r, &e);
 	is_num(rc, 0, 0, "%s: parses (%.200s)", w, e.msg);
 	/* bedtime_start 2017-11-06T02:13:19+02:00 = date -u -d '2017-11-06
 	 * 02:13:19 +0200' +%s = 1509927199; bedtime_end 08:12:19, 5 h 59 min =

@@ -521,6 +521,96 @@ static void test_clock(void)
 	ok(mg_duration_parse("1441", &v) == MG_EINVAL && v == 90, "duration 1441 rejected, output untouched");
 }
 
+/* Magnesium answers, as a new user types them (issue 11): the state, the
+ * amount, the count and unit, the form left for the KB; every refusal names
+ * "magnesium" and never echoes the answer. */
+static void test_mg_answers(void)
+{
+	struct mg_error err = {0};
+	struct mg_night_mg_answer a;
+	static const char *const nones[] = {"no", "None", " nothing ", "0", "0 mg", "0 capsules"};
+	for (size_t i = 0; i < sizeof nones / sizeof *nones; i++)
+		ok(!mg_night_mg_answer_parse(nones[i], &a, &err) && a.state == MG_NIGHT_MG_NONE, "'%s' is none",
+		   nones[i]);
+	static const char *const unknowns[] = {"?", "unknown", "Don't know", "not  sure", "skip"};
+	for (size_t i = 0; i < sizeof unknowns / sizeof *unknowns; i++)
+		ok(!mg_night_mg_answer_parse(unknowns[i], &a, &err) && a.state == MG_NIGHT_MG_UNKNOWN,
+		   "'%s' is unknown, not none", unknowns[i]);
+
+	ok(!mg_night_mg_answer_parse("250 bisglycinate", &a, &err) && a.state == MG_NIGHT_MG_TAKEN && a.mg == 250 &&
+		   isnan(a.count) && !strcmp(a.form, "bisglycinate"),
+	   "'250 bisglycinate': 250 mg, form bisglycinate");
+	ok(!mg_night_mg_answer_parse("250mg of Magnesium Citrate", &a, &err) && a.mg == 250 &&
+		   !strcmp(a.form, "citrate"),
+	   "'250mg of Magnesium Citrate': 250 mg, form citrate (of and magnesium dropped)");
+	ok(!mg_night_mg_answer_parse("62.5 mg", &a, &err) && a.mg == 62.5 && !strcmp(a.form, ""),
+	   "'62.5 mg': 62.5 mg, no form");
+	ok(!mg_night_mg_answer_parse("400 milk of magnesia", &a, &err) && a.mg == 400 &&
+		   !strcmp(a.form, "milk of magnesia"),
+	   "'400 milk of magnesia': a form of several words is kept whole");
+
+	ok(!mg_night_mg_answer_parse("2 capsules", &a, &err) && a.state == MG_NIGHT_MG_TAKEN && a.count == 2 &&
+		   isnan(a.mg) && !strcmp(a.unit, "capsules") && !strcmp(a.form, ""),
+	   "'2 capsules': a count of 2 capsules, mg to be asked");
+	ok(!mg_night_mg_answer_parse("two caps of glycinate", &a, &err) && a.count == 2 &&
+		   !strcmp(a.unit, "capsules") && !strcmp(a.form, "glycinate"),
+	   "'two caps of glycinate': 2 capsules, form glycinate");
+	ok(!mg_night_mg_answer_parse("a tablet", &a, &err) && a.count == 1 && !strcmp(a.unit, "tablets"),
+	   "'a tablet': 1 tablet");
+	ok(!mg_night_mg_answer_parse("1.5 Scoops", &a, &err) && a.count == 1.5 && !strcmp(a.unit, "scoops"),
+	   "'1.5 Scoops': 1.5 scoops");
+	ok(!mg_night_mg_answer_parse("3 gummies", &a, &err) && a.count == 3 && !strcmp(a.unit, "gummies"),
+	   "'3 gummies'");
+	ok(!mg_night_mg_answer_parse("1 tab", &a, &err) && a.count == 1 && !strcmp(a.unit, "tablets"), "'1 tab'");
+
+	struct mg_night_mg_answer before = a;
+	static const char *const bad[] = {"", "   ", "yes", "some", "two bisglycinate", "2,5 mg", "2001",
+					  "2001 mg citrate", "21 capsules", "0.5", "-250", "1e3"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		memset(&err, 0, sizeof err);
+		int r = mg_night_mg_answer_parse(bad[i], &a, &err);
+		ok(r == MG_EINVAL && !strcmp(err.field, "magnesium") && !memcmp(&a, &before, sizeof a) &&
+			   (!bad[i][0] || !strstr(err.msg, bad[i])),
+		   "'%s' refused naming magnesium, answer untouched and not echoed", bad[i]);
+	}
+	ok(!mg_night_mg_answer_parse("2000", &a, &err) && a.mg == 2000 && !mg_night_mg_answer_parse("1", &a, &err) &&
+		   a.mg == 1,
+	   "1 and 2000 mg are the ends of the accepted range");
+	ok(!mg_night_mg_answer_parse("20 tablets", &a, &err) && a.count == 20, "20 tablets is the most accepted");
+
+	double mg = -1;
+	ok(!mg_night_mg_amount_parse("100", &mg, &err) && mg == 100, "label amount '100' = 100 mg");
+	ok(!mg_night_mg_amount_parse(" 62.5 MG ", &mg, &err) && mg == 62.5, "label amount ' 62.5 MG ' = 62.5 mg");
+	ok(!mg_night_mg_amount_parse("100mg", &mg, &err) && mg == 100, "label amount '100mg' = 100 mg");
+	mg = -1;
+	ok(mg_night_mg_amount_parse("0", &mg, &err) == MG_EINVAL && mg_night_mg_amount_parse("abc", &mg, &err) &&
+		   mg_night_mg_amount_parse("2001", &mg, &err) && mg_night_mg_amount_parse("", &mg, &err) && mg == -1,
+	   "label amounts 0, abc, 2001, empty refused, output untouched");
+}
+
+/* A future date is refused; today and earlier are not (2026-11-23 = 20780). */
+static void test_future_and_clear(void)
+{
+	struct mg_error err = {0};
+	int32_t today = day("2026-11-23");
+	ok(mg_night_check_date(today, today, &err) == 0, "a night dated today is accepted");
+	ok(mg_night_check_date(day("2025-11-23"), today, &err) == 0, "a night a year ago is accepted");
+	ok(mg_night_check_date(day("2026-11-24"), today, &err) == MG_EINVAL && !strcmp(err.field, "date") &&
+		   strstr(err.msg, "--date") && !strstr(err.msg, "2026"),
+	   "tomorrow is refused naming --date, without the date");
+
+	struct mg_night n;
+	mg_night_init(&n);
+	static const char *const kv[] = {"date", "2026-11-23", "bed", "22:30", "sol", "30", "quality", "4", NULL};
+	fill(&n, kv);
+	ok(mg_night_clear_field(&n, "sol") == 0 && n.sol_min == MG_NIGHT_UNSET && n.bed == 22 * 60 + 30,
+	   "clearing sol unsets it and nothing else");
+	ok(mg_night_clear_field(&n, "quality") == 0 && n.quality == 0, "clearing quality sets 0 (not given)");
+	ok(mg_night_clear_field(&n, "bed") == 0 && !strcmp(mg_night_first_missing(&n), "bed"),
+	   "a cleared bed time is missing again");
+	ok(mg_night_clear_field(&n, "nap") == MG_EINVAL, "an unknown field cannot be cleared");
+}
+
 int main(void)
 {
 	test_worked_example();
@@ -530,5 +620,7 @@ int main(void)
 	test_fields();
 	test_dates();
 	test_clock();
+	test_mg_answers();
+	test_future_and_clear();
 	return tap_done();
 }

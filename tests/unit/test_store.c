@@ -5,6 +5,8 @@
 #include <mgsleep/profile.h>
 #include <mgsleep/store.h>
 
+#include "../../src/store/schema.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -71,7 +73,7 @@ int main(void)
 	ok(mg_db_open(&db, path("a/b/plain.db"), NULL, 0, &err) == 0 && mg_db_schema_version_at_open(db) == MG_DB_SCHEMA_VERSION,
 	   "reopened store is at schema %d, nothing to migrate", MG_DB_SCHEMA_VERSION);
 	struct mg_buf e1 = MG_BUF_INIT, e2 = MG_BUF_INIT;
-	ok(mg_db_export_json(db, &e1, &err) == 0 && strstr(e1.data, "\"schema_version\":3") &&
+	ok(mg_db_export_json(db, &e1, &err) == 0 && strstr(e1.data, "\"schema_version\":4") &&
 		   strstr(e1.data, "\"profile\":{\"age\":52}"),
 	   "export holds the schema version and the profile");
 	mg_db_export_json(db, &e2, &err);
@@ -127,6 +129,72 @@ int main(void)
 		db = NULL;
 		ok(mg_db_open(&db, path("v1.db"), NULL, 0, &err) == 0 && mg_db_schema_version_at_open(db) == MG_DB_SCHEMA_VERSION,
 		   "reopened at schema %d", MG_DB_SCHEMA_VERSION);
+		mg_db_close(db);
+		db = NULL;
+	}
+
+	/* Schema 3 -> 4 (issue 11): a schema-3 store (the released migrations
+	 * 0-2, never edited) with two trials, the first replaced silently by
+	 * the second as schema 3 did, and an event of each. Both trials and
+	 * their events stay readable; the older one is 'replaced', the latest
+	 * 'planned'; neither has a stored analysis. */
+	{
+		sqlite3 *s3;
+		sqlite3_open(path("v3.db"), &s3);
+		for (int i = 0; i < 3; i++)
+			sqlite3_exec(s3, mg_migrations[i], NULL, NULL, NULL);
+		int rc = sqlite3_exec(
+			s3,
+			"INSERT INTO trial (created, start, pairs, period_days, washout, outcome, seed, orders, elemental_mg, "
+			"compound_mg, form) VALUES ('c1', '2026-01-05', 2, 6, 1, 'sol', '7', '[\"mg\",\"off\",\"off\",\"mg\"]', "
+			"250, 1774, 'bisglycinate'), ('c2', '2026-03-01', 1, 6, 1, 'tst', '8', '[\"off\",\"mg\"]', 250, 1774, "
+			"'bisglycinate');"
+			"INSERT INTO trial_event (trial, date, kind, symptoms, stops, note, created) VALUES "
+			"(1, '2026-01-13', 'event', '[\"diarrhoea\"]', 1, 'first', 'c'), (2, '2026-03-03', 'event', '[]', 0, 'second', 'c');"
+			"PRAGMA user_version = 3;",
+			NULL, NULL, NULL);
+		sqlite3_close(s3);
+		ok(rc == SQLITE_OK && mg_db_open(&db, path("v3.db"), NULL, 0, &err) == 0 &&
+			   mg_db_schema_version_at_open(db) == 3,
+		   "a schema-3 store with two trials opens and is migrated (%s)", err.msg);
+		char *t1 = NULL, *t2 = NULL, *cur = NULL;
+		ok(db && mg_db_trial_get(db, 1, &t1, &err) == 0 && t1 &&
+			   strstr(t1, "\"status\":\"replaced\"") && strstr(t1, "\"start\":\"2026-01-05\"") &&
+			   strstr(t1, "\"analysis\":null"),
+		   "trial 1 is kept, marked replaced, with no stored analysis (%s)", err.msg);
+		ok(db && mg_db_trial_get(db, 2, &t2, &err) == 0 && t2 && strstr(t2, "\"status\":\"planned\"") &&
+			   mg_db_trial_latest(db, &cur, &err) == 0 && cur && !strcmp(cur, t2),
+		   "trial 2 is the current one (planned)");
+		struct mg_buf e = MG_BUF_INIT;
+		ok(db && mg_db_trial_events_json_for(db, 1, &e, &err) == 0 && e.data && strstr(e.data, "\"note\":\"first\"") &&
+			   !strstr(e.data, "second"),
+		   "trial 1 keeps its own event");
+		mg_buf_reset(&e);
+		ok(db && mg_db_trial_list_json(db, &e, &err) == 0 && e.data && strstr(e.data, "\"id\":1") &&
+			   strstr(e.data, "\"id\":2"),
+		   "both trials are listed");
+		mg_buf_reset(&e);
+		memset(&err, 0, sizeof err);
+		ok(db && mg_db_trial_retire(db, 1, "finished", &err) == MG_EINVAL,
+		   "a replaced trial cannot be retired again (MG_EINVAL)");
+		memset(&err, 0, sizeof err);
+		struct mg_db_trial nt = {"2026-05-01", 1, 6, 1, "sol", "9", "[\"mg\",\"off\"]", 250, 1774, "bisglycinate",
+					 0, 0.05, 3, 20, 0};
+		ok(db && mg_db_begin(db, &err) == 0 && mg_db_trial_retire(db, 2, "finished", &err) == 0 &&
+			   mg_db_trial_add(db, &nt, "c3", &err) == 0 && mg_db_commit(db, &err) == 0,
+		   "retire trial 2 as finished and add trial 3 in one transaction (%s)", err.msg);
+		ok(db && mg_db_export_json(db, &e, &err) == 0 && e.data &&
+			   strstr(e.data, "{\"id\":1,\"created\":\"c1\",\"status\":\"replaced\"") &&
+			   strstr(e.data, "{\"id\":2,\"created\":\"c2\",\"status\":\"finished\"") &&
+			   strstr(e.data, "{\"id\":3,\"created\":\"c3\",\"status\":\"planned\"") &&
+			   strstr(e.data, "\"analysis\":{\"test\":\"randomisation-exact\",\"sides\":2,\"alpha\":0.05,"
+					  "\"estimate\":\"mean-difference-t95\",\"min_pairs\":3,\"mid\":20.0,\"mid_verified\":0,"
+					  "\"interim\":\"no-claim\"}"),
+		   "the export holds every trial with its status and the stored analysis");
+		free(t1);
+		free(t2);
+		free(cur);
+		mg_buf_release(&e);
 		mg_db_close(db);
 		db = NULL;
 	}
