@@ -7,6 +7,8 @@
 #ifndef MGSLEEP_ERROR_H
 #define MGSLEEP_ERROR_H
 
+#include <stddef.h>
+
 #define MG_ERRNO_MAP(XX)                                   \
 	XX(EINVAL, -1, "invalid input")                    \
 	XX(ENOMEM, -2, "out of memory")                    \
@@ -33,8 +35,14 @@ struct mg_error {
 /* Human-readable name of a code ("invalid input"); never NULL. */
 const char *mg_strerror(int code);
 
+/* Copy src to dst (cap bytes, always terminated when cap > 0), writing
+ * control characters (C0, DEL, and C1 encoded in UTF-8) as \xNN, so that the
+ * text stays on one line and cannot drive a terminal. Stops before an
+ * escape that would not fit. Returns the length written. */
+size_t mg_escape(char *dst, size_t cap, const char *src);
+
 /* Record an error and return code, so that `return mg_fail(...)` is one line.
- * err may be NULL. field may be NULL. */
+ * err may be NULL. field may be NULL. The message is escaped (mg_escape). */
 int mg_fail(struct mg_error *err, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -51,6 +51,12 @@ int mg_profile_set(struct mg_profile *p, const struct mg_kb *kb, const char *fie
  * value, 2 = boolean flag, 0 = not a profile field. */
 int mg_profile_field_kind(const char *field);
 
+/* A plain decimal number at s: an optional sign, digits with an optional
+ * point ("12", "12.5", ".5"), nothing else: no hex (0x1A), exponent (1e1),
+ * inf or nan, which strtod would take. 0 with *v and *end (just past the
+ * number), or -1 if s does not start with one. */
+int mg_decimal_parse(const char *s, double *v, const char **end);
+
 /* Fill from a JSON object (keys in docs/profile-schema.md). Unknown keys are
  * errors. Fields already set are overwritten only by keys present. */
 int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,

@@ -21,8 +21,9 @@
 struct mg_db;
 
 enum {
-	MG_DB_CREATE = 1, /* create the store if it does not exist */
+	MG_DB_CREATE = 1, /* create the store if nothing is at its path */
 	MG_DB_SEAL = 2,   /* with MG_DB_CREATE: create it sealed with the passphrase */
+	MG_DB_NEW = 4,    /* with MG_DB_CREATE: MG_EEXIST unless this call created it */
 };
 
 #define MG_DB_SCHEMA_VERSION 4
@@ -31,12 +32,28 @@ enum {
  * absent (err says which). */
 int mg_db_is_sealed(const char *path, struct mg_error *err);
 
-/* passphrase is needed (and only used) for sealed stores. A wrong passphrase
- * or a tampered file is MG_EAUTH-like MG_EINVAL with a clear message, and
- * nothing on disk changes. */
+/* passphrase is needed for sealed stores. A wrong passphrase or a tampered
+ * file is MG_EINVAL with a clear message, and nothing on disk changes.
+ *
+ * What open guarantees (docs/data-formats.md, "The store's guarantees"):
+ * - a file at path that is neither a plain nor a sealed store (empty,
+ *   truncated, a folder, a link to nothing) is refused with MG_EINVAL and
+ *   left as it is;
+ * - a store is created only where nothing is, and only with MG_DB_CREATE; a
+ *   plain one never when passphrase is non-empty nor when PATH.lock shows a
+ *   sealed store was there. It is built beside the path (PATH.tmp.PID) and
+ *   put in place complete, never replacing a file: when two processes
+ *   create at once, one store results and both use it (MG_DB_NEW: the
+ *   second gets MG_EEXIST);
+ * - migrations run in one write transaction that reads the version itself;
+ * - a sealed store reached through a symlink is resolved once: the target is
+ *   locked and replaced, the link stays a link. */
 int mg_db_open(struct mg_db **out, const char *path, const char *passphrase, unsigned flags,
 	       struct mg_error *err);
 void mg_db_close(struct mg_db *db);
+/* An empty store in memory, never written anywhere: what an import's dry
+ * run uses when there is no store yet (a dry run never creates one). */
+int mg_db_open_scratch(struct mg_db **out, struct mg_error *err);
 int mg_db_sealed(const struct mg_db *db);
 /* Schema version the file had before migrations ran on open. */
 int mg_db_schema_version_at_open(const struct mg_db *db);
@@ -229,6 +246,13 @@ int mg_db_backup(struct mg_db *db, const char *path, struct mg_error *err);
 /* Restore an export into this store, which must be empty (MG_EEXIST
  * otherwise). Call inside mg_db_begin/commit: any error rolls back. */
 int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struct mg_error *err);
+/* Restore an export into a new plain store at path, where nothing may be:
+ * built beside it and put in place only once complete, never replacing a
+ * file (MG_EEXIST if one appeared meanwhile). On any error nothing is left
+ * behind, and nothing else is touched. Refused like any creation when
+ * passphrase is non-empty or PATH.lock exists (see mg_db_open). */
+int mg_db_restore_new(const char *path, const char *passphrase, const char *json, const char *now,
+		      struct mg_error *err);
 
 /* Everything in the store as one JSON document with a schema version
  * (docs/data-formats.md). Deterministic: same data, same bytes. */

@@ -31,6 +31,10 @@ int cli_write(const char *buf, size_t len);
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status);
 /* Match "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value, int *status);
+/* An argument the command does not accept, named by its position and never
+ * repeated (a stray word may be health data): "CMD: argument N is not an
+ * option it accepts; HINT". Returns EXIT_USAGE. */
+int cli_unknown(const char *cmd, int argi, const char *hint);
 void cli_usage(const char *cmd);
 int cli_wants_help(int argc, char **argv);
 

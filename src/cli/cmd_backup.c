@@ -1,10 +1,12 @@
 /* mgsleep backup FILE and mgsleep import-backup FILE. */
 #include "cli.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_BACKUP_BYTES ((size_t)512 << 20)
@@ -57,23 +59,22 @@ int cmd_import_backup(int argc, char **argv, struct mg_cli *cli)
 	json_decref(root);
 	struct mg_db *db = NULL;
 	const char *path = cli_db_path(cli);
-	int existed = access(path, F_OK) == 0;
-	if (status == EXIT_OK && (db = cli_db_open(cli, MG_DB_CREATE, &status))) {
+	struct stat st;
+	/* Into a new store: built aside and put in place complete, so a failure
+	 * removes only what this restore made, and of two restores at once one
+	 * wins and the other changes nothing. */
+	if (status != EXIT_OK) {
+		/* said why */
+	} else if (lstat(path, &st) && errno == ENOENT) {
+		if (mg_db_restore_new(path, getenv("MGSLEEP_PASSPHRASE"), json, cli_now(), &err))
+			status = cli_fail(&err);
+	} else if ((db = cli_db_open(cli, 0, &status))) {
 		if (mg_db_begin(db, &err) || mg_db_import_json(db, json, cli_now(), &err) || mg_db_commit(db, &err))
 			status = cli_fail(&err);
-		else
-			printf("Restored %s into %s.\n", argv[1], path);
+		mg_db_close(db);
 	}
-	mg_db_close(db);
-	if (status != EXIT_OK && !existed) {
-		/* A failed restore into a new store leaves no store behind. */
-		char side[4096];
-		unlink(path);
-		snprintf(side, sizeof side, "%s-wal", path);
-		unlink(side);
-		snprintf(side, sizeof side, "%s-shm", path);
-		unlink(side);
-	}
+	if (status == EXIT_OK)
+		printf("Restored %s into %s.\n", argv[1], path);
 	free(json);
 	return status;
 }

@@ -24,9 +24,7 @@ int cmd_convert(int argc, char **argv, struct mg_cli *cli)
 		if (r < 0)
 			return status;
 		if (r == 0)
-			return cli_error(EXIT_USAGE, "convert: unknown option '%s'; accepted: --form, --elemental, "
-						     "--compound, --format",
-					 argv[i]);
+			return cli_unknown("convert", i, "accepted: --form, --elemental, --compound, --format");
 	}
 	if (!form || !!elem == !!comp)
 		return cli_error(EXIT_USAGE, "convert: needs --form NAME and exactly one of --elemental MG or --compound MG");
@@ -38,9 +36,9 @@ int cmd_convert(int argc, char **argv, struct mg_cli *cli)
 	const struct mg_compound *c = mg_kb_find_compound(kb, form);
 	if (!c)
 		return cli_error(EXIT_USAGE, "--form: unknown form; accepted: %s", mg_kb_compound_names(kb));
-	char *end;
-	double mg = strtod(elem ? elem : comp, &end);
-	if (end == (elem ? elem : comp) || *end || !isfinite(mg) || mg <= 0 || mg > 100000)
+	const char *end;
+	double mg;
+	if (mg_decimal_parse(elem ? elem : comp, &mg, &end) || *end || mg <= 0 || mg > 100000)
 		return cli_error(EXIT_USAGE, "--%s: accepted: mg from 0 to 100000", elem ? "elemental" : "compound");
 	double e = elem ? mg : mg_elemental_from_compound(c, mg);
 	double k = elem ? mg_compound_from_elemental(c, mg) : mg;

@@ -240,7 +240,7 @@ static int diet_quiz(int argc, char **argv, struct mg_cli *cli)
 		if (r < 0 || r2 < 0)
 			return status;
 		if (!r && !r2)
-			return cli_error(EXIT_USAGE, "diet quiz: unknown option '%s'; accepted: --answers, --date", argv[i]);
+			return cli_unknown("diet quiz", i, "accepted: --answers, --date");
 	}
 	if (!date[0])
 		cli_today(date);

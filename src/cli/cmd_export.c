@@ -80,8 +80,7 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 		if (r < 0)
 			return status;
 		if (r == 0)
-			return cli_error(EXIT_USAGE, "export: unknown option '%s'; accepted: --format json|csv|fhir, --out FILE",
-					 argv[i]);
+			return cli_unknown("export", i, "accepted: --format json|csv|fhir, --out FILE");
 	}
 	if (strcmp(fmt, "json") && strcmp(fmt, "csv") && strcmp(fmt, "fhir"))
 		return cli_error(EXIT_USAGE, "--format: accepted: json, csv, fhir");

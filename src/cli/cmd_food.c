@@ -67,7 +67,7 @@ int cli_food_resolve(const char *text, struct mg_food *f, int *status)
 		return *status = cli_food_not_built_in("food log");
 	if (strlen(text) <= 5 && strspn(text, "0123456789") == strlen(text) && *text) {
 		if (mg_food_find_ndb(text, f))
-			return *status = cli_error(EXIT_USAGE, "food: no food with NDB number %s in %s", text,
+			return *status = cli_error(EXIT_USAGE, "food: no food with this NDB number in %s",
 						   MG_FOOD_DATASET_SHORT);
 		return 0;
 	}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,10 +65,21 @@ static void on_progress(void *pctx, uint64_t done, int64_t total)
 	p->drawn = 1;
 }
 
+/* Names come from the archive: escaped, so a member named with a newline or
+ * a terminal escape prints as text on one line. */
+static void put_line(struct mg_buf *o, const char *text)
+{
+	char line[4 * 1400];
+	mg_escape(line, sizeof line, text);
+	mg_buf_printf(o, "%s\n", line);
+}
+
 static void note_member(void *pctx, const char *name, int fmt)
 {
 	struct progress *p = pctx;
-	mg_buf_printf(p->lines, "Read %s (%s).\n", name, mg_format_name(fmt));
+	char text[1400];
+	snprintf(text, sizeof text, "Read %s (%s).", name, mg_format_name(fmt));
+	put_line(p->lines, text);
 }
 
 static void report_text(struct mg_buf *o, const struct mg_db_import *im, int dry_run)
@@ -79,7 +91,7 @@ static void report_text(struct mg_buf *o, const struct mg_db_import *im, int dry
 	unsigned long read = 0, added = 0, present = 0, skipped = 0;
 	mg_db_import_totals(im, &t);
 	for (size_t i = 0; i < ninfo; i++)
-		mg_buf_printf(o, "%s\n", info[i]);
+		put_line(o, info[i]);
 	if (n)
 		mg_buf_printf(o, "\n%-24s %-20s %9s %9s %9s\n", "Source", "Record", "read", dry_run ? "would add" : "added",
 			      "had");
@@ -187,15 +199,14 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 			}
 			format = v;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			status = cli_error(EXIT_USAGE, "import: unknown option '%s'", argv[i]);
+			status = cli_unknown("import", i, "see 'mgsleep help import'");
 			goto out;
 		} else {
 			files[nfiles++] = argv[i];
 		}
 	}
 	if (!nfiles) {
-		cli_usage("import");
-		status = EXIT_USAGE;
+		status = cli_error(EXIT_USAGE, "import: needs a FILE or FOLDER; see 'mgsleep help import'");
 		goto out;
 	}
 	if (mg_tz_check(o.tz, &err)) {
@@ -203,13 +214,28 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 		goto out;
 	}
 	/* Check every file is there before touching the store. */
-	for (int i = 0; i < nfiles; i++)
-		if (access(files[i], R_OK)) {
+	for (int i = 0; i < nfiles; i++) {
+		struct stat fst;
+		if (access(files[i], R_OK) || stat(files[i], &fst)) {
 			status = cli_error(EXIT_USAGE, "%s: %s", files[i], strerror(errno));
 			goto out;
 		}
-	if (!(db = cli_db_open(cli, MG_DB_CREATE, &status)))
+		if (!S_ISREG(fst.st_mode) && !S_ISDIR(fst.st_mode)) {
+			status = cli_error(EXIT_USAGE, "%s: not a file or folder (a device, pipe or socket)", files[i]);
+			goto out;
+		}
+	}
+	/* A dry run never creates the store: without one it runs on an empty
+	 * store in memory, which is what the first import would find. */
+	struct stat st;
+	if (dry_run && lstat(cli_db_path(cli), &st) && errno == ENOENT) {
+		if (mg_db_open_scratch(&db, &err)) {
+			status = cli_fail(&err);
+			goto out;
+		}
+	} else if (!(db = cli_db_open(cli, dry_run ? 0 : MG_DB_CREATE, &status))) {
 		goto out;
+	}
 	if (mg_db_begin(db, &err)) {
 		status = cli_fail(&err);
 		goto out;

@@ -14,7 +14,7 @@ int cmd_init(int argc, char **argv, struct mg_cli *cli)
 		if (!strcmp(argv[i], "--encrypt"))
 			seal = 1;
 		else
-			return cli_error(EXIT_USAGE, "init: unknown option '%s'; accepted: --encrypt, --db PATH", argv[i]);
+			return cli_unknown("init", i, "accepted: --encrypt, --db PATH");
 	}
 	const char *path = cli_db_path(cli);
 	if (access(path, F_OK) == 0)
@@ -32,7 +32,10 @@ int cmd_init(int argc, char **argv, struct mg_cli *cli)
 			return status ? status : cli_error(EXIT_USAGE, "passphrase: the two entries differ; nothing created");
 		}
 	}
-	int r = mg_db_open(&db, path, pass, MG_DB_CREATE | (seal ? MG_DB_SEAL : 0), &err);
+	/* A passphrase set for a plain init makes the store refuse: never
+	 * unencrypted by accident. MG_DB_NEW: of two inits at once, one fails. */
+	const char *env = getenv("MGSLEEP_PASSPHRASE");
+	int r = mg_db_open(&db, path, seal ? pass : env, MG_DB_CREATE | MG_DB_NEW | (seal ? MG_DB_SEAL : 0), &err);
 	sodium_memzero(pass, sizeof pass);
 	sodium_memzero(again, sizeof again);
 	if (r)

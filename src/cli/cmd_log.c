@@ -56,9 +56,9 @@ static int utc_offset_at(int64_t local_min)
 
 static int parse_mg(const char *flag, const char *v, double lo, double hi, double *out, int *status)
 {
-	char *end;
-	double x = strtod(v, &end);
-	if (end == v || *end || !isfinite(x) || x < lo || x > hi) {
+	const char *end;
+	double x;
+	if (mg_decimal_parse(v, &x, &end) || *end || x < lo || x > hi) {
 		*status = cli_error(EXIT_USAGE, "--%s: accepted: mg from %g to %g", flag, lo, hi);
 		return -1;
 	}
@@ -87,7 +87,7 @@ static int log_option(struct log_opts *o, int argc, char **argv, int *i, int *st
 	int r = cli_opt(argc, argv, i, name, &v, status);
 	if (r <= 0) {
 		if (r == 0)
-			*status = cli_error(EXIT_USAGE, "log: unknown option '--%s'; see 'mgsleep help log'", name);
+			*status = cli_unknown("log", *i, "see 'mgsleep help log'");
 		return -1;
 	}
 	if (mg_night_is_field(name)) {
@@ -120,7 +120,7 @@ static int log_option(struct log_opts *o, int argc, char **argv, int *i, int *st
 		o->mg_time = v;
 	} else if (!strcmp(name, "nap")) {
 		int m;
-		if (mg_duration_parse(v, &m) || m > 720) {
+		if (mg_duration_parse(v, &m) || o->nap_min + m > 720) { /* the total of every --nap */
 			*status = cli_error(EXIT_USAGE, "--nap: accepted: minutes (90, 1h30) up to 12 hours in total");
 			return -1;
 		}
@@ -142,7 +142,7 @@ static int log_option(struct log_opts *o, int argc, char **argv, int *i, int *st
 			s += n + 1;
 		}
 	} else {
-		*status = cli_error(EXIT_USAGE, "log: unknown option '--%s'; see 'mgsleep help log'", name);
+		*status = cli_unknown("log", *i, "see 'mgsleep help log'");
 		return -1;
 	}
 	return 1;

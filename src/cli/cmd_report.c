@@ -116,9 +116,7 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 		if (r < 0)
 			return status;
 		if (r == 0)
-			return cli_error(EXIT_USAGE, "report: unknown option '%s'; accepted: --out FILE, --from DATE, "
-						     "--to DATE",
-					 argv[i]);
+			return cli_unknown("report", i, "accepted: --out FILE, --from DATE, --to DATE");
 	}
 	if (from && to && strcmp(from, to) > 0)
 		return cli_error(EXIT_USAGE, "--from: must not be after --to");

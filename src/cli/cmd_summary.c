@@ -184,7 +184,7 @@ int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 		if (r < 0)
 			return status;
 		if (r == 0)
-			return cli_error(EXIT_USAGE, "summary: unknown option '%s'; accepted: --weeks N, --format", argv[i]);
+			return cli_unknown("summary", i, "accepted: --weeks N, --format");
 	}
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)

@@ -1048,7 +1048,7 @@ static int trial_event(int argc, char **argv, struct mg_cli *cli)
 		if (!id) {
 			mg_buf_release(&sj);
 			mg_buf_release(&names);
-			return cli_error(EXIT_USAGE, "--symptom: unknown symptom '%s'; accepted: %s", one,
+			return cli_error(EXIT_USAGE, "--symptom: unknown symptom%.0s; accepted: %s", one,
 					 mg_kb_symptom_names(kb));
 		}
 		int dup = 0;

@@ -39,8 +39,7 @@ int cli_listing_options(int argc, char **argv, const char *const *formats, struc
 		if (r < 0)
 			return -1;
 		if (r == 0) {
-			*status = cli_error(EXIT_USAGE, "%s: unknown option '%s'; accepted: --from, --to, --format", argv[0],
-					    argv[i]);
+			*status = cli_unknown(argv[0], i, "accepted: --from, --to, --format");
 			return -1;
 		}
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #ifndef MGSLEEP_VERSION
 #define MGSLEEP_VERSION "0.0.0"
@@ -194,12 +195,15 @@ static const char *command_names(void)
 
 int cli_error(int status, const char *fmt, ...)
 {
+	char raw[1024], line[4 * sizeof raw];
 	va_list ap;
-	fputs("mgsleep: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* One line, always, and nothing a terminal would act on (a file name
+	 * may hold a newline or an escape sequence). */
+	mg_escape(line, sizeof line, raw);
+	fprintf(stderr, "mgsleep: %s\n", line);
 	return status;
 }
 
@@ -217,6 +221,13 @@ const struct mg_kb *cli_kb(struct mg_cli *cli, int *status)
 	if (cli->kb)
 		return cli->kb;
 	const char *dir = cli->kb_dir ? cli->kb_dir : getenv("MGSLEEP_KB");
+	struct stat st;
+	/* A folder that is not there is a mistyped option (exit 2), not a failure. */
+	if (dir && *dir && (stat(dir, &st) || !S_ISDIR(st.st_mode))) {
+		*status = cli_error(EXIT_USAGE, "%s: accepted: a knowledge-base folder (see 'mgsleep kb check DIR')",
+				    cli->kb_dir ? "--kb" : "MGSLEEP_KB");
+		return NULL;
+	}
 	int r = dir && *dir ? mg_kb_load_dir(&cli->kb, dir, &err) : mg_kb_load_builtin(&cli->kb, &err);
 	if (r) {
 		*status = cli_fail(&err);
@@ -287,6 +298,11 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **value,
 	return 1;
 }
 
+int cli_unknown(const char *cmd, int argi, const char *hint)
+{
+	return cli_error(EXIT_USAGE, "%s: argument %d is not an option it accepts; %s", cmd, argi, hint);
+}
+
 void cli_usage(const char *cmd)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++)
@@ -355,10 +371,28 @@ int cmd_version(int argc, char **argv, struct mg_cli *cli)
 	return EXIT_OK;
 }
 
+/* Output that could not be written is a failure, checked once at exit as
+ * git does: flush, look for an error, close. Not when the command already
+ * failed (its message says more), nor when stdout was closed by the caller. */
+static int check_stdout(int status)
+{
+	struct stat st;
+	if (status != EXIT_OK || fstat(fileno(stdout), &st))
+		return status;
+	if (fflush(stdout) || ferror(stdout))
+		status = cli_error(EXIT_FAIL, "cannot write output: %s", errno ? strerror(errno) : "error");
+	if (fclose(stdout) && status == EXIT_OK)
+		status = cli_error(EXIT_FAIL, "cannot write output: %s", strerror(errno));
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct mg_cli cli = {0};
 	int i = 1, status = EXIT_OK;
+	/* Everything mgsleep writes holds health data (the store, exports,
+	 * CSVs, the report, the calendar): private whatever the caller's umask. */
+	umask(077);
 	/* --kb DIR and --db PATH are global: accepted before or after the command. */
 	int n = 1;
 	for (int k = 1; k < argc; k++) {
@@ -384,9 +418,8 @@ int main(int argc, char **argv)
 			usage_all(stdout);
 			goto out;
 		}
-		status = cli_error(EXIT_USAGE, "unknown option '%s'; accepted before a command: --kb DIR, --db PATH, "
-					       "--version, --help",
-				   argv[i]);
+		status = cli_error(EXIT_USAGE, "unknown option before the command; accepted: --kb DIR, --db PATH, "
+					       "--version, --help");
 		goto out;
 	}
 	if (i >= argc) {
@@ -404,8 +437,8 @@ int main(int argc, char **argv)
 			status = commands[c].fn(argc - i, argv + i, &cli);
 			goto out;
 		}
-	status = cli_error(EXIT_USAGE, "unknown command '%s'; accepted: %s", argv[i], command_names());
+	status = cli_error(EXIT_USAGE, "unknown command; accepted: %s", command_names());
 out:
 	mg_kb_free(cli.kb);
-	return status;
+	return check_stdout(status);
 }

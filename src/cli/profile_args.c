@@ -35,8 +35,7 @@ int cli_profile_flags(int argc, char **argv, const struct mg_kb *kb, struct mg_p
 		if (r > 0)
 			continue;
 		if (strncmp(arg, "--", 2)) {
-			*status = cli_error(EXIT_USAGE, "%s: unexpected argument; options start with --, see 'mgsleep help'",
-					    argv[0]);
+			*status = cli_unknown(argv[0], i, "options start with --, see 'mgsleep help'");
 			return -1;
 		}
 		char name[64];
@@ -45,8 +44,8 @@ int cli_profile_flags(int argc, char **argv, const struct mg_kb *kb, struct mg_p
 		snprintf(name, sizeof name, "%.*s", (int)n, arg + 2);
 		int kind = mg_profile_field_kind(name);
 		if (kind == 0) {
-			*status = cli_error(EXIT_USAGE, "%s: unknown option '--%s'; see 'mgsleep help %s'", argv[0], name,
-					    argv[0]);
+			*status = cli_error(EXIT_USAGE, "%s: argument %d is not an option it accepts; see 'mgsleep help %s'",
+					    argv[0], i, argv[0]);
 			return -1;
 		}
 		if (kind == 2 && !eq)

@@ -55,9 +55,7 @@ int cli_q_options(int argc, char **argv, struct cli_q *q, int *status)
 		if (r < 0)
 			return -1;
 		if (r == 0) {
-			*status = cli_error(EXIT_USAGE, "%s: unknown option '%s'; accepted: --answers, --date, --format, "
-							"--history",
-					    argv[0], argv[i]);
+			*status = cli_unknown(argv[0], i, "accepted: --answers, --date, --format, --history");
 			return -1;
 		}
 	}

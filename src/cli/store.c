@@ -75,21 +75,27 @@ int cli_passphrase(const char *prompt, char *buf, size_t n, int *status)
 	return 0;
 }
 
+/* A set MGSLEEP_PASSPHRASE goes to every open, even of a missing store, so
+ * that the store refuses to create an unencrypted one. */
 struct mg_db *cli_db_open(struct mg_cli *cli, unsigned flags, int *status)
 {
 	struct mg_db *db = NULL;
-	struct mg_error err = {0};
+	struct mg_error err = {0}, probe = {0};
 	char pass[256] = "";
-	const char *path = cli_db_path(cli);
-	int sealed = access(path, F_OK) == 0 ? mg_db_is_sealed(path, &err) : 0;
-	if (sealed < 0) {
-		*status = cli_fail(&err);
-		return NULL;
+	const char *path = cli_db_path(cli), *env = getenv("MGSLEEP_PASSPHRASE");
+	int ask = (env && *env) || (flags & MG_DB_SEAL) || mg_db_is_sealed(path, &probe) == 1;
+	for (int tries = 0;; tries++) {
+		if (ask && !pass[0] && cli_passphrase("Passphrase: ", pass, sizeof pass, status))
+			break;
+		if (!mg_db_open(&db, path, pass, flags, &err))
+			break;
+		/* Another process made a sealed store there since the check: ask once. */
+		ask = !tries && !pass[0] && !strcmp(err.field, "passphrase") && mg_db_is_sealed(path, &probe) == 1;
+		if (!ask) {
+			*status = cli_fail(&err);
+			break;
+		}
 	}
-	if ((sealed || (flags & MG_DB_SEAL)) && cli_passphrase("Passphrase: ", pass, sizeof pass, status))
-		return NULL;
-	if (mg_db_open(&db, path, pass, flags, &err))
-		*status = cli_fail(&err);
 	sodium_memzero(pass, sizeof pass);
 	return db;
 }

@@ -120,7 +120,9 @@ int mg_device_nights(struct mg_dn_in *iv, size_t n, int (*emit)(void *ctx, const
 	while (a < n) {
 		size_t b = a + 1;
 		int64_t reach = iv[a].end;
-		while (b < n && iv[b].start <= reach + (int64_t)MG_DN_GAP_MIN * 60) {
+		/* The gap as an unsigned difference: reach + gap overflowed for an
+		 * interval ending near the top of the 64-bit range. */
+		while (b < n && (iv[b].start <= reach || (uint64_t)iv[b].start - (uint64_t)reach <= (uint64_t)MG_DN_GAP_MIN * 60)) {
 			if (iv[b].end > reach)
 				reach = iv[b].end;
 			b++;

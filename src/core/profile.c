@@ -106,16 +106,33 @@ static int set_num(struct mg_profile *p, struct who w, double v, struct mg_error
 	return 0;
 }
 
+int mg_decimal_parse(const char *s, double *v, const char **end)
+{
+	char num[48];
+	const char *p = s + (*s == '+' || *s == '-');
+	size_t whole = strspn(p, "0123456789"), frac = 0;
+	p += whole;
+	if (*p == '.') {
+		frac = strspn(p + 1, "0123456789");
+		p += 1 + frac;
+	}
+	/* 47 characters hold any value a person types (and a double's 17 digits). */
+	if ((!whole && !frac) || (size_t)(p - s) >= sizeof num)
+		return -1;
+	memcpy(num, s, (size_t)(p - s));
+	num[p - s] = '\0';
+	*v = strtod(num, NULL); /* only digits and a point reach it: no hex, exponent, inf or nan */
+	*end = p;
+	return 0;
+}
+
 /* Parse "12.5" followed by an optional suffix; returns the suffix (trimmed). */
 static int parse_number(const char *s, double *v, const char **suffix)
 {
-	char *end;
+	const char *end;
 	while (isspace((unsigned char)*s))
 		s++;
-	if (!*s || (!isdigit((unsigned char)*s) && *s != '.' && *s != '-' && *s != '+'))
-		return -1;
-	*v = strtod(s, &end);
-	if (end == s || !isfinite(*v))
+	if (mg_decimal_parse(s, v, &end))
 		return -1;
 	while (isspace((unsigned char)*end))
 		end++;

@@ -98,7 +98,34 @@ struct walk {
 	unsigned ignored, parsed;
 	int container; /* the path given is a folder or a zip */
 	struct src *s; /* one 64 KiB scratch, reused */
+	/* Folders already walked, by device and inode: each is read once, so
+	 * links back up the tree (three links to "." once meant 3^16 visits)
+	 * end the walk instead of multiplying it. */
+	struct seen {
+		dev_t dev;
+		ino_t ino;
+	} *seen;
+	size_t nseen, capseen;
 };
+
+/* 1 if the folder was walked already, else remembers it: 0, or MG_ENOMEM. */
+static int seen_before(struct walk *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+			return 1;
+	if (w->nseen == w->capseen) {
+		size_t cap = w->capseen ? w->capseen * 2 : 16;
+		struct seen *p = realloc(w->seen, cap * sizeof *p);
+		if (!p)
+			return MG_ENOMEM;
+		w->seen = p;
+		w->capseen = cap;
+	}
+	w->seen[w->nseen].dev = st->st_dev;
+	w->seen[w->nseen++].ino = st->st_ino;
+	return 0;
+}
 
 static int import_zip(struct walk *w, const char *path, int fd, int64_t size, struct mg_error *err)
 {
@@ -206,9 +233,20 @@ static int import_one(struct walk *w, const char *path, int depth, struct mg_err
 		return mg_fail(err, MG_EIO, path, "%s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		w->container = 1;
+		if ((rc = seen_before(w, &st)) < 0)
+			return mg_fail(err, MG_ENOMEM, path, "%s: out of memory", path);
+		if (rc) {
+			w->ignored++;
+			return 0;
+		}
 		return import_dir(w, path, depth, err);
 	}
+	/* A device, FIFO or socket is never an export (/dev/null once imported
+	 * as "nothing" and recorded a run): refused when named, passed over in
+	 * a folder. */
 	if (!S_ISREG(st.st_mode)) {
+		if (depth == 0)
+			return mg_fail(err, MG_EINVAL, path, "%s: not a file or folder (a device, pipe or socket)", path);
 		w->ignored++;
 		return 0;
 	}
@@ -261,7 +299,7 @@ int mg_import_path(const char *path, const struct mg_import_opts *o, const struc
 		   void (*on_member)(void *pctx, const char *name, int fmt), unsigned *ignored,
 		   struct mg_error *err)
 {
-	struct walk w = {o, s, progress, pctx, on_member, 0, 0, 0, NULL};
+	struct walk w = {o, s, progress, pctx, on_member, 0, 0, 0, NULL, NULL, 0, 0};
 	int rc;
 	if (!(w.s = malloc(sizeof *w.s)))
 		return mg_fail(err, MG_ENOMEM, path, "out of memory");
@@ -272,6 +310,7 @@ int mg_import_path(const char *path, const struct mg_import_opts *o, const struc
 			     w.ignored);
 	if (ignored)
 		*ignored = w.ignored;
+	free(w.seen);
 	free(w.s);
 	return rc;
 }

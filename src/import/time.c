@@ -133,7 +133,7 @@ static int use_zone(const char *zone, struct mg_error *err)
 		const char *u = getenv("TZ");
 		tz_user_set = u != NULL && strlen(u) < sizeof tz_user;
 		if (tz_user_set)
-			strcpy(tz_user, u);
+			snprintf(tz_user, sizeof tz_user, "%s", u);
 		tz_user_saved = 1;
 	}
 	if (tz_is_loaded && strcmp(tz_loaded, z) == 0)
@@ -162,7 +162,7 @@ static int use_zone(const char *zone, struct mg_error *err)
 		unsetenv("TZ");
 	}
 	tzset();
-	strcpy(tz_loaded, z);
+	snprintf(tz_loaded, sizeof tz_loaded, "%s", z);
 	tz_is_loaded = 1;
 	return 0;
 }

@@ -660,13 +660,12 @@ static char *join_names(struct mg_kb *kb, const struct mg_named *items, size_t n
 	for (size_t i = 0; i < n; i++)
 		len += strlen(items[i].id) + 2;
 	char *s = kb_alloc(kb, len);
+	size_t at = 0;
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strcat(s, ", ");
-		strcat(s, items[i].id);
-	}
+	s[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(s + at, len - at, "%s%s", i ? ", " : "", items[i].id);
 	return s;
 }
 

@@ -86,6 +86,47 @@ static int bad_dates(sqlite3 *s, const char *json)
 	return bad || rc != SQLITE_DONE;
 }
 
+/* Restored device records must be ones an import could have stored: times
+ * from 1900 to 9999 and UTC offsets within 18:59 (the parsers' limits,
+ * src/import/time.c), zones this system knows. A crafted backup once
+ * restored an interval spanning the 64-bit range, which then overflowed when
+ * the nights were derived again. */
+#define TIME_OK(k) "(json_type(value, '" k "') = 'integer' AND json_extract(value, '" k "') BETWEEN -2208988800 AND 253402300799)"
+#define OFFSET_OK(k) "(json_type(value, '" k "') = 'integer' AND json_extract(value, '" k "') BETWEEN -1139 AND 1139)"
+
+static int check_device(sqlite3 *s, const char *json, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = 0;
+	int rc = SQLITE_ERROR, r = 0;
+	if (count(s, "SELECT count(*) FROM json_each(?1, '$.sleep_interval') WHERE NOT (" TIME_OK("$[3]") " AND "
+		     TIME_OK("$[4]") " AND " OFFSET_OK("$[5]") " AND " OFFSET_OK("$[6]") ")",
+		  json, &n) || n)
+		return mg_fail(err, MG_EINVAL, "backup",
+			       "backup: sleep_interval: times must be from 1900 to 9999 and UTC offsets within 18:59");
+	if (count(s, "SELECT count(*) FROM json_each(?1, '$.sleep_period') WHERE NOT (" TIME_OK("$.start") " AND "
+		     TIME_OK("$.end") " AND " OFFSET_OK("$.start_offset") " AND " OFFSET_OK("$.end_offset") ")",
+		  json, &n) || n)
+		return mg_fail(err, MG_EINVAL, "backup",
+			       "backup: sleep_period: times must be from 1900 to 9999 and UTC offsets within 18:59");
+	if (sqlite3_prepare_v2(s,
+			       "SELECT DISTINCT tz FROM (SELECT json_extract(value, '$[7]') AS tz FROM "
+			       "json_each(?1, '$.sleep_interval') UNION ALL SELECT json_extract(value, '$.tz') FROM "
+			       "json_each(?1, '$.sleep_period')) WHERE tz IS NOT ''",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+		while (!r && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			if (sqlite3_column_type(st, 0) != SQLITE_TEXT ||
+			    mg_tz_check((const char *)sqlite3_column_text(st, 0), NULL))
+				r = mg_fail(err, MG_EINVAL, "backup", "backup: a sleep record names a time zone this system does not know");
+	}
+	sqlite3_finalize(st);
+	mg_tz_check("", NULL); /* back to the user's own zone */
+	if (!r && rc != SQLITE_DONE)
+		r = mg_fail(err, MG_EINVAL, "backup", "backup: sleep records: not readable");
+	return r;
+}
+
 int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struct mg_error *err)
 {
 	sqlite3 *s = mg_db_sqlite(db);
@@ -109,10 +150,12 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 		     "OR json_extract(value, '$.date') NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
 		  json, &n) || n || bad_dates(s, json))
 		return mg_fail(err, MG_EINVAL, "backup", "backup: nights: every night needs a date YYYY-MM-DD and an entry");
-	int r = run(db,
-		    "INSERT INTO profile (id, json, updated) SELECT 1, json_extract(?1, '$.profile'), ?2 "
-		    "WHERE json_type(?1, '$.profile') = 'object'",
-		    json, now, err, "profile");
+	int r = check_device(s, json, err);
+	if (!r)
+		r = run(db,
+			"INSERT INTO profile (id, json, updated) SELECT 1, json_extract(?1, '$.profile'), ?2 "
+			"WHERE json_type(?1, '$.profile') = 'object'",
+			json, now, err, "profile");
 	if (!r)
 		r = run(db,
 			"INSERT INTO nights (date, entry, tib, sol, waso, tst, se, terminal_wake, mg_elemental_mg, "
@@ -212,5 +255,17 @@ int mg_db_import_json(struct mg_db *db, const char *json, const char *now, struc
 			json, NULL, err, "setting");
 	if (!r)
 		r = mg_db_device_nights_rebuild(db, NULL, err);
+	return r;
+}
+
+int mg_db_restore_new(const char *path, const char *passphrase, const char *json, const char *now,
+		      struct mg_error *err)
+{
+	struct mg_db *db = NULL;
+	int r = mg_db_open_unpublished(&db, path, passphrase, err);
+	if (!r && !(r = mg_db_begin(db, err)) && !(r = mg_db_import_json(db, json, now, err)) &&
+	    !(r = mg_db_commit(db, err)))
+		return mg_db_publish(db, err);
+	mg_db_close(db); /* removes the half-built store, nothing else */
 	return r;
 }

@@ -199,4 +199,195 @@ check "... the new one does, with the data intact" sh -c "MGSLEEP_PASSPHRASE=two
 s=$(MGSLEEP_DB="$tmp/own/a.db" status "$bin" passphrase change)
 check "passphrase change on a plain store is status 2" [ "$s" = 2 ]
 
+
+# Issue 12: a store that never silently resets or races. Each defect the
+# stress tests found has a test; races run two processes at once for a few
+# rounds and check that what each command reported is what the store holds.
+i12="$tmp/i12"
+mkdir -p "$i12"
+for len in 0 1; do
+	MGSLEEP_PASSPHRASE=pw "$bin" --db "$i12/cut$len.db" init --encrypt >/dev/null
+	head -c "$len" "$i12/cut$len.db" >"$i12/cut" && mv "$i12/cut" "$i12/cut$len.db"
+	s1=$(status "$bin" --db "$i12/cut$len.db" diary)
+	# shellcheck disable=SC2086
+	s2=$(status "$bin" --db "$i12/cut$len.db" log --date 2026-11-20 $night)
+	check "a sealed store cut to $len byte(s): diary and log refuse it (status 2) and write nothing" \
+		sh -c "[ $s1 = 2 ] && [ $s2 = 2 ] && [ \$(wc -c <'$i12/cut$len.db') = $len ] && grep -q 'not an mgsleep store' '$tmp/err'"
+done
+# shellcheck disable=SC2086
+s=$(MGSLEEP_PASSPHRASE=pw status "$bin" --db "$i12/pp.db" log --date 2026-11-20 $night)
+check "with MGSLEEP_PASSPHRASE set, log does not create an unencrypted store (status 2)" \
+	sh -c "[ $s = 2 ] && [ ! -e '$i12/pp.db' ] && grep -q 'init --encrypt' '$tmp/err'"
+: >"$i12/gone.db.lock"
+# shellcheck disable=SC2086
+s=$(status "$bin" --db "$i12/gone.db" log --date 2026-11-20 $night)
+check "a missing store whose .lock remains is not recreated unencrypted (status 2)" \
+	sh -c "[ $s = 2 ] && [ ! -e '$i12/gone.db' ]"
+
+# init --encrypt racing a log on a new path: a night reported logged is kept.
+lost=0 wins=0
+for r in 1 2 3 4 5 6; do
+	db="$i12/race$r/s.db"
+	MGSLEEP_PASSPHRASE=pw "$bin" --db "$db" init --encrypt >/dev/null 2>&1 &
+	p1=$!
+	# shellcheck disable=SC2086
+	"$bin" --db "$db" log --date 2026-11-20 $night >/dev/null 2>&1 </dev/null &
+	p2=$!
+	wait $p1; si=$?
+	wait $p2; sl=$?
+	[ "$si" = 0 ] && wins=$((wins + 1))
+	if [ "$sl" = 0 ] && ! MGSLEEP_PASSPHRASE=pw "$bin" --db "$db" diary --format csv 2>/dev/null | grep -q '^2026-11-20'; then
+		lost=$((lost + 1))
+	fi
+	if [ "$si" = 0 ] && [ "$(head -c 8 "$db")" != MGSEALED ]; then lost=$((lost + 1)); fi
+done
+check "init --encrypt racing log, 6 rounds: what each reported is what the store holds ($lost lost)" [ "$lost" = 0 ]
+# The same with the passphrase set for both: log refuses, or logs into the sealed store.
+lost=0
+for r in 1 2 3 4 5 6; do
+	db="$i12/racep$r/s.db"
+	MGSLEEP_PASSPHRASE=pw "$bin" --db "$db" init --encrypt >/dev/null 2>&1 &
+	p1=$!
+	# shellcheck disable=SC2086
+	MGSLEEP_PASSPHRASE=pw "$bin" --db "$db" log --date 2026-11-20 $night >/dev/null 2>&1 &
+	p2=$!
+	wait $p1; si=$?
+	wait $p2; sl=$?
+	[ "$si" = 0 ] && [ "$(head -c 8 "$db")" = MGSEALED ] || lost=$((lost + 1))
+	if [ "$sl" = 0 ] && ! MGSLEEP_PASSPHRASE=pw "$bin" --db "$db" diary --format csv 2>/dev/null | grep -q '^2026-11-20'; then
+		lost=$((lost + 1))
+	fi
+done
+check "init --encrypt racing log with a passphrase set: sealed every time, no logged night lost ($lost)" [ "$lost" = 0 ]
+
+# Two init --encrypt with different passphrases: one succeeds, and its passphrase opens the store.
+bad=0
+for r in 1 2 3 4 5; do
+	db="$i12/init$r/s.db"
+	MGSLEEP_PASSPHRASE=one "$bin" --db "$db" init --encrypt >/dev/null 2>&1 &
+	p1=$!
+	MGSLEEP_PASSPHRASE=two "$bin" --db "$db" init --encrypt >/dev/null 2>&1 &
+	p2=$!
+	wait $p1; s1=$?
+	wait $p2; s2=$?
+	if [ "$s1" = 0 ] && [ "$s2" != 0 ]; then winner=one
+	elif [ "$s2" = 0 ] && [ "$s1" != 0 ]; then winner=two
+	else bad=$((bad + 1)); continue; fi
+	MGSLEEP_PASSPHRASE=$winner "$bin" --db "$db" diary >/dev/null 2>&1 || bad=$((bad + 1))
+done
+check "two init --encrypt at once, 5 rounds: exactly one succeeds and its passphrase opens the store ($bad bad)" [ "$bad" = 0 ]
+
+# Two import-backup into one new path: one restores, the store holds the backup.
+bad=0
+for r in 1 2 3 4 5; do
+	db="$i12/restore$r/s.db"
+	"$bin" --db "$db" import-backup "$tmp/e1.json" >"$i12/o1" 2>/dev/null &
+	p1=$!
+	"$bin" --db "$db" import-backup "$tmp/e1.json" >"$i12/o2" 2>/dev/null &
+	p2=$!
+	wait $p1; s1=$?
+	wait $p2; s2=$?
+	[ $((s1 == 0)) -ne $((s2 == 0)) ] || bad=$((bad + 1))
+	[ "$(cat "$i12/o1" "$i12/o2" | grep -c Restored)" = 1 ] || bad=$((bad + 1))
+	"$bin" --db "$db" export 2>/dev/null | cmp -s - "$tmp/e1.json" || bad=$((bad + 1))
+done
+check "two import-backup into a new path, 5 rounds: one says Restored and the store holds the backup ($bad bad)" [ "$bad" = 0 ]
+
+# Two first commands on a new path: both succeed and both writes are kept.
+bad=0
+for r in 1 2 3 4 5 6; do
+	db="$i12/first$r/s.db"
+	"$bin" --db "$db" profile set --age 40 >/dev/null 2>&1 &
+	p1=$!
+	# shellcheck disable=SC2086
+	"$bin" --db "$db" log --date 2026-11-20 $night >/dev/null 2>&1 </dev/null &
+	p2=$!
+	wait $p1 || bad=$((bad + 1))
+	wait $p2 || bad=$((bad + 1))
+	"$bin" --db "$db" profile show 2>/dev/null | grep -q '"age":40' || bad=$((bad + 1))
+	"$bin" --db "$db" diary --format csv 2>/dev/null | grep -q '^2026-11-20' || bad=$((bad + 1))
+done
+check "two first commands on a new path, 6 rounds: both succeed, both kept ($bad bad)" [ "$bad" = 0 ]
+
+# A sealed store through a symlink stays one store.
+MGSLEEP_PASSPHRASE=pw "$bin" --db "$i12/target.db" init --encrypt >/dev/null
+ln -s target.db "$i12/link.db"
+# shellcheck disable=SC2086
+check "log through a symlink to a sealed store" env MGSLEEP_PASSPHRASE=pw "$bin" --db "$i12/link.db" log --date 2026-11-20 $night
+check "... the link is still a link, and the target holds the night" \
+	sh -c "[ -L '$i12/link.db' ] && MGSLEEP_PASSPHRASE=pw '$bin' --db '$i12/target.db' diary --format csv | grep -q '^2026-11-20'"
+
+# Files holding health data are 0600 whatever the umask.
+export MGSLEEP_DB="$tmp/own/a.db"
+(umask 000 && "$bin" export --out "$i12/e.json" && "$bin" export --format csv --out "$i12/csv" &&
+	"$bin" backup "$i12/b.db" && "$bin" report --out "$i12/r.html") >/dev/null 2>&1
+check "under umask 000, export, CSV (folder 0700), backup and report are private" \
+	sh -c "[ \"\$(stat -c %a '$i12/e.json' '$i12/csv' '$i12/csv/nights.csv' '$i12/b.db' '$i12/r.html' | tr '\n' ' ')\" = '600 700 600 600 600 ' ]"
+
+# Errors: one line, never the value given.
+s=$(status "$bin" summary --weeks 4 'diagnosed bipolar')
+check "a stray argument is refused by position, not repeated (status 2, one line)" \
+	sh -c "[ $s = 2 ] && [ $(lines "$tmp/err") = 1 ] && ! grep -q bipolar '$tmp/err' && grep -q 'argument 3' '$tmp/err'"
+s=$(status "$bin" trial event --symptom 'panic attacks')
+check "an unknown symptom is not repeated; the accepted names are listed" \
+	sh -c "[ $s = 2 ] && [ $(lines "$tmp/err") = 1 ] && ! grep -q panic '$tmp/err' && grep -q 'accepted:' '$tmp/err'"
+s=$(status "$bin" "$(printf 'diary\n--bad')")
+check "an unknown command is not repeated" sh -c "[ $s = 2 ] && [ $(lines "$tmp/err") = 1 ] && ! grep -q bad '$tmp/err'"
+s=$(status "$bin" import "$(printf 'no\033[31mfile\nsecond line')")
+check "a file name with a newline and an escape prints on one line, escaped" \
+	sh -c "[ $s = 2 ] && [ $(lines "$tmp/err") = 1 ] && ! grep -q \"\$(printf '\033')\" '$tmp/err' && grep -q 'no\\\\x1b\\[31mfile\\\\x0asecond' '$tmp/err'"
+
+# Output that cannot be written is a failure.
+s=$(MGSLEEP_DB="$i12/full.db" status sh -c "'$bin' isi --answers 2,2,2,3,2,2,2 >/dev/full")
+check "isi > /dev/full exits 1 (stdout checked at exit)" [ "$s" = 1 ]
+
+# Numbers are decimal; naps add up.
+s1=$(status "$bin" advise --age 0x1A)
+s2=$(status "$bin" advise --age 40 --isi 1e1)
+check "hex and exponent numbers are refused (--age 0x1A, --isi 1e1: status 2)" sh -c "[ $s1 = 2 ] && [ $s2 = 2 ]"
+# shellcheck disable=SC2086
+s=$(status "$bin" --db "$i12/nap.db" log --date 2026-11-20 $night --nap 720 --nap 720)
+check "two --nap 720 (24 hours) are refused, 12 hours in total at most" sh -c "[ $s = 2 ] && [ ! -e '$i12/nap.db' ]"
+
+# import: usage, devices, dry runs, loops, archive names.
+s=$(status "$bin" --db "$i12/imp.db" import)
+check "import with no file: one line on stderr, nothing on stdout, status 2" \
+	sh -c "[ $s = 2 ] && [ ! -s '$tmp/out' ] && [ $(lines "$tmp/err") = 1 ]"
+s=$(status "$bin" --db "$i12/imp.db" import /dev/null)
+check "import /dev/null is refused (status 2) and creates no store" sh -c "[ $s = 2 ] && [ ! -e '$i12/imp.db' ]"
+printf 'start,end\n2026-01-01T23:00:00Z,2026-01-02T07:00:00Z\n' >"$i12/sleep.csv"
+s=$(status "$bin" --db "$i12/imp.db" import --dry-run --map start=start,end=end "$i12/sleep.csv")
+check "import --dry-run reports what it would add and creates no store" \
+	sh -c "[ $s = 0 ] && grep -q '1 would be added' '$tmp/out' && [ ! -e '$i12/imp.db' ]"
+mkdir -p "$i12/loop/a"
+for l in x y z; do ln -s . "$i12/loop/a/$l"; done
+ln -s .. "$i12/loop/a/up"
+s=$(status "$bin" --db "$i12/imp.db" import "$i12/loop")
+check "a folder of symlink loops is walked once per folder (status 2: no export inside)" \
+	sh -c "[ $s = 2 ] && grep -q 'no sleep export found' '$tmp/err'"
+python3 -c "
+import zipfile,sys
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr('\x1b[31mred\nline.csv', 'start,end\n2026-01-01T23:00:00Z,2026-01-02T07:00:00Z\n')
+" "$i12/names.zip"
+s=$(status "$bin" --db "$i12/zip.db" import --map start=start,end=end "$i12/names.zip")
+check "zip member names are printed escaped, on one line" \
+	sh -c "[ $s = 0 ] && ! grep -q \"\$(printf '\033')\" '$tmp/out' && grep -q 'x1b\[31mred\\\\x0aline.csv' '$tmp/out'"
+s=$(status "$bin" --kb "$i12/no-such-kb" advise --age 40)
+check "a missing --kb folder is status 2" [ "$s" = 2 ]
+
+# Restored device records are checked like imported ones.
+base='"format":"mgsleep-export","schema_version":3,"import_run":[{"id":1,"at":"2026-01-01T00:00:00Z","files":[],"report":{}}],"import_source":[{"id":1,"name":"w","kind":1}],"import_device":[]'
+printf '{%s,"sleep_interval":[[1,null,1,-9223372036854775807,9223372036854775807,0,0,"","",1]]}' "$base" >"$i12/span.json"
+printf '{%s,"sleep_interval":[[1,null,1,1767222000,1767250800,99999,60,"","",1]]}' "$base" >"$i12/off.json"
+printf '{%s,"sleep_interval":[[1,null,1,1767222000,1767250800,60,60,"Mars/Olympus","",1]]}' "$base" >"$i12/zone.json"
+printf '{%s,"sleep_interval":[[1,null,1,1767222000,1767250800,60,60,"Europe/Paris","",1]]}' "$base" >"$i12/ok.json"
+for f in span off zone; do
+	s=$(status "$bin" --db "$i12/bk-$f.db" import-backup "$i12/$f.json")
+	check "a backup with a device record out of range ($f) is refused (status 2), no store left" \
+		sh -c "[ $s = 2 ] && [ ! -e '$i12/bk-$f.db' ]"
+done
+check "... and one within range restores, 8 hours that night (23:00 to 07:00 UTC)" \
+	sh -c "'$bin' --db '$i12/bk-ok.db' import-backup '$i12/ok.json' >/dev/null && '$bin' --db '$i12/bk-ok.db' diary --format json | grep -q '\"tst\":480'"
+
 finish

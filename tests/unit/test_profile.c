@@ -352,6 +352,38 @@ int main(void)
 	}
 	flags();
 	json();
+	/* Issue 12: numbers are plain decimals (no hex, exponent, inf, nan). */
+	{
+		static const char *const good[] = {"26", "26.5", ".5", "-3", "+4", "70."};
+		static const double want[] = {26, 26.5, 0.5, -3, 4, 70};
+		static const char *const bad[] = {"0x1A", "1e1", "inf", "nan", "", ".", "-", "x1"};
+		for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+			double v = -1;
+			const char *end = NULL;
+			ok(mg_decimal_parse(good[i], &v, &end) == 0 && v == want[i] && *end == '\0',
+			   "mg_decimal_parse reads '%s' as %g", good[i], want[i]);
+		}
+		for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+			double v;
+			const char *end = NULL;
+			int r = mg_decimal_parse(bad[i], &v, &end);
+			ok(r != 0 || *end != '\0', "mg_decimal_parse does not take '%s' whole", bad[i]);
+		}
+		struct mg_profile q;
+		mg_profile_init(&q);
+		ok(mg_profile_set(&q, kb, "age", "0x1A", &err) != 0 && mg_profile_set(&q, kb, "isi", "1e1", &err) != 0,
+		   "--age 0x1A and --isi 1e1 are refused");
+	}
+	/* Messages stay on one line and cannot drive a terminal. */
+	{
+		char out[64];
+		mg_escape(out, sizeof out, "a\nb\x1b[31m\xc2\x9b" "c \xc3\xa9");
+		ok(!strcmp(out, "a\\x0ab\\x1b[31m\\xc2\\x9bc \xc3\xa9"), "mg_escape: newline, ESC and C1 CSI as \\xNN, UTF-8 kept: %s", out);
+		mg_escape(out, 6, "ab\ncd");
+		ok(!strcmp(out, "ab"), "mg_escape never cuts an escape in half");
+		mg_fail(&err, MG_EINVAL, "x", "member '%s'", "evil\n\x1b]0;title\x07");
+		ok(!strchr(err.msg, '\n') && !strchr(err.msg, '\x1b') && !strchr(err.msg, '\x07'), "mg_fail escapes its message: %s", err.msg);
+	}
 	mg_kb_free(kb);
 	return tap_done();
 }

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[64];
@@ -280,6 +281,137 @@ int main(void)
 	/* No temporary files are left behind by sealing. */
 	ok(access(path("sealed.db.tmp"), F_OK) != 0, "no temporary file left");
 	ok(mg_db_open(&db, sp, "x", MG_DB_CREATE | MG_DB_SEAL, &err) != 0, "init over an existing store is refused");
+
+	/* Issue 12: a store that never silently resets or races. */
+	{
+		/* A sealed store cut to 0 or 1 byte is not "no store yet". */
+		for (int len = 0; len <= 1; len++) {
+			char *cut = path(len ? "cut1.db" : "cut0.db");
+			FILE *f = fopen(cut, "wb");
+			fwrite("M", 1, (size_t)len, f);
+			fclose(f);
+			ok(mg_db_open(&db, cut, NULL, MG_DB_CREATE, &err) == MG_EINVAL && strstr(err.msg, "not an mgsleep store"),
+			   "a store file of %d byte(s) is refused, not taken for a new store: %s", len, err.msg);
+			struct stat cs;
+			ok(stat(cut, &cs) == 0 && cs.st_size == len, "... and left at %d byte(s)", len);
+		}
+		ok(mg_db_open(&db, dir, NULL, MG_DB_CREATE, &err) == MG_EINVAL, "a folder is not a store");
+		/* Creation: never unencrypted when a passphrase is set, never where a .lock shows a sealed store. */
+		ok(mg_db_open(&db, path("pp.db"), "secret", MG_DB_CREATE, &err) == MG_EINVAL && access(path("pp.db"), F_OK),
+		   "with a passphrase set, no plain store is created: %s", err.msg);
+		FILE *lf = fopen(path("gone.db.lock"), "w");
+		fclose(lf);
+		ok(mg_db_open(&db, path("gone.db"), NULL, MG_DB_CREATE, &err) == MG_EINVAL && access(path("gone.db"), F_OK),
+		   "a missing store whose .lock remains is not recreated plain: %s", err.msg);
+		ok(mg_db_open(&db, path("new.db"), NULL, MG_DB_CREATE | MG_DB_NEW, &err) == 0, "MG_DB_NEW creates a store");
+		mg_db_close(db);
+		db = NULL;
+		ok(mg_db_open(&db, path("new.db"), NULL, MG_DB_CREATE | MG_DB_NEW, &err) == MG_EEXIST,
+		   "MG_DB_NEW on an existing store is MG_EEXIST");
+
+		/* Restore into a new path: refused over a file; a failed one leaves nothing. */
+		const char *exp = "{\"format\":\"mgsleep-export\",\"schema_version\":1,\"profile\":{\"age\":33}}";
+		ok(mg_db_restore_new(path("new.db"), NULL, exp, "t", &err) == MG_EEXIST, "restore_new never replaces a store");
+		char rtmp[160];
+		snprintf(rtmp, sizeof rtmp, "%s.tmp.%ld", path("r.db"), (long)getpid());
+		ok(mg_db_restore_new(path("r.db"), NULL, "{\"format\":\"x\"}", "t", &err) != 0 && access(path("r.db"), F_OK) &&
+			   access(rtmp, F_OK),
+		   "a failed restore_new leaves nothing behind, not even its temporary file");
+		ok(mg_db_restore_new(path("r.db"), NULL, exp, "t", &err) == 0 && mg_db_open(&db, path("r.db"), NULL, 0, &err) == 0 &&
+			   mg_db_profile_get(db, &json, &err) == 0 && json && !strcmp(json, "{\"age\":33}"),
+		   "restore_new puts a complete store in place");
+		free(json);
+		json = NULL;
+		mg_db_close(db);
+		db = NULL;
+
+		/* A sealed store through a symlink: the target is replaced, the link stays a link. */
+		char *tgt = path("target.db"), *lnk = path("link.db");
+		ok(mg_db_open(&db, tgt, "pw", MG_DB_CREATE | MG_DB_SEAL, &err) == 0, "sealed target created");
+		mg_db_close(db);
+		db = NULL;
+		ok(symlink("target.db", lnk) == 0, "symlink to it");
+		ok(mg_db_open(&db, lnk, "pw", 0, &err) == 0 && mg_db_begin(db, &err) == 0 &&
+			   mg_db_profile_put(db, "{\"age\":71}", "t", &err) == 0 && mg_db_commit(db, &err) == 0,
+		   "a write through the link (%s)", err.msg);
+		mg_db_close(db);
+		db = NULL;
+		struct stat ls;
+		ok(lstat(lnk, &ls) == 0 && S_ISLNK(ls.st_mode), "the link is still a link after the re-seal");
+		ok(mg_db_open(&db, tgt, "pw", 0, &err) == 0 && mg_db_profile_get(db, &json, &err) == 0 && json &&
+			   !strcmp(json, "{\"age\":71}"),
+		   "the target holds the write");
+		free(json);
+		json = NULL;
+		/* A link planted at the temporary name is not followed. */
+		char planted[160], victim[160];
+		snprintf(planted, sizeof planted, "%s.tmp.%ld", tgt, (long)getpid());
+		snprintf(victim, sizeof victim, "%s", path("victim.txt"));
+		FILE *vf = fopen(victim, "w");
+		fputs("untouched\n", vf);
+		fclose(vf);
+		ok(symlink(victim, planted) == 0, "a link planted at PATH.tmp.PID");
+		ok(mg_db_begin(db, &err) == 0 && mg_db_profile_put(db, "{\"age\":72}", "t", &err) == 0 &&
+			   mg_db_commit(db, &err) == 0,
+		   "the next seal still succeeds (%s)", err.msg);
+		mg_db_close(db);
+		db = NULL;
+		size_t vn;
+		char *vtext = slurp(victim, &vn);
+		ok(vtext && vn == 10 && !memcmp(vtext, "untouched\n", 10), "the link's target is untouched");
+		free(vtext);
+		ok(lstat(planted, &ls) != 0 && mg_db_is_sealed(tgt, &err) == 1, "the store is sealed, no temporary name left");
+
+		/* Key-derivation limits are bounded before the (slow) derivation. */
+		size_t sn;
+		char *sealed = slurp(tgt, &sn);
+		unsigned long long gib = 1ull << 30;
+		for (int i = 0; i < 8; i++)
+			sealed[20 + i] = (char)(gib >> (8 * i)); /* memlimit, little-endian at byte 20 */
+		FILE *tf = fopen(path("kdf.db"), "wb");
+		fwrite(sealed, 1, sn, tf);
+		fclose(tf);
+		free(sealed);
+		ok(mg_db_open(&db, path("kdf.db"), "pw", 0, &err) == MG_EINVAL && strstr(err.msg, "out of range"),
+		   "a header asking 1 GiB for key derivation is refused before deriving: %s", err.msg);
+
+		/* Two first opens of an old store at once: one migrates, the other
+		 * finds it done (the version is read inside BEGIN IMMEDIATE). */
+		int failures = 0;
+		for (int round = 0; round < 8; round++) {
+			char *old = path("race.db");
+			unlink(old);
+			sqlite3 *s1;
+			sqlite3_open(old, &s1);
+			sqlite3_exec(s1,
+				     "PRAGMA journal_mode = WAL;"
+				     "CREATE TABLE profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated TEXT NOT NULL) STRICT;"
+				     "CREATE TABLE nights (date TEXT PRIMARY KEY, entry TEXT NOT NULL, tib INTEGER, sol INTEGER, waso INTEGER,"
+				     " tst INTEGER, se REAL, terminal_wake INTEGER, mg_elemental_mg REAL, created TEXT NOT NULL, updated TEXT NOT NULL) STRICT;"
+				     "CREATE TABLE questionnaires (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, date TEXT NOT NULL,"
+				     " answers TEXT NOT NULL, result TEXT NOT NULL) STRICT;"
+				     "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, tbl TEXT NOT NULL,"
+				     " key TEXT NOT NULL, old TEXT NOT NULL) STRICT;"
+				     "PRAGMA user_version = 1;",
+				     NULL, NULL, NULL);
+			sqlite3_close(s1);
+			pid_t kids[2];
+			for (int k = 0; k < 2; k++)
+				if ((kids[k] = fork()) == 0) {
+					struct mg_db *d = NULL;
+					struct mg_error e = {0};
+					int r = mg_db_open(&d, old, NULL, 0, &e);
+					mg_db_close(d);
+					_exit(r ? 1 : 0);
+				}
+			for (int k = 0; k < 2; k++) {
+				int ws = 0;
+				waitpid(kids[k], &ws, 0);
+				failures += !WIFEXITED(ws) || WEXITSTATUS(ws);
+			}
+		}
+		ok(failures == 0, "two processes opening a schema-1 store at once both succeed, 8 rounds (%d failed)", failures);
+	}
 
 	char cmd[160];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
