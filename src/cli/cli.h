@@ -76,17 +76,13 @@ int cli_q_history_text(const char *kind, const char *json);
 void cli_csv_quoted(struct mg_buf *b, const char *s);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
-/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out; every
- * trial in the store (current, finished and replaced; cli_trial_report_id)
- * is added as one Observation (docs/fhir.md). */
-struct mg_report_trial;
-struct cli_fhir_trial {
-	const struct mg_report_trial *rt;
-	long long id;
-	const char *status; /* running (or not yet started), finished, replaced */
-};
-int cli_export_fhir(const char *json, const struct cli_fhir_trial *trials, size_t n_trials, struct mg_buf *out,
-		    int *status);
+/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out: the
+ * typed input of mg_render_fhir (include/mgsleep/fhir.h) gathered from it,
+ * and every trial in the store (current, finished and replaced;
+ * cli_trial_report_id) as one Observation each (docs/fhir.md). */
+struct mg_fhir_trial;
+int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fhir_trial *trials, size_t n_trials,
+		    struct mg_buf *out, int *status);
 
 /* --from DATE, --to DATE, --format (one of formats, NULL-terminated); format
  * defaults to what the caller set. 0, or -1 with *status set. */

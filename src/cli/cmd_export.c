@@ -1,6 +1,7 @@
 /* mgsleep export: everything in the store, as one JSON document. */
 #include "cli.h"
 
+#include <mgsleep/fhir.h>
 #include <mgsleep/night.h>
 #include <mgsleep/sleep_report.h>
 #include <mgsleep/stats.h>
@@ -14,7 +15,7 @@
 /* Every trial in the store, analysed as of today, for the FHIR export
  * (nothing lost: replaced and finished trials too). *list and *rts are the
  * caller's to free; -1 with *status set on error. */
-static int fhir_trials(struct mg_cli *cli, struct mg_db *db, struct cli_fhir_trial **list,
+static int fhir_trials(struct mg_cli *cli, struct mg_db *db, struct mg_fhir_trial **list,
 		       struct mg_report_trial **rts, char (**orders)[2 * MG_NOF1_MAX_PAIRS], size_t *n, int *status)
 {
 	char today[11];
@@ -53,7 +54,7 @@ static int fhir_trials(struct mg_cli *cli, struct mg_db *db, struct cli_fhir_tri
 		const char *st = json_string_value(json_object_get(row, "status"));
 		(*list)[*n].rt = &(*rts)[i];
 		(*list)[*n].id = id;
-		(*list)[*n].status = st && !strcmp(st, "replaced") ? "replaced" : (*rts)[i].interim ? "running" : "finished";
+		(*list)[*n].replaced = st && !strcmp(st, "replaced");
 		(*n)++;
 	}
 	json_decref(arr);
@@ -68,7 +69,7 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 	struct mg_buf fhir = MG_BUF_INIT;
 	int status = EXIT_OK;
 	struct mg_report_trial *rts = NULL;
-	struct cli_fhir_trial *trials = NULL;
+	struct mg_fhir_trial *trials = NULL;
 	char(*orders)[2 * MG_NOF1_MAX_PAIRS] = NULL;
 	size_t n_trials = 0;
 	for (int i = 1; i < argc; i++) {
@@ -94,7 +95,7 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 	} else if (!strcmp(fmt, "csv")) {
 		cli_export_csv(out.data, outpath, &status);
 	} else if (!strcmp(fmt, "fhir") && (fhir_trials(cli, db, &trials, &rts, &orders, &n_trials, &status) ||
-					    cli_export_fhir(out.data, trials, n_trials, &fhir, &status))) {
+					    cli_export_fhir(cli_kb(cli, &status), out.data, trials, n_trials, &fhir, &status))) {
 		/* fhir_trials or cli_export_fhir said why */
 	} else {
 		const struct mg_buf *w = !strcmp(fmt, "fhir") ? &fhir : &out;
