@@ -1,7 +1,8 @@
 /* The mgsleep program: argv -> library calls -> stdout/stderr/exit status.
  * Only this directory prints or exits. To add a command: write
- * cmd_<name>.c with int cmd_<name>(int argc, char **argv, struct mg_cli *cli),
- * declare it here, add a row with its usage to the table in main.c, and
+ * cmd_<name>.c with int cmd_<name>(int argc, char **argv, struct mg_cli *cli)
+ * and its options as a table (parse_options.h) in a struct cli_help
+ * cli_help_<name>, declare both here, add a row to the table in main.c, and
  * document it in man/mgsleep.1 (tests/cli/test_man.sh checks the options). */
 #ifndef MG_CLI_H
 #define MG_CLI_H
@@ -9,6 +10,8 @@
 #include <mgsleep/kb.h>
 #include <mgsleep/profile.h>
 #include <mgsleep/store.h>
+
+#include "parse_options.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -29,11 +32,12 @@ const struct mg_kb *cli_kb(struct mg_cli *cli, int *status);
 int cli_write(const char *buf, size_t len);
 /* Read a file ("-" = stdin) of at most max bytes; caller frees. */
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status);
-/* Match "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
+/* Match "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. For
+ * commands not yet on an option table (trial) and the global options. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value, int *status);
 /* An argument the command does not accept, named by its position and never
  * repeated (a stray word may be health data): "CMD: argument N is not an
- * option it accepts; HINT". Returns EXIT_USAGE. */
+ * option it accepts; HINT". Returns EXIT_USAGE. In parse_options.c. */
 int cli_unknown(const char *cmd, int argi, const char *hint);
 void cli_usage(const char *cmd);
 int cli_wants_help(int argc, char **argv);
@@ -46,11 +50,19 @@ int cli_passphrase(const char *prompt, char *buf, size_t n, int *status);
 /* "2026-11-23T14:05:00Z", for created/updated stamps. */
 const char *cli_now(void);
 
-/* Apply profile flags (--age 45, --dialysis, --med a,b ...) from argv to p.
- * Arguments that are not profile flags go to other(), which returns 1 if it
- * used them (advancing *i past a value), 0 if unknown, -1 on error. */
-int cli_profile_flags(int argc, char **argv, const struct mg_kb *kb, struct mg_profile *p,
-		      int (*other)(void *ctx, int argc, char **argv, int *i, int *status), void *ctx, int *status);
+/* The profile options (--age 45, --dialysis, --med a,b ...) of advise and
+ * profile set, in the order given; applied by cli_profile_apply after the
+ * --profile file so that flags override it wherever they appear. Holds
+ * argv's strings. */
+#define CLI_PROFILE_MAX_FLAGS 128
+struct cli_profile_flags {
+	size_t n; /* first: the options' field is the whole struct */
+	const struct cli_option *opt[CLI_PROFILE_MAX_FLAGS];
+	const char *value[CLI_PROFILE_MAX_FLAGS];
+};
+extern const struct cli_option cli_profile_options[];
+/* Apply the flags to p and check it as a whole; 0 or -1 with *status set. */
+int cli_profile_apply(const struct cli_profile_flags *f, const struct mg_kb *kb, struct mg_profile *p, int *status);
 /* Load a profile JSON file ("-" = stdin) into p. */
 int cli_profile_file(const char *path, const struct mg_kb *kb, struct mg_profile *p, int *status);
 
@@ -62,11 +74,14 @@ int cli_prompt(const char *question, char *buf, size_t n);
 /* Options shared by the questionnaire commands. */
 struct cli_q {
 	const char *answers; /* --answers */
-	char date[11];       /* --date, default today */
-	int json;            /* --format json */
+	const char *date;    /* --date */
+	const char *format;  /* --format text|json */
 	int history;         /* --history */
+	char today[11];      /* date when --date is not given */
+	int json;
 };
-int cli_q_options(int argc, char **argv, struct cli_q *q, int *status);
+extern const struct cli_option cli_q_options_isi[], cli_q_options_psqi[];
+int cli_q_options(int argc, char **argv, const struct cli_option *opts, struct cli_q *q, int *status);
 int cli_q_save(struct mg_cli *cli, const char *kind, const char *date, const char *answers, const char *result,
 	       int *status);
 int cli_q_history(struct mg_cli *cli, const char *kind, int json, int *status);
@@ -84,12 +99,15 @@ struct mg_fhir_trial;
 int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fhir_trial *trials, size_t n_trials,
 		    struct mg_buf *out, int *status);
 
-/* --from DATE, --to DATE, --format (one of formats, NULL-terminated); format
- * defaults to what the caller set. 0, or -1 with *status set. */
+/* --from DATE, --to DATE, --format of the listing commands (diary, diet,
+ * food list), into struct cli_listing; format keeps what the caller set
+ * when not given. */
 struct cli_listing {
 	const char *from, *to, *format;
 };
-int cli_listing_options(int argc, char **argv, const char *const *formats, struct cli_listing *o, int *status);
+extern const struct cli_option cli_listing_options[];     /* --format text|json */
+extern const struct cli_option cli_listing_csv_options[]; /* --format text|json|csv */
+extern const char *const cli_text_json[];                 /* {"text", "json", NULL} */
 
 /* Food helpers shared by food, diet and advise. */
 struct mg_food;
@@ -139,5 +157,11 @@ int cmd_forms(int argc, char **argv, struct mg_cli *cli);
 int cmd_help(int argc, char **argv, struct mg_cli *cli);
 int cmd_kb(int argc, char **argv, struct mg_cli *cli);
 int cmd_version(int argc, char **argv, struct mg_cli *cli);
+
+/* Each command's help: its synopsis and option tables, in its cmd_*.c. */
+extern const struct cli_help cli_help_advise, cli_help_backup, cli_help_convert, cli_help_diary, cli_help_diet,
+	cli_help_export, cli_help_food, cli_help_forms, cli_help_import, cli_help_import_backup, cli_help_init,
+	cli_help_isi, cli_help_kb, cli_help_log, cli_help_passphrase, cli_help_profile, cli_help_psqi,
+	cli_help_report, cli_help_summary;
 
 #endif

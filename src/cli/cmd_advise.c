@@ -12,39 +12,31 @@
 #include <unistd.h>
 
 struct advise_opts {
-	struct mg_render_opts render;
-	const char *profile_path;
+	struct cli_profile_flags flags;
+	const char *profile, *format;
+	long width;
 };
 
-static int advise_option(void *ctx, int argc, char **argv, int *i, int *status)
-{
-	struct advise_opts *o = ctx;
-	const char *v;
-	int r;
-	if ((r = cli_opt(argc, argv, i, "profile", &v, status)))
-		return r; /* read before the flags, see below */
-	if ((r = cli_opt(argc, argv, i, "format", &v, status)) > 0) {
-		int f = mg_format_parse(v);
-		if (f < 0) {
-			*status = cli_error(EXIT_USAGE, "--format: unknown format; accepted: text, markdown, json, html");
-			return -1;
-		}
-		o->render.format = (enum mg_format)f;
-		return 1;
-	}
-	if (r)
-		return r;
-	if ((r = cli_opt(argc, argv, i, "width", &v, status)) > 0) {
-		char *end;
-		long w = strtol(v, &end, 10);
-		if (*end || w < 40 || w > 1000) {
-			*status = cli_error(EXIT_USAGE, "--width: accepted: a number of columns from 40 to 1000");
-			return -1;
-		}
-		o->render.width = (int)w;
-	}
-	return r;
-}
+static const char *const advise_formats[] = {"text", "markdown", "json", "html", NULL};
+
+static const struct cli_option advise_options[] = {
+	CLI_OPT_GROUP("profile options (flags override values from --profile):"),
+	CLI_OPT_STRING(struct advise_opts, profile, "profile", "FILE|-", "a profile as JSON (examples/profile.json)"),
+	CLI_OPT_INCLUDE(struct advise_opts, flags, struct cli_profile_flags, cli_profile_options),
+	CLI_OPT_GROUP("output options:"),
+	CLI_OPT_ENUM(struct advise_opts, format, "format", advise_formats, "default text"),
+	CLI_OPT_NUMBER(struct advise_opts, width, "width", "COLUMNS", 40, 1000, "a number of columns from 40 to 1000",
+		       "wrap text output (default $COLUMNS or 80)"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_advise = {
+	"usage: mgsleep advise [--profile FILE|-] [profile options] [--format text|markdown|json|html]\n",
+	{advise_options},
+	"  --kb DIR                  use a knowledge-base directory instead of the built-in one\n"
+	"  --db PATH                 the store (default $MGSLEEP_DB or ~/.local/share/mgsleep/mgsleep.db);\n"
+	"                            with no profile options its stored profile and latest ISI are used\n",
+};
 
 /* No profile input at all: the stored profile, if there is a store. */
 static int stored_profile(struct mg_cli *cli, const struct mg_kb *kb, struct mg_profile *p, struct mg_db *db,
@@ -78,31 +70,27 @@ int cmd_advise(int argc, char **argv, struct mg_cli *cli)
 	struct mg_error err = {0};
 	struct mg_buf out = MG_BUF_INIT;
 	struct mg_advice *a = NULL;
-	struct advise_opts o = {{MG_FMT_TEXT, 0, 0, MGSLEEP_VERSION}, NULL};
+	struct advise_opts o = {.format = "text"};
+	struct mg_render_opts render = {MG_FMT_TEXT, 0, 0, MGSLEEP_VERSION};
 	struct mg_db *db = NULL;
 	int status = EXIT_OK;
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
 		return status;
 	mg_profile_init(&p);
-	/* The file first, so that flags override it wherever they appear. */
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		int r = cli_opt(argc, argv, &i, "profile", &v, &status);
-		if (r < 0)
-			goto out;
-		if (r > 0)
-			o.profile_path = v;
-	}
-	if (o.profile_path && cli_profile_file(o.profile_path, kb, &p, &status))
+	if (cli_parse_options("advise", argc, argv, advise_options, &o, 0, &status) < 0)
 		goto out;
-	if (cli_profile_flags(argc, argv, kb, &p, advise_option, &o, &status))
+	render.format = (enum mg_format)mg_format_parse(o.format);
+	render.width = (int)o.width;
+	if (o.profile && cli_profile_file(o.profile, kb, &p, &status))
+		goto out;
+	if (cli_profile_apply(&o.flags, kb, &p, &status))
 		goto out;
 	/* The store is used only when it exists: advice never creates one. */
 	if (access(cli_db_path(cli), F_OK) == 0) {
 		if (!(db = cli_db_open(cli, 0, &status)))
 			goto out;
-		if (mg_profile_is_empty(&p) && !o.profile_path && stored_profile(cli, kb, &p, db, &status))
+		if (mg_profile_is_empty(&p) && !o.profile && stored_profile(cli, kb, &p, db, &status))
 			goto out;
 		/* Dietary intake and ISI when none was given: the usual-intake
 		 * estimate and the latest ISI, as every command that advises. */
@@ -115,10 +103,10 @@ int cmd_advise(int argc, char **argv, struct mg_cli *cli)
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	if (!o.render.width && getenv("COLUMNS"))
-		o.render.width = atoi(getenv("COLUMNS"));
-	o.render.color = o.render.format == MG_FMT_TEXT && isatty(STDOUT_FILENO);
-	if (mg_advise(kb, &p, a, &err) || mg_render_advice(a, &o.render, &out, &err)) {
+	if (!render.width && getenv("COLUMNS"))
+		render.width = atoi(getenv("COLUMNS"));
+	render.color = render.format == MG_FMT_TEXT && isatty(STDOUT_FILENO);
+	if (mg_advise(kb, &p, a, &err) || mg_render_advice(a, &render, &out, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}

@@ -11,6 +11,10 @@
 
 #define MAX_BACKUP_BYTES ((size_t)512 << 20)
 
+/* No options: the help is the synopsis. */
+const struct cli_help cli_help_backup = {"usage: mgsleep backup FILE\n", {NULL}, NULL};
+const struct cli_help cli_help_import_backup = {"usage: mgsleep import-backup FILE|-\n", {NULL}, NULL};
+
 int cmd_backup(int argc, char **argv, struct mg_cli *cli)
 {
 	struct mg_error err = {0};

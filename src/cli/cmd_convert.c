@@ -7,29 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct convert_opts {
+	const char *form, *elem, *comp, *fmt;
+};
+
+static const struct cli_option convert_options[] = {
+	CLI_OPT_STRING(struct convert_opts, form, "form", "NAME", "the compound; see 'mgsleep forms'"),
+	CLI_OPT_STRING(struct convert_opts, elem, "elemental", "MG", "mg of elemental magnesium"),
+	CLI_OPT_STRING(struct convert_opts, comp, "compound", "MG", "mg of the compound, as on a label"),
+	CLI_OPT_ENUM(struct convert_opts, fmt, "format", cli_text_json, "output (default text)"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_convert = {
+	"usage: mgsleep convert --form NAME (--elemental MG | --compound MG) [--format text|json]\n",
+	{convert_options},
+	NULL,
+};
+
 int cmd_convert(int argc, char **argv, struct mg_cli *cli)
 {
-	const char *form = NULL, *elem = NULL, *comp = NULL, *fmt = "text", *v;
+	struct convert_opts o = {NULL, NULL, NULL, "text"};
 	int status = EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		int r;
-		if ((r = cli_opt(argc, argv, &i, "form", &v, &status)) > 0)
-			form = v;
-		else if (!r && (r = cli_opt(argc, argv, &i, "elemental", &v, &status)) > 0)
-			elem = v;
-		else if (!r && (r = cli_opt(argc, argv, &i, "compound", &v, &status)) > 0)
-			comp = v;
-		else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0)
-			fmt = v;
-		if (r < 0)
-			return status;
-		if (r == 0)
-			return cli_unknown("convert", i, "accepted: --form, --elemental, --compound, --format");
-	}
+	if (cli_parse_options("convert", argc, argv, convert_options, &o, 0, &status) < 0)
+		return status;
+	const char *form = o.form, *elem = o.elem, *comp = o.comp, *fmt = o.fmt;
 	if (!form || !!elem == !!comp)
 		return cli_error(EXIT_USAGE, "convert: needs --form NAME and exactly one of --elemental MG or --compound MG");
-	if (strcmp(fmt, "text") && strcmp(fmt, "json"))
-		return cli_error(EXIT_USAGE, "--format: accepted: text, json");
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
 		return status;

@@ -206,14 +206,19 @@ static void device_text(struct mg_buf *b, json_t *d)
 	}
 }
 
+const struct cli_help cli_help_diary = {
+	"usage: mgsleep diary [--from DATE] [--to DATE] [--format text|json|csv]\n",
+	{cli_listing_csv_options},
+	NULL,
+};
+
 int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 {
 	struct mg_error err = {0};
 	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT, draw = MG_BUF_INIT;
 	int status = EXIT_OK;
 	struct cli_listing l = {NULL, NULL, "text"};
-	static const char *const formats[] = {"text", "json", "csv", NULL};
-	if (cli_listing_options(argc, argv, formats, &l, &status))
+	if (cli_parse_options("diary", argc, argv, cli_listing_csv_options, &l, 0, &status) < 0)
 		return status;
 	const char *from = l.from, *to = l.to, *fmt = l.format;
 	struct mg_db *db = cli_db_open(cli, 0, &status);

@@ -92,8 +92,7 @@ static int diet_days(int argc, char **argv, struct mg_cli *cli)
 	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT;
 	int status = EXIT_OK;
 	struct cli_listing l = {NULL, NULL, "text"};
-	static const char *const formats[] = {"text", "json", NULL};
-	if (cli_listing_options(argc, argv, formats, &l, &status))
+	if (cli_parse_options("diet", argc, argv, cli_listing_options, &l, 0, &status) < 0)
 		return status;
 	const char *from = l.from, *to = l.to, *kind;
 	int json = !strcmp(l.format, "json");
@@ -222,27 +221,28 @@ static double item_mg(const struct mg_diet_item *it)
 	return it->mg_per_100g * it->grams / 100;
 }
 
+struct quiz_opts {
+	const char *answers, *date;
+};
+
+static const struct cli_option quiz_options[] = {
+	CLI_OPT_GROUP("quiz:"),
+	CLI_OPT_STRING(struct quiz_opts, answers, "answers", "N,N,...", "one answer (0-6) per question, in order"),
+	CLI_OPT_DATE(struct quiz_opts, date, "date", "the day you answered (default today)"),
+	CLI_OPT_END(),
+};
+
 static int diet_quiz(int argc, char **argv, struct mg_cli *cli)
 {
-	const char *answers = NULL, *v;
+	struct quiz_opts o = {NULL, NULL};
 	char date[11] = "";
 	int status = EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		int r, r2 = 0;
-		int32_t d;
-		if ((r = cli_opt(argc, argv, &i, "answers", &v, &status)) > 0)
-			answers = v;
-		else if (!r && (r2 = cli_opt(argc, argv, &i, "date", &v, &status)) > 0) {
-			if (mg_date_parse(v, &d))
-				return cli_error(EXIT_USAGE, "--date: accepted: a date YYYY-MM-DD");
-			snprintf(date, sizeof date, "%s", v);
-		}
-		if (r < 0 || r2 < 0)
-			return status;
-		if (!r && !r2)
-			return cli_unknown("diet quiz", i, "accepted: --answers, --date");
-	}
-	if (!date[0])
+	if (cli_parse_options("diet quiz", argc, argv, quiz_options, &o, 0, &status) < 0)
+		return status;
+	const char *answers = o.answers;
+	if (o.date)
+		snprintf(date, sizeof date, "%s", o.date);
+	else
 		cli_today(date);
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
@@ -373,6 +373,17 @@ static int diet_suggest(int argc, char **argv, struct mg_cli *cli)
 	mg_db_close(db);
 	return status;
 }
+
+const struct cli_help cli_help_diet = {
+	"usage: mgsleep diet [--from DATE] [--to DATE] [--format text|json]\n"
+	"       mgsleep diet quiz [--answers N,N,...] [--date DATE]\n"
+	"       mgsleep diet suggest\n"
+	"  quiz: 13 questions on how often you eat the main magnesium foods (0 never ... 6 twice a day\n"
+	"        or more); asked on a terminal, or --answers with one number per question\n"
+	"  suggest: foods, in realistic portions, that would close the gap to your reference intake\n",
+	{cli_listing_options, quiz_options},
+	NULL,
+};
 
 int cmd_diet(int argc, char **argv, struct mg_cli *cli)
 {

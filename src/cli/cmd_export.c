@@ -61,9 +61,30 @@ static int fhir_trials(struct mg_cli *cli, struct mg_db *db, struct mg_fhir_tria
 	return rc;
 }
 
+struct export_opts {
+	const char *format, *out;
+};
+
+static const char *const export_formats[] = {"json", "csv", "fhir", NULL};
+
+static const struct cli_option export_options[] = {
+	CLI_OPT_ENUM(struct export_opts, format, "format", export_formats,
+		     "json (default); csv: one file per table in --out NEW_FOLDER;\n"
+		     "fhir: an HL7 FHIR R4 Bundle (JSON) to share with a clinician (docs/fhir.md)"),
+	CLI_OPT_STRING(struct export_opts, out, "out", "FILE", "write to FILE, which must not exist (default: standard output)"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_export = {
+	"usage: mgsleep export [--format json|fhir] [--out FILE]\n"
+	"       mgsleep export --format csv --out NEW_FOLDER\n",
+	{export_options},
+	NULL,
+};
+
 int cmd_export(int argc, char **argv, struct mg_cli *cli)
 {
-	const char *fmt = "json", *outpath = NULL, *v;
+	struct export_opts o = {"json", NULL};
 	struct mg_error err = {0};
 	struct mg_buf out = MG_BUF_INIT;
 	struct mg_buf fhir = MG_BUF_INIT;
@@ -72,19 +93,9 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 	struct mg_fhir_trial *trials = NULL;
 	char(*orders)[2 * MG_NOF1_MAX_PAIRS] = NULL;
 	size_t n_trials = 0;
-	for (int i = 1; i < argc; i++) {
-		int r;
-		if ((r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0)
-			fmt = v;
-		else if (!r && (r = cli_opt(argc, argv, &i, "out", &v, &status)) > 0)
-			outpath = v;
-		if (r < 0)
-			return status;
-		if (r == 0)
-			return cli_unknown("export", i, "accepted: --format json|csv|fhir, --out FILE");
-	}
-	if (strcmp(fmt, "json") && strcmp(fmt, "csv") && strcmp(fmt, "fhir"))
-		return cli_error(EXIT_USAGE, "--format: accepted: json, csv, fhir");
+	if (cli_parse_options("export", argc, argv, export_options, &o, 0, &status) < 0)
+		return status;
+	const char *fmt = o.format, *outpath = o.out;
 	if (!strcmp(fmt, "csv") && !outpath)
 		return cli_error(EXIT_USAGE, "--out: needed with --format csv (a new folder for one CSV file per table)");
 	struct mg_db *db = cli_db_open(cli, 0, &status);

@@ -85,34 +85,58 @@ int cli_food_resolve(const char *text, struct mg_food *f, int *status)
 	return 0;
 }
 
+struct search_opts {
+	long limit;
+	const char *format;
+};
+
+static const struct cli_option search_options[] = {
+	CLI_OPT_GROUP("search:"),
+	CLI_OPT_NUMBER(struct search_opts, limit, "limit", "N", 1, 100, NULL, "at most N foods (default 10)"),
+	CLI_OPT_ENUM(struct search_opts, format, "format", cli_text_json, "output (default text)"),
+	CLI_OPT_END(),
+};
+
+struct log_opts {
+	const char *date;
+};
+
+static const struct cli_option log_options[] = {
+	CLI_OPT_GROUP("log:"),
+	CLI_OPT_DATE(struct log_opts, date, "date", "the day you ate it (default today)"),
+	CLI_OPT_END(),
+};
+
+static const struct cli_option list_options[] = {
+	CLI_OPT_GROUP("list:"),
+	CLI_OPT_INCLUDE_SAME(cli_listing_options),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_food = {
+	"usage: mgsleep food search WORDS [--limit N] [--format text|json]\n"
+	"       mgsleep food log FOOD AMOUNT [--date DATE]\n"
+	"       mgsleep food list [--from DATE] [--to DATE] [--format text|json]\n"
+	"       mgsleep food delete ID\n"
+	"  FOOD is words to search (the best match is used) or an NDB number such as 12061\n"
+	"  AMOUNT is grams (30g), a portion of the table (1 cup, 1 oz, 2 tbsp) or a count (2)\n"
+	"  list: the logged foods with their ids; delete ID removes one (kept in the audit table)\n",
+	{search_options, log_options, list_options},
+	NULL,
+};
+
 static int food_search(int argc, char **argv)
 {
 	struct mg_buf q = MG_BUF_INIT, out = MG_BUF_INIT;
-	long limit = 10;
-	int json = 0, status = EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		int r;
-		if ((r = cli_opt(argc, argv, &i, "limit", &v, &status)) > 0) {
-			char *end;
-			limit = strtol(v, &end, 10);
-			if (*end || limit < 1 || limit > 100) {
-				mg_buf_release(&q);
-				return cli_error(EXIT_USAGE, "--limit: accepted: 1 to 100");
-			}
-		} else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0) {
-			if (strcmp(v, "text") && strcmp(v, "json")) {
-				mg_buf_release(&q);
-				return cli_error(EXIT_USAGE, "--format: accepted: text, json");
-			}
-			json = !strcmp(v, "json");
-		} else if (r < 0) {
-			mg_buf_release(&q);
-			return status;
-		} else {
-			mg_buf_printf(&q, "%s%s", q.len ? " " : "", argv[i]);
-		}
-	}
+	struct search_opts o = {10, "text"};
+	int status = EXIT_OK;
+	int nwords = cli_parse_options("food search", argc, argv, search_options, &o, CLI_PARSE_ARGS, &status);
+	if (nwords < 0)
+		return status;
+	long limit = o.limit;
+	int json = !strcmp(o.format, "json");
+	for (int i = 0; i < nwords; i++)
+		mg_buf_printf(&q, "%s%s", q.len ? " " : "", argv[i]);
 	if (!q.len)
 		return cli_error(EXIT_USAGE, "food search: needs some words, e.g. 'mgsleep food search spinach'");
 	struct mg_food_hit hits[100];
@@ -173,27 +197,18 @@ static int food_search(int argc, char **argv)
 
 static int food_log(int argc, char **argv, struct mg_cli *cli)
 {
-	const char *pos[2] = {NULL, NULL}, *v;
+	struct log_opts o = {NULL};
 	char date[11] = "";
-	int npos = 0, status = EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		int r = cli_opt(argc, argv, &i, "date", &v, &status);
-		int32_t d;
-		if (r < 0)
-			return status;
-		if (r > 0) {
-			if (mg_date_parse(v, &d))
-				return cli_error(EXIT_USAGE, "--date: accepted: a date YYYY-MM-DD");
-			snprintf(date, sizeof date, "%s", v);
-		} else if (npos < 2 && strncmp(argv[i], "--", 2)) {
-			pos[npos++] = argv[i];
-		} else {
-			return cli_error(EXIT_USAGE, "food log: needs FOOD and AMOUNT, e.g. mgsleep food log almonds '1 oz'");
-		}
-	}
+	int status = EXIT_OK;
+	int npos = cli_parse_options("food log", argc, argv, log_options, &o, CLI_PARSE_ARGS, &status);
+	if (npos < 0)
+		return status;
 	if (npos != 2)
 		return cli_error(EXIT_USAGE, "food log: needs FOOD and AMOUNT, e.g. mgsleep food log almonds '1 oz'");
-	if (!date[0])
+	const char *pos[2] = {argv[0], argv[1]};
+	if (o.date)
+		snprintf(date, sizeof date, "%s", o.date);
+	else
 		cli_today(date);
 	struct mg_food f;
 	struct mg_error err = {0};
@@ -224,8 +239,7 @@ static int food_list(int argc, char **argv, struct mg_cli *cli)
 	struct mg_buf raw = MG_BUF_INIT, out = MG_BUF_INIT;
 	int status = EXIT_OK;
 	struct cli_listing l = {NULL, NULL, "text"};
-	static const char *const formats[] = {"text", "json", NULL};
-	if (cli_listing_options(argc, argv, formats, &l, &status))
+	if (cli_parse_options("food list", argc, argv, list_options, &l, 0, &status) < 0)
 		return status;
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)

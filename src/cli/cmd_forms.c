@@ -8,18 +8,24 @@
 
 static const char *const use_names[] = {"preferred", "acceptable", "avoid"};
 
+struct forms_opts {
+	const char *format;
+};
+
+static const struct cli_option forms_options[] = {
+	CLI_OPT_ENUM(struct forms_opts, format, "format", cli_text_json, "output (default text)"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_forms = {"usage: mgsleep forms [--format text|json]\n", {forms_options}, NULL};
+
 int cmd_forms(int argc, char **argv, struct mg_cli *cli)
 {
-	int status = EXIT_OK, json = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		int r = cli_opt(argc, argv, &i, "format", &v, &status);
-		if (r < 0)
-			return status;
-		if (r == 0 || (strcmp(v, "text") && strcmp(v, "json")))
-			return cli_error(EXIT_USAGE, "forms: accepted options: --format text|json");
-		json = !strcmp(v, "json");
-	}
+	struct forms_opts o = {"text"};
+	int status = EXIT_OK;
+	if (cli_parse_options("forms", argc, argv, forms_options, &o, 0, &status) < 0)
+		return status;
+	int json = !strcmp(o.format, "json");
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
 		return status;

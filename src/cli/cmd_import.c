@@ -165,6 +165,36 @@ static void report_json(struct mg_buf *o, const struct mg_db_import *im, int dry
 	mg_buf_puts(o, "}\n");
 }
 
+struct import_cli_opts {
+	const char *prefer, *tz, *map, *source, *format;
+	int dry_run;
+};
+
+static const struct cli_option import_options[] = {
+	CLI_OPT_BOOL(struct import_cli_opts, dry_run, "dry-run", "show the report, write nothing"),
+	CLI_OPT_STRING(struct import_cli_opts, prefer, "prefer-source", "NAMES",
+		       "sources to use first when several recorded a night (remembered);\n"
+		       "default: watch or ring, then phone, then other apps"),
+	CLI_OPT_STRING(struct import_cli_opts, tz, "tz", "ZONE",
+		       "time zone of exports with local times and no zone (Fitbit; CSV);\ndefault: this computer's"),
+	CLI_OPT_STRING(struct import_cli_opts, map, "map", "SPEC", "columns of a CSV: start, end (required), stage, source"),
+	CLI_OPT_STRING(struct import_cli_opts, source, "source", "NAME", "source name for CSV rows without one (default csv)"),
+	CLI_OPT_ENUM(struct import_cli_opts, format, "format", cli_text_json, "the report as text (default) or json"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_import = {
+	"usage: mgsleep import FILE|FOLDER... [--dry-run] [--prefer-source NAME[,NAME]] [--tz ZONE]\n"
+	"                      [--map start=COL,end=COL[,stage=COL][,source=COL]] [--source NAME]\n"
+	"                      [--format text|json]\n"
+	"  FILE                      export.zip or export.xml (Apple Health), sleep-*.json or a Takeout\n"
+	"                            folder or zip (Fitbit), Oura sleep JSON or CSV, Sleep as Android\n"
+	"                            sleep-export.csv or its zip, or any CSV with --map; the format is\n"
+	"                            read from the content, not the name\n",
+	{import_options},
+	NULL,
+};
+
 int cmd_import(int argc, char **argv, struct mg_cli *cli)
 {
 	struct mg_import_opts o = {0};
@@ -179,32 +209,15 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 
 	if (!(files = calloc((size_t)argc, sizeof *files)))
 		return cli_error(EXIT_FAIL, "out of memory");
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		int m;
-		if (!strcmp(argv[i], "--dry-run")) {
-			dry_run = 1;
-		} else if ((m = cli_opt(argc, argv, &i, "prefer-source", &prefer, &status)) ||
-			   (m = cli_opt(argc, argv, &i, "tz", &o.tz, &status)) ||
-			   (m = cli_opt(argc, argv, &i, "map", &o.map, &status)) ||
-			   (m = cli_opt(argc, argv, &i, "source", &o.source, &status))) {
-			if (m < 0)
-				goto out;
-		} else if ((m = cli_opt(argc, argv, &i, "format", &v, &status))) {
-			if (m < 0)
-				goto out;
-			if (strcmp(v, "text") && strcmp(v, "json")) {
-				status = cli_error(EXIT_USAGE, "--format: expected text or json");
-				goto out;
-			}
-			format = v;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			status = cli_unknown("import", i, "see 'mgsleep help import'");
-			goto out;
-		} else {
-			files[nfiles++] = argv[i];
-		}
+	struct import_cli_opts io = {NULL, NULL, NULL, NULL, "text", 0};
+	if ((nfiles = cli_parse_options("import", argc, argv, import_options, &io, CLI_PARSE_ARGS, &status)) < 0) {
+		nfiles = 0;
+		goto out;
 	}
+	for (int i = 0; i < nfiles; i++)
+		files[i] = argv[i];
+	prefer = io.prefer, format = io.format, dry_run = io.dry_run;
+	o.tz = io.tz, o.map = io.map, o.source = io.source;
 	if (!nfiles) {
 		status = cli_error(EXIT_USAGE, "import: needs a FILE or FOLDER; see 'mgsleep help import'");
 		goto out;

@@ -7,15 +7,25 @@
 #include <string.h>
 #include <unistd.h>
 
+struct init_opts {
+	int encrypt;
+};
+
+static const struct cli_option init_options[] = {
+	CLI_OPT_BOOL(struct init_opts, encrypt, "encrypt",
+		     "seal the store with a passphrase (asked without echo,\nor MGSLEEP_PASSPHRASE)"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_init = {"usage: mgsleep init [--encrypt] [--db PATH]\n", {init_options}, NULL};
+
 int cmd_init(int argc, char **argv, struct mg_cli *cli)
 {
-	int status = EXIT_OK, seal = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--encrypt"))
-			seal = 1;
-		else
-			return cli_unknown("init", i, "accepted: --encrypt, --db PATH");
-	}
+	struct init_opts o = {0};
+	int status = EXIT_OK;
+	if (cli_parse_options("init", argc, argv, init_options, &o, 0, &status) < 0)
+		return status;
+	int seal = o.encrypt;
 	const char *path = cli_db_path(cli);
 	if (access(path, F_OK) == 0)
 		return cli_error(EXIT_USAGE, "init: store '%s' already exists; nothing changed", path);

@@ -60,13 +60,20 @@ int cli_q_history_text(const char *kind, const char *json)
 	return status;
 }
 
+const struct cli_help cli_help_isi = {
+	"usage: mgsleep isi [--answers A1,...,A7] [--date DATE] [--format text|json]\n"
+	"       mgsleep isi --history [--format text|json]\n",
+	{cli_q_options_isi},
+	NULL,
+};
+
 int cmd_isi(int argc, char **argv, struct mg_cli *cli)
 {
 	struct cli_q q = {0};
 	struct mg_error err = {0};
 	struct mg_isi isi;
 	int items[MG_ISI_ITEMS], status = EXIT_OK;
-	if (cli_q_options(argc, argv, &q, &status))
+	if (cli_q_options(argc, argv, cli_q_options_isi, &q, &status))
 		return status;
 	if (q.history)
 		return cli_q_history(cli, "isi", q.json, &status);

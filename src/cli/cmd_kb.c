@@ -4,6 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+const struct cli_help cli_help_kb = {
+	"usage: mgsleep kb check DIR\n"
+	"       mgsleep kb info [--kb DIR]\n",
+	{NULL},
+	NULL,
+};
+
 int cmd_kb(int argc, char **argv, struct mg_cli *cli)
 {
 	int status = EXIT_OK;

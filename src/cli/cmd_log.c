@@ -54,99 +54,126 @@ static int utc_offset_at(int64_t local_min)
 	return (int)(local_min - (int64_t)(t / 60));
 }
 
-static int parse_mg(const char *flag, const char *v, double lo, double hi, double *out, int *status)
+/* A diary item (date, bed, sol ...), parsed and checked by core/night.c. */
+static int night_field(void *field, const struct cli_option *opt, const char *v, int *status)
 {
-	const char *end;
-	double x;
-	if (mg_decimal_parse(v, &x, &end) || *end || x < lo || x > hi) {
-		*status = cli_error(EXIT_USAGE, "--%s: accepted: mg from %g to %g", flag, lo, hi);
+	struct mg_error err = {0};
+	while (isspace((unsigned char)*v))
+		v++;
+	if (mg_night_parse_field(field, opt->name, v, &err)) {
+		*status = cli_fail(&err);
 		return -1;
 	}
-	*out = x;
 	return 0;
 }
 
-static int log_option(struct log_opts *o, int argc, char **argv, int *i, int *status)
+static int comment(void *field, const struct cli_option *opt, const char *v, int *status)
 {
-	struct mg_error err = {0};
-	const char *arg = argv[*i], *v;
-	char name[32];
-	if (!strcmp(arg, "--replace"))
-		return o->replace = 1;
-	if (!strcmp(arg, "--no-mg"))
-		return o->no_mg = 1;
-	if (!strcmp(arg, "--delete"))
-		return o->delete_night = 1;
-	if (!strcmp(arg, "--purge-audit"))
-		return o->purge_audit = 1;
-	if (strncmp(arg, "--", 2)) {
-		*status = cli_error(EXIT_USAGE, "log: unexpected argument; options start with --, see 'mgsleep help log'");
+	(void)opt;
+	if (strlen(v) > 2000) {
+		*status = cli_error(EXIT_USAGE, "--comment: accepted: up to 2000 characters");
 		return -1;
 	}
-	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
-	int r = cli_opt(argc, argv, i, name, &v, status);
-	if (r <= 0) {
-		if (r == 0)
-			*status = cli_unknown("log", *i, "see 'mgsleep help log'");
-		return -1;
-	}
-	if (mg_night_is_field(name)) {
-		while (isspace((unsigned char)*v))
-			v++;
-		if (mg_night_parse_field(&o->night, name, v, &err)) {
-			*status = cli_fail(&err);
-			return -1;
-		}
-		return 1;
-	}
-	if (!strcmp(name, "comment")) {
-		if (strlen(v) > 2000) {
-			*status = cli_error(EXIT_USAGE, "--comment: accepted: up to 2000 characters");
-			return -1;
-		}
-		o->comment = v;
-	} else if (!strcmp(name, "mg-form")) {
-		o->mg_form = v;
-	} else if (!strcmp(name, "mg-elemental")) {
-		return parse_mg(name, v, 1, 2000, &o->mg_elemental, status) ? -1 : 1;
-	} else if (!strcmp(name, "mg-compound")) {
-		return parse_mg(name, v, 1, 20000, &o->mg_compound, status) ? -1 : 1;
-	} else if (!strcmp(name, "mg-time")) {
-		int m;
-		if (mg_clock_parse(v, &m)) {
-			*status = cli_error(EXIT_USAGE, "--mg-time: accepted: a clock time HH:MM");
-			return -1;
-		}
-		o->mg_time = v;
-	} else if (!strcmp(name, "nap")) {
-		int m;
-		if (mg_duration_parse(v, &m) || o->nap_min + m > 720) { /* the total of every --nap */
-			*status = cli_error(EXIT_USAGE, "--nap: accepted: minutes (90, 1h30) up to 12 hours in total");
-			return -1;
-		}
-		o->nap_min += m;
-	} else if (!strcmp(name, "tag")) {
-		for (const char *s = v;;) {
-			size_t n = strcspn(s, ","), k;
-			for (k = 0; k < N_TAGS; k++)
-				if (strlen(known_tags[k]) == n && !strncmp(s, known_tags[k], n))
-					break;
-			if (k == N_TAGS) {
-				*status = cli_error(EXIT_USAGE, "--tag: unknown tag; accepted: caffeine-late, alcohol, "
-								"exercise, stress, epsom-bath, other-supplement");
-				return -1;
-			}
-			o->tags |= 1u << k;
-			if (!s[n])
-				break;
-			s += n + 1;
-		}
-	} else {
-		*status = cli_unknown("log", *i, "see 'mgsleep help log'");
-		return -1;
-	}
-	return 1;
+	*(const char **)field = v;
+	return 0;
 }
+
+/* mg of elemental magnesium (1 to 2000) or of the compound (1 to 20000). */
+static int mg_amount(void *field, const struct cli_option *opt, const char *v, int *status)
+{
+	const char *end;
+	double x, hi = !strcmp(opt->name, "mg-elemental") ? 2000 : 20000;
+	if (mg_decimal_parse(v, &x, &end) || *end || x < 1 || x > hi) {
+		*status = cli_error(EXIT_USAGE, "--%s: accepted: mg from 1 to %g", opt->name, hi);
+		return -1;
+	}
+	*(double *)field = x;
+	return 0;
+}
+
+static int mg_time(void *field, const struct cli_option *opt, const char *v, int *status)
+{
+	int m;
+	(void)opt;
+	if (mg_clock_parse(v, &m)) {
+		*status = cli_error(EXIT_USAGE, "--mg-time: accepted: a clock time HH:MM");
+		return -1;
+	}
+	*(const char **)field = v;
+	return 0;
+}
+
+/* Every --nap adds up, to at most 12 hours. */
+static int nap(void *field, const struct cli_option *opt, const char *v, int *status)
+{
+	double *total = field;
+	int m;
+	(void)opt;
+	if (mg_duration_parse(v, &m) || *total + m > 720) {
+		*status = cli_error(EXIT_USAGE, "--nap: accepted: minutes (90, 1h30) up to 12 hours in total");
+		return -1;
+	}
+	*total += m;
+	return 0;
+}
+
+static int tag(void *field, const struct cli_option *opt, const char *v, int *status)
+{
+	unsigned *tags = field;
+	(void)opt;
+	for (const char *s = v;;) {
+		size_t n = strcspn(s, ","), k;
+		for (k = 0; k < N_TAGS; k++)
+			if (strlen(known_tags[k]) == n && !strncmp(s, known_tags[k], n))
+				break;
+		if (k == N_TAGS) {
+			*status = cli_error(EXIT_USAGE, "--tag: unknown tag; accepted: caffeine-late, alcohol, exercise, "
+							"stress, epsom-bath, other-supplement");
+			return -1;
+		}
+		*tags |= 1u << k;
+		if (!s[n])
+			return 0;
+		s += n + 1;
+	}
+}
+
+#define NIGHT(name, argh, help) CLI_OPT_CALLBACK(struct log_opts, night, struct mg_night, name, argh, night_field, help)
+static const struct cli_option log_options[] = {
+	NIGHT("date", "DATE", "the morning you fill it in (default today)"),
+	NIGHT("bed", "HH:MM", "when you got into bed"),
+	NIGHT("try-sleep", "HH:MM", "when you tried to sleep (default: the same)"),
+	NIGHT("sol", "MIN", "minutes to fall asleep (30, 1h10)"),
+	NIGHT("awakenings", "N", "times you woke, not counting the last"),
+	NIGHT("waso", "MIN", "their total minutes"),
+	NIGHT("final-wake", "HH:MM", "final awakening"),
+	NIGHT("out-of-bed", "HH:MM", "getting up"),
+	NIGHT("quality", "1-5", "1 very poor ... 5 very good"),
+	CLI_OPT_CALLBACK(struct log_opts, comment, const char *, "comment", "TEXT", comment, "up to 2000 characters"),
+	CLI_OPT_STRING(struct log_opts, mg_form, "mg-form", "NAME", "the evening's magnesium: its form (see 'mgsleep forms')"),
+	CLI_OPT_CALLBACK(struct log_opts, mg_elemental, double, "mg-elemental", "MG", mg_amount, "mg of elemental magnesium"),
+	CLI_OPT_CALLBACK(struct log_opts, mg_compound, double, "mg-compound", "MG", mg_amount, "or mg of the compound"),
+	CLI_OPT_CALLBACK(struct log_opts, mg_time, const char *, "mg-time", "HH:MM", mg_time, "when you took it"),
+	CLI_OPT_BOOL(struct log_opts, no_mg, "no-mg", "no magnesium that evening"),
+	CLI_OPT_CALLBACK(struct log_opts, tags, unsigned, "tag", "NAME[,NAME]", tag,
+			 "caffeine-late, alcohol, exercise, stress, epsom-bath, other-supplement"),
+	CLI_OPT_CALLBACK(struct log_opts, nap_min, double, "nap", "MIN", nap, "naps that day (repeatable)"),
+	CLI_OPT_BOOL(struct log_opts, replace, "replace", "replace the night already logged for this date"),
+	CLI_OPT_BOOL(struct log_opts, delete_night, "delete", "delete it (kept in the audit table)"),
+	CLI_OPT_BOOL(struct log_opts, purge_audit, "purge-audit", "forget deleted and replaced entries for good"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_log = {
+	"usage: mgsleep log [--date YYYY-MM-DD] --bed HH:MM [--try-sleep HH:MM] --sol MIN --awakenings N\n"
+	"                   --waso MIN --final-wake HH:MM --out-of-bed HH:MM [--quality 1-5] [--comment TEXT]\n"
+	"                   [--mg-form NAME (--mg-elemental MG | --mg-compound MG) [--mg-time HH:MM] | --no-mg]\n"
+	"                   [--tag NAME[,NAME]] [--nap MIN] [--replace]\n"
+	"       mgsleep log --date YYYY-MM-DD --delete\n"
+	"       mgsleep log --purge-audit\n",
+	{log_options},
+	"  (on a terminal, items not given are asked for, with last night's answers as defaults)\n",
+};
 
 /* The diary's questions (Consensus Sleep Diary core items, reference 7.3),
  * asked on a terminal for whatever the flags did not give. The default in
@@ -426,9 +453,8 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 	memset(&o, 0, sizeof o);
 	mg_night_init(&o.night);
 	o.mg_elemental = o.mg_compound = o.mg_count = o.mg_per_unit = NAN;
-	for (int i = 1; i < argc; i++)
-		if (log_option(&o, argc, argv, &i, &status) < 0)
-			return status;
+	if (cli_parse_options("log", argc, argv, log_options, &o, 0, &status) < 0)
+		return status;
 	if (o.purge_audit) {
 		/* Forget deleted and replaced entries for good. */
 		if (!(db = cli_db_open(cli, 0, &status)))

@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct cli_help cli_help_passphrase = {
+	"usage: mgsleep passphrase change\n",
+	{NULL},
+	"  (new passphrase asked twice, or MGSLEEP_NEW_PASSPHRASE)\n",
+};
+
 int cmd_passphrase(int argc, char **argv, struct mg_cli *cli)
 {
 	struct mg_error err = {0};

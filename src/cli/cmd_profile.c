@@ -8,38 +8,36 @@
 #include <string.h>
 
 struct set_opts {
+	struct cli_profile_flags flags;
 	const char *file;
 	int reset;
 };
 
-/* --profile and --reset were read before the flags; skip them here. */
-static int set_option(void *ctx, int argc, char **argv, int *i, int *status)
-{
-	const char *v;
-	(void)ctx;
-	if (!strcmp(argv[*i], "--reset"))
-		return 1;
-	return cli_opt(argc, argv, i, "profile", &v, status);
-}
+static const struct cli_option set_options[] = {
+	CLI_OPT_BOOL(struct set_opts, reset, "reset", "start from an empty profile instead of the stored one"),
+	CLI_OPT_STRING(struct set_opts, file, "profile", "FILE|-", "a profile as JSON; flags override its values"),
+	CLI_OPT_GROUP("profile options (as for 'advise'):"),
+	CLI_OPT_INCLUDE(struct set_opts, flags, struct cli_profile_flags, cli_profile_options),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_profile = {
+	"usage: mgsleep profile set [--reset] [--profile FILE|-] [profile options of 'advise']\n"
+	"       mgsleep profile show\n",
+	{set_options},
+	NULL,
+};
 
 static int profile_set(int argc, char **argv, struct mg_cli *cli, const struct mg_kb *kb)
 {
-	struct set_opts o = {NULL, 0};
+	struct set_opts o = {.file = NULL};
 	struct mg_profile p;
 	struct mg_error err = {0};
 	struct mg_buf json = MG_BUF_INIT;
 	char *old = NULL;
 	int status = EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		int r = cli_opt(argc, argv, &i, "profile", &v, &status);
-		if (r < 0)
-			return status;
-		if (r > 0)
-			o.file = v;
-		else if (!strcmp(argv[i], "--reset"))
-			o.reset = 1;
-	}
+	if (cli_parse_options("profile set", argc, argv, set_options, &o, 0, &status) < 0)
+		return status;
 	struct mg_db *db = cli_db_open(cli, MG_DB_CREATE, &status);
 	if (!db)
 		return status;
@@ -55,7 +53,7 @@ static int profile_set(int argc, char **argv, struct mg_cli *cli, const struct m
 	}
 	if (o.file && cli_profile_file(o.file, kb, &p, &status))
 		goto out;
-	if (cli_profile_flags(argc, argv, kb, &p, set_option, &o, &status))
+	if (cli_profile_apply(&o.flags, kb, &p, &status))
 		goto out;
 	mg_profile_to_json(&p, kb, &json);
 	if (json.failed) {

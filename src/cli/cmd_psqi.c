@@ -43,6 +43,13 @@ static int ask(struct mg_psqi_answers *a, struct mg_buf *typed, int *status)
 	return 0;
 }
 
+const struct cli_help cli_help_psqi = {
+	"usage: mgsleep psqi [--answers FILE|-] [--date DATE] [--format text|json]\n"
+	"       mgsleep psqi --history [--format text|json]\n",
+	{cli_q_options_psqi},
+	NULL,
+};
+
 int cmd_psqi(int argc, char **argv, struct mg_cli *cli)
 {
 	struct cli_q q = {0};
@@ -51,7 +58,7 @@ int cmd_psqi(int argc, char **argv, struct mg_cli *cli)
 	struct mg_psqi_result r;
 	char *json = NULL;
 	int status = EXIT_OK;
-	if (cli_q_options(argc, argv, &q, &status))
+	if (cli_q_options(argc, argv, cli_q_options_psqi, &q, &status))
 		return status;
 	if (q.history)
 		return cli_q_history(cli, "psqi", q.json, &status);

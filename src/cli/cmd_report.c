@@ -95,29 +95,32 @@ static size_t load_scores(json_t *qa, const char *from, const char *to, const ch
 	return n;
 }
 
+struct report_opts {
+	const char *out, *from, *to;
+};
+
+static const struct cli_option report_options[] = {
+	CLI_OPT_STRING(struct report_opts, out, "out", "FILE",
+		       "write the HTML to FILE, which must not exist (default: standard output)"),
+	CLI_OPT_DATE(struct report_opts, from, "from", "only nights and scores from this date (YYYY-MM-DD)"),
+	CLI_OPT_DATE(struct report_opts, to, "to", "only nights and scores up to this date; a trial is\n"
+						    "analysed as of --to (default today)"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_report = {
+	"usage: mgsleep report [--out FILE] [--from DATE] [--to DATE]\n",
+	{report_options},
+	NULL,
+};
+
 int cmd_report(int argc, char **argv, struct mg_cli *cli)
 {
-	const char *out_path = NULL, *from = NULL, *to = NULL, *v;
+	struct report_opts o = {NULL, NULL, NULL};
 	int status = EXIT_OK, fd = -1;
-	int32_t d;
-	for (int i = 1; i < argc; i++) {
-		int r;
-		if ((r = cli_opt(argc, argv, &i, "out", &v, &status)) > 0) {
-			out_path = v;
-		} else if (!r && (r = cli_opt(argc, argv, &i, "from", &v, &status)) > 0) {
-			if (mg_date_parse(v, &d))
-				return cli_error(EXIT_USAGE, "--from: accepted: a real date YYYY-MM-DD");
-			from = v;
-		} else if (!r && (r = cli_opt(argc, argv, &i, "to", &v, &status)) > 0) {
-			if (mg_date_parse(v, &d))
-				return cli_error(EXIT_USAGE, "--to: accepted: a real date YYYY-MM-DD");
-			to = v;
-		}
-		if (r < 0)
-			return status;
-		if (r == 0)
-			return cli_unknown("report", i, "accepted: --out FILE, --from DATE, --to DATE");
-	}
+	if (cli_parse_options("report", argc, argv, report_options, &o, 0, &status) < 0)
+		return status;
+	const char *out_path = o.out, *from = o.from, *to = o.to;
 	if (from && to && strcmp(from, to) > 0)
 		return cli_error(EXIT_USAGE, "--from: must not be after --to");
 	if (out_path && access(out_path, F_OK) == 0)

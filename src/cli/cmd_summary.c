@@ -161,31 +161,37 @@ static void text_section(struct mg_buf *out, const struct mg_summary *s, int has
 	}
 }
 
+struct summary_opts {
+	long weeks;
+	const char *format;
+};
+
+static const char *const summary_formats[] = {"text", "json", "csv", NULL};
+
+static const struct cli_option summary_options[] = {
+	CLI_OPT_NUMBER(struct summary_opts, weeks, "weeks", "N", 1, MAX_WEEKS, NULL,
+		       "how many recent weeks to show (default 8)"),
+	CLI_OPT_ENUM(struct summary_opts, format, "format", summary_formats, "output (default text)"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_summary = {
+	"usage: mgsleep summary [--weeks N] [--format text|json|csv]\n",
+	{summary_options},
+	NULL,
+};
+
 int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 {
-	const char *fmt = "text", *v;
-	long weeks = 8;
+	struct summary_opts o = {8, "text"};
 	struct mg_error err = {0};
 	struct mg_buf out = MG_BUF_INIT;
 	struct mg_summary_week *wk = NULL, *wkd = NULL;
 	int status = EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		int r;
-		if ((r = cli_opt(argc, argv, &i, "weeks", &v, &status)) > 0) {
-			char *end;
-			weeks = strtol(v, &end, 10);
-			if (*end || weeks < 1 || weeks > MAX_WEEKS)
-				return cli_error(EXIT_USAGE, "--weeks: accepted: 1 to %d", MAX_WEEKS);
-		} else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, &status)) > 0) {
-			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "csv"))
-				return cli_error(EXIT_USAGE, "--format: accepted: text, json, csv");
-			fmt = v;
-		}
-		if (r < 0)
-			return status;
-		if (r == 0)
-			return cli_unknown("summary", i, "accepted: --weeks N, --format");
-	}
+	if (cli_parse_options("summary", argc, argv, summary_options, &o, 0, &status) < 0)
+		return status;
+	const char *fmt = o.format;
+	long weeks = o.weeks;
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		return status;

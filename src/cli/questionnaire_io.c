@@ -27,40 +27,28 @@ int cli_prompt(const char *question, char *buf, size_t n)
 	return 0;
 }
 
-int cli_q_options(int argc, char **argv, struct cli_q *q, int *status)
+const char *const cli_text_json[] = {"text", "json", NULL};
+
+/* isi and psqi differ only in what --answers is. */
+#define Q_OPTIONS(answers_argh, answers_help)                                                                  \
+	CLI_OPT_STRING(struct cli_q, answers, "answers", answers_argh, answers_help),                             \
+		CLI_OPT_DATE(struct cli_q, date, "date", "the day you answered (default today)"),                  \
+		CLI_OPT_ENUM(struct cli_q, format, "format", cli_text_json, "output (default text)"),              \
+		CLI_OPT_BOOL(struct cli_q, history, "history", "your scores over time"), CLI_OPT_END()
+const struct cli_option cli_q_options_isi[] = {
+	Q_OPTIONS("LIST", "the seven item scores (0-4) in order; asked on a terminal otherwise")};
+const struct cli_option cli_q_options_psqi[] = {
+	Q_OPTIONS("FILE", "a JSON file of answers (docs/questionnaires.md); asked otherwise")};
+
+int cli_q_options(int argc, char **argv, const struct cli_option *opts, struct cli_q *q, int *status)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		int r;
-		int32_t d;
-		if (!strcmp(argv[i], "--history")) {
-			q->history = 1;
-			continue;
-		}
-		if ((r = cli_opt(argc, argv, &i, "answers", &v, status)) > 0) {
-			q->answers = v;
-		} else if (!r && (r = cli_opt(argc, argv, &i, "date", &v, status)) > 0) {
-			if (mg_date_parse(v, &d)) {
-				*status = cli_error(EXIT_USAGE, "--date: accepted: a date YYYY-MM-DD");
-				return -1;
-			}
-			snprintf(q->date, sizeof q->date, "%s", v);
-		} else if (!r && (r = cli_opt(argc, argv, &i, "format", &v, status)) > 0) {
-			if (strcmp(v, "text") && strcmp(v, "json")) {
-				*status = cli_error(EXIT_USAGE, "--format: accepted: text, json");
-				return -1;
-			}
-			q->json = !strcmp(v, "json");
-		}
-		if (r < 0)
-			return -1;
-		if (r == 0) {
-			*status = cli_unknown(argv[0], i, "accepted: --answers, --date, --format, --history");
-			return -1;
-		}
+	if (cli_parse_options(argv[0], argc, argv, opts, q, 0, status) < 0)
+		return -1;
+	if (!q->date) {
+		cli_today(q->today);
+		q->date = q->today;
 	}
-	if (!q->date[0])
-		cli_today(q->date);
+	q->json = q->format && !strcmp(q->format, "json");
 	if (!q->answers && !q->history && !isatty(STDIN_FILENO)) {
 		*status = cli_error(EXIT_USAGE, "%s: --answers needed when not on a terminal", argv[0]);
 		return -1;
