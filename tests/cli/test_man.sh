@@ -1,6 +1,8 @@
 #!/bin/sh
-# TAP: man/mgsleep.1 documents every command listed by `mgsleep --help` and
-# every --option shown by `mgsleep --help` and `mgsleep help <command>`.
+# TAP: man/mgsleep.1 documents every command listed by `mgsleep --help`,
+# every --option shown by `mgsleep --help` and `mgsleep help <command>`, and
+# every option a command declares in its option table (src/cli/parse_options.h),
+# as listed by the hidden `mgsleep --list-options`.
 #
 # usage: tests/cli/test_man.sh MGSLEEP_BINARY   (run from the repository root)
 set -u
@@ -56,6 +58,20 @@ while read -r cmd; do
 		check "$cmd option $opt is documented" grep -qxF -- "$opt" "$tmp/man-options"
 	done <"$tmp/opts"
 done <"$tmp/commands"
+
+# Declared options: "COMMAND --option" per line, from the same tables that
+# parse the options and print the help. Each is documented, and shown by
+# `mgsleep help COMMAND` (the help is generated from the declarations).
+"$bin" --list-options >"$tmp/declared" 2>"$tmp/declared.err"
+ok $? "mgsleep --list-options exits 0"
+check "mgsleep --list-options lists declared options" test -s "$tmp/declared"
+while read -r cmd opt; do
+	check "$cmd declares $opt: documented" grep -qxF -- "$opt" "$tmp/man-options"
+	"$bin" help "$cmd" 2>/dev/null | grep -oE -- '--[A-Za-z0-9][A-Za-z0-9-]*' >"$tmp/shown"
+	check "$cmd declares $opt: shown by mgsleep help $cmd" grep -qxF -- "$opt" "$tmp/shown"
+done <"$tmp/declared"
+check "every command of --help but help, version and trial declares options" sh -c \
+	"grep -vxE 'help|version|trial|backup|import-backup|kb|passphrase' '$tmp/commands' | while read -r c; do grep -q \"^\$c \" '$tmp/declared' || exit 1; done"
 
 # The sections the page must have.
 for sec in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES NOTES; do
