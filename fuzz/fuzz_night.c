@@ -12,6 +12,9 @@
  *    (mg_night_mg_answer_parse, mg_night_mg_amount_parse).
  * 3. An input starting "RAW" is copied over a struct mg_night as raw bytes,
  *    so validation sees arbitrary ints (INT_MIN, INT_MAX...).
+ * 4. The raw input as a stored diary entry (mg_night_entry_parse, issue 12:
+ *    entries come back from restored backups): what it reads is in range,
+ *    and a refusal names "entry" on one line.
  * Nothing may crash, trip ASan/UBSan or leak.
  *
  * run: build-fuzz/fuzz/fuzz_night fuzz/corpus/night -max_total_time=60 */
@@ -111,6 +114,26 @@ static void check_night(const struct mg_night *n)
 		abort(); /* real time in bed = the UTC instants' difference */
 }
 
+/* A stored entry read back: every item read is in its range or unset. */
+static void stored_entry(const uint8_t *data, size_t size)
+{
+	struct mg_night n;
+	enum mg_night_mg m;
+	struct mg_error err = {0};
+	if (mg_night_entry_parse((const char *)data, size, &n, &m, &err)) {
+		if (err.code != MG_EPARSE || strcmp(err.field, "entry") || strchr(err.msg, '\n'))
+			abort();
+		return;
+	}
+	if ((n.bed < MG_NIGHT_UNSET || n.bed > 1439) || (n.final_wake < MG_NIGHT_UNSET || n.final_wake > 1439) ||
+	    n.sol_min < MG_NIGHT_UNSET || n.sol_min > MG_NIGHT_MAX_MIN || n.awakenings < MG_NIGHT_UNSET ||
+	    n.awakenings > MG_NIGHT_MAX_AWAKENINGS || n.quality < 0 || n.quality > 5 ||
+	    n.utc_offset_evening < -MG_UTC_OFFSET_MAX || n.utc_offset_evening > MG_UTC_OFFSET_MAX ||
+	    (m != MG_NIGHT_MG_UNKNOWN && m != MG_NIGHT_MG_NONE && m != MG_NIGHT_MG_TAKEN) ||
+	    (n.date != MG_DATE_UNSET && (n.date < MG_DATE_MIN || n.date > MG_DATE_MAX)))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 4096)
@@ -122,6 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	raw_parsers(s);
 	mg_answers(s);
+	stored_entry(data, size);
 
 	struct mg_night n;
 	if (size >= 3 + sizeof n && !memcmp(s, "RAW", 3)) {

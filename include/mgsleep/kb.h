@@ -99,6 +99,11 @@ struct mg_trial_outcome {
 	double pub_mean, pub_lo, pub_hi;
 	double default_sd, default_rho; /* assumed nightly variability for power */
 	struct mg_refs mid_refs, prior_refs;
+	const char *pub_label; /* the published effect's source in words, for the report */
+	/* Measured once per period (the ISI) rather than every night: the score
+	 * dated within the last window_before days of the period or the first
+	 * window_after of the next counts for it. */
+	int per_period, window_before, window_after;
 };
 
 /* The default design of a trial (kb/trial.json "design"): the phase length
@@ -117,6 +122,12 @@ struct mg_trial_design {
 	double missing_imbalance; /* warn when the arms' missing shares differ by more */
 	int power_min_nights;     /* a shorter diary is not used for power */
 	double power_missing;     /* share of missing nights assumed for power */
+	/* Issue 12: numbers that were in the trial's C code. */
+	int min_nights;           /* logged nights after the washout for a period to count */
+	double power_target;      /* a plan with less power is told so */
+	int power_diary_days;     /* evenings of diary before the start read for power */
+	size_t n_stop_rules;      /* rules.json codes whose symptoms pause the trial, most urgent first */
+	const char *stop_rules[4];
 };
 
 struct mg_kb;

@@ -17,6 +17,7 @@
 #define MGSLEEP_NIGHT_H
 
 #include <mgsleep/error.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---- Calendar dates --------------------------------------------------- */
@@ -246,5 +247,26 @@ struct mg_night_metrics {
  *   that (waso).
  * On error *m is untouched. */
 int mg_night_compute(const struct mg_night *n, struct mg_night_metrics *m, struct mg_error *err);
+
+/* ---- A stored night read back ------------------------------------------ */
+
+/* One diary night as the store keeps it (mg_db_nights_each): the entry's
+ * items, the metrics stored beside it, and the magnesium of that evening. */
+struct mg_night_record {
+	struct mg_night n;          /* n.date: the morning; items not in the entry unset */
+	struct mg_night_metrics m;  /* as stored; se_pct to 0.1 as the listings show it */
+	double mg_elemental_mg;     /* elemental mg taken that evening; NaN if none recorded */
+	enum mg_night_mg magnesium; /* the entry's answer: taken, none (null), or not answered */
+};
+
+/* The diary items of a stored entry (the JSON object docs/diary.md
+ * describes: "date", "bed", "try_sleep", "final_wake", "out_of_bed" as
+ * text, "sol_min", "awakenings", "waso_min", "quality", the offsets, and
+ * "magnesium": an object, null or "unknown"). Lenient as a reader of what
+ * was already stored: an item missing or of the wrong type is left unset
+ * (mg_night_init), so a damaged item never hides the rest. *mg may be
+ * NULL. MG_EPARSE (field "entry", with the byte offset) when the text is
+ * not a JSON object; *n is then all unset. */
+int mg_night_entry_parse(const char *json, size_t len, struct mg_night *n, enum mg_night_mg *mg, struct mg_error *err);
 
 #endif

@@ -17,6 +17,8 @@
 #include <mgsleep/buf.h>
 #include <mgsleep/error.h>
 #include <mgsleep/import.h>
+#include <mgsleep/night.h>
+#include <mgsleep/trial.h>
 
 struct mg_db;
 
@@ -194,6 +196,31 @@ int mg_db_trial_event_add(struct mg_db *db, const struct mg_db_trial_event *e, c
 int mg_db_trial_events_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
 /* The same for trial id (0: the latest). */
 int mg_db_trial_events_json_for(struct mg_db *db, long long id, struct mg_buf *out, struct mg_error *err);
+
+/* ---- Typed reads (issue 12; src/store/reads.c) ----
+ *
+ * Rows as structs, walked in the style of sqlite3_exec: cb is called once
+ * per row with a struct valid only during the call; a non-zero return stops
+ * the walk and is returned. Otherwise 0, or a negative MG_E* code. */
+
+/* Trial id (0: the latest) into *t (oc unset: mg_trial_bind); *found 0 when
+ * there is no such trial. A stored value that cannot be read sets
+ * t->damaged. */
+int mg_db_trial_read(struct mg_db *db, long long id, struct mg_trial *t, int *found, struct mg_error *err);
+/* Every trial, oldest first. */
+int mg_db_trials_each(struct mg_db *db, int (*cb)(void *ctx, const struct mg_trial *t), void *ctx,
+		      struct mg_error *err);
+/* The events of trial id (0: the latest), by date then entry order. */
+int mg_db_trial_events_each(struct mg_db *db, long long id, int (*cb)(void *ctx, const struct mg_trial_event *e),
+			    void *ctx, struct mg_error *err);
+/* Diary nights dated from..to (mornings, inclusive; MG_DATE_UNSET: open),
+ * oldest first (mg_night_record: the entry read by mg_night_entry_parse). */
+int mg_db_nights_each(struct mg_db *db, int32_t from, int32_t to,
+		      int (*cb)(void *ctx, const struct mg_night_record *r), void *ctx, struct mg_error *err);
+/* The totals of one questionnaire kind ("isi", "psqi"), by date then entry
+ * order; results without a numeric total are left out. */
+int mg_db_scores_each(struct mg_db *db, const char *kind, int (*cb)(void *ctx, const struct mg_trial_score *s),
+		      void *ctx, struct mg_error *err);
 
 /* ---- Sleep imported from devices (issue 4; docs/import.md) ----
  *

@@ -183,4 +183,205 @@ void mg_trial_verdict(struct mg_buf *b, enum mg_trial_conclusion c, const struct
  * when there is none. */
 void mg_trial_adherence_text(struct mg_buf *b, const struct mg_trial_adherence *a, const struct mg_trial_design *dg);
 
+/* ---- the stored trial, its events and pauses (issue 12) ---- */
+
+struct mg_night_record;
+struct mg_trial_nights;
+
+/* A trial as the store keeps it (mg_db_trial_read fills it; the library
+ * allocates nothing). oc is set by mg_trial_bind from the KB in use. */
+struct mg_trial {
+	long long id;
+	char created[32];  /* when it was planned, as stored */
+	char status[12];   /* planned, finished, replaced (as stored) */
+	char outcome[16];  /* the KB outcome id */
+	char seed[24];     /* decimal uint64 */
+	char form[64];     /* compound id */
+	struct mg_trial_plan p;
+	double elemental_mg, compound_mg;
+	int prespecified;  /* the analysis was stored with the plan */
+	struct mg_trial_spec spec; /* as stored (prespecified) or, after mg_trial_bind, the KB's rule */
+	int damaged;       /* the store found a value it cannot read */
+	const struct mg_trial_outcome *oc;
+};
+
+/* The outcome from the KB, the plan and the stored analysis checked; a
+ * trial planned before the analysis was stored gets the KB's rule.
+ * MG_EINVAL ("trial": damaged) when anything does not hold. */
+int mg_trial_bind(struct mg_trial *t, const struct mg_kb *kb, struct mg_error *err);
+/* What the trial is on day today: the stored status, or for the current
+ * one ('planned') planned, running or finished from the dates. */
+const char *mg_trial_state(const struct mg_trial *t, int32_t today);
+/* 1 when the outcome is measured once per period (the KB's per_period, the
+ * ISI), 0 for a diary value every night. */
+int mg_trial_per_period(const struct mg_trial_outcome *oc);
+/* The KB ids of refs ("S33" or "S01, S02"). */
+void mg_trial_put_refs(struct mg_buf *b, const struct mg_kb *kb, const struct mg_refs *refs);
+
+#define MG_TRIAL_MAX_EVENTS 64
+#define MG_TRIAL_MAX_SYMPTOMS 16
+
+/* An adverse event or a resume as stored (mg_db_trial_events_each). */
+struct mg_trial_event {
+	int32_t date;     /* MG_DATE_UNSET when the stored date cannot be read */
+	int resume;       /* 1: a resume; 0: an adverse event */
+	int stops;        /* the event met a stop rule */
+	int n_symptoms;
+	char symptoms[MG_TRIAL_MAX_SYMPTOMS][32]; /* KB symptom ids */
+	char note[128];
+};
+
+/* The events of one trial and the pauses they make: a stop event opens a
+ * pause unless one is open, a resume closes it. Caller-allocated, no heap. */
+struct mg_trial_pauses {
+	int n_events, n;
+	struct mg_trial_event ev[MG_TRIAL_MAX_EVENTS];
+	int32_t from[MG_TRIAL_MAX_EVENTS], to[MG_TRIAL_MAX_EVENTS]; /* evenings from..to-1; INT32_MAX while open */
+	int why[MG_TRIAL_MAX_EVENTS]; /* the event (index in ev) that opened each pause */
+};
+void mg_trial_pauses_init(struct mg_trial_pauses *pz);
+/* Adds one event in date order (a callback for mg_db_trial_events_each:
+ * ctx is the struct mg_trial_pauses). Events past MG_TRIAL_MAX_EVENTS or
+ * with an unreadable date are left out. Returns 0. */
+int mg_trial_pauses_add(void *ctx, const struct mg_trial_event *e);
+/* The pause covering evening d, or -1. */
+int mg_trial_paused_at(const struct mg_trial_pauses *pz, int32_t d);
+/* The KB's text for the first stop rule (kb/trial.json stop_rules, in that
+ * order) whose symptoms include symptom_id; NULL when none stops the trial. */
+const char *mg_trial_stop_text(const struct mg_kb *kb, const char *symptom_id);
+
+/* The symptoms of an adverse event from a comma-separated list of KB
+ * symptom names, ids or aliases: e->symptoms (ids, each once),
+ * e->n_symptoms and e->stops; texts[k] (room for MG_TRIAL_MAX_SYMPTOMS) the
+ * stop rule's text for symptom k or NULL. MG_EINVAL naming "symptom" for an
+ * unknown name (never echoed) or more than MG_TRIAL_MAX_SYMPTOMS. */
+int mg_trial_event_symptoms(const struct mg_kb *kb, const char *list, struct mg_trial_event *e, const char **texts,
+			    struct mg_error *err);
+
+/* ---- power at planning, from the diary before the start ---- */
+
+struct mg_trial_plan_power {
+	struct mg_trial_diary diary;    /* n 0 when not used (a per-period outcome) */
+	struct mg_trial_power_plan pp;
+	struct mg_power_result fixed, averaged; /* averaged only when pp.has_prior */
+};
+/* nt: the diary over the KB's power_diary_days evenings up to the day
+ * before the start's eve (start - 2), or NULL for a per-period outcome. */
+int mg_trial_plan_power(const struct mg_kb *kb, const struct mg_trial *t, const struct mg_trial_nights *nt,
+			uint64_t seed, struct mg_trial_plan_power *out, struct mg_error *err);
+
+/* ---- tonight ---- */
+
+enum mg_trial_phase {
+	MG_TRIAL_BEFORE,   /* before the baseline or period 1 */
+	MG_TRIAL_BASELINE, /* a baseline night */
+	MG_TRIAL_ENDED,    /* after the last evening */
+	MG_TRIAL_PAUSED,   /* in a pause (stop rule) */
+	MG_TRIAL_PERIOD,   /* a planned evening */
+};
+struct mg_trial_tonight {
+	enum mg_trial_phase phase;
+	int baseline_night;   /* BASELINE: 1-based */
+	int pause;            /* PAUSED: index in the pauses */
+	int period, pair;     /* PERIOD: 1-based */
+	int night;            /* PERIOD: 1-based within the period */
+	int magnesium;        /* PERIOD: take the planned dose tonight */
+	int washout;          /* PERIOD: this night is in the washout */
+	int isi_tomorrow;     /* PERIOD: the last evening of a per-period outcome's period */
+	int diary_expected;   /* last night's diary belongs to the trial (baseline to the morning after the end) */
+};
+void mg_trial_tonight(const struct mg_trial *t, const struct mg_trial_pauses *pz, int32_t d,
+		      struct mg_trial_tonight *out);
+
+/* ---- the diary nights and questionnaire scores the analysis reads ---- */
+
+/* The diary over evenings from..to: one record per evening (the diary row
+ * of evening E is dated E + 1), missing ones with n.date MG_DATE_UNSET.
+ * Allocated by mg_trial_nights_new (NULL: out of memory), released with
+ * mg_trial_nights_free. */
+struct mg_trial_nights;
+struct mg_trial_nights *mg_trial_nights_new(int32_t from, int32_t to);
+void mg_trial_nights_free(struct mg_trial_nights *nt);
+/* Keeps a record for its evening (a callback for mg_db_nights_each: ctx is
+ * the struct mg_trial_nights); records outside the range are ignored.
+ * Returns 0. */
+int mg_trial_nights_put(void *ctx, const struct mg_night_record *r);
+/* The outcome's value per evening from..to (NaN: none) and the magnesium
+ * (MG_TRIAL_TOOK_MG, _TOOK_NONE, _MISSING or _UNANSWERED). The evenings
+ * must lie within the range given to mg_trial_nights_new. */
+void mg_trial_nights_values(const struct mg_trial_nights *nt, const struct mg_trial_outcome *oc, int32_t from,
+			    int32_t to, double *vals, signed char *took);
+/* One night's value of a diary outcome (the KB outcome id: sol, tst, se,
+ * waso from the derived metrics; awakenings and quality from the entry);
+ * NaN when not recorded or not a diary outcome. */
+double mg_trial_night_value(const struct mg_night_record *r, const char *outcome_id);
+
+/* A questionnaire total on a morning (the ISI), oldest first. */
+struct mg_trial_score {
+	int32_t date;
+	double total;
+};
+/* The score for the end of a period whose last evening is last: one dated
+ * within the KB's window around the morning after (isi_window: the last
+ * `before` days of the period or the first `after` of the next) and no
+ * later than today; the closest to that morning wins, a tie the earlier
+ * date, several on one date the latest entered. NaN if none. */
+double mg_trial_score_at(const struct mg_trial_outcome *oc, const struct mg_trial_score *s, size_t n, int32_t last,
+			 int32_t today);
+
+/* ---- the analysis as of a day ---- */
+
+#define MG_TRIAL_MAX_NIGHTS (MG_TRIAL_MAX_PERIODS * MG_TRIAL_MAX_PERIOD_DAYS)
+#define MG_TRIAL_MAX_SECONDARY 16
+
+struct mg_trial_secondary {
+	const struct mg_trial_outcome *oc;
+	struct mg_nof1_result r; /* flat prior */
+};
+
+/* Everything 'trial analyze', the report and the FHIR export show. Large
+ * (allocate it on the heap) but holds no heap memory; pairs point into
+ * vals, so do not copy it. */
+struct mg_trial_analysis {
+	const struct mg_trial *t;
+	const struct mg_trial_pauses *pz;
+	int32_t today;
+	int interim, excluded, n_nights, pp_removed;
+	double vals[MG_TRIAL_MAX_NIGHTS], pp_vals[MG_TRIAL_MAX_NIGHTS];
+	signed char took[MG_TRIAL_MAX_NIGHTS];
+	struct mg_nof1_pair pairs[MG_NOF1_MAX_PAIRS];
+	struct mg_nof1_opts o;
+	struct mg_nof1_result res[3]; /* evidence-based prior (when the outcome has one), sceptical, flat */
+	int has_prior[3];
+	struct mg_nof1_result pp;     /* per protocol, flat prior */
+	int pp_done;                  /* 0 for a per-period outcome */
+	struct mg_trial_adherence adh;
+	struct {
+		int on_planned, on_logged, on_taken, off_logged, off_taken;
+	} counts;                     /* the nights behind adherence, as listed */
+	enum mg_trial_conclusion c;
+	int enough;
+	char conclusion_text[1024];
+	/* the baseline (no magnesium, not randomised): context only */
+	int base_n;
+	double base_mean, base_sd;
+	/* every other diary outcome, flat prior */
+	size_t n_secondary;
+	struct mg_trial_secondary secondary[MG_TRIAL_MAX_SECONDARY];
+	double work[MG_TRIAL_MAX_NIGHTS]; /* scratch */
+	signed char work_took[MG_TRIAL_MAX_NIGHTS];
+};
+
+/* The trial (bound) analysed with the evenings before today: the nights
+ * from nt (covering the baseline to the last evening), the per-period
+ * scores from isi, nights in a pause or on or after today left out.
+ * MG_EINVAL/MG_ENOMEM from the statistics. */
+int mg_trial_analyse(const struct mg_kb *kb, const struct mg_trial *t, const struct mg_trial_pauses *pz,
+		     const struct mg_trial_nights *nt, const struct mg_trial_score *isi, size_t n_isi, int32_t today,
+		     struct mg_trial_analysis *an, struct mg_error *err);
+
+/* The fewest pairs whose smallest exact two-sided p is below alpha
+ * (2 / 2^n < alpha). */
+int mg_trial_pairs_needed(double alpha);
+
 #endif

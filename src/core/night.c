@@ -1,8 +1,11 @@
 /* Consensus Sleep Diary nights: dates, clock times, durations, the timeline
- * and the derived metrics (reference section 7.3). Pure: no I/O, no heap, no
+ * and the derived metrics (reference section 7.3), and the stored entry read
+ * back. Pure: no I/O, no heap beyond jansson's while reading an entry, no
  * mutable globals, no clock, no libc time functions. See mgsleep/night.h and
  * docs/diary.md. */
 #include <mgsleep/night.h>
+
+#include <jansson.h>
 
 #include <math.h>
 #include <stddef.h>
@@ -714,5 +717,57 @@ int mg_night_mg_amount_parse(const char *s, double *mg, struct mg_error *err)
 			       "magnesium per unit: accepted: mg from the label, more than 0 and up to %d",
 			       MG_NIGHT_MG_MAX);
 	*mg = x;
+	return 0;
+}
+
+/* ---- A stored entry read back ------------------------------------------- */
+
+/* One owner for the entry's format: the names below are the ones the diary
+ * writes (docs/diary.md). */
+static void entry_clock(json_t *o, const char *key, int *out)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	if (s)
+		mg_clock_parse(s, out);
+}
+
+static void entry_int(json_t *o, const char *key, int lo, int hi, int *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (json_is_integer(v) && json_integer_value(v) >= lo && json_integer_value(v) <= hi)
+		*out = (int)json_integer_value(v);
+}
+
+int mg_night_entry_parse(const char *json, size_t len, struct mg_night *n, enum mg_night_mg *mg, struct mg_error *err)
+{
+	json_error_t je;
+	mg_night_init(n);
+	if (mg)
+		*mg = MG_NIGHT_MG_UNKNOWN;
+	json_t *o = json ? json_loadb(json, len, 0, &je) : NULL;
+	if (!json_is_object(o)) {
+		json_decref(o);
+		/* jansson's text quotes the entry: only the offset is kept. */
+		return mg_fail(err, MG_EPARSE, "entry", "diary entry: not a JSON object (byte %d)", json ? je.position : 0);
+	}
+	const char *ds = json_string_value(json_object_get(o, "date"));
+	if (ds)
+		mg_date_parse(ds, &n->date);
+	entry_clock(o, "bed", &n->bed);
+	entry_clock(o, "try_sleep", &n->try_sleep);
+	entry_clock(o, "final_wake", &n->final_wake);
+	entry_clock(o, "out_of_bed", &n->out_of_bed);
+	entry_int(o, "sol_min", 0, MG_NIGHT_MAX_MIN, &n->sol_min);
+	entry_int(o, "awakenings", 0, MG_NIGHT_MAX_AWAKENINGS, &n->awakenings);
+	entry_int(o, "waso_min", 0, MG_NIGHT_MAX_MIN, &n->waso_min);
+	entry_int(o, "quality", 1, 5, &n->quality);
+	entry_int(o, "utc_offset_evening", -MG_UTC_OFFSET_MAX, MG_UTC_OFFSET_MAX, &n->utc_offset_evening);
+	entry_int(o, "utc_offset_morning", -MG_UTC_OFFSET_MAX, MG_UTC_OFFSET_MAX, &n->utc_offset_morning);
+	if (mg) {
+		json_t *m = json_object_get(o, "magnesium");
+		/* No key (an entry from before it was always set) is not answered. */
+		*mg = json_is_object(m) ? MG_NIGHT_MG_TAKEN : json_is_null(m) ? MG_NIGHT_MG_NONE : MG_NIGHT_MG_UNKNOWN;
+	}
+	json_decref(o);
 	return 0;
 }

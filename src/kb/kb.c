@@ -595,7 +595,19 @@ static int load_trial_outcomes(struct ctx *c, json_t *root)
 			if ((r = get_num(c, v, "mean", -1000, 1000, &t->pub_mean)) ||
 			    (r = get_num(c, v, "lo", -1000, 1000, &t->pub_lo)) || (r = get_num(c, v, "hi", -1000, 1000, &t->pub_hi)))
 				return r;
+			if ((r = get_str(c, v, "label", 1, &t->pub_label)))
+				return r;
 			t->has_published = 1;
+		}
+		/* Issue 12: once per period, with the window its score is taken from. */
+		if ((v = json_object_get(it, "per_period"))) {
+			double before = 0, after = 0;
+			if ((r = get_num(c, v, "window_before", 1, 14, &before)) ||
+			    (r = get_num(c, v, "window_after", 1, 14, &after)))
+				return r;
+			t->per_period = 1;
+			t->window_before = (int)before;
+			t->window_after = (int)after;
 		}
 		ids[i] = t->id;
 		kb->n_trial_outcomes++;
@@ -632,6 +644,31 @@ static int load_trial_outcomes(struct ctx *c, json_t *root)
 		return r;
 	dg->min_pairs = (int)min_pairs;
 	dg->power_min_nights = (int)min_nights;
+	double per = 0, target = 0, diary_days = 0;
+	if ((r = get_num(c, v, "min_nights_per_period", 1, 90, &per)) ||
+	    (r = get_num(c, v, "power_target", 0.5, 0.99, &target)) ||
+	    (r = get_num(c, v, "power_diary_days", 28, 3650, &diary_days)))
+		return r;
+	dg->min_nights = (int)per;
+	dg->power_target = target;
+	dg->power_diary_days = (int)diary_days;
+	if (diary_days < min_nights)
+		return bad(c, "power_diary_days is shorter than power_min_diary_nights", NULL);
+	/* Stop rules: codes of rules.json (loaded before) with symptoms. */
+	snprintf(c->where, sizeof c->where, "trial");
+	if (!(a = get_arr(c, o, "stop_rules")))
+		return MG_EKB;
+	if (json_array_size(a) < 1 || json_array_size(a) > 4)
+		return bad(c, "needs 1 to 4 stop_rules", NULL);
+	json_array_foreach(a, i, it) {
+		const char *code = json_string_value(it);
+		size_t k = 0;
+		while (code && k < kb->n_rules && strcmp(kb->rules[k].code, code))
+			k++;
+		if (!code || k == kb->n_rules || !kb->rules[k].when.symptom_any)
+			return bad(c, "stop_rules: '%s' is not a rule with symptom_any in rules.json", code ? code : "?");
+		dg->stop_rules[dg->n_stop_rules++] = kb->rules[k].code;
+	}
 	return 0;
 }
 

@@ -5,9 +5,13 @@
 #include "../tap.h"
 #include "trial_sim.h"
 
+#include <mgsleep/night.h>
 #include <mgsleep/trial.h>
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Pairs whose differences are d[i] exactly: one night per period, the on
  * night 30 + d[i], the off night 30. */
@@ -280,6 +284,168 @@ static void simulation(void)
 	}
 }
 
+/* ---- issue 12: the running trial, moved out of the CLI ---- */
+
+static struct mg_trial_event event(int32_t d, int resume, int stops)
+{
+	struct mg_trial_event e;
+	memset(&e, 0, sizeof e);
+	e.date = d;
+	e.resume = resume;
+	e.stops = stops;
+	return e;
+}
+
+static void pauses_tonight(void)
+{
+	/* The events of trial.sh's pause test, by hand: a stop on the 13th
+	 * opens the pause, a second stop inside it changes nothing, a resume on
+	 * the 16th closes it (evenings 13, 14, 15 paused), a non-stop event on
+	 * the 20th opens nothing. */
+	int32_t d13;
+	mg_date_parse("2026-01-13", &d13);
+	struct mg_trial_pauses pz;
+	mg_trial_pauses_init(&pz);
+	struct mg_trial_event ev[] = {event(d13, 0, 1), event(d13 + 1, 0, 1), event(d13 + 3, 1, 0),
+				      event(d13 + 7, 0, 0), event(MG_DATE_UNSET, 0, 1)};
+	for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
+		mg_trial_pauses_add(&pz, &ev[k]);
+	ok(pz.n_events == 4 && pz.n == 1 && pz.from[0] == d13 && pz.to[0] == d13 + 3 && pz.why[0] == 0,
+	   "one pause, 13th to the resume on the 16th; an unreadable date is left out");
+	ok(mg_trial_paused_at(&pz, d13 - 1) == -1 && mg_trial_paused_at(&pz, d13) == 0 &&
+		   mg_trial_paused_at(&pz, d13 + 2) == 0 && mg_trial_paused_at(&pz, d13 + 3) == -1,
+	   "paused on evenings 13-15, not on the 12th or the resume's evening");
+
+	/* 4 baseline nights, 2 pairs of 6 nights, washout 1, order none, mg,
+	 * mg, none: period 1 = evenings S..S+5, the last evening S+23. */
+	struct mg_trial t;
+	memset(&t, 0, sizeof t);
+	t.p = (struct mg_trial_plan){.start = 20000, .pairs = 2, .period_days = 6, .washout = 1, .baseline = 4,
+				     .order = {0, 1, 1, 0}};
+	struct mg_trial_outcome isi = {.id = "isi", .per_period = 1, .window_before = 3, .window_after = 3};
+	t.oc = &isi;
+	struct mg_trial_tonight tn;
+	int32_t S = t.p.start;
+	mg_trial_pauses_init(&pz);
+	mg_trial_tonight(&t, &pz, S - 5, &tn);
+	ok(tn.phase == MG_TRIAL_BEFORE && !tn.diary_expected, "the evening before the baseline: before, no diary due");
+	mg_trial_tonight(&t, &pz, S - 4, &tn);
+	ok(tn.phase == MG_TRIAL_BASELINE && tn.baseline_night == 1 && !tn.diary_expected,
+	   "first baseline evening: night 1, last night's diary not the trial's");
+	mg_trial_tonight(&t, &pz, S, &tn);
+	ok(tn.phase == MG_TRIAL_PERIOD && tn.period == 1 && tn.pair == 1 && tn.night == 1 && !tn.magnesium &&
+		   tn.washout && tn.diary_expected,
+	   "evening S: period 1, night 1, none, washout");
+	mg_trial_tonight(&t, &pz, S + 11, &tn);
+	ok(tn.period == 2 && tn.pair == 1 && tn.night == 6 && tn.magnesium && !tn.washout && tn.isi_tomorrow,
+	   "evening S+11: period 2 night 6 of 6, magnesium, the ISI tomorrow");
+	mg_trial_tonight(&t, &pz, S + 24, &tn);
+	ok(tn.phase == MG_TRIAL_ENDED && tn.diary_expected, "S+24: ended; the last night's diary (morning S+24) is due");
+	mg_trial_tonight(&t, &pz, S + 25, &tn);
+	ok(!tn.diary_expected, "S+25: no diary due");
+
+	/* The ISI for a period ending on evening L: window L-2 .. L+3. */
+	int32_t L = 20100;
+	struct mg_trial_score sc[] = {{L - 3, 1}, {L - 2, 2}, {L, 3}, {L + 1, 10}, {L + 1, 12}, {L + 2, 5}, {L + 4, 6}};
+	ok(mg_trial_score_at(&isi, sc, 7, L, L + 10) == 12, "the morning after wins; two that day: the later entered");
+	ok(mg_trial_score_at(&isi, sc, 3, L, L + 10) == 3, "L-3 is outside; L (1 day off) beats L-2 (3 days)");
+	struct mg_trial_score tie[] = {{L + 2, 7}, {L, 3}};
+	ok(mg_trial_score_at(&isi, tie, 2, L, L + 10) == 7 && mg_trial_score_at(&isi, tie + 1, 1, L, L + 10) == 3,
+	   "a tie (L and L+2, 1 day each) goes to the first found; alone each counts");
+	ok(isnan(mg_trial_score_at(&isi, sc + 6, 1, L, L + 10)) && mg_trial_score_at(&isi, sc, 7, L, L) == 3,
+	   "L+4 is outside; nothing after today counts");
+	ok(mg_trial_pairs_needed(0.05) == 6 && mg_trial_pairs_needed(0.01) == 8,
+	   "pairs needed: 2/2^6 = 0.031 < 0.05 (2/2^5 = 0.0625 is not); 2/2^8 = 0.0078 < 0.01");
+}
+
+static struct mg_night_record night(int32_t evening, int sol, double mg, enum mg_night_mg said, int quality)
+{
+	struct mg_night_record r;
+	mg_night_init(&r.n);
+	memset(&r.m, 0, sizeof r.m);
+	r.n.date = evening + 1;
+	r.n.quality = quality;
+	r.n.awakenings = 1;
+	r.m.sol = sol;
+	r.m.tst = 420 - sol;
+	r.m.se_pct = 80;
+	r.mg_elemental_mg = mg;
+	r.magnesium = said;
+	return r;
+}
+
+static void entry_and_analysis(void)
+{
+	struct mg_night n;
+	enum mg_night_mg m;
+	const char *e = "{\"date\":\"2026-01-06\",\"bed\":\"22:30\",\"sol_min\":30,\"awakenings\":1,\"quality\":4,"
+			"\"magnesium\":null}";
+	ok(!mg_night_entry_parse(e, strlen(e), &n, &m, NULL) && n.bed == 22 * 60 + 30 && n.sol_min == 30 &&
+		   n.awakenings == 1 && n.quality == 4 && m == MG_NIGHT_MG_NONE && n.final_wake == MG_NIGHT_UNSET,
+	   "entry: items read, magnesium null is none, missing items unset");
+	const char *taken = "{\"magnesium\":{\"elemental_mg\":250}}";
+	ok(!mg_night_entry_parse(taken, strlen(taken), &n, &m, NULL) && m == MG_NIGHT_MG_TAKEN &&
+		   !mg_night_entry_parse("{}", 2, &n, &m, NULL) && m == MG_NIGHT_MG_UNKNOWN &&
+		   mg_night_entry_parse("[]", 2, &n, &m, NULL) == MG_EPARSE,
+	   "entry: an object is taken, no key is not answered, an array is refused");
+
+	struct mg_kb *kb = NULL;
+	if (mg_kb_load_builtin(&kb, NULL)) {
+		ok(0, "built-in KB");
+		return;
+	}
+	const struct mg_trial_design *dg = mg_kb_trial_design(kb);
+	ok(dg->min_nights == 3 && dg->n_stop_rules == 2 && !strcmp(dg->stop_rules[0], "excess-symptoms") &&
+		   mg_kb_find_trial_outcome(kb, "isi")->window_before == 3,
+	   "KB: 3 nights per period, stop rules excess then gut, ISI window 3 days");
+	struct mg_trial_event ev;
+	const char *texts[MG_TRIAL_MAX_SYMPTOMS];
+	struct mg_error err = {0};
+	ok(!mg_trial_event_symptoms(kb, "snoring,diarrhea,snoring", &ev, texts, NULL) && ev.n_symptoms == 2 &&
+		   ev.stops && !texts[0] && texts[1],
+	   "event: snoring (no stop rule) once, diarrhea stops the trial (reference 9.3 rule 11)");
+	ok(mg_trial_event_symptoms(kb, "zzqq", &ev, texts, &err) == MG_EINVAL && !strstr(err.msg, "zzqq"),
+	   "event: an unknown symptom is refused without echoing it");
+
+	/* 2 pairs of 2 nights (evenings 20000-20007), no washout, order mg,
+	 * none, none, mg; SOL on magnesium 10 (pair 1) and 20 (pair 2), without 30: pair differences -20 and -10, mean
+	 * -15. min_nights = min(2 - 0, 3) = 2. Fewer than min_pairs (3): not
+	 * enough information. */
+	struct mg_trial t;
+	memset(&t, 0, sizeof t);
+	snprintf(t.outcome, sizeof t.outcome, "sol");
+	snprintf(t.status, sizeof t.status, "planned");
+	snprintf(t.seed, sizeof t.seed, "1");
+	t.p = (struct mg_trial_plan){.start = 20000, .pairs = 2, .period_days = 2, .order = {1, 0, 0, 1}};
+	ok(!mg_trial_bind(&t, kb, NULL) && t.spec.alpha == 0.05 && t.spec.min_pairs == 3, "bound with the KB's rule");
+	struct mg_trial_nights *nt = mg_trial_nights_new(20000, 20007);
+	int sol[8] = {10, 10, 30, 30, 30, 30, 20, 20};
+	for (int k = 0; k < 8; k++) {
+		struct mg_night_record r = night(20000 + k, sol[k], t.p.order[k / 2] ? 250 : NAN,
+						 t.p.order[k / 2] ? MG_NIGHT_MG_TAKEN : MG_NIGHT_MG_NONE, 3);
+		mg_trial_nights_put(nt, &r);
+	}
+	struct mg_trial_pauses pz;
+	mg_trial_pauses_init(&pz);
+	struct mg_trial_analysis *an = malloc(sizeof *an);
+	int rc = an ? mg_trial_analyse(kb, &t, &pz, nt, NULL, 0, 20010, an, NULL) : -1;
+	ok(!rc && an->res[2].n_used == 2 && an->res[2].mean == -15 && an->o.min_nights == 2 && !an->interim,
+	   "analysis: 2 pairs used, mean difference -15 by hand");
+	ok(!rc && an->c == MG_TRIAL_NOT_ENOUGH && an->adh.adherence == 1 && an->pp_removed == 0 && an->excluded == 0,
+	   "2 < 3 pairs: not enough information; every night as allocated");
+	ok(!rc && an->n_secondary == 5 && an->secondary[0].r.mean == 15,
+	   "secondary: the 5 other diary outcomes; TST (420 - SOL) differs by +15");
+	ok(!rc && an->counts.on_logged == 4 && an->counts.on_taken == 4 && an->counts.off_logged == 4 &&
+		   an->counts.off_taken == 0,
+	   "4 magnesium nights logged and taken, 4 without logged, none taken");
+	rc = an ? mg_trial_analyse(kb, &t, &pz, nt, NULL, 0, 20004, an, NULL) : -1;
+	ok(!rc && an->interim && an->c == MG_TRIAL_INTERIM && an->res[2].n_used == 1,
+	   "as of evening 20004: interim, only pair 1 complete");
+	free(an);
+	mg_trial_nights_free(nt);
+	mg_kb_free(kb);
+}
+
 int main(void)
 {
 	rule_table();
@@ -287,5 +453,7 @@ int main(void)
 	calendar_nights();
 	power_inputs();
 	simulation();
+	pauses_tonight();
+	entry_and_analysis();
 	return tap_done();
 }
