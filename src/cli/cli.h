@@ -32,8 +32,8 @@ const struct mg_kb *cli_kb(struct mg_cli *cli, int *status);
 int cli_write(const char *buf, size_t len);
 /* Read a file ("-" = stdin) of at most max bytes; caller frees. */
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status);
-/* Match "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. For
- * commands not yet on an option table (trial) and the global options. */
+/* Match "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. For the
+ * global options (--kb, --db), which main.c takes out before the command. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value, int *status);
 /* An argument the command does not accept, named by its position and never
  * repeated (a stray word may be health data): "CMD: argument N is not an
@@ -162,6 +162,6 @@ int cmd_version(int argc, char **argv, struct mg_cli *cli);
 extern const struct cli_help cli_help_advise, cli_help_backup, cli_help_convert, cli_help_diary, cli_help_diet,
 	cli_help_export, cli_help_food, cli_help_forms, cli_help_import, cli_help_import_backup, cli_help_init,
 	cli_help_isi, cli_help_kb, cli_help_log, cli_help_passphrase, cli_help_profile, cli_help_psqi,
-	cli_help_report, cli_help_summary;
+	cli_help_report, cli_help_summary, cli_help_trial;
 
 #endif

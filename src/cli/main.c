@@ -14,39 +14,6 @@
 #define MGSLEEP_VERSION "0.0.0"
 #endif
 
-/* The trial's usage is still written by hand until its options move to a
- * table like the other commands'. */
-static const struct cli_help trial_help = {
-	"usage: mgsleep trial plan [--start DATE] [--pairs N] [--period-days D] [--washout W]\n"
-	"                          [--baseline-days N] [--outcome sol|tst|se|waso|awakenings|quality|isi]\n"
-	"                          [--seed N] [--ics FILE] [--format text|json] [--replace]\n"
-	"       mgsleep trial list [--format text|json]\n"
-	"       mgsleep trial today [--date DATE]\n"
-	"       mgsleep trial analyze [--trial ID] [--date DATE] [--format text|json]\n"
-	"       mgsleep trial event --symptom NAME[,NAME] [--date DATE] [--note TEXT]\n"
-	"       mgsleep trial resume [--date DATE]\n"
-	"  --start DATE              first evening of the trial (default today)\n"
-	"  --pairs N                 pairs of periods, magnesium and none in random order (default 6)\n"
-	"  --period-days D           nights per period (default 28: 4 weeks, from the knowledge base)\n"
-	"  --washout W               nights at the start of each period left out of the analysis (default 7)\n"
-	"  --baseline-days N         nights without magnesium before period 1, not randomised\n"
-	"                            (0 to 56, default 0 = none)\n"
-	"  --outcome NAME            primary outcome: a diary one (default sol), or isi: the ISI\n"
-	"                            filled in at the end of each period\n"
-	"  --seed N                  seed of the randomisation (default from the clock; printed and stored)\n"
-	"  --ics FILE                also write the calendar as an iCalendar file (must not exist)\n"
-	"  --replace                 plan: plan a new trial although one is in the store (the old one\n"
-	"                            is kept: trial list); without it the plan is refused\n"
-	"  --trial ID                analyze: a trial from 'trial list' (default the latest)\n"
-	"  --date DATE               today: the evening to instruct; analyze: analyse as of this day;\n"
-	"                            event, resume: the day it applies from (default today)\n"
-	"  --symptom NAME[,NAME]     event: an adverse event (see 'mgsleep kb symptoms'); a stop-rule\n"
-	"                            symptom (gut or excess magnesium) pauses the trial\n"
-	"  --note TEXT               event: a short note (at most 120 characters)\n"
-	"  --format text|json        plan, list, analyze output (default text)\n",
-	{NULL},
-	NULL,
-};
 static const struct cli_help help_help = {"usage: mgsleep help [COMMAND | conditions | symptoms]\n", {NULL}, NULL};
 static const struct cli_help version_help = {"usage: mgsleep version\n", {NULL}, NULL};
 
@@ -76,7 +43,7 @@ static const struct cmd {
 	{"psqi", cmd_psqi, "fill in the Pittsburgh Sleep Quality Index; store and show your scores", &cli_help_psqi},
 	{"report", cmd_report, "your diary, scores, trial and advice as one HTML file to print or share", &cli_help_report},
 	{"summary", cmd_summary, "weekly means, nights with and without magnesium, and the trend", &cli_help_summary},
-	{"trial", cmd_trial, "plan, follow and analyse a randomised trial of magnesium on yourself", &trial_help},
+	{"trial", cmd_trial, "plan, follow and analyse a randomised trial of magnesium on yourself", &cli_help_trial},
 	{"version", cmd_version, "print the program and knowledge-base versions", &version_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -93,7 +93,7 @@ int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_o
  * strings), the options of each table, then notes. */
 struct cli_help {
 	const char *synopsis;               /* "usage: mgsleep CMD ...\n" */
-	const struct cli_option *tables[4]; /* NULL-terminated; the same table may serve several subcommands */
+	const struct cli_option *tables[7]; /* NULL-terminated; the same table may serve several subcommands */
 	const char *notes;                  /* after the options, or NULL */
 };
 void cli_help_print(FILE *f, const struct cli_help *h);

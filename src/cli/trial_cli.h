@@ -1,0 +1,38 @@
+/* What the trial's commands share (cmd_trial.c, cmd_trial_plan.c; the
+ * loaders in trial_load.c, which 'report' and 'export' reach through
+ * cli_trial_report_id in cli.h). Each returns 0, or -1 with *status set and
+ * one line printed. */
+#ifndef MG_CLI_TRIAL_CLI_H
+#define MG_CLI_TRIAL_CLI_H
+
+#include "cli.h"
+
+#include <mgsleep/buf.h>
+#include <mgsleep/trial.h>
+
+/* Trial id (0: the latest) into *t, bound to the KB. */
+int cli_trial_load(struct mg_db *db, const struct mg_kb *kb, long long id, struct mg_trial *t, int *status);
+/* The events of trial id, as pauses. */
+int cli_trial_load_pauses(struct mg_db *db, long long id, struct mg_trial_pauses *pz, int *status);
+/* The diary of evenings from..to (rows dated the morning after); the caller
+ * frees it with mg_trial_nights_free. NULL with *status set. */
+struct mg_trial_nights *cli_trial_read_nights(struct mg_db *db, int32_t from, int32_t to, int *status);
+
+/* One trial analysed as of a day: what 'trial analyze', the report and the
+ * FHIR export show. The caller frees it (free); NULL with *status set. */
+struct cli_trial_run {
+	struct mg_trial t;
+	struct mg_trial_pauses pz;
+	struct mg_trial_analysis an;
+};
+struct cli_trial_run *cli_trial_analyse(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+					int *status);
+
+/* The command's output, or "out of memory" once for a failed buffer. */
+int cli_trial_emit(const struct mg_buf *out);
+
+/* mgsleep trial plan (cmd_trial_plan.c), and its options for the help. */
+extern const struct cli_option cli_trial_plan_options[];
+int cli_trial_plan(int argc, char **argv, struct mg_cli *cli, const struct mg_kb *kb);
+
+#endif

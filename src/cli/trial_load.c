@@ -1,0 +1,128 @@
+/* The trial from the store, for the trial's commands, the report and the
+ * FHIR export (trial_cli.h): typed reads (store.h) handed to the pure
+ * domain (include/mgsleep/trial.h). */
+#include "trial_cli.h"
+
+#include <mgsleep/trial_report.h>
+
+#include <stdlib.h>
+
+int cli_trial_load(struct mg_db *db, const struct mg_kb *kb, long long id, struct mg_trial *t, int *status)
+{
+	struct mg_error err = {0};
+	int found = 0;
+	if (mg_db_trial_read(db, id, t, &found, &err))
+		return *status = cli_fail(&err), -1;
+	if (!found) {
+		*status = id ? cli_error(EXIT_USAGE, "--trial: no trial %lld; see 'mgsleep trial list'", id)
+			     : cli_error(EXIT_USAGE, "trial: no trial planned; run 'mgsleep trial plan' first");
+		return -1;
+	}
+	if (mg_trial_bind(t, kb, &err))
+		return *status = cli_error(EXIT_FAIL, "trial: the stored trial is damaged"), -1;
+	return 0;
+}
+
+int cli_trial_load_pauses(struct mg_db *db, long long id, struct mg_trial_pauses *pz, int *status)
+{
+	struct mg_error err = {0};
+	mg_trial_pauses_init(pz);
+	if (mg_db_trial_events_each(db, id, mg_trial_pauses_add, pz, &err))
+		return *status = cli_fail(&err), -1;
+	return 0;
+}
+
+struct mg_trial_nights *cli_trial_read_nights(struct mg_db *db, int32_t from, int32_t to, int *status)
+{
+	struct mg_error err = {0};
+	struct mg_trial_nights *nt = mg_trial_nights_new(from, to);
+	if (!nt)
+		*status = cli_error(EXIT_FAIL, "out of memory");
+	else if (mg_db_nights_each(db, from + 1, to + 1, mg_trial_nights_put, nt, &err)) {
+		*status = cli_fail(&err);
+		mg_trial_nights_free(nt);
+		nt = NULL;
+	}
+	return nt;
+}
+
+struct scores {
+	struct mg_trial_score *v;
+	size_t n, cap;
+};
+
+static int add_score(void *ctx, const struct mg_trial_score *s)
+{
+	struct scores *sc = ctx;
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? 2 * sc->cap : 64;
+		struct mg_trial_score *v = realloc(sc->v, cap * sizeof *v);
+		if (!v)
+			return MG_ENOMEM;
+		sc->v = v;
+		sc->cap = cap;
+	}
+	sc->v[sc->n++] = *s;
+	return 0;
+}
+
+struct cli_trial_run *cli_trial_analyse(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+					int *status)
+{
+	struct mg_error err = {0};
+	struct scores isi = {0};
+	struct mg_trial_nights *nt = NULL;
+	struct cli_trial_run *run = malloc(sizeof *run);
+	int ok = 0;
+	if (!run) {
+		*status = cli_error(EXIT_FAIL, "out of memory");
+		return NULL;
+	}
+	if (cli_trial_load(db, kb, id, &run->t, status) || cli_trial_load_pauses(db, run->t.id, &run->pz, status) ||
+	    !(nt = cli_trial_read_nights(db, run->t.p.start - run->t.p.baseline, mg_trial_last_evening(&run->t.p),
+					 status)))
+		goto out;
+	if (mg_db_scores_each(db, "isi", add_score, &isi, &err) ||
+	    mg_trial_analyse(kb, &run->t, &run->pz, nt, isi.v, isi.n, today, &run->an, &err)) {
+		*status = err.code ? cli_fail(&err) : cli_error(EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	ok = 1;
+out:
+	free(isi.v);
+	mg_trial_nights_free(nt);
+	if (!ok) {
+		free(run);
+		run = NULL;
+	}
+	return run;
+}
+
+int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			struct mg_report_trial *rt, char *order, int *status)
+{
+	struct mg_error err = {0};
+	struct mg_trial t;
+	int found = 0;
+	if (mg_db_trial_read(db, id, &t, &found, &err))
+		return *status = cli_fail(&err), -1;
+	if (!found)
+		return 1;
+	struct cli_trial_run *run = cli_trial_analyse(db, kb, id, today, status);
+	if (!run)
+		return -1;
+	mg_trial_report_fill(kb, &run->an, rt, order);
+	free(run);
+	return 0;
+}
+
+int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
+		     char *order, int *status)
+{
+	return cli_trial_report_id(db, kb, 0, today, rt, order, status);
+}
+
+int cli_trial_emit(const struct mg_buf *out)
+{
+	return out->failed ? cli_error(EXIT_FAIL, "out of memory") : cli_write(out->data, out->len);
+}
