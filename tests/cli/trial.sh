@@ -359,6 +359,23 @@ s=$(status "$bin" trial today --date 2026-13-01)
 check "today --date 2026-13-01: status 2 naming --date" sh -c "[ $s = 2 ] && grep -q -- '--date' '$tmp/err'"
 s=$(status "$bin" trial analyze --format xml)
 check "analyze --format xml: status 2 naming --format" sh -c "[ $s = 2 ] && grep -q -- '--format' '$tmp/err'"
+# Issue 12: the trial's options come from tables (src/cli/cmd_trial.c,
+# cmd_trial_plan.c) like every command's: an unknown option or a stray word
+# is named by its position and never repeated (it may be health data), and
+# the help lists every option of every subcommand.
+for sub in plan list today analyze event resume; do
+	s=$(status "$bin" trial $sub 'diagnosed bipolar')
+	check "trial $sub with a stray word: status 2, one line, by position, the word not echoed" \
+		sh -c "[ $s = 2 ] && [ $(lines "$tmp/err") = 1 ] && grep -q 'trial $sub: argument 1 is not an option it accepts' '$tmp/err' && ! grep -q bipolar '$tmp/err'"
+	s=$(status "$bin" trial $sub --panic-attacks)
+	check "trial $sub --panic-attacks: status 2, the option not echoed" sh -c "[ $s = 2 ] && ! grep -q panic '$tmp/err'"
+done
+s=$(status "$bin" trial plan --replace=yes)
+check "plan --replace=yes: status 2, --replace takes no value" sh -c "[ $s = 2 ] && grep -q -- '--replace: accepted: no value' '$tmp/err'"
+"$bin" help trial >"$tmp/help" 2>&1
+for opt in start pairs period-days washout baseline-days outcome seed ics format replace trial date symptom note; do
+	check "help trial shows --$opt" grep -q -- "^  --$opt " "$tmp/help"
+done
 s=$(status "$bin" --db "$tmp/none.db" trial today)
 check "today with no store or trial fails cleanly" [ "$s" != 0 ]
 
