@@ -1,6 +1,6 @@
 /* mgsleep report: the HTML of sleep_report.h. Layout only: the advice comes
  * from mg_advise (as 'mgsleep advise' shows it), the trial numbers and its
- * conclusion from the statistics core through cmd_trial.c; this file draws
+ * conclusion from the statistics core through src/cli/trial_load.c; this file draws
  * them. Page order (issue 11): who and what to do on the first page, then
  * the charts, questionnaires, diet, devices and weekly means; the nightly
  * table and the references in an appendix that starts on a new page.
