@@ -27,36 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The whole entry read back (mg_night_entry_read): the same items as
- * mg_night_entry_parse, every string NUL-terminated in its buffer, numbers
- * only for a taken evening, and a refusal names "entry" on one line. */
-static void stored_entry_whole(const uint8_t *data, size_t size)
-{
-	static struct mg_night_entry e;
-	struct mg_night n;
-	enum mg_night_mg m;
-	struct mg_error err = {0};
-	int r = mg_night_entry_read((const char *)data, size, &e, &err);
-	if (r != mg_night_entry_parse((const char *)data, size, &n, &m, NULL))
-		abort();
-	if (r) {
-		if (err.code != MG_EPARSE || strcmp(err.field, "entry") || strchr(err.msg, '\n'))
-			abort();
-		return;
-	}
-	if (memcmp(&n, &e.n, sizeof n) || m != e.magnesium || e.n_tags > MG_NIGHT_MAX_TAGS ||
-	    memchr(e.form, 0, sizeof e.form) == NULL || memchr(e.unit, 0, sizeof e.unit) == NULL ||
-	    memchr(e.comment, 0, sizeof e.comment) == NULL || (e.comment_cut && !e.has_comment) ||
-	    (e.time_min != MG_NIGHT_UNSET && (e.time_min < 0 || e.time_min > 1439 || !e.time[0])) ||
-	    (e.nap_min != MG_NIGHT_UNSET && (e.nap_min < 0 || e.nap_min > MG_NIGHT_MAX_MIN)))
-		abort();
-	for (size_t i = 0; i < e.n_tags; i++)
-		if (!memchr(e.tags[i], 0, sizeof e.tags[i]))
-			abort();
-	if (e.magnesium != MG_NIGHT_MG_TAKEN && (!isnan(e.elemental_mg) || !isnan(e.count) || e.form[0] || e.time[0]))
-		abort();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A rejection: a code, the field named (an unknown field name may be ""),
