@@ -14,12 +14,15 @@
  *    so validation sees arbitrary ints (INT_MIN, INT_MAX...).
  * 4. The raw input as a stored diary entry (mg_night_entry_parse, issue 12:
  *    entries come back from restored backups): what it reads is in range,
- *    and a refusal names "entry" on one line.
+ *    and a refusal names "entry" on one line; read whole
+ *    (mg_night_entry_read), the same items, strings terminated in their
+ *    buffers, magnesium items only for a taken evening.
  * Nothing may crash, trip ASan/UBSan or leak.
  *
  * run: build-fuzz/fuzz/fuzz_night fuzz/corpus/night -max_total_time=60 */
 #include <mgsleep/night.h>
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +137,36 @@ static void stored_entry(const uint8_t *data, size_t size)
 		abort();
 }
 
+/* The whole entry read back (mg_night_entry_read): the same items as
+ * mg_night_entry_parse, every string NUL-terminated in its buffer, numbers
+ * only for a taken evening, and a refusal names "entry" on one line. */
+static void stored_entry_whole(const uint8_t *data, size_t size)
+{
+	static struct mg_night_entry e;
+	struct mg_night n;
+	enum mg_night_mg m;
+	struct mg_error err = {0};
+	int r = mg_night_entry_read((const char *)data, size, &e, &err);
+	if (r != mg_night_entry_parse((const char *)data, size, &n, &m, NULL))
+		abort();
+	if (r) {
+		if (err.code != MG_EPARSE || strcmp(err.field, "entry") || strchr(err.msg, '\n'))
+			abort();
+		return;
+	}
+	if (memcmp(&n, &e.n, sizeof n) || m != e.magnesium || e.n_tags > MG_NIGHT_MAX_TAGS ||
+	    memchr(e.form, 0, sizeof e.form) == NULL || memchr(e.unit, 0, sizeof e.unit) == NULL ||
+	    memchr(e.comment, 0, sizeof e.comment) == NULL || (e.comment_cut && !e.has_comment) ||
+	    (e.time_min != MG_NIGHT_UNSET && (e.time_min < 0 || e.time_min > 1439 || !e.time[0])) ||
+	    (e.nap_min != MG_NIGHT_UNSET && (e.nap_min < 0 || e.nap_min > MG_NIGHT_MAX_MIN)))
+		abort();
+	for (size_t i = 0; i < e.n_tags; i++)
+		if (!memchr(e.tags[i], 0, sizeof e.tags[i]))
+			abort();
+	if (e.magnesium != MG_NIGHT_MG_TAKEN && (!isnan(e.elemental_mg) || !isnan(e.count) || e.form[0] || e.time[0]))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 4096)
@@ -146,6 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	raw_parsers(s);
 	mg_answers(s);
 	stored_entry(data, size);
+	stored_entry_whole(data, size);
 
 	struct mg_night n;
 	if (size >= 3 + sizeof n && !memcmp(s, "RAW", 3)) {

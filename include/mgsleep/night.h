@@ -269,4 +269,44 @@ struct mg_night_record {
  * not a JSON object; *n is then all unset. */
 int mg_night_entry_parse(const char *json, size_t len, struct mg_night *n, enum mg_night_mg *mg, struct mg_error *err);
 
+/* ---- The whole stored entry ------------------------------------------- */
+
+#define MG_NIGHT_COMMENT_MAX 2000 /* bytes; what 'mgsleep log --comment' accepts */
+#define MG_NIGHT_MAX_TAGS 16
+#define MG_NIGHT_TAG_MAX 31
+
+/* Everything a stored entry says, for the readers that show more than the
+ * items (diary listing, report, exports). Caller-allocated and, like every
+ * struct here, without pointers: strings are copied into the fixed buffers
+ * below, so the struct outlives the JSON it came from and copies freely
+ * (about 2.6 KB). What was not stored, or was stored with the wrong type, is
+ * "not stored": NaN, MG_NIGHT_UNSET, "" or 0 as said per field. */
+struct mg_night_entry {
+	struct mg_night n;          /* the items, as mg_night_entry_parse gives them */
+	enum mg_night_mg magnesium; /* taken (object), none (null), else not answered */
+	/* The "magnesium" object's items; only when magnesium is TAKEN. */
+	double elemental_mg;        /* "elemental_mg"; NaN */
+	double compound_mg;         /* "compound_mg", the compound's mass; NaN */
+	double count;               /* "count" of units ("2 capsules"); NaN */
+	double mg_per_unit;         /* "mg_per_unit", elemental mg in one unit; NaN */
+	char unit[16];              /* "unit" ("capsules"); "" */
+	char form[48];              /* "form", a KB compound id; "" */
+	char time[6];               /* "time" taken, as stored when it is a valid clock time; "" */
+	int time_min;               /* the same as clock minutes; MG_NIGHT_UNSET */
+	int nap_min;                /* "nap_min", naps that day in minutes (0..1440); MG_NIGHT_UNSET */
+	size_t n_tags;              /* "tags": its strings, in order; others skipped */
+	char tags[MG_NIGHT_MAX_TAGS][MG_NIGHT_TAG_MAX + 1]; /* longer tags cut, more tags dropped */
+	int has_comment;            /* "comment" is a string */
+	int comment_cut;            /* it was longer than MG_NIGHT_COMMENT_MAX bytes: cut at a
+				     * UTF-8 character boundary (only a store edited by hand or
+				     * restored from elsewhere holds one) */
+	char comment[MG_NIGHT_COMMENT_MAX + 1]; /* CSD item 9, as typed: may hold control
+						 * characters; the renderer escapes them */
+};
+
+/* Reads a stored entry whole: the one reader of the entry's format
+ * (docs/diary.md). Lenient as mg_night_entry_parse is, with the same errors;
+ * on MG_EPARSE *e is all "not stored" (magnesium not answered). */
+int mg_night_entry_read(const char *json, size_t len, struct mg_night_entry *e, struct mg_error *err);
+
 #endif

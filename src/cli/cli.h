@@ -109,6 +109,15 @@ extern const struct cli_option cli_listing_options[];     /* --format text|json 
 extern const struct cli_option cli_listing_csv_options[]; /* --format text|json|csv */
 extern const char *const cli_text_json[];                 /* {"text", "json", NULL} */
 
+/* The diary entry of one night of a listing or export (its "entry" object,
+ * as mg_db_nights_json and the export give it), read by the one reader of
+ * the entry's format, mg_night_entry_read. -1 when the night has no entry
+ * (a date only a device saw) or it cannot be read; *e is then all "not
+ * stored". */
+struct json_t;
+struct mg_night_entry;
+int cli_night_entry(struct json_t *night, struct mg_night_entry *e);
+
 /* Food helpers shared by food, diet and advise. */
 struct mg_food;
 int cli_food_resolve(const char *text, struct mg_food *f, int *status);

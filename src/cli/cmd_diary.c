@@ -4,6 +4,7 @@
 #include <mgsleep/night.h>
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,33 +50,25 @@ static void merge_device(json_t *nights, json_t *dev)
 	}
 }
 
-static size_t count_diary(json_t *nights)
-{
-	size_t i, k = 0;
-	json_t *n;
-	json_array_foreach(nights, i, n)
-		k += json_object_get(n, "entry") != NULL;
-	return k;
-}
-
 static void put_min(struct mg_buf *b, json_t *v)
 {
 	if (json_is_integer(v))
 		mg_buf_printf(b, "%lld", json_integer_value(v));
 }
 
-/* Magnesium that evening as the entry says it: enum mg_night_mg. An entry
- * without the key was logged with no answer (docs/diary.md). */
-static enum mg_night_mg night_mg(json_t *e)
+static const char *night_mg_word(enum mg_night_mg k)
 {
-	json_t *m = json_object_get(e, "magnesium");
-	return json_is_object(m) ? MG_NIGHT_MG_TAKEN : json_is_null(m) ? MG_NIGHT_MG_NONE : MG_NIGHT_MG_UNKNOWN;
+	return k == MG_NIGHT_MG_TAKEN ? "taken" : k == MG_NIGHT_MG_NONE ? "none" : "unknown";
 }
 
-static const char *night_mg_word(json_t *e)
+/* A clock time of the entry as HH:MM; "" when not stored. */
+static const char *clock_text(int minutes, char out[6])
 {
-	enum mg_night_mg k = night_mg(e);
-	return k == MG_NIGHT_MG_TAKEN ? "taken" : k == MG_NIGHT_MG_NONE ? "none" : "unknown";
+	if (minutes == MG_NIGHT_UNSET)
+		out[0] = '\0';
+	else
+		mg_clock_format(minutes, out);
+	return out;
 }
 
 /* Free text on one line: control characters (a newline in a comment, an
@@ -87,47 +80,42 @@ static void put_text(struct mg_buf *b, const char *s)
 }
 
 /* Tags joined by sep. */
-static void put_tags(struct mg_buf *b, json_t *e, const char *sep)
+static void put_tags(struct mg_buf *b, const struct mg_night_entry *e, const char *sep)
 {
-	size_t i;
-	json_t *t;
-	json_array_foreach(json_object_get(e, "tags"), i, t)
-		mg_buf_printf(b, "%s%s", i ? sep : "", json_string_value(t) ? json_string_value(t) : "");
+	for (size_t i = 0; i < e->n_tags; i++)
+		mg_buf_printf(b, "%s%s", i ? sep : "", e->tags[i]);
 }
 
 /* What the table has no room for, on one indented line (nothing when the
  * night has none of it): the magnesium's form, count and time, tags, naps,
  * the comment. */
-static void extras_text(struct mg_buf *b, json_t *e)
+static void extras_text(struct mg_buf *b, const struct mg_night_entry *e)
 {
-	json_t *m = json_object_get(e, "magnesium");
 	const char *sep = "            ";
-	if (json_is_string(json_object_get(m, "form")) || json_is_number(json_object_get(m, "count")) ||
-	    json_is_string(json_object_get(m, "time"))) {
+	if (e->form[0] || !isnan(e->count) || e->time[0]) {
 		mg_buf_printf(b, "%smagnesium:", sep);
-		if (json_is_number(json_object_get(m, "count")))
-			mg_buf_printf(b, " %g %s of %g mg", json_number_value(json_object_get(m, "count")),
-				      str(m, "unit"), json_number_value(json_object_get(m, "mg_per_unit")));
-		if (json_is_string(json_object_get(m, "form")))
-			mg_buf_printf(b, " %s", str(m, "form"));
-		if (json_is_number(json_object_get(m, "compound_mg")))
-			mg_buf_printf(b, " (%g mg of the compound)", json_number_value(json_object_get(m, "compound_mg")));
-		if (json_is_string(json_object_get(m, "time")))
-			mg_buf_printf(b, " at %s", str(m, "time"));
+		if (!isnan(e->count))
+			mg_buf_printf(b, " %g %s of %g mg", e->count, e->unit, isnan(e->mg_per_unit) ? 0 : e->mg_per_unit);
+		if (e->form[0])
+			mg_buf_printf(b, " %s", e->form);
+		if (!isnan(e->compound_mg))
+			mg_buf_printf(b, " (%g mg of the compound)", e->compound_mg);
+		if (e->time[0])
+			mg_buf_printf(b, " at %s", e->time);
 		sep = "; ";
 	}
-	if (json_array_size(json_object_get(e, "tags"))) {
+	if (e->n_tags) {
 		mg_buf_printf(b, "%stags: ", sep);
 		put_tags(b, e, ", ");
 		sep = "; ";
 	}
-	if (json_is_integer(json_object_get(e, "nap_min"))) {
-		mg_buf_printf(b, "%snaps %lld min", sep, json_integer_value(json_object_get(e, "nap_min")));
+	if (e->nap_min != MG_NIGHT_UNSET) {
+		mg_buf_printf(b, "%snaps %d min", sep, e->nap_min);
 		sep = "; ";
 	}
-	if (json_is_string(json_object_get(e, "comment"))) {
+	if (e->has_comment) {
 		mg_buf_printf(b, "%scomment: ", sep);
-		put_text(b, str(e, "comment"));
+		put_text(b, e->comment);
 		sep = "; ";
 	}
 	if (strcmp(sep, "            "))
@@ -136,20 +124,20 @@ static void extras_text(struct mg_buf *b, json_t *e)
 
 /* The CSV columns after the device ones: magnesium (taken, none, unknown),
  * mg_form, tags (separated by ';'), nap_min, comment. */
-static void extras_csv(struct mg_buf *b, json_t *e)
+static void extras_csv(struct mg_buf *b, const struct mg_night_entry *e)
 {
 	if (!e) {
 		mg_buf_puts(b, ",,,,,\n");
 		return;
 	}
-	json_t *m = json_object_get(e, "magnesium");
-	mg_buf_printf(b, ",%s,%s,", night_mg_word(e), str(m, "form"));
+	mg_buf_printf(b, ",%s,%s,", night_mg_word(e->magnesium), e->form);
 	put_tags(b, e, ";");
 	mg_buf_putc(b, ',');
-	put_min(b, json_object_get(e, "nap_min"));
+	if (e->nap_min != MG_NIGHT_UNSET)
+		mg_buf_printf(b, "%d", e->nap_min);
 	mg_buf_putc(b, ',');
-	if (json_is_string(json_object_get(e, "comment")))
-		cli_csv_quoted(b, str(e, "comment"));
+	if (e->has_comment)
+		cli_csv_quoted(b, e->comment);
 	mg_buf_putc(b, '\n');
 }
 
@@ -230,7 +218,8 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 	}
 	json_t *nights = json_loadb(raw.data, raw.len, 0, NULL), *n;
 	json_t *dev = json_loadb(draw.data, draw.len, 0, NULL);
-	size_t i, ndev = 0;
+	size_t i, ndev = 0, n_diary = 0;
+	struct mg_night_entry e;
 	int csv = !strcmp(fmt, "csv");
 	if (!nights || !dev) {
 		json_decref(nights);
@@ -259,10 +248,10 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 		mg_buf_puts(&out, "date        bed    up     in bed  asleep  SE %   SOL  WASO  wakes  quality  Mg mg\n");
 	}
 	json_array_foreach(nights, i, n) {
-		json_t *e = json_object_get(n, "entry"), *mg = json_object_get(n, "mg_elemental_mg");
-		json_t *d = json_object_get(n, "device");
+		json_t *mg = json_object_get(n, "mg_elemental_mg"), *d = json_object_get(n, "device");
+		char bed[6], up[6];
 		ndev += json_array_size(d) > 0;
-		if (!e) { /* a night only a device recorded */
+		if (cli_night_entry(n, &e)) { /* a night only a device recorded */
 			if (csv) {
 				/* 13 empty diary fields, then the device ones */
 				mg_buf_printf(&out, "%s,,,,,,,,,,,,,,", str(n, "date"));
@@ -274,46 +263,51 @@ int cmd_diary(int argc, char **argv, struct mg_cli *cli)
 			}
 			continue;
 		}
+		n_diary++;
+		/* Awakenings are always stored; 0 if a damaged entry lost them. */
+		int wakes = e.n.awakenings == MG_NIGHT_UNSET ? 0 : e.n.awakenings;
+		clock_text(e.n.bed, bed);
+		clock_text(e.n.out_of_bed, up);
 		if (csv) {
-			mg_buf_printf(&out, "%s,%s,%s,%s,%s,%lld,%lld,%.1f,%lld,%lld,%lld,%lld,", str(n, "date"), str(e, "bed"),
-				      str(e, "try_sleep"), str(e, "final_wake"), str(e, "out_of_bed"),
+			char try_sleep[6], final_wake[6];
+			mg_buf_printf(&out, "%s,%s,%s,%s,%s,%lld,%lld,%.1f,%lld,%lld,%d,%lld,", str(n, "date"), bed,
+				      clock_text(e.n.try_sleep, try_sleep), clock_text(e.n.final_wake, final_wake), up,
 				      json_integer_value(json_object_get(n, "tib")), json_integer_value(json_object_get(n, "tst")),
 				      json_number_value(json_object_get(n, "se")), json_integer_value(json_object_get(n, "sol")),
-				      json_integer_value(json_object_get(n, "waso")),
-				      json_integer_value(json_object_get(e, "awakenings")),
+				      json_integer_value(json_object_get(n, "waso")), wakes,
 				      json_integer_value(json_object_get(n, "terminal_wake")));
-			if (json_object_get(e, "quality"))
-				mg_buf_printf(&out, "%lld", json_integer_value(json_object_get(e, "quality")));
+			if (e.n.quality)
+				mg_buf_printf(&out, "%d", e.n.quality);
 			mg_buf_putc(&out, ',');
 			if (json_is_number(mg))
 				mg_buf_put_num(&out, json_number_value(mg), 1);
 			mg_buf_putc(&out, ',');
 			device_csv(&out, d);
-			extras_csv(&out, e);
+			extras_csv(&out, &e);
 			continue;
 		}
-		mg_buf_printf(&out, "%-11s %-6s %-6s ", str(n, "date"), str(e, "bed"), str(e, "out_of_bed"));
+		mg_buf_printf(&out, "%-11s %-6s %-6s ", str(n, "date"), bed, up);
 		hm(&out, json_object_get(n, "tib"));
 		mg_buf_puts(&out, "    ");
 		hm(&out, json_object_get(n, "tst"));
-		mg_buf_printf(&out, "    %5.1f  %3lld  %4lld  %5lld  ", json_number_value(json_object_get(n, "se")),
+		mg_buf_printf(&out, "    %5.1f  %3lld  %4lld  %5d  ", json_number_value(json_object_get(n, "se")),
 			      json_integer_value(json_object_get(n, "sol")), json_integer_value(json_object_get(n, "waso")),
-			      json_integer_value(json_object_get(e, "awakenings")));
-		if (json_object_get(e, "quality"))
-			mg_buf_printf(&out, "%7lld  ", json_integer_value(json_object_get(e, "quality")));
+			      wakes);
+		if (e.n.quality)
+			mg_buf_printf(&out, "%7d  ", e.n.quality);
 		else
 			mg_buf_puts(&out, "      -  ");
 		if (json_is_number(mg))
 			mg_buf_put_num(&out, json_number_value(mg), 0);
 		else
-			mg_buf_puts(&out, night_mg(e) == MG_NIGHT_MG_NONE ? "none" : "?");
+			mg_buf_puts(&out, e.magnesium == MG_NIGHT_MG_NONE ? "none" : "?");
 		mg_buf_putc(&out, '\n');
-		extras_text(&out, e);
+		extras_text(&out, &e);
 		device_text(&out, d);
 	}
 	if (!csv) {
-		size_t nd = json_array_size(nights) - count_diary(nights);
-		mg_buf_printf(&out, "%zu diary night%s", count_diary(nights), count_diary(nights) == 1 ? "" : "s");
+		size_t nd = json_array_size(nights) - n_diary;
+		mg_buf_printf(&out, "%zu diary night%s", n_diary, n_diary == 1 ? "" : "s");
 		if (ndev)
 			mg_buf_printf(&out, ", %zu with device sleep (%zu of them with no diary entry)", ndev, nd);
 		mg_buf_puts(&out, ". Times are HH:MM; durations h:mm; SOL and WASO in minutes; Mg mg is elemental\n"

@@ -47,26 +47,13 @@ static int get_int(json_t *o, const char *k)
 	return (int)json_integer_value(json_object_get(o, k));
 }
 
-/* The evening's magnesium from the diary entry: an object with elemental_mg
- * (taken), null (none), anything else or absent (not answered: NaN). */
-static double entry_mg(json_t *entry, const char **form)
-{
-	json_t *m = json_object_get(entry, "magnesium"), *e = json_object_get(m, "elemental_mg");
-	*form = json_string_value(json_object_get(m, "form"));
-	if (json_is_null(m))
-		return 0;
-	return json_is_number(e) ? json_number_value(e) : NAN;
-}
-
 /* Tags as one line into out ("caffeine-late, alcohol"); "" if none. */
-static void entry_tags(json_t *entry, char *out, size_t n)
+static void entry_tags(const struct mg_night_entry *e, char *out, size_t n)
 {
-	size_t i, len = 0;
-	json_t *tag;
+	size_t len = 0;
 	out[0] = '\0';
-	json_array_foreach(json_object_get(entry, "tags"), i, tag) {
-		const char *t = json_string_value(tag);
-		int w = t ? snprintf(out + len, n - len, "%s%s", len ? ", " : "", t) : 0;
+	for (size_t i = 0; i < e->n_tags; i++) {
+		int w = snprintf(out + len, n - len, "%s%s", len ? ", " : "", e->tags[i]);
 		if (w < 0 || (size_t)w >= n - len) {
 			out[len] = '\0';
 			break;
@@ -136,6 +123,7 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	struct mg_report_night *nights = NULL;
 	struct mg_report_score *isi = NULL, *psqi = NULL;
 	char(*tags)[128] = NULL;
+	struct mg_night_entry *entries = NULL;
 	char diet_source[96];
 	struct mg_advice *a = malloc(sizeof *a);
 	struct mg_profile *p = malloc(sizeof *p);
@@ -180,9 +168,10 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	}
 	nights = calloc(json_array_size(na) + 1, sizeof *nights);
 	tags = calloc(json_array_size(na) + 1, sizeof *tags);
+	entries = calloc(json_array_size(na) + 1, sizeof *entries);
 	isi = calloc(json_array_size(qa) + 1, sizeof *isi);
 	psqi = calloc(json_array_size(pa) + 1, sizeof *psqi);
-	if (!nights || !tags || !isi || !psqi) {
+	if (!nights || !tags || !entries || !isi || !psqi) {
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
@@ -197,12 +186,16 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 		n->sol = get_int(row, "sol");
 		n->waso = get_int(row, "waso");
 		n->se_pct = json_number_value(json_object_get(row, "se"));
-		json_t *entry = json_object_get(row, "entry");
-		n->mg = entry_mg(entry, &n->form);
-		n->quality = get_int(entry, "quality");
-		n->nap_min = get_int(entry, "nap_min");
-		n->comment = json_string_value(json_object_get(entry, "comment"));
-		entry_tags(entry, tags[in.n_nights], sizeof tags[0]);
+		/* Kept to the end: the report borrows its form and comment. */
+		struct mg_night_entry *e = &entries[in.n_nights];
+		cli_night_entry(row, e);
+		/* Not answered stays NaN: never read as none. */
+		n->mg = e->magnesium == MG_NIGHT_MG_NONE ? 0 : e->elemental_mg;
+		n->form = e->form[0] ? e->form : NULL;
+		n->quality = e->n.quality;
+		n->nap_min = e->nap_min > 0 ? e->nap_min : 0;
+		n->comment = e->has_comment ? e->comment : NULL;
+		entry_tags(e, tags[in.n_nights], sizeof tags[0]);
 		n->tags = tags[in.n_nights];
 		in.n_nights++;
 	}
@@ -273,6 +266,7 @@ out:
 	free(dev);
 	free(nights);
 	free(tags);
+	free(entries);
 	free(isi);
 	free(psqi);
 	free(a);

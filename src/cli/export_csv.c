@@ -4,9 +4,11 @@
 #include "cli.h"
 
 #include <mgsleep/buf.h>
+#include <mgsleep/night.h>
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +24,29 @@ void cli_csv_quoted(struct mg_buf *b, const char *s)
 	mg_buf_putc(b, '"');
 }
 
+/* A text cell, quoted only when it must be. */
+static void csv_text(struct mg_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n"))
+		mg_buf_puts(b, s);
+	else
+		cli_csv_quoted(b, s);
+}
+
+/* A number cell as jansson writes the JSON export's numbers: whole numbers
+ * (stored as JSON integers) bare, others to 17 significant digits; empty
+ * when not stored. */
+static void csv_num(struct mg_buf *b, double v)
+{
+	mg_buf_putc(b, ',');
+	if (isnan(v))
+		return;
+	if (v == floor(v) && fabs(v) < 1e15)
+		mg_buf_printf(b, "%.0f", v);
+	else
+		mg_buf_printf(b, "%.17g", v);
+}
+
 static void csv_field(struct mg_buf *b, json_t *v, int first)
 {
 	if (!first)
@@ -29,12 +54,7 @@ static void csv_field(struct mg_buf *b, json_t *v, int first)
 	if (!v || json_is_null(v))
 		return;
 	if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		if (!strpbrk(s, ",\"\r\n")) {
-			mg_buf_puts(b, s);
-			return;
-		}
-		cli_csv_quoted(b, s);
+		csv_text(b, json_string_value(v));
 		return;
 	}
 	char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
@@ -70,7 +90,9 @@ int cli_export_csv(const char *json, const char *dir, int *status)
 						 "utc_offset_evening", "utc_offset_morning"};
 	static const char *const metric_cols[] = {"tib", "sol", "waso", "tst", "se", "terminal_wake", "created",
 						  "updated"};
+	/* The magnesium's columns, from the typed entry (below). */
 	static const char *const mg_cols[] = {"form", "elemental_mg", "compound_mg", "time"};
+	struct mg_night_entry e;
 	json_t *root = json_loads(json, 0, NULL), *v;
 	struct mg_buf n = MG_BUF_INIT, q = MG_BUF_INIT, p = MG_BUF_INIT;
 	size_t i, k;
@@ -87,11 +109,18 @@ int cli_export_csv(const char *json, const char *dir, int *status)
 		mg_buf_printf(&n, ",%s", metric_cols[k]);
 	mg_buf_puts(&n, "\r\n");
 	json_array_foreach(json_object_get(root, "nights"), i, v) {
-		json_t *e = json_object_get(v, "entry"), *m = json_object_get(e, "magnesium");
+		/* The entry's own items flattened as stored, each cell as the JSON
+		 * export holds it (an item not stored stays an empty cell). */
+		json_t *items = json_object_get(v, "entry");
 		for (k = 0; k < sizeof night_cols / sizeof *night_cols; k++)
-			csv_field(&n, json_object_get(k ? e : v, night_cols[k]), k == 0);
-		for (k = 0; k < sizeof mg_cols / sizeof *mg_cols; k++)
-			csv_field(&n, json_object_get(m, mg_cols[k]), 0);
+			csv_field(&n, json_object_get(k ? items : v, night_cols[k]), k == 0);
+		cli_night_entry(v, &e);
+		mg_buf_putc(&n, ',');
+		csv_text(&n, e.form);
+		csv_num(&n, e.elemental_mg);
+		csv_num(&n, e.compound_mg);
+		mg_buf_putc(&n, ',');
+		csv_text(&n, e.time);
 		for (k = 0; k < sizeof metric_cols / sizeof *metric_cols; k++)
 			csv_field(&n, json_object_get(v, metric_cols[k]), 0);
 		mg_buf_puts(&n, "\r\n");

@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <mgsleep/fhir.h>
+#include <mgsleep/night.h>
 
 #include <jansson.h>
 #include <math.h>
@@ -15,38 +16,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int clock_of(json_t *obj, const char *key, int *min)
+/* A stored night; -1 when the library does not accept it (it is left out).
+ * The entry is read by mg_night_entry_read (cli_night_entry); form is where
+ * fn->form's text is kept. */
+static int night_of(json_t *night, struct mg_fhir_night *fn, char form[48])
 {
-	const char *s = json_string_value(json_object_get(obj, key));
-	return s ? mg_clock_parse(s, min) : -1;
-}
-
-/* A stored night; -1 when the library does not accept it (it is left out). */
-static int night_of(json_t *night, struct mg_fhir_night *fn)
-{
-	json_t *e = json_object_get(night, "entry"), *mg = json_object_get(e, "magnesium");
+	struct mg_night_entry e;
 	const char *date = json_string_value(json_object_get(night, "date"));
-	struct mg_night *n = &fn->n;
-	mg_night_init(n);
-	if (!date || mg_date_parse(date, &n->date) || clock_of(e, "bed", &n->bed) ||
-	    clock_of(e, "final_wake", &n->final_wake) || clock_of(e, "out_of_bed", &n->out_of_bed))
+	if (cli_night_entry(night, &e) || !date || mg_date_parse(date, &e.n.date) || e.n.bed == MG_NIGHT_UNSET ||
+	    e.n.final_wake == MG_NIGHT_UNSET || e.n.out_of_bed == MG_NIGHT_UNSET)
 		return -1;
-	if (clock_of(e, "try_sleep", &n->try_sleep))
-		n->try_sleep = MG_NIGHT_UNSET;
-	n->sol_min = (int)json_integer_value(json_object_get(e, "sol_min"));
-	n->awakenings = (int)json_integer_value(json_object_get(e, "awakenings"));
-	n->waso_min = (int)json_integer_value(json_object_get(e, "waso_min"));
-	n->quality = (int)json_integer_value(json_object_get(e, "quality"));
-	n->utc_offset_evening = (int)json_integer_value(json_object_get(e, "utc_offset_evening"));
-	n->utc_offset_morning = (int)json_integer_value(json_object_get(e, "utc_offset_morning"));
-	if (mg_night_compute(n, &fn->m, NULL))
+	fn->n = e.n;
+	if (mg_night_compute(&fn->n, &fn->m, NULL))
 		return -1;
-	json_t *el = json_object_get(mg, "elemental_mg"), *cmg = json_object_get(mg, "compound_mg");
-	fn->mg = json_is_object(mg) && json_is_number(el) ? json_number_value(el) : NAN;
-	fn->compound_mg = json_is_number(cmg) ? json_number_value(cmg) : NAN;
-	fn->form = json_string_value(json_object_get(mg, "form"));
-	if (clock_of(mg, "time", &fn->mg_time))
-		fn->mg_time = MG_NIGHT_UNSET;
+	fn->mg = e.elemental_mg;
+	fn->compound_mg = e.compound_mg;
+	snprintf(form, sizeof e.form, "%s", e.form);
+	fn->form = e.form[0] ? form : NULL;
+	fn->mg_time = e.time_min;
 	return 0;
 }
 
@@ -117,6 +104,7 @@ int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fh
 	struct mg_fhir_night *fn = calloc(json_array_size(nights) + 1, sizeof *fn);
 	struct mg_fhir_questionnaire *fq = calloc(json_array_size(qs) + 1, sizeof *fq);
 	struct mg_fhir_answer *fa = NULL;
+	char(*forms)[48] = calloc(json_array_size(nights) + 1, sizeof *forms);
 	size_t i, n_answers = 0;
 	char *text = NULL;
 	json_array_foreach(qs, i, v)
@@ -127,7 +115,7 @@ int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fh
 		*status = cli_error(EXIT_FAIL, "export: cannot read the store's export");
 		goto out;
 	}
-	if (!fn || !fq || !fa) {
+	if (!fn || !fq || !fa || !forms) {
 		*status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
@@ -141,7 +129,7 @@ int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fh
 	}
 	in.nights = fn;
 	json_array_foreach(nights, i, v)
-		in.n_nights += !night_of(v, &fn[in.n_nights]);
+		in.n_nights += !night_of(v, &fn[in.n_nights], forms[in.n_nights]);
 	in.questionnaires = fq;
 	n_answers = 0;
 	json_array_foreach(qs, i, v) {
@@ -155,6 +143,7 @@ int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fh
 out:
 	free(text);
 	free(fn);
+	free(forms);
 	free(fq);
 	free(fa);
 	json_decref(root);

@@ -738,18 +738,21 @@ static void entry_int(json_t *o, const char *key, int lo, int hi, int *out)
 		*out = (int)json_integer_value(v);
 }
 
-int mg_night_entry_parse(const char *json, size_t len, struct mg_night *n, enum mg_night_mg *mg, struct mg_error *err)
+/* The entry text as a JSON object, or NULL with err filled. */
+static json_t *load_entry(const char *json, size_t len, struct mg_error *err)
 {
 	json_error_t je;
-	mg_night_init(n);
-	if (mg)
-		*mg = MG_NIGHT_MG_UNKNOWN;
 	json_t *o = json ? json_loadb(json, len, 0, &je) : NULL;
-	if (!json_is_object(o)) {
-		json_decref(o);
-		/* jansson's text quotes the entry: only the offset is kept. */
-		return mg_fail(err, MG_EPARSE, "entry", "diary entry: not a JSON object (byte %d)", json ? je.position : 0);
-	}
+	if (json_is_object(o))
+		return o;
+	json_decref(o);
+	/* jansson's text quotes the entry: only the offset is kept. */
+	mg_fail(err, MG_EPARSE, "entry", "diary entry: not a JSON object (byte %d)", json ? je.position : 0);
+	return NULL;
+}
+
+static void entry_items(json_t *o, struct mg_night *n)
+{
 	const char *ds = json_string_value(json_object_get(o, "date"));
 	if (ds)
 		mg_date_parse(ds, &n->date);
@@ -763,11 +766,90 @@ int mg_night_entry_parse(const char *json, size_t len, struct mg_night *n, enum 
 	entry_int(o, "quality", 1, 5, &n->quality);
 	entry_int(o, "utc_offset_evening", -MG_UTC_OFFSET_MAX, MG_UTC_OFFSET_MAX, &n->utc_offset_evening);
 	entry_int(o, "utc_offset_morning", -MG_UTC_OFFSET_MAX, MG_UTC_OFFSET_MAX, &n->utc_offset_morning);
-	if (mg) {
-		json_t *m = json_object_get(o, "magnesium");
-		/* No key (an entry from before it was always set) is not answered. */
-		*mg = json_is_object(m) ? MG_NIGHT_MG_TAKEN : json_is_null(m) ? MG_NIGHT_MG_NONE : MG_NIGHT_MG_UNKNOWN;
+}
+
+/* No key (an entry from before it was always set) is not answered. */
+static enum mg_night_mg entry_mg(json_t *m)
+{
+	return json_is_object(m) ? MG_NIGHT_MG_TAKEN : json_is_null(m) ? MG_NIGHT_MG_NONE : MG_NIGHT_MG_UNKNOWN;
+}
+
+int mg_night_entry_parse(const char *json, size_t len, struct mg_night *n, enum mg_night_mg *mg, struct mg_error *err)
+{
+	mg_night_init(n);
+	if (mg)
+		*mg = MG_NIGHT_MG_UNKNOWN;
+	json_t *o = load_entry(json, len, err);
+	if (!o)
+		return MG_EPARSE;
+	entry_items(o, n);
+	if (mg)
+		*mg = entry_mg(json_object_get(o, "magnesium"));
+	json_decref(o);
+	return 0;
+}
+
+static double entry_num(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_number(v) ? json_number_value(v) : (double)NAN;
+}
+
+/* Copies s into out (n bytes with the NUL), cut at a UTF-8 character
+ * boundary when too long; 1 if it was cut. */
+static int copy_cut(char *out, size_t n, const char *s, size_t len)
+{
+	int cut = len >= n;
+	if (cut) {
+		len = n - 1;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
 	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return cut;
+}
+
+static void entry_text(json_t *o, const char *key, char *out, size_t n)
+{
+	json_t *v = json_object_get(o, key);
+	if (json_is_string(v))
+		copy_cut(out, n, json_string_value(v), json_string_length(v));
+}
+
+int mg_night_entry_read(const char *json, size_t len, struct mg_night_entry *e, struct mg_error *err)
+{
+	memset(e, 0, sizeof *e);
+	mg_night_init(&e->n);
+	e->magnesium = MG_NIGHT_MG_UNKNOWN;
+	e->elemental_mg = e->compound_mg = e->count = e->mg_per_unit = (double)NAN;
+	e->time_min = e->nap_min = MG_NIGHT_UNSET;
+	json_t *o = load_entry(json, len, err), *m, *v;
+	if (!o)
+		return MG_EPARSE;
+	entry_items(o, &e->n);
+	m = json_object_get(o, "magnesium");
+	e->magnesium = entry_mg(m);
+	if (e->magnesium == MG_NIGHT_MG_TAKEN) {
+		e->elemental_mg = entry_num(m, "elemental_mg");
+		e->compound_mg = entry_num(m, "compound_mg");
+		e->count = entry_num(m, "count");
+		e->mg_per_unit = entry_num(m, "mg_per_unit");
+		entry_text(m, "unit", e->unit, sizeof e->unit);
+		entry_text(m, "form", e->form, sizeof e->form);
+		const char *t = json_string_value(json_object_get(m, "time"));
+		if (t && !mg_clock_parse(t, &e->time_min))
+			snprintf(e->time, sizeof e->time, "%s", t);
+	}
+	entry_int(o, "nap_min", 0, MG_NIGHT_MAX_MIN, &e->nap_min);
+	size_t i;
+	json_array_foreach(json_object_get(o, "tags"), i, v) {
+		if (json_is_string(v) && e->n_tags < MG_NIGHT_MAX_TAGS)
+			copy_cut(e->tags[e->n_tags++], sizeof e->tags[0], json_string_value(v), json_string_length(v));
+	}
+	v = json_object_get(o, "comment");
+	if ((e->has_comment = json_is_string(v)) != 0)
+		e->comment_cut = copy_cut(e->comment, sizeof e->comment, json_string_value(v), json_string_length(v));
 	json_decref(o);
 	return 0;
 }

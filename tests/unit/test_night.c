@@ -611,6 +611,59 @@ static void test_future_and_clear(void)
 	ok(mg_night_clear_field(&n, "nap") == MG_EINVAL, "an unknown field cannot be cleared");
 }
 
+/* mg_night_entry_read on hand-written entries in the format docs/diary.md
+ * gives (what 'mgsleep log' writes); each expected value is the one typed in
+ * the entry text. */
+static void test_entry_read(void)
+{
+	static struct mg_night_entry e; /* 2.6 KB: not on the stack of every check */
+	struct mg_error err = {0};
+	const char *old = "{\"date\":\"2026-11-20\",\"bed\":\"22:30\",\"sol_min\":30,\"awakenings\":2}";
+	ok(!mg_night_entry_read(old, strlen(old), &e, &err) && e.magnesium == MG_NIGHT_MG_UNKNOWN &&
+		   isnan(e.elemental_mg) && e.form[0] == '\0' && e.time_min == MG_NIGHT_UNSET &&
+		   e.nap_min == MG_NIGHT_UNSET && e.n_tags == 0 && !e.has_comment && e.n.bed == 22 * 60 + 30 &&
+		   e.n.sol_min == 30 && e.n.quality == 0,
+	   "an old entry without the magnesium key: not answered, never none; nothing else stored");
+	const char *none = "{\"magnesium\":null}", *unk = "{\"magnesium\":\"unknown\"}";
+	ok(!mg_night_entry_read(none, strlen(none), &e, &err) && e.magnesium == MG_NIGHT_MG_NONE && isnan(e.elemental_mg),
+	   "magnesium null: none taken (elemental mg not stored)");
+	ok(!mg_night_entry_read(unk, strlen(unk), &e, &err) && e.magnesium == MG_NIGHT_MG_UNKNOWN,
+	   "magnesium \"unknown\": not answered");
+	const char *taken = "{\"magnesium\":{\"elemental_mg\":141.3,\"form\":\"bisglycinate\",\"compound_mg\":1000,"
+			    "\"count\":2,\"unit\":\"capsules\",\"mg_per_unit\":62.5,\"time\":\"9:05\"},"
+			    "\"tags\":[\"caffeine-late\",7,\"alcohol\"],\"nap_min\":20,\"quality\":4}";
+	ok(!mg_night_entry_read(taken, strlen(taken), &e, &err) && e.magnesium == MG_NIGHT_MG_TAKEN &&
+		   e.elemental_mg == 141.3 && e.compound_mg == 1000 && e.count == 2 && e.mg_per_unit == 62.5 &&
+		   !strcmp(e.unit, "capsules") && !strcmp(e.form, "bisglycinate") && !strcmp(e.time, "9:05") &&
+		   e.time_min == 9 * 60 + 5 && e.nap_min == 20 && e.n.quality == 4,
+	   "an object: elemental and compound mg, count, unit, mg per unit, form, time as stored and in minutes");
+	ok(e.n_tags == 2 && !strcmp(e.tags[0], "caffeine-late") && !strcmp(e.tags[1], "alcohol"),
+	   "tags: the strings in order, a number among them skipped");
+	const char *bad = "{\"magnesium\":{\"elemental_mg\":\"250\",\"form\":5,\"time\":\"25:00\"},\"nap_min\":-5,"
+			  "\"tags\":\"alcohol\",\"comment\":12}";
+	ok(!mg_night_entry_read(bad, strlen(bad), &e, &err) && e.magnesium == MG_NIGHT_MG_TAKEN && isnan(e.elemental_mg) &&
+		   e.form[0] == '\0' && e.time[0] == '\0' && e.time_min == MG_NIGHT_UNSET && e.nap_min == MG_NIGHT_UNSET &&
+		   e.n_tags == 0 && !e.has_comment,
+	   "items of the wrong type or range are not stored (a text mg, a clock 25:00, negative naps, tags not a list)");
+	const char *ctl = "{\"comment\":\"line1\\nline2\\t\\u001b[31m \\\"q\\\", \\u00e9\"}";
+	ok(!mg_night_entry_read(ctl, strlen(ctl), &e, &err) && e.has_comment && !e.comment_cut &&
+		   !strcmp(e.comment, "line1\nline2\t\x1b[31m \"q\", \xc3\xa9"),
+	   "a comment with a newline, a tab, an escape sequence, quotes and UTF-8 is kept as typed (decoded)");
+	/* 1999 'a' then U+00E9 (2 bytes): 2001 bytes, cut before the e-acute. */
+	static char longc[2100];
+	size_t n = (size_t)snprintf(longc, sizeof longc, "{\"comment\":\"");
+	memset(longc + n, 'a', 1999);
+	n += 1999;
+	n += (size_t)snprintf(longc + n, sizeof longc - n, "\xc3\xa9\"}");
+	ok(!mg_night_entry_read(longc, n, &e, &err) && e.comment_cut && strlen(e.comment) == 1999 &&
+		   e.comment[1998] == 'a',
+	   "a comment over 2000 bytes is cut at a character boundary and flagged");
+	ok(mg_night_entry_read("[1]", 3, &e, &err) == MG_EPARSE && !strcmp(err.field, "entry") &&
+		   e.magnesium == MG_NIGHT_MG_UNKNOWN && e.n.bed == MG_NIGHT_UNSET && isnan(e.elemental_mg),
+	   "not an object: MG_EPARSE naming the entry, everything not stored");
+	ok(mg_night_entry_read(NULL, 0, &e, &err) == MG_EPARSE, "no text: MG_EPARSE");
+}
+
 int main(void)
 {
 	test_worked_example();
@@ -622,5 +675,6 @@ int main(void)
 	test_clock();
 	test_mg_answers();
 	test_future_and_clear();
+	test_entry_read();
 	return tap_done();
 }
