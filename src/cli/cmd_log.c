@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 
 static const char *const known_tags[] = {"caffeine-late", "alcohol", "exercise", "stress", "epsom-bath",
 					 "other-supplement"};
@@ -179,17 +178,39 @@ const struct cli_help cli_help_log = {
  * asked on a terminal for whatever the flags did not give. The default in
  * brackets comes from the last night logged; Enter accepts it. */
 static const struct {
-	const char *field, *question, *last_key;
+	const char *field, *question;
 } questions[] = {
-	{"bed", "What time did you get into bed? (HH:MM)", "bed"},
-	{"try-sleep", "What time did you try to go to sleep? (HH:MM)", "try_sleep"},
-	{"sol", "How long did it take you to fall asleep? (minutes)", "sol_min"},
-	{"awakenings", "How many times did you wake up, not counting the final awakening?", "awakenings"},
-	{"waso", "In total, how long did these awakenings last? (minutes)", "waso_min"},
-	{"final-wake", "What time was your final awakening? (HH:MM)", "final_wake"},
-	{"out-of-bed", "What time did you get out of bed for the day? (HH:MM)", "out_of_bed"},
-	{"quality", "How would you rate the quality of your sleep? (1 very poor ... 5 very good)", "quality"},
+	{"bed", "What time did you get into bed? (HH:MM)"},
+	{"try-sleep", "What time did you try to go to sleep? (HH:MM)"},
+	{"sol", "How long did it take you to fall asleep? (minutes)"},
+	{"awakenings", "How many times did you wake up, not counting the final awakening?"},
+	{"waso", "In total, how long did these awakenings last? (minutes)"},
+	{"final-wake", "What time was your final awakening? (HH:MM)"},
+	{"out-of-bed", "What time did you get out of bed for the day? (HH:MM)"},
+	{"quality", "How would you rate the quality of your sleep? (1 very poor ... 5 very good)"},
 };
+
+/* Last night's answer to a question as it would be typed, read through the
+ * one reader of the stored entry (mg_night_entry_read); "" if none. */
+static void last_answer(const struct mg_night_entry *e, const char *field, char def[32])
+{
+	const struct mg_night *n = &e->n;
+	int clock = !strcmp(field, "bed")	 ? n->bed
+		    : !strcmp(field, "try-sleep")  ? n->try_sleep
+		    : !strcmp(field, "final-wake") ? n->final_wake
+		    : !strcmp(field, "out-of-bed") ? n->out_of_bed
+						   : -1;
+	int count = !strcmp(field, "sol")	 ? n->sol_min
+		    : !strcmp(field, "awakenings") ? n->awakenings
+		    : !strcmp(field, "waso")	   ? n->waso_min
+		    : !strcmp(field, "quality") && n->quality > 0 ? n->quality
+								    : -1;
+	def[0] = '\0';
+	if (clock >= 0)
+		mg_clock_format(clock, def);
+	else if (count >= 0)
+		snprintf(def, 32, "%d", count);
+}
 
 static int is_set(const struct mg_night *n, const char *field)
 {
@@ -251,19 +272,16 @@ static int ask_form(struct log_opts *o, const struct mg_kb *kb, const char *give
 /* "Magnesium yesterday evening?": re-asked until it is understood. Enter
  * takes last night's answer when there was one, else leaves it unanswered
  * (stored as unknown, never as none). */
-static int ask_magnesium(struct log_opts *o, struct mg_cli *cli, json_t *prev, int *status)
+static int ask_magnesium(struct log_opts *o, struct mg_cli *cli, const struct mg_night_entry *prev, int *status)
 {
 	struct mg_error err = {0};
 	char line[128], def[64] = "";
 	const struct mg_kb *kb = cli_kb(cli, status);
 	if (!kb)
 		return -1;
-	json_t *m = json_object_get(prev, "magnesium");
-	if (json_is_number(json_object_get(m, "elemental_mg")))
-		snprintf(def, sizeof def, "%g %s", json_number_value(json_object_get(m, "elemental_mg")),
-			 json_is_string(json_object_get(m, "form")) ? json_string_value(json_object_get(m, "form"))
-								    : "mg");
-	else if (json_is_null(m))
+	if (prev && prev->magnesium == MG_NIGHT_MG_TAKEN && !isnan(prev->elemental_mg))
+		snprintf(def, sizeof def, "%g %s", prev->elemental_mg, prev->form[0] ? prev->form : "mg");
+	else if (prev && prev->magnesium == MG_NIGHT_MG_NONE)
 		snprintf(def, sizeof def, "no");
 	for (;;) {
 		char prompt[256];
@@ -333,17 +351,19 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, const char *only,
 {
 	struct mg_error err = {0};
 	char *last = NULL, line[128];
-	json_t *prev = NULL;
+	struct mg_night_entry *prev = malloc(sizeof *prev); /* ~2.6 kB: not on the stack */
 	int r = 0;
 	struct mg_db *db = access(cli_db_path(cli), F_OK) == 0 ? cli_db_open(cli, 0, status) : NULL;
-	if (db && !mg_db_night_latest(db, &last, &err) && last)
-		prev = json_loads(last, 0, NULL);
+	if (prev && !(db && !mg_db_night_latest(db, &last, &err) && last &&
+		      !mg_night_entry_read(last, strlen(last), prev, &err))) {
+		free(prev); /* no earlier night to offer defaults from */
+		prev = NULL;
+	}
 	mg_db_close(db);
 	free(last);
 	for (size_t q = 0; q < sizeof questions / sizeof questions[0]; q++) {
 		if (only ? strcmp(questions[q].field, only) != 0 : is_set(&o->night, questions[q].field))
 			continue;
-		json_t *d = json_object_get(prev, questions[q].last_key);
 		char def[32] = "";
 		/* Trying to sleep defaults to tonight's bed time, not last night's:
 		 * an earlier default would wrap the night past 24 hours. Asked
@@ -353,10 +373,8 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, const char *only,
 			;
 		else if (!strcmp(questions[q].field, "try-sleep") && o->night.bed >= 0)
 			mg_clock_format(o->night.bed, def);
-		else if (json_is_string(d))
-			snprintf(def, sizeof def, "%s", json_string_value(d));
-		else if (json_is_integer(d))
-			snprintf(def, sizeof def, "%lld", json_integer_value(d));
+		else if (prev)
+			last_answer(prev, questions[q].field, def);
 		for (;;) {
 			char prompt[200];
 			snprintf(prompt, sizeof prompt, "%s%s%s%s ", questions[q].question, def[0] ? " [" : "", def,
@@ -376,7 +394,7 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, const char *only,
 	if (ask_mg)
 		r = ask_magnesium(o, cli, prev, status);
 out:
-	json_decref(prev);
+	free(prev);
 	return r;
 }
 
@@ -447,7 +465,7 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 	struct mg_buf entry = MG_BUF_INIT;
 	struct mg_db *db = NULL;
 	char *latest = NULL;
-	json_t *prev = NULL;
+	struct mg_night_entry *prev = NULL;
 	const char *prev_form = NULL;
 	int status = EXIT_OK;
 	memset(&o, 0, sizeof o);
@@ -604,8 +622,9 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (latest && (prev = json_loads(latest, 0, NULL)))
-		prev_form = json_string_value(json_object_get(json_object_get(prev, "magnesium"), "form"));
+	if (latest && (prev = malloc(sizeof *prev)) && !mg_night_entry_read(latest, strlen(latest), prev, &err) &&
+	    prev->magnesium == MG_NIGHT_MG_TAKEN && prev->form[0])
+		prev_form = prev->form;
 	if (mg_db_begin(db, &err) || mg_db_night_put(db, &rec, o.replace, cli_now(), &err) ||
 	    mg_db_commit(db, &err)) {
 		status = cli_fail(&err);
@@ -617,7 +636,7 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 	if (!isnan(o.mg_elemental))
 		log_warnings(cli, db, o.mg_elemental, form, prev_form);
 out:
-	json_decref(prev);
+	free(prev);
 	free(latest);
 	mg_buf_release(&entry);
 	mg_db_close(db);
