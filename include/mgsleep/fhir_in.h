@@ -53,6 +53,7 @@ struct mg_fhir_med {
 	int magnesium;             /* an ingredient is a magnesium product */
 	int by_rxcui;              /* recognised from a verified RxNorm ingredient code */
 	char path[96];             /* JSON path of the resource, for messages */
+	char ref[80];              /* "MedicationRequest/id" when the resource has an id, else "" */
 };
 
 struct mg_fhir_dropped {

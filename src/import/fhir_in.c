@@ -584,6 +584,10 @@ static void map_medication(struct ctx *c, const struct res *x, const char *type)
 	memset(m, 0, sizeof *m);
 	m->ordered = x->ordered;
 	snprintf(m->path, sizeof m->path, "%s", x->path);
+	const char *id = str_at(x->r, "id");
+	if (id && strlen(id) <= 64 && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.") ==
+					    strlen(id))
+		snprintf(m->ref, sizeof m->ref, "%s/%s", type, id);
 	recognise(c, cc, m);
 	if (!m->name[0]) {
 		drop(c, x->path, "medicationCodeableConcept", "no display or text to recognise the medicine by");
