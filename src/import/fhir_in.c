@@ -4,6 +4,7 @@
  * the chosen patient's. Numbers go through mg_profile_set, so a FHIR value
  * is checked by the same ranges and unit conversion as a typed flag. */
 #include <mgsleep/fhir_in.h>
+#include <mgsleep/terminology.h>
 #include <mgsleep/night.h>
 
 #include "../kb/kb_internal.h"
@@ -31,63 +32,9 @@ struct res {
 	int ordered;
 };
 
-enum obs_kind { O_CREAT, O_EGFR, O_WEIGHT, O_HEIGHT, O_COUNT };
-
-/* The observations read, by LOINC code (terminology-codes.csv, all verified).
- * legacy: an older eGFR equation, accepted and flagged. */
-static const struct loinc {
-	const char *code;
-	enum obs_kind kind;
-	int legacy;
-} loincs[] = {
-	{"2160-0", O_CREAT, 0},  {"14682-9", O_CREAT, 0}, {"98979-8", O_EGFR, 0}, {"98980-6", O_EGFR, 0},
-	{"62238-1", O_EGFR, 1},  {"33914-3", O_EGFR, 1},  {"29463-7", O_WEIGHT, 0}, {"8302-2", O_HEIGHT, 0},
-};
-
-/* Condition codes -> KB condition id ("pregnant" sets the flag instead), from
- * ../shared/reference/terminology-codes.csv. An unverified code counts only
- * when the coding's display or the Condition's text is this display. SNOMED
- * CT codes are carried as identifiers only (licence: terminology-codes.md). */
-static const struct cond_code {
-	const char *system, *code, *cond, *display;
-	int verified;
-} cond_codes[] = {
-	{SNOMED, "431855005", "kidney-disease", "Chronic kidney disease stage 1", 1},
-	{SNOMED, "431856006", "kidney-disease", "Chronic kidney disease stage 2", 0},
-	{SNOMED, "433144002", "kidney-disease", "Chronic kidney disease stage 3", 1},
-	{SNOMED, "700378005", "kidney-disease", "Chronic kidney disease stage 3A", 1},
-	{SNOMED, "700379002", "kidney-disease", "Chronic kidney disease stage 3B", 1},
-	{SNOMED, "431857002", "kidney-disease", "Chronic kidney disease stage 4", 1},
-	{SNOMED, "433146000", "kidney-disease", "Chronic kidney disease stage 5", 1},
-	{SNOMED, "46177005", "kidney-disease", "End-stage renal disease", 1},
-	{SNOMED, "709044004", "kidney-disease", "Chronic kidney disease", 0},
-	{ICD10CM, "N18.1", "kidney-disease", "Chronic kidney disease, stage 1", 1},
-	{ICD10CM, "N18.2", "kidney-disease", "Chronic kidney disease, stage 2 (mild)", 1},
-	{ICD10CM, "N18.30", "kidney-disease", "Chronic kidney disease, stage 3 unspecified", 1},
-	{ICD10CM, "N18.31", "kidney-disease", "Chronic kidney disease, stage 3a", 1},
-	{ICD10CM, "N18.32", "kidney-disease", "Chronic kidney disease, stage 3b", 1},
-	{ICD10CM, "N18.4", "kidney-disease", "Chronic kidney disease, stage 4 (severe)", 1},
-	{ICD10CM, "N18.5", "kidney-disease", "Chronic kidney disease, stage 5", 1},
-	{ICD10CM, "N18.6", "kidney-disease", "End stage renal disease", 1},
-	{ICD10CM, "N18.9", "kidney-disease", "Chronic kidney disease, unspecified", 1},
-	{SNOMED, "84114007", "heart-failure", "Heart failure", 1},
-	{SNOMED, "42343007", "heart-failure", "Congestive heart failure", 1},
-	{ICD10CM, "I50.22", "heart-failure", "Chronic systolic (congestive) heart failure", 1},
-	{SNOMED, "233917008", "heart-block", "Atrioventricular block", 1},
-	{SNOMED, "195042002", "heart-block", "Second degree atrioventricular block", 1},
-	{SNOMED, "27885002", "heart-block", "Complete atrioventricular block", 1},
-	{ICD10CM, "I44.2", "heart-block", "Atrioventricular block, complete", 1},
-	{ICD10CM, "I44.1", "heart-block", "Atrioventricular block, second degree", 1},
-	{SNOMED, "91637004", "myasthenia-gravis", "Myasthenia gravis", 1},
-	{ICD10CM, "G70.0", "myasthenia-gravis", "Myasthenia gravis", 0},
-	{SNOMED, "236071009", "chronic-diarrhea", "Chronic diarrhea", 0},
-	{ICD10CM, "K58.0", "chronic-diarrhea", "Irritable bowel syndrome with diarrhea", 0},
-	{SNOMED, "77386006", "pregnant", "Pregnant", 1},
-	{ICD10CM, "Z33.1", "pregnant", "Pregnant state, incidental", 1},
-};
-
-/* Condition texts that mean pregnancy, in canonical form (mg_medname_canon). */
-static const char *const pregnancy_texts[] = {"pregnant", "pregnancy", "pregnantstate", "pregnantstateincidental"};
+/* The observations read, by the measure their code says (kb/terminology.json). */
+enum obs_kind { O_CREAT = MG_TERM_CREATININE, O_EGFR = MG_TERM_EGFR, O_WEIGHT = MG_TERM_WEIGHT,
+		O_HEIGHT = MG_TERM_HEIGHT, O_COUNT = MG_TERM_COUNT };
 
 struct obs {
 	json_t *r;
@@ -296,15 +243,17 @@ static int observation_ok(json_t *r)
 static void consider_obs(struct ctx *c, const struct res *x)
 {
 	json_t *code = json_object_get(x->r, "code");
-	for (size_t i = 0; i < sizeof loincs / sizeof loincs[0]; i++) {
-		if (!coded_as(code, LOINC, loincs[i].code))
+	size_t n;
+	const struct mg_term_observation *to = mg_kb_term_observations(c->kb, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!coded_as(code, to[i].system, to[i].code))
 			continue;
-		struct obs o = {x->r, x, 0, "", loincs[i].legacy};
+		struct obs o = {x->r, x, 0, "", to[i].legacy};
 		if (obs_date(x->r, &o.day, o.rest, sizeof o.rest)) {
 			drop(c, x->path, "effectiveDateTime", "no date: how recent it is is unknown");
 			return;
 		}
-		struct obs *b = &c->best[loincs[i].kind];
+		struct obs *b = &c->best[to[i].measure];
 		/* Latest wins; the same time twice: the first (a tie is not a reason to switch). */
 		if (!b->r || o.day > b->day || (o.day == b->day && strcmp(o.rest, b->rest) > 0))
 			*b = o;
@@ -402,12 +351,13 @@ static void set_condition(struct ctx *c, const char *cond)
  * comma ("Heart failure, unspecified"), with spaces read as hyphens too. */
 static int condition_by_text(struct ctx *c, const char *text)
 {
-	char t[MG_MED_LEN], canon[MG_MED_LEN];
+	char t[MG_MED_LEN];
 	if (!text)
 		return 0;
-	canon_untagged(text, canon, sizeof canon);
-	for (size_t i = 0; i < sizeof pregnancy_texts / sizeof pregnancy_texts[0]; i++)
-		if (!strcmp(canon, pregnancy_texts[i])) {
+	size_t n_preg;
+	const char *const *preg = mg_kb_term_pregnancy_texts(c->kb, &n_preg);
+	for (size_t i = 0; i < n_preg; i++)
+		if (same_text(text, preg[i])) {
 			set_condition(c, "pregnant");
 			return 1;
 		}
@@ -440,12 +390,14 @@ static void map_condition(struct ctx *c, const struct res *x)
 		const char *s = str_at(cd, "system"), *k = str_at(cd, "code"), *disp = str_at(cd, "display");
 		if (!s || !k)
 			continue;
-		for (size_t j = 0; j < sizeof cond_codes / sizeof cond_codes[0]; j++) {
-			const struct cond_code *cc = &cond_codes[j];
+		size_t n;
+		const struct mg_term_condition *tc = mg_kb_term_conditions(c->kb, &n);
+		for (size_t j = 0; j < n; j++) {
+			const struct mg_term_condition *cc = &tc[j];
 			if (strcmp(s, cc->system) || strcmp(k, cc->code))
 				continue;
 			if (cc->verified || same_text(disp, cc->display) || same_text(text, cc->display)) {
-				set_condition(c, cc->cond);
+				set_condition(c, cc->condition);
 				return;
 			}
 		}

@@ -19,7 +19,7 @@
 static const char *const kb_files[] = {
 	"meta",	      "sources",  "compounds", "intakes",	"limits",   "conditions",
 	"symptoms",   "interactions", "rules",	 "referrals", "monitoring", "outcomes",
-	"pitfalls",   "studies",  "dose", "diet", "trial", "medicines",
+	"pitfalls",   "studies",  "dose", "diet", "trial", "medicines", "terminology",
 };
 #define N_KB_FILES (sizeof kb_files / sizeof kb_files[0])
 
@@ -754,7 +754,8 @@ int mg_kb_build(struct mg_kb **out, void *rootp, const char *canonical, size_t c
 	    (r = load_stmts(&c, root, "monitoring", ST_WHEN | ST_STAGE, &kb->monitoring, &kb->n_monitoring)) ||
 	    (r = load_stmts(&c, root, "outcomes", ST_WHEN | ST_STATUS, &kb->outcomes, &kb->n_outcomes)) ||
 	    (r = load_stmts(&c, root, "pitfalls", ST_WHEN, &kb->pitfalls, &kb->n_pitfalls)) ||
-	    (r = load_stmts(&c, root, "studies", 0, &kb->studies, &kb->n_studies)) || (r = load_diet(&c, root)) || (r = load_trial_outcomes(&c, root)))
+	    (r = load_stmts(&c, root, "studies", 0, &kb->studies, &kb->n_studies)) || (r = load_diet(&c, root)) || (r = load_trial_outcomes(&c, root)) ||
+	    (r = mg_kbl_load_terminology(&c, root)))
 		goto out;
 	for (size_t i = 0; i < kb->n_compounds; i++)
 		if (!kb->compounds[i].id[0])

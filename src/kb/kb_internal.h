@@ -5,6 +5,7 @@
 #define MG_KB_INTERNAL_H
 
 #include <mgsleep/kb.h>
+#include <mgsleep/terminology.h>
 #include <mgsleep/medname.h>
 #include <stdint.h>
 
@@ -229,6 +230,15 @@ struct mg_kb {
 	struct mg_trial_outcome trial_outcomes[16];
 	size_t n_trial_outcomes;
 	struct mg_trial_design trial_design;
+
+	/* terminology.json: the codes FHIR input is read by */
+	struct mg_term_observation *term_obs;
+	size_t n_term_obs;
+	struct mg_term_condition *term_cond;
+	size_t n_term_cond;
+	const char **term_pregnancy;
+	size_t n_term_pregnancy;
+	struct mg_refs term_refs;
 
 	/* Per source: its JSON object after the "number" member, i.e.
 	 * ,"id":..,"citation":..,"url":..,"status":..} (built once at load). */

@@ -68,5 +68,6 @@ extern const char *const severity_names[4];
 int mg_kbl_load_interactions(struct ctx *c, json_t *root);
 int mg_kbl_load_medicines(struct ctx *c, json_t *root);
 int mg_kbl_build_fragments(struct mg_kb *kb, struct mg_error *err);
+int mg_kbl_load_terminology(struct ctx *c, json_t *root);
 
 #endif

@@ -12,7 +12,8 @@
 
 static const char *files[] = {"meta",	   "sources",  "compounds", "intakes",  "limits",
 			      "conditions", "symptoms", "interactions", "rules",   "referrals",
-			      "monitoring", "outcomes", "pitfalls",  "studies",  "dose", "diet", "trial", "medicines"};
+			      "monitoring", "outcomes", "pitfalls",  "studies",  "dose", "diet", "trial", "medicines",
+			      "terminology"};
 #define NF (sizeof files / sizeof files[0])
 
 static char dir[64];
@@ -140,6 +141,21 @@ int main(void)
 	json_object_set_new(json_array_get(json_object_get(j, "levels"), 0), "mg", json_integer(300));
 	save("dose", j);
 	expect_fail("dose level above the lowest adult upper limit", "dose.json", "above the upper limit");
+	remove_kb();
+
+	/* kb/terminology.json: a code must map to a known condition, and an
+	 * observation read as a number for a safety rule must be verified. */
+	copy_kb();
+	j = load("terminology");
+	json_object_set_new(json_array_get(json_object_get(j, "conditions"), 0), "condition", json_string("kidney-diseas"));
+	save("terminology", j);
+	expect_fail("terminology code for an unknown condition", "terminology", "kidney-diseas");
+	remove_kb();
+	copy_kb();
+	j = load("terminology");
+	json_object_set_new(json_array_get(json_object_get(j, "observations"), 0), "status", json_string("unverified"));
+	save("terminology", j);
+	expect_fail("unverified observation code", "terminology", "must be verified");
 	remove_kb();
 
 	copy_kb();

@@ -1,0 +1,90 @@
+/* kb/terminology.json: the codes FHIR input is read by (docs/kb-schema.md). */
+#include "kb_internal.h"
+#include "kb_load.h"
+
+#include <mgsleep/terminology.h>
+
+#include <jansson.h>
+#include <string.h>
+
+static const char *const measure_names[] = {"creatinine", "egfr", "weight", "height"};
+static const char *const status_names[] = {"unverified", "verified"};
+
+int mg_kbl_load_terminology(struct ctx *c, json_t *root)
+{
+	struct mg_kb *kb = c->kb;
+	json_t *o = section(c, root, "terminology", 0), *a, *it;
+	size_t i;
+	int r, v;
+	if (!o)
+		return MG_EKB;
+	snprintf(c->where, sizeof c->where, "terminology");
+	if ((r = get_refs(c, o, "refs", &kb->term_refs)))
+		return r;
+	if (!(a = get_arr(c, o, "observations")))
+		return MG_EKB;
+	kb->n_term_obs = json_array_size(a);
+	if (!(kb->term_obs = kb_alloc(kb, (kb->n_term_obs + 1) * sizeof *kb->term_obs)))
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	json_array_foreach(a, i, it) {
+		struct mg_term_observation *t = &kb->term_obs[i];
+		set_where(c, "terminology.observations", i, it, "code");
+		if ((r = get_str(c, it, "system", 1, &t->system)) || (r = get_str(c, it, "code", 1, &t->code)) ||
+		    (r = get_enum(c, it, "measure", measure_names, MG_TERM_COUNT, &v)))
+			return r;
+		t->measure = (enum mg_term_measure)v;
+		t->legacy = json_is_true(json_object_get(it, "legacy"));
+		/* An observation's value is taken as a number for a safety rule:
+		 * only codes seen in their source may do that. */
+		if ((r = get_enum(c, it, "status", status_names, 2, &v)))
+			return r;
+		if (!v)
+			return bad(c, "an observation code must be verified", NULL);
+	}
+	if (!(a = get_arr(c, o, "conditions")))
+		return MG_EKB;
+	kb->n_term_cond = json_array_size(a);
+	if (!(kb->term_cond = kb_alloc(kb, (kb->n_term_cond + 1) * sizeof *kb->term_cond)))
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	json_array_foreach(a, i, it) {
+		struct mg_term_condition *t = &kb->term_cond[i];
+		set_where(c, "terminology.conditions", i, it, "code");
+		if ((r = get_str(c, it, "system", 1, &t->system)) || (r = get_str(c, it, "code", 1, &t->code)) ||
+		    (r = get_str(c, it, "display", 1, &t->display)) ||
+		    (r = get_str(c, it, "condition", 1, &t->condition)) ||
+		    (r = get_enum(c, it, "status", status_names, 2, &t->verified)))
+			return r;
+		if (strcmp(t->condition, "pregnant") && mg_kb_find_condition(kb, t->condition) < 0)
+			return bad(c, "unknown condition ", t->condition);
+	}
+	snprintf(c->where, sizeof c->where, "terminology");
+	if (!(a = get_arr(c, o, "pregnancy_texts")))
+		return MG_EKB;
+	kb->n_term_pregnancy = json_array_size(a);
+	if (!(kb->term_pregnancy = kb_alloc(kb, (kb->n_term_pregnancy + 1) * sizeof *kb->term_pregnancy)))
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	json_array_foreach(a, i, it) {
+		if (!json_is_string(it) || !json_string_length(it))
+			return bad(c, "pregnancy_texts must be non-empty strings", NULL);
+		kb->term_pregnancy[i] = json_string_value(it);
+	}
+	return 0;
+}
+
+const struct mg_term_observation *mg_kb_term_observations(const struct mg_kb *kb, size_t *n)
+{
+	*n = kb->n_term_obs;
+	return kb->term_obs;
+}
+
+const struct mg_term_condition *mg_kb_term_conditions(const struct mg_kb *kb, size_t *n)
+{
+	*n = kb->n_term_cond;
+	return kb->term_cond;
+}
+
+const char *const *mg_kb_term_pregnancy_texts(const struct mg_kb *kb, size_t *n)
+{
+	*n = kb->n_term_pregnancy;
+	return kb->term_pregnancy;
+}
