@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <rhonabwy.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #define NOW 1700000000LL
 #define ISS "https://ehr.example.org/fhir"
@@ -134,18 +133,9 @@ static void *check_thread(void *p)
 	return NULL;
 }
 
-/* The specification's example token and key set, when the fixtures hold
- * them (the guide: they verify, with a clock before their 2015 exp). */
-static void spec_example(void)
-{
-	struct stat st;
-	if (stat("../shared/fixtures/cds-hooks/spec_jwt.txt", &st) || stat("../shared/fixtures/cds-hooks/spec_jwks.json", &st)) {
-		tap_skip("the specification's example JWT and JWKS are not in ../shared/fixtures/cds-hooks "
-			 "(only requests, cards and prefetch examples are)");
-		return;
-	}
-	tap_skip("spec_jwt.txt found but its issuer, audience and clock are not recorded with it");
-}
+/* The specification's example token and key set are not among the fixtures
+ * (../shared/fixtures/cds-hooks holds requests, cards and prefetch only), so
+ * the table below uses keys generated here; add the spec case when they are. */
 
 int main(void)
 {
@@ -278,7 +268,6 @@ int main(void)
 	ok(mg_cds_auth_check(a, valid_ec, AUD, NOW + 400, &err) == MG_EINVAL && strstr(err.msg, "expired"),
 	   "the replayed token after its exp: expired");
 
-	spec_example();
 
 	for (size_t i = 0; i < n; i++)
 		free(cases[i].hdr);
