@@ -160,18 +160,16 @@ check "magnesium ordered, eGFR 20: valid cards" py cards "$tmp/body"
 check "magnesium ordered, eGFR 20: a critical card (kb/rules.json: eGFR under 30)" py eval "$tmp/body" \
 	'any(c["indicator"] == "critical" for c in d["cards"])'
 
-request order-select "$(bundle "{\"resource\":$mgox}")" \
-	"\"patient\":$(pat male 1980-01-01),\"creat\":$(obs 2160-0 0.9 mg/dL),\"meds\":$(bundle "{\"resource\":$doxy}")" \
-	>"$tmp/r2.json"
+# A man born in 1980 with a normal creatinine (0.9 mg/dL), taking doxycycline.
+on_doxy="\"patient\":$(pat male 1980-01-01),\"creat\":$(obs 2160-0 0.9 mg/dL),\"meds\":$(bundle "{\"resource\":$doxy}")"
+request order-select "$(bundle "{\"resource\":$mgox}")" "$on_doxy" >"$tmp/r2.json"
 req POST /cds-services/mgsleep-order-select "$tmp/r2.json"
 check "magnesium ordered, doxycycline taken: 200 with valid cards" sh -c '[ "$1" = 200 ] && python3 "$2" cards "$3"' \
 	- "$st" "$tmp/cds.py" "$tmp/body"
 check "a spacing card: doxycycline and magnesium at least 6 hours apart (kb/interactions.json)" py eval "$tmp/body" \
 	'any("doxycycline" in c["summary"] and "6 hours" in c["summary"] for c in d["cards"])'
 
-request order-sign "$(bundle "{\"resource\":$amox}")" \
-	"\"patient\":$(pat male 1980-01-01),\"creat\":$(obs 2160-0 0.9 mg/dL),\"meds\":$(bundle "{\"resource\":$doxy}")" \
-	>"$tmp/r3.json"
+request order-sign "$(bundle "{\"resource\":$amox}")" "$on_doxy" >"$tmp/r3.json"
 req POST /cds-services/mgsleep-order-sign "$tmp/r3.json"
 check "no magnesium ordered or taken: 200 with no cards" py eval "$tmp/body" "$st == 200 and d == {'cards': []}"
 
