@@ -162,13 +162,14 @@ int cmd_backup(int argc, char **argv, struct mg_cli *cli);
 int cmd_import_backup(int argc, char **argv, struct mg_cli *cli);
 int cmd_profile(int argc, char **argv, struct mg_cli *cli);
 int cmd_convert(int argc, char **argv, struct mg_cli *cli);
+int cmd_cds(int argc, char **argv, struct mg_cli *cli);
 int cmd_forms(int argc, char **argv, struct mg_cli *cli);
 int cmd_help(int argc, char **argv, struct mg_cli *cli);
 int cmd_kb(int argc, char **argv, struct mg_cli *cli);
 int cmd_version(int argc, char **argv, struct mg_cli *cli);
 
 /* Each command's help: its synopsis and option tables, in its cmd_*.c. */
-extern const struct cli_help cli_help_advise, cli_help_backup, cli_help_convert, cli_help_diary, cli_help_diet,
+extern const struct cli_help cli_help_advise, cli_help_backup, cli_help_cds, cli_help_convert, cli_help_diary, cli_help_diet,
 	cli_help_export, cli_help_food, cli_help_forms, cli_help_import, cli_help_import_backup, cli_help_init,
 	cli_help_isi, cli_help_kb, cli_help_log, cli_help_passphrase, cli_help_profile, cli_help_psqi,
 	cli_help_report, cli_help_summary, cli_help_trial;

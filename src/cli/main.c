@@ -25,6 +25,7 @@ static const struct cmd {
 } commands[] = {
 	{"advise", cmd_advise, "decide whether magnesium is reasonable for your sleep, and how", &cli_help_advise},
 	{"backup", cmd_backup, "copy your store to a new file (still encrypted if it was)", &cli_help_backup},
+	{"cds", cmd_cds, "serve the advice to a clinician's EHR as a CDS Hooks service", &cli_help_cds},
 	{"convert", cmd_convert, "convert between elemental magnesium and compound mass", &cli_help_convert},
 	{"diary", cmd_diary, "list your nights: times, sleep metrics and magnesium", &cli_help_diary},
 	{"diet", cmd_diet, "magnesium from food: daily totals, a two-minute quiz, suggestions", &cli_help_diet},

@@ -1,0 +1,68 @@
+/* A small HTTP/1.1 server over libmicrohttpd, for the CDS Hooks service
+ * (issue 13) and the future web app: one route callback per request gets the
+ * method, path, headers and the whole body (capped: over max_body answers 413
+ * without calling it) and fills status, content type and body.
+ *
+ * Not part of the pure library: it owns sockets and threads and reads the
+ * monotonic clock for the request duration. It never prints: each finished
+ * request is reported to the caller's log callback (route, status, duration;
+ * never the body, a header or the query string), and the caller writes it.
+ *
+ * Ownership: mg_http_start allocates the server, mg_http_stop frees it after
+ * the last request has finished. A request's strings live until the handler
+ * returns; the handler fills res->body, which the server releases. */
+#ifndef MG_NET_HTTP_H
+#define MG_NET_HTTP_H
+
+#include <mgsleep/buf.h>
+#include <mgsleep/error.h>
+
+#include <stddef.h>
+
+struct mg_http;
+
+struct mg_http_request {
+	const char *method; /* "GET", "POST" ... */
+	const char *path;   /* without the query string */
+	const char *body;   /* NUL-terminated; "" when none */
+	size_t body_len;
+	void *conn; /* for mg_http_header */
+};
+
+struct mg_http_response {
+	int status;               /* 200 unless the handler says otherwise */
+	const char *content_type; /* static; NULL: no Content-Type */
+	const char *route;        /* static label for the log ("discovery"); NULL: "-" */
+	struct mg_buf body;       /* empty: no body */
+};
+
+/* The value of header name (case-insensitive), or NULL; lives as long as req. */
+const char *mg_http_header(const struct mg_http_request *req, const char *name);
+
+typedef void (*mg_http_handler_fn)(void *ctx, const struct mg_http_request *req, struct mg_http_response *res);
+/* One finished request: its method, the handler's route label, status and
+ * duration in milliseconds. Called from the server's threads. */
+typedef void (*mg_http_log_fn)(void *ctx, const char *method, const char *route, int status, double ms);
+
+struct mg_http_opts {
+	const char *host;  /* numeric IPv4 or IPv6 address, or "localhost"; NULL: 127.0.0.1 */
+	unsigned port;     /* 0: any free port (mg_http_port tells which) */
+	unsigned threads;  /* the pool; 0: 2 */
+	size_t max_body;   /* bytes; 0: 1 MiB */
+	mg_http_handler_fn handler;
+	mg_http_log_fn log; /* or NULL */
+	void *ctx;          /* passed to both */
+};
+
+/* Bind and listen (no request is served yet): the caller learns the port
+ * before the first request can arrive. 0, or MG_EINVAL (host is not an
+ * address), MG_EIO (the port is taken or cannot be bound), MG_ENOMEM. */
+int mg_http_listen(struct mg_http **out, const struct mg_http_opts *o, struct mg_error *err);
+/* Serve from a thread pool. 0, or MG_EIO. */
+int mg_http_run(struct mg_http *h, struct mg_error *err);
+/* The port listened on (the one chosen when 0 was asked). */
+unsigned mg_http_port(const struct mg_http *h);
+/* Stop listening, wait for the requests in progress, free h. NULL is fine. */
+void mg_http_stop(struct mg_http *h);
+
+#endif

@@ -1,0 +1,240 @@
+#!/bin/sh
+# TAP: mgsleep cds, the CDS Hooks service (issue 13), started on 127.0.0.1
+# with port 0 and --insecure-no-auth, talked to with python3's http.client.
+# The card rules are those of CDS Hooks 2.0 (../shared/guide/cds-hooks.md):
+# summary under 140 characters, indicator info|warning|critical,
+# source.label, suggestions with a label and then selectionBehavior
+# at-most-one|any, links absolute|smart. The expected cards of our own
+# requests come from kb/rules.json (eGFR under 30 -> contraindicated ->
+# critical) and kb/interactions.json (tetracyclines: 2 h before or 6 h after
+# magnesium, so at least 6 hours apart).
+#
+# usage: tests/cli/cds.sh MGSLEEP_BINARY   (run from the repository root)
+set -u
+
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
+FIX=../shared/fixtures/cds-hooks
+
+if ! command -v python3 >/dev/null 2>&1; then
+	skip "python3 is not installed (scripts/bootstrap.sh installs it)"
+	finish
+fi
+
+cat >"$tmp/cds.py" <<'PY'
+import http.client, json, sys, urllib.parse
+
+def req(url, method, path, body_file=None, out=None):
+    u = urllib.parse.urlsplit(url)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    body = open(body_file, 'rb').read() if body_file else None
+    hdrs = {'Content-Type': 'application/json'} if body is not None else {}
+    try:
+        c.request(method, path, body=body, headers=hdrs)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server answered before reading it all (413)
+    r = c.getresponse()
+    data = r.read()
+    if out:
+        open(out, 'wb').write(data)
+    print(r.status)
+
+def cards_ok(path):
+    """0 when the body is a valid CDS Hooks 2.0 card response."""
+    doc = json.load(open(path))
+    cards = doc.get('cards')
+    assert isinstance(cards, list), 'cards is not an array'
+    for i, c in enumerate(cards):
+        s = c.get('summary')
+        assert isinstance(s, str) and len(s) < 140, f'cards[{i}].summary'
+        assert c.get('indicator') in ('info', 'warning', 'critical'), f'cards[{i}].indicator'
+        src = c.get('source')
+        assert isinstance(src, dict) and isinstance(src.get('label'), str), f'cards[{i}].source.label'
+        if 'detail' in c:
+            assert isinstance(c['detail'], str), f'cards[{i}].detail'
+        if 'suggestions' in c:
+            assert isinstance(c['suggestions'], list), f'cards[{i}].suggestions'
+            for s in c['suggestions']:
+                assert isinstance(s.get('label'), str), f'cards[{i}].suggestions.label'
+            assert c.get('selectionBehavior') in ('at-most-one', 'any'), f'cards[{i}].selectionBehavior'
+        for l in c.get('links', []):
+            assert isinstance(l.get('label'), str) and isinstance(l.get('url'), str), f'cards[{i}].links'
+            assert l.get('type') in ('absolute', 'smart'), f'cards[{i}].links.type'
+        for o in c.get('overrideReasons', []):
+            assert isinstance(o.get('display'), str), f'cards[{i}].overrideReasons.display'
+
+cmd = sys.argv[1]
+if cmd == 'req':
+    req(*sys.argv[2:])
+elif cmd == 'cards':
+    try:
+        cards_ok(sys.argv[2])
+    except (AssertionError, ValueError, AttributeError) as e:
+        print('invalid:', e)
+        sys.exit(1)
+elif cmd == 'eval':  # eval FILE EXPR: exit 0 when EXPR (over d, the JSON) is true
+    d = json.load(open(sys.argv[2]))
+    sys.exit(0 if eval("(" + sys.argv[3] + ")") else 1)
+PY
+py() { python3 "$tmp/cds.py" "$@"; }
+
+# The validator itself: the spec's card without an indicator must fail.
+printf '{"cards":[{"summary":"x","source":{"label":"y"}}]}' >"$tmp/noind.json"
+check "validator rejects a card without indicator" sh -c '! python3 "$1" cards "$2"' - "$tmp/cds.py" "$tmp/noind.json"
+printf '{"cards":[{"summary":"x","indicator":"info","source":{"label":"y"},"suggestions":[{"label":"z"}]}]}' \
+	>"$tmp/nosel.json"
+check "validator rejects suggestions without selectionBehavior" \
+	sh -c '! python3 "$1" cards "$2"' - "$tmp/cds.py" "$tmp/nosel.json"
+
+# Refusals before listening.
+check "without --client or --insecure-no-auth: refused, exit 2" \
+	sh -c '"$1" cds --listen 127.0.0.1:0 >/dev/null 2>&1; [ $? -eq 2 ]' - "$bin"
+check "--listen without a port: refused, exit 2" \
+	sh -c '"$1" cds --listen 127.0.0.1 --insecure-no-auth >/dev/null 2>&1; [ $? -eq 2 ]' - "$bin"
+check "--listen with a host name: refused, exit 2" \
+	sh -c '"$1" cds --listen example.org:0 --insecure-no-auth >/dev/null 2>&1; [ $? -eq 2 ]' - "$bin"
+
+"$bin" cds --listen 127.0.0.1:0 --insecure-no-auth >"$tmp/url" 2>"$tmp/log" &
+pid=$!
+i=0
+while [ ! -s "$tmp/url" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+url=$(head -n 1 "$tmp/url")
+check "first line is the listening URL" sh -c 'echo "$1" | grep -qE "^http://127\.0\.0\.1:[1-9][0-9]*/cds-services$"' - "$url"
+
+# req METHOD PATH [BODY_FILE]: the status in $st, the body in $tmp/body.
+req() {
+	st=$(py req "$url" "$1" "$2" "${3:-}" "$tmp/body" 2>"$tmp/py.err") || st=error
+}
+
+req GET /cds-services
+check "discovery: 200" test "$st" = 200
+check "discovery: order-select, order-sign and patient-view services" py eval "$tmp/body" \
+	'sorted(s["hook"] for s in d["services"]) == ["order-select", "order-sign", "patient-view"] and
+	 all(s["id"] and s["description"] for s in d["services"])'
+check "discovery: prefetch for Patient, medicines, statements and Conditions" py eval "$tmp/body" \
+	'all(s["prefetch"]["patient"] == "Patient/{{context.patientId}}" and
+	     s["prefetch"]["medications"].startswith("MedicationRequest?patient={{context.patientId}}&status=active") and
+	     s["prefetch"]["statements"].startswith("MedicationStatement?") and
+	     s["prefetch"]["conditions"].startswith("Condition?") for s in d["services"])'
+check "discovery: creatinine 2160-0 and 14682-9, eGFR 98979-8, weight 29463-7, height 8302-2" py eval "$tmp/body" \
+	'all("2160-0" in p["creatinine"] and "14682-9" in p["creatinine"] and "98979-8" in p["egfr"] and
+	     "29463-7" in p["weight"] and "8302-2" in p["height"] and "_count=1" in p["creatinine"]
+	     for p in (s["prefetch"] for s in d["services"]))'
+
+# The official request examples: 200 with valid cards, or 412.
+for f in examples_opioid_order-sign_request.json examples_radiology_order-select_request.json \
+	spec_patient-view-request-with-prefetch.json spec_request-with-extension.json; do
+	if [ ! -r "$FIX/$f" ]; then
+		skip "$FIX/$f is absent (../shared/fixtures)"
+		continue
+	fi
+	hook=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hook"])' "$FIX/$f")
+	req POST "/cds-services/mgsleep-$hook" "$FIX/$f"
+	if [ "$st" = 200 ]; then
+		check "$f: 200 with valid cards" py cards "$tmp/body"
+	else
+		check "$f: 412 (prefetch missing), an OperationOutcome" py eval "$tmp/body" \
+			"$st == 412 and d['resourceType'] == 'OperationOutcome'"
+	fi
+done
+
+# Our own requests (docs/fhir-input.md for the resources read).
+mgox='{"resourceType":"MedicationRequest","id":"o1","status":"draft","subject":{"reference":"Patient/p1"},"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"198741","display":"Magnesium Oxide 400 MG Oral Tablet"}]}}'
+doxy='{"resourceType":"MedicationRequest","id":"m1","status":"active","subject":{"reference":"Patient/p1"},"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"199026","display":"Doxycycline 100 MG Oral Capsule"}]}}'
+amox='{"resourceType":"MedicationRequest","id":"o2","status":"draft","subject":{"reference":"Patient/p1"},"medicationCodeableConcept":{"text":"Amoxicillin 500 MG Oral Capsule"}}'
+pat() { printf '{"resourceType":"Patient","id":"p1","gender":"%s","birthDate":"%s"}' "$1" "$2"; }
+obs() { printf '{"resourceType":"Observation","status":"final","subject":{"reference":"Patient/p1"},"code":{"coding":[{"system":"http://loinc.org","code":"%s"}]},"effectiveDateTime":"2025-01-01","valueQuantity":{"value":%s,"system":"http://unitsofmeasure.org","code":"%s"}}' "$1" "$2" "$3"; }
+bundle() { printf '{"resourceType":"Bundle","type":"searchset","entry":[%s]}' "$1"; }
+request() { # request HOOK ORDERS PREFETCH_MEMBERS
+	printf '{"hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","hook":"%s","context":{"userId":"Practitioner/1","patientId":"p1","draftOrders":%s},"prefetch":{%s}}' "$1" "$2" "$3"
+}
+
+request order-sign "$(bundle "{\"resource\":$mgox}")" \
+	"\"patient\":$(pat female 1950-01-01),\"egfr\":$(obs 98979-8 20 'mL/min/{1.73_m2}')" >"$tmp/r1.json"
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json"
+check "magnesium ordered, eGFR 20: 200" test "$st" = 200
+check "magnesium ordered, eGFR 20: valid cards" py cards "$tmp/body"
+check "magnesium ordered, eGFR 20: a critical card (kb/rules.json: eGFR under 30)" py eval "$tmp/body" \
+	'any(c["indicator"] == "critical" for c in d["cards"])'
+
+# A man born in 1980 with a normal creatinine (0.9 mg/dL), taking doxycycline.
+on_doxy="\"patient\":$(pat male 1980-01-01),\"creat\":$(obs 2160-0 0.9 mg/dL),\"meds\":$(bundle "{\"resource\":$doxy}")"
+request order-select "$(bundle "{\"resource\":$mgox}")" "$on_doxy" >"$tmp/r2.json"
+req POST /cds-services/mgsleep-order-select "$tmp/r2.json"
+check "magnesium ordered, doxycycline taken: 200 with valid cards" sh -c '[ "$1" = 200 ] && python3 "$2" cards "$3"' \
+	- "$st" "$tmp/cds.py" "$tmp/body"
+check "a spacing card: doxycycline and magnesium at least 6 hours apart (kb/interactions.json)" py eval "$tmp/body" \
+	'any("doxycycline" in c["summary"] and "6 hours" in c["summary"] for c in d["cards"])'
+
+request order-sign "$(bundle "{\"resource\":$amox}")" "$on_doxy" >"$tmp/r3.json"
+req POST /cds-services/mgsleep-order-sign "$tmp/r3.json"
+check "no magnesium ordered or taken: 200 with no cards" py eval "$tmp/body" "$st == 200 and d == {'cards': []}"
+
+request order-sign "$(bundle "{\"resource\":$amox}")" '"x":null' >"$tmp/r4.json"
+req POST /cds-services/mgsleep-order-sign "$tmp/r4.json"
+check "no Patient, no medicine list, no magnesium ordered: 412 with an OperationOutcome" py eval "$tmp/body" \
+	"$st == 412 and d['resourceType'] == 'OperationOutcome'"
+
+# Errors.
+req POST /cds-services/no-such-service "$tmp/r3.json"
+check "unknown service: 404" test "$st" = 404
+printf '{"hook": "order-sign", "context": {' >"$tmp/bad.json"
+req POST /cds-services/mgsleep-order-sign "$tmp/bad.json"
+check "malformed JSON: 400 with an OperationOutcome" py eval "$tmp/body" \
+	"$st == 400 and d['resourceType'] == 'OperationOutcome' and d['issue'][0]['severity'] == 'error'"
+req POST /cds-services/mgsleep-patient-view "$tmp/r3.json"
+check "an order-sign request sent to the patient-view service: 400" test "$st" = 400
+python3 -c 'import sys; sys.stdout.write("{\"a\":\"" + "x" * (1 << 20) + "\"}")' >"$tmp/big.json"
+req POST /cds-services/mgsleep-order-sign "$tmp/big.json"
+check "a body over 1 MiB: 413" test "$st" = 413
+printf '{"feedback":[{"card":"x","outcome":"accepted","outcomeTimestamp":"2025-01-01T00:00:00Z"}]}' >"$tmp/fb.json"
+req POST /cds-services/mgsleep-order-sign/feedback "$tmp/fb.json"
+check "feedback: 200" test "$st" = 200
+
+# The log: one line per request, no health data or body.
+check "log: one line per request with route and status" grep -qE '^[0-9T:-]+Z POST mgsleep-order-sign 200 [0-9.]+ ms$' \
+	"$tmp/log"
+check "log: no birth date, code or body in it" sh -c '! grep -qE "1950|198741|Doxycycline|hookInstance" "$1"' - "$tmp/log"
+
+kill -TERM "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 10 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+alive=0
+kill -0 "$pid" 2>/dev/null && alive=1
+check "SIGTERM ends it within a second" test "$alive" = 0
+[ "$alive" = 1 ] && kill -KILL "$pid"
+wait "$pid"
+check "... with exit status 0" test $? = 0
+
+# With --client, every request needs a token the client signed (the JWT rules
+# are tested in tests/unit/test_cds_auth.c with keys made there): without one
+# the answer is a bare 401. The key below is a
+# public test key only.
+cat >"$tmp/jwks.json" <<'JWKS'
+{"keys":[{"kty":"EC","crv":"P-384","kid":"test-1","use":"sig","alg":"ES384","x":"JbsSdJo2uqP3E1v4jZLMrAGXbXiLH5mQUSKCxCoDC2G62mMAxEpRht2LEgh1dCFa","y":"hRHoVucABZyhWj6qNJe98Cr4NPQvCkpToE327_eYrYeN8Hh9mJCj5WPHQNEUFMKr"}]}
+JWKS
+: >"$tmp/url2"
+"$bin" cds --listen 127.0.0.1:0 --client "https://ehr.example/=$tmp/jwks.json" >"$tmp/url2" 2>"$tmp/log2" &
+pid2=$!
+i=0
+while [ ! -s "$tmp/url2" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+url=$(head -n 1 "$tmp/url2")
+req GET /cds-services
+check "--client: discovery without a token is a bare 401" test "$st" = 401
+kill -TERM "$pid2" 2>/dev/null
+wait "$pid2"
+check "--client: the service stops cleanly" test $? = 0
+printf '{"keys": [' >"$tmp/bad-jwks.json"
+check "--client with a JWKS that is not JSON: refused at start" \
+	sh -c '"$1" cds --listen 127.0.0.1:0 --client "https://ehr.example/=$2" >/dev/null 2>&1; [ $? -ne 0 ]' - "$bin" "$tmp/bad-jwks.json"
+
+finish
