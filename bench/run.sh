@@ -10,12 +10,16 @@
 #  (d) import (issue 4): bench/import.sh BUILD_DIR SIZE_MB (a synthetic 1 GiB
 #      Apple export.xml/export.zip: MB/s, against wc -l, unzip -p and a Python
 #      stdlib baseline, peak RSS; see bench/README.md).
+#  (e) the CDS Hooks service (issue 13): bench/cds.sh BUILD_DIR (wrk on
+#      loopback, bounded in time: discovery and an order-sign request;
+#      requests/s, p50/p99, non-2xx answers; see bench/README.md).
 # usage: bench/run.sh BUILD_DIR      (BUILD_DIR has mgsleep, bench/bench_advise, bench/bench_store)
 # Env: BENCH_N (bench_advise iterations), BENCH_RUNS (hyperfine runs, default 200),
 #      BENCH_STORE_ARGS (bench_store arguments: N N_SEALED, default 10000 1000),
 #      BENCH_STORE_RUNS (hyperfine runs of 'mgsleep summary', default 30),
 #      BENCH_IMPORT_MB (size of the import benchmark's export.xml in MiB,
-#      default 1024; 0 skips it; more in bench/import.sh).
+#      default 1024; 0 skips it; more in bench/import.sh),
+#      BENCH_CDS_SECONDS (per wrk run, default 10; 0 skips bench/cds.sh).
 # Exit status 1 if a target is missed.
 set -eu
 
@@ -118,5 +122,9 @@ import_mb=${BENCH_IMPORT_MB:-1024}
 if [ "$import_mb" != 0 ]; then
 	echo "== (d) import (issue 4): bench/import.sh $build $import_mb"
 	./bench/import.sh "$build" "$import_mb" || fail=1
+fi
+if [ "${BENCH_CDS_SECONDS:-10}" != 0 ]; then
+	echo "== (e) CDS Hooks service (issue 13): bench/cds.sh $build"
+	./bench/cds.sh "$build" || fail=1
 fi
 exit $fail

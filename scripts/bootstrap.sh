@@ -7,7 +7,7 @@ set -eu
 PKGS="gcc make meson ninja-build pkg-config python3 libjansson-dev libsodium-dev libsqlite3-dev libexpat1-dev zlib1g-dev librhonabwy-dev libmicrohttpd-dev zip unzip"
 # Extra tools for sanitizer and fuzz runs (clang with its runtimes) and benchmarks.
 if [ "${1:-}" = "--dev" ]; then
-	PKGS="$PKGS clang libclang-rt-14-dev valgrind hyperfine chromium"
+	PKGS="$PKGS clang libclang-rt-14-dev valgrind hyperfine wrk chromium"
 fi
 
 missing=""
