@@ -9,11 +9,14 @@
 # critical) and kb/interactions.json (tetracyclines: 2 h before or 6 h after
 # magnesium, so at least 6 hours apart).
 #
-# usage: tests/cli/cds.sh MGSLEEP_BINARY   (run from the repository root)
+# usage: tests/cli/cds.sh MGSLEEP_BINARY JWT_TOOL   (run from the repository root;
+# JWT_TOOL is tests/unit/jwt_tool.c built, which makes keys and signs tokens)
 set -u
 
 # shellcheck source=tests/cli/lib.sh
 . "$(dirname "$0")/lib.sh"
+jwt=${2:?usage: $0 MGSLEEP_BINARY JWT_TOOL}
+case $jwt in /*) ;; *) jwt=$PWD/$jwt ;; esac
 FIX=../shared/fixtures/cds-hooks
 
 if ! command -v python3 >/dev/null 2>&1; then
@@ -24,11 +27,13 @@ fi
 cat >"$tmp/cds.py" <<'PY'
 import http.client, json, sys, urllib.parse
 
-def req(url, method, path, body_file=None, out=None):
+def req(url, method, path, body_file=None, out=None, authorization=None):
     u = urllib.parse.urlsplit(url)
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
     body = open(body_file, 'rb').read() if body_file else None
     hdrs = {'Content-Type': 'application/json'} if body is not None else {}
+    if authorization:
+        hdrs['Authorization'] = authorization
     try:
         c.request(method, path, body=body, headers=hdrs)
     except (BrokenPipeError, ConnectionResetError):
@@ -104,9 +109,10 @@ done
 url=$(head -n 1 "$tmp/url")
 check "first line is the listening URL" sh -c 'echo "$1" | grep -qE "^http://127\.0\.0\.1:[1-9][0-9]*/cds-services$"' - "$url"
 
-# req METHOD PATH [BODY_FILE]: the status in $st, the body in $tmp/body.
+# req METHOD PATH [BODY_FILE [AUTHORIZATION]]: the status in $st, the body in
+# $tmp/body; AUTHORIZATION is the header's value ("Bearer <jwt>").
 req() {
-	st=$(py req "$url" "$1" "$2" "${3:-}" "$tmp/body" 2>"$tmp/py.err") || st=error
+	st=$(py req "$url" "$1" "$2" "${3:-}" "$tmp/body" "${4:-}" 2>"$tmp/py.err") || st=error
 }
 
 req GET /cds-services
@@ -212,15 +218,20 @@ check "SIGTERM ends it within a second" test "$alive" = 0
 wait "$pid"
 check "... with exit status 0" test $? = 0
 
-# With --client, every request needs a token the client signed (the JWT rules
-# are tested in tests/unit/test_cds_auth.c with keys made there): without one
-# the answer is a bare 401. The key below is a
-# public test key only.
-cat >"$tmp/jwks.json" <<'JWKS'
-{"keys":[{"kty":"EC","crv":"P-384","kid":"test-1","use":"sig","alg":"ES384","x":"JbsSdJo2uqP3E1v4jZLMrAGXbXiLH5mQUSKCxCoDC2G62mMAxEpRht2LEgh1dCFa","y":"hRHoVucABZyhWj6qNJe98Cr4NPQvCkpToE327_eYrYeN8Hh9mJCj5WPHQNEUFMKr"}]}
-JWKS
+# With --client, every request needs a token the client signed: a JWT whose
+# aud is the exact URL called (the printed base URL + the path, as
+# src/cli/cmd_cds.c builds it), not expired, with a jti not seen before,
+# signed by the key of the client's JWKS with the header's kid; anything else
+# is a bare 401. The EHR's keys are made here by jwt_tool (ES384), so each
+# expected answer follows from one rule (the rules one by one are in
+# tests/unit/test_cds_auth.c).
+iss=https://ehr.example/
+check "jwt_tool: an ES384 key pair for the EHR" "$jwt" keygen ehr-1 "$tmp/jwks.json" "$tmp/ehr.jwk"
+check "jwt_tool: another key pair with the same kid" "$jwt" keygen ehr-1 "$tmp/other-jwks.json" "$tmp/other.jwk"
+check "the JWKS holds the public key only (no d), kid ehr-1" py eval "$tmp/jwks.json" \
+	'[(k["kty"], k["crv"], k["kid"], "d" in k) for k in d["keys"]] == [("EC", "P-384", "ehr-1", False)]'
 : >"$tmp/url2"
-"$bin" cds --listen 127.0.0.1:0 --client "https://ehr.example/=$tmp/jwks.json" >"$tmp/url2" 2>"$tmp/log2" &
+"$bin" cds --listen 127.0.0.1:0 --client "$iss=$tmp/jwks.json" >"$tmp/url2" 2>"$tmp/log2" &
 pid2=$!
 i=0
 while [ ! -s "$tmp/url2" ] && [ $i -lt 100 ]; do
@@ -228,8 +239,49 @@ while [ ! -s "$tmp/url2" ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 url=$(head -n 1 "$tmp/url2")
+base=${url%/cds-services}
+sign() { # sign KEY AUD EXP_OFFSET JTI: "Bearer <jwt>" in $tok; a failure is a
+	# failed test, so that no 401 below passes for want of a token
+	tok="Bearer $("$jwt" sign "$1" "$iss" "$2" "$3" "$4" 2>"$tmp/jwt.err")" || { ok 1 "jwt_tool sign $4"; sed "s/^/# /" "$tmp/jwt.err"; }
+}
 req GET /cds-services
 check "--client: discovery without a token is a bare 401" test "$st" = 401
+
+sign "$tmp/ehr.jwk" "$url" 300 jti-discovery
+req GET /cds-services "" "$tok"
+check "--client: discovery with a valid token (aud: the URL called): 200" test "$st" = 200
+check "--client: ... and the three services listed" py eval "$tmp/body" 'len(d["services"]) == 3'
+first=$tok
+req GET /cds-services "" "$first"
+check "--client: the same token again (jti replayed): 401" test "$st" = 401
+
+sign "$tmp/ehr.jwk" "$base/cds-services/mgsleep-order-sign" 300 jti-sign
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "$tok"
+check "--client: POST order-sign with a valid token: 200 with valid cards" \
+	sh -c '[ "$1" = 200 ] && python3 "$2" cards "$3"' - "$st" "$tmp/cds.py" "$tmp/body"
+check "--client: ... the critical card of eGFR 20, as without --client" py eval "$tmp/body" \
+	'any(c["indicator"] == "critical" for c in d["cards"])'
+
+sign "$tmp/ehr.jwk" "$base/cds-services/mgsleep-order-select" 300 jti-wrong-aud
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "$tok"
+check "--client: a token for another service's URL (wrong aud): 401" test "$st" = 401
+sign "$tmp/ehr.jwk" "$base/cds-services/mgsleep-order-sign" -600 jti-expired
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "$tok"
+check "--client: a token expired 10 minutes ago: 401" test "$st" = 401
+sign "$tmp/other.jwk" "$base/cds-services/mgsleep-order-sign" 300 jti-other-key
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "$tok"
+check "--client: a token signed by another key with the same kid: 401" test "$st" = 401
+check "--client: ... a bare 401, no body" test ! -s "$tmp/body"
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json"
+check "--client: POST without a token: 401" test "$st" = 401
+# The refusals above were for their tokens, not for the client: a fresh one
+# is still accepted.
+sign "$tmp/ehr.jwk" "$base/cds-services/mgsleep-order-sign" 300 jti-after
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "$tok"
+check "--client: after the refusals a fresh valid token: 200" test "$st" = 200
+check "--client: log: the refusals as unauthorized 401, the token never" sh -c \
+	'grep -qE "^[0-9T:-]+Z POST unauthorized 401 [0-9.]+ ms$" "$1" && ! grep -qF "${2#Bearer }" "$1" &&
+	 ! grep -q "eyJ" "$1"' - "$tmp/log2" "$first"
 kill -TERM "$pid2" 2>/dev/null
 wait "$pid2"
 check "--client: the service stops cleanly" test $? = 0
