@@ -102,6 +102,9 @@ struct mg_advice {
 /* The reference intake that applied (mg/day, and e.g. "US recommended
  * dietary allowance"); NaN and NULL if none. */
 double mg_advice_intake_mg(const struct mg_advice *a);
+/* Magnesium a day with the proposal: diet + current supplements + the
+ * proposed dose (mg); NaN when dietary intake is unknown. */
+double mg_advice_total_mg(const struct mg_advice *a);
 const char *mg_advice_intake_kind(const struct mg_advice *a);
 
 /* Why the dose is what it is for the chosen form, beyond the dose level's

@@ -364,6 +364,11 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 	return 0;
 }
 
+double mg_advice_total_mg(const struct mg_advice *a)
+{
+	return a->profile->diet_mg + a->supplement_mg + a->elemental_mg; /* NaN propagates */
+}
+
 double mg_advice_intake_mg(const struct mg_advice *a)
 {
 	return a->intake ? a->intake->mg : NAN;

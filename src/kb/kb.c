@@ -476,6 +476,12 @@ static int load_meta(struct ctx *c, json_t *root)
 	for (int i = 0; i < 4; i++)
 		if ((r = get_str(c, v, verdict_names[i], 1, &kb->verdict_text[i])))
 			return r;
+	if (!json_is_object(v = json_object_get(o, "verdict_summaries")))
+		return bad(c, "missing 'verdict_summaries'", NULL);
+	snprintf(c->where, sizeof c->where, "meta.verdict_summaries");
+	for (int i = 0; i < 4; i++)
+		if ((r = get_str(c, v, verdict_names[i], 1, &kb->verdict_summary[i])))
+			return r;
 	snprintf(c->where, sizeof c->where, "meta");
 	if (!(a = get_arr(c, o, "renal_categories")) || json_array_size(a) == 0 || json_array_size(a) > 8)
 		return bad(c, "needs 1 to 8 renal_categories", NULL);

@@ -21,54 +21,53 @@ static const char *keep(struct mg_kb *kb, struct mg_buf *b, size_t *len)
 	return p;
 }
 
-static void frag_refs(struct mg_buf *b, const struct mg_kb *kb, const struct mg_refs *r)
+void mg_kb_stmt_json(struct mg_buf *b, const struct mg_kb *kb, const struct mg_stmt *st, enum mg_stmt_kind kind,
+		     const char *text)
 {
+	mg_buf_puts(b, "{\"code\":");
+	mg_buf_put_json_str(b, st->code);
+	if (kind == MG_STMT_RULE) {
+		mg_buf_puts(b, ",\"severity\":");
+		mg_buf_put_json_str(b, mg_severity_name(st->severity));
+		mg_buf_puts(b, ",\"verdict\":");
+		mg_buf_put_json_str(b, mg_verdict_name(st->verdict));
+		mg_buf_puts(b, ",\"section\":");
+		mg_buf_put_json_str(b, st->section);
+	} else if (kind == MG_STMT_STAGED) {
+		mg_buf_puts(b, ",\"stage\":");
+		mg_buf_put_json_str(b, st->stage);
+	} else if (kind == MG_STMT_STATUSED) {
+		mg_buf_puts(b, ",\"status\":");
+		mg_buf_put_json_str(b, st->status);
+	}
+	mg_buf_puts(b, ",\"text\":");
+	mg_buf_put_json_str(b, text);
 	mg_buf_puts(b, ",\"refs\":[");
-	for (unsigned i = 0; i < r->n; i++) {
+	for (unsigned i = 0; i < st->refs.n; i++) {
 		if (i)
 			mg_buf_putc(b, ',');
-		mg_buf_put_json_str(b, kb->sources[r->idx[i]].id);
+		mg_buf_put_json_str(b, kb->sources[st->refs.idx[i]].id);
 	}
 	mg_buf_puts(b, "]}");
 }
 
-/* The exact bytes src/report/json.c would otherwise produce for each item;
- * the golden tests hold the two to the same output. */
 int mg_kbl_build_fragments(struct mg_kb *kb, struct mg_error *err)
 {
 	struct mg_buf b = MG_BUF_INIT;
 	struct {
 		struct mg_stmt *s;
 		size_t n;
-		int kind; /* 0 rule, 1 plain, 2 stage, 3 status */
-	} lists[] = {{kb->rules, kb->n_rules, 0},	    {kb->referrals, kb->n_referrals, 1},
-		     {kb->monitoring, kb->n_monitoring, 2}, {kb->outcomes, kb->n_outcomes, 3},
-		     {kb->pitfalls, kb->n_pitfalls, 1},     {kb->studies, kb->n_studies, 1}};
+		enum mg_stmt_kind kind;
+	} lists[] = {{kb->rules, kb->n_rules, MG_STMT_RULE},	       {kb->referrals, kb->n_referrals, MG_STMT_PLAIN},
+		     {kb->monitoring, kb->n_monitoring, MG_STMT_STAGED}, {kb->outcomes, kb->n_outcomes, MG_STMT_STATUSED},
+		     {kb->pitfalls, kb->n_pitfalls, MG_STMT_PLAIN},     {kb->studies, kb->n_studies, MG_STMT_PLAIN}};
 	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
 		for (size_t i = 0; i < lists[l].n; i++) {
 			struct mg_stmt *st = &lists[l].s[i];
 			if (strchr(st->text, '{'))
 				continue; /* placeholders: rendered per advice */
 			mg_buf_reset(&b);
-			mg_buf_puts(&b, "{\"code\":");
-			mg_buf_put_json_str(&b, st->code);
-			if (lists[l].kind == 0) {
-				mg_buf_puts(&b, ",\"severity\":");
-				mg_buf_put_json_str(&b, mg_severity_name(st->severity));
-				mg_buf_puts(&b, ",\"verdict\":");
-				mg_buf_put_json_str(&b, mg_verdict_name(st->verdict));
-				mg_buf_puts(&b, ",\"section\":");
-				mg_buf_put_json_str(&b, st->section);
-			} else if (lists[l].kind == 2) {
-				mg_buf_puts(&b, ",\"stage\":");
-				mg_buf_put_json_str(&b, st->stage);
-			} else if (lists[l].kind == 3) {
-				mg_buf_puts(&b, ",\"status\":");
-				mg_buf_put_json_str(&b, st->status);
-			}
-			mg_buf_puts(&b, ",\"text\":");
-			mg_buf_put_json_str(&b, st->text);
-			frag_refs(&b, kb, &st->refs);
+			mg_kb_stmt_json(&b, kb, st, lists[l].kind, st->text);
 			if (!(st->json = keep(kb, &b, &st->json_len)))
 				goto oom;
 		}

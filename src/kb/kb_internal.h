@@ -208,6 +208,7 @@ struct mg_kb {
 	double min_dose_mg; /* less room than this under the limit: no new dose */
 
 	const char *verdict_text[4];
+	const char *verdict_summary[4]; /* a few words for a clinician's card summary */
 	struct mg_renal_cat renal_cats[8];
 	size_t n_renal_cats;
 	struct mg_refs renal_refs;           /* the formulas and the KDIGO categories */
@@ -245,6 +246,14 @@ struct mg_kb {
 	const char **source_json;
 	size_t *source_json_len;
 };
+
+/* A statement as it appears in an advice's JSON, with text (its own, or
+ * with placeholders filled): the one writer of that shape, used once at load
+ * (kb_fragments.c) and per advice for rules with placeholders (json.c). */
+enum mg_stmt_kind { MG_STMT_RULE, MG_STMT_PLAIN, MG_STMT_STAGED, MG_STMT_STATUSED };
+struct mg_buf;
+void mg_kb_stmt_json(struct mg_buf *b, const struct mg_kb *kb, const struct mg_stmt *st, enum mg_stmt_kind kind,
+		     const char *text);
 
 /* The placeholders a rule's text may hold, NULL-terminated (kb.c). */
 extern const char *const mg_text_vars[];

@@ -162,10 +162,8 @@ static void kidney_detail(struct card *c, const struct mg_advice *a)
 static void advice_card(struct mg_buf *out, int *n, struct card *c, const struct mg_kb *kb, const struct mg_fhir_in *in,
 			const struct mg_advice *a, const struct mg_cds_opts *o)
 {
-	static const char *const verdict_words[] = {"reasonable to try", "reasonable with adjustments",
-						    "do not start without a clinician's review", "do not take"};
 	mg_buf_puts(&c->summary, "Magnesium: ");
-	mg_buf_puts(&c->summary, verdict_words[a->verdict]);
+	mg_buf_puts(&c->summary, kb->verdict_summary[a->verdict]);
 	if (a->verdict <= MG_VERDICT_CAUTION && a->form && a->elemental_mg > 0) {
 		mg_buf_puts(&c->summary, ", ");
 		mg_buf_put_int(&c->summary, (long long)a->elemental_mg, 1);

@@ -67,9 +67,9 @@ static void refs(struct mg_buf *b, const struct mg_kb *kb, const struct mg_refs 
 	putch(b, ']');
 }
 
-/* Statements and references were rendered once when the KB loaded, but
- * for rules whose text has placeholders (only rules may): those are
- * written here, in the same key order as kb.c's build_fragments. */
+/* Statements were rendered once when the KB loaded, but for rules whose
+ * text has placeholders (only rules may): those are written here with the
+ * same writer, their text filled. */
 static void stmt_list(struct mg_buf *b, const struct mg_advice *a, const struct mg_stmt *const *s, size_t n,
 		      struct mg_buf *tmp)
 {
@@ -81,21 +81,9 @@ static void stmt_list(struct mg_buf *b, const struct mg_advice *a, const struct 
 			add(b, s[i]->json, s[i]->json_len);
 			continue;
 		}
-		put(b, "{\"code\":");
-		mg_buf_put_json_str(b, s[i]->code);
-		put(b, ",\"severity\":");
-		mg_buf_put_json_str(b, mg_severity_name(s[i]->severity));
-		put(b, ",\"verdict\":");
-		mg_buf_put_json_str(b, mg_verdict_name(s[i]->verdict));
-		put(b, ",\"section\":");
-		mg_buf_put_json_str(b, s[i]->section);
 		mg_buf_reset(tmp);
 		mg_report_stmt_text(tmp, a, s[i]);
-		put(b, ",\"text\":");
-		mg_buf_put_json_str(b, tmp->data && !tmp->failed ? tmp->data : "");
-		put(b, ",\"refs\":");
-		refs(b, a->kb, &s[i]->refs);
-		putch(b, '}');
+		mg_kb_stmt_json(b, a->kb, s[i], MG_STMT_RULE, tmp->data && !tmp->failed ? tmp->data : "");
 	}
 	putch(b, ']');
 }

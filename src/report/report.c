@@ -203,7 +203,7 @@ static void dose_section(struct mg_doc *d, struct scratch *s, const struct mg_ad
 			mg_buf_puts(t, "; no separate verified value for pregnancy or breastfeeding, so the usual value is shown");
 		mg_buf_puts(t, ".");
 		if (!isnan(p->diet_mg)) {
-			double total = p->diet_mg + a->supplement_mg + a->elemental_mg;
+			double total = mg_advice_total_mg(a);
 			mg_buf_puts(t, " Your total would be ");
 			mg_buf_put_num(t, total, 0);
 			mg_buf_puts(t, " mg: ");

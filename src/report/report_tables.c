@@ -41,8 +41,8 @@ void mg_rep_diet_section(struct mg_buf *out, const struct mg_report_input *in)
 		mg_buf_puts(out, " mg a day from food and supplements together (");
 		mg_buf_put_html(out, mg_advice_intake_kind(a));
 		mg_buf_puts(out, ")");
-		if (!isnan(in->diet_mg)) {
-			double total = in->diet_mg + a->supplement_mg + a->elemental_mg;
+		double total = mg_advice_total_mg(a);
+		if (!isnan(total)) {
 			mg_buf_puts(out, "; with current supplements and the proposed dose the total would be ");
 			mg_buf_put_num(out, total, 0);
 			mg_buf_puts(out, " mg");
