@@ -27,6 +27,16 @@ struct mg_term_condition {
 
 const struct mg_term_observation *mg_kb_term_observations(const struct mg_kb *kb, size_t *n);
 const struct mg_term_condition *mg_kb_term_conditions(const struct mg_kb *kb, size_t *n);
+/* What a clinician is told when a record lacks something the advice needs
+ * ("kidney": order a serum creatinine, reference 9.3 rule 2), by id:
+ * patient, birthdate, kidney, weight, sex, other. summary may be NULL (the
+ * gap is listed but does not name the card). */
+struct mg_term_gap {
+	const char *id, *summary, *text;
+	struct mg_refs refs;
+};
+const struct mg_term_gap *mg_kb_term_gap(const struct mg_kb *kb, const char *id); /* NULL if none */
+
 /* Condition texts that mean pregnancy ("pregnant state"), as written. */
 const char *const *mg_kb_term_pregnancy_texts(const struct mg_kb *kb, size_t *n);
 

@@ -237,6 +237,8 @@ struct mg_kb {
 	size_t n_term_obs;
 	struct mg_term_condition *term_cond;
 	size_t n_term_cond;
+	struct mg_term_gap *term_gaps;
+	size_t n_term_gaps;
 	const char **term_pregnancy;
 	size_t n_term_pregnancy;
 	struct mg_refs term_refs;

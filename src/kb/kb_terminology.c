@@ -57,6 +57,29 @@ int mg_kbl_load_terminology(struct ctx *c, json_t *root)
 		if (strcmp(t->condition, "pregnant") && mg_kb_find_condition(kb, t->condition) < 0)
 			return bad(c, "unknown condition ", t->condition);
 	}
+	static const char *const gap_ids[] = {"patient", "birthdate", "kidney", "weight", "sex", "other"};
+	snprintf(c->where, sizeof c->where, "terminology");
+	if (!(a = get_arr(c, o, "gaps")))
+		return MG_EKB;
+	kb->n_term_gaps = json_array_size(a);
+	if (!(kb->term_gaps = kb_alloc(kb, (kb->n_term_gaps + 1) * sizeof *kb->term_gaps)))
+		return mg_fail(c->err, MG_ENOMEM, NULL, "out of memory");
+	json_array_foreach(a, i, it) {
+		struct mg_term_gap *g = &kb->term_gaps[i];
+		set_where(c, "terminology.gaps", i, it, "id");
+		if ((r = get_enum(c, it, "id", gap_ids, 6, &v)) || (r = get_str(c, it, "text", 1, &g->text)) ||
+		    (r = get_refs(c, it, "refs", &g->refs)))
+			return r;
+		g->id = gap_ids[v];
+		if (json_object_get(it, "summary") && (r = get_str(c, it, "summary", 1, &g->summary)))
+			return r; /* absent: NULL, as kb_alloc zeroes */
+	}
+	/* Every gap the FHIR reader can report must have words. */
+	for (size_t k = 0; k < sizeof gap_ids / sizeof gap_ids[0]; k++)
+		if (!mg_kb_term_gap(kb, gap_ids[k]))
+			return bad(c, "a gap is missing: ", gap_ids[k]);
+	if (!mg_kb_term_gap(kb, "other")->summary)
+		return bad(c, "the 'other' gap needs a summary", NULL);
 	snprintf(c->where, sizeof c->where, "terminology");
 	if (!(a = get_arr(c, o, "pregnancy_texts")))
 		return MG_EKB;
@@ -87,4 +110,12 @@ const char *const *mg_kb_term_pregnancy_texts(const struct mg_kb *kb, size_t *n)
 {
 	*n = kb->n_term_pregnancy;
 	return kb->term_pregnancy;
+}
+
+const struct mg_term_gap *mg_kb_term_gap(const struct mg_kb *kb, const char *id)
+{
+	for (size_t i = 0; i < kb->n_term_gaps; i++)
+		if (!strcmp(kb->term_gaps[i].id, id))
+			return &kb->term_gaps[i];
+	return NULL;
 }

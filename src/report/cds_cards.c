@@ -2,6 +2,7 @@
  * warnings, spacing and doses is the KB's, through the same helpers as the
  * report (doc.h), so a card never says something the report would not. */
 #include <mgsleep/cds_cards.h>
+#include <mgsleep/terminology.h>
 
 #include "doc.h"
 #include "../kb/kb_internal.h"
@@ -208,33 +209,31 @@ static void advice_card(struct mg_buf *out, int *n, struct card *c, const struct
 static void missing_card(struct mg_buf *out, int *n, struct card *c, const struct mg_kb *kb,
 			 const struct mg_fhir_in *in, const struct mg_advice *a, const struct mg_cds_opts *o)
 {
+	/* The words are the KB's (kb/terminology.json "gaps"), in this order:
+	 * the first gap with a summary names the card. */
 	static const struct {
 		unsigned bit;
-		const char *what;
+		const char *id;
 	} gaps[] = {
-		{MG_FHIR_NO_PATIENT, "no Patient resource"},
-		{MG_FHIR_NO_BIRTHDATE, "no full birth date, so no age: no advice can be given (the kidney estimates and "
-				       "the age rules need it)"},
-		{MG_FHIR_NO_KIDNEY, "no serum creatinine (LOINC 2160-0 or 14682-9) or eGFR (LOINC 98979-8): kidney "
-				    "function is unknown; order a serum creatinine"},
-		{MG_FHIR_NO_WEIGHT, "no body weight (LOINC 29463-7): no Cockcroft-Gault creatinine clearance"},
-		{MG_FHIR_NO_SEX, "sex not recorded as female or male: the lower of both kidney estimates is used"},
+		{MG_FHIR_NO_PATIENT, "patient"}, {MG_FHIR_NO_BIRTHDATE, "birthdate"}, {MG_FHIR_NO_KIDNEY, "kidney"},
+		{MG_FHIR_NO_WEIGHT, "weight"},	 {MG_FHIR_NO_SEX, "sex"},
 	};
 	unsigned relevant = in->missing & (MG_FHIR_NO_PATIENT | MG_FHIR_NO_BIRTHDATE | MG_FHIR_NO_KIDNEY);
 	if (!(in->missing & MG_FHIR_NO_KIDNEY) && !isnan(in->profile.creatinine_mg_dl))
 		relevant |= in->missing & (MG_FHIR_NO_WEIGHT | MG_FHIR_NO_SEX);
 	if (!relevant && !in->n_dropped)
 		return;
-	mg_buf_puts(&c->summary, relevant & (MG_FHIR_NO_BIRTHDATE | MG_FHIR_NO_PATIENT)
-					 ? "Magnesium could not be judged: no age in the record"
-				 : relevant & MG_FHIR_NO_KIDNEY ? "Magnesium: kidney function unknown; order a serum creatinine"
-								: "Magnesium: some of the record could not be used");
+	const char *summary = NULL;
 	mg_buf_puts(&c->detail, "What could not be judged:");
 	for (size_t i = 0; i < sizeof gaps / sizeof gaps[0]; i++)
 		if (relevant & gaps[i].bit) {
+			const struct mg_term_gap *g = mg_kb_term_gap(kb, gaps[i].id); /* the loader requires each */
+			if (!summary)
+				summary = g->summary;
 			mg_buf_puts(&c->detail, "\n\n- ");
-			mg_buf_puts(&c->detail, gaps[i].what);
+			mg_buf_puts(&c->detail, g->text);
 		}
+	mg_buf_puts(&c->summary, summary ? summary : mg_kb_term_gap(kb, "other")->summary);
 	for (size_t i = 0; i < in->n_dropped; i++) {
 		mg_buf_puts(&c->detail, "\n\n- not used: `");
 		mg_buf_puts(&c->detail, in->dropped[i].path);
