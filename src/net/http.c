@@ -40,6 +40,36 @@ const char *mg_http_header(const struct mg_http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *mg_http_query(const struct mg_http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *mg_http_cookie(const struct mg_http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+int mg_http_set_header(struct mg_http_response *res, const char *name, const char *value)
+{
+	if (res->nheaders >= MG_HTTP_MAX_HEADERS || strpbrk(value, "\r\n"))
+		return MG_EINVAL;
+	char *v = strdup(value);
+	if (!v)
+		return MG_ENOMEM;
+	res->headers[res->nheaders].name = name;
+	res->headers[res->nheaders++].value = v;
+	return 0;
+}
+
+static void release(struct mg_http_response *res)
+{
+	mg_buf_release(&res->body);
+	for (int i = 0; i < res->nheaders; i++)
+		free(res->headers[i].value);
+	res->nheaders = 0;
+}
+
 static enum MHD_Result answer(struct mg_http *h, struct MHD_Connection *c, const char *method, struct pending *p,
 			      struct mg_http_response *res)
 {
@@ -49,13 +79,15 @@ static enum MHD_Result answer(struct mg_http *h, struct MHD_Connection *c, const
 	if (r) {
 		if (res->content_type)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+		for (int i = 0; i < res->nheaders; i++)
+			MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
 		ok = MHD_queue_response(c, (unsigned)res->status, r);
 		MHD_destroy_response(r);
 	}
 	if (h->o.log)
 		h->o.log(h->o.ctx, method, res->route ? res->route : "-", ok == MHD_YES ? res->status : 500,
 			 ms_since(&p->start));
-	mg_buf_release(&res->body);
+	release(res);
 	return ok;
 }
 
@@ -75,7 +107,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		*state = p;
 	}
 	p->calls++;
-	struct mg_http_response res = {200, NULL, NULL, MG_BUF_INIT};
+	struct mg_http_response res = {.status = 200, .body = MG_BUF_INIT};
 	if (p->calls == 1) {
 		/* A declared length over the cap is refused before reading it. The
 		 * normal answer waits for the second call: queued on the first, MHD

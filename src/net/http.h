@@ -29,15 +29,32 @@ struct mg_http_request {
 	void *conn; /* for mg_http_header */
 };
 
+#define MG_HTTP_MAX_HEADERS 12
+
 struct mg_http_response {
 	int status;               /* 200 unless the handler says otherwise */
 	const char *content_type; /* static; NULL: no Content-Type */
 	const char *route;        /* static label for the log ("discovery"); NULL: "-" */
 	struct mg_buf body;       /* empty: no body */
+	/* Extra headers, added with mg_http_set_header; the server frees the
+	 * values after sending. */
+	struct {
+		const char *name; /* static */
+		char *value;      /* owned */
+	} headers[MG_HTTP_MAX_HEADERS];
+	int nheaders;
 };
 
 /* The value of header name (case-insensitive), or NULL; lives as long as req. */
 const char *mg_http_header(const struct mg_http_request *req, const char *name);
+/* The (decoded) value of query argument name, or NULL; lives as long as req. */
+const char *mg_http_query(const struct mg_http_request *req, const char *name);
+/* The value of cookie name, or NULL; lives as long as req. */
+const char *mg_http_cookie(const struct mg_http_request *req, const char *name);
+/* Add a response header (name static, value copied). 0, or MG_ENOMEM, or
+ * MG_EINVAL when MG_HTTP_MAX_HEADERS are already set or the value holds a
+ * CR or LF (no header injection). */
+int mg_http_set_header(struct mg_http_response *res, const char *name, const char *value);
 
 typedef void (*mg_http_handler_fn)(void *ctx, const struct mg_http_request *req, struct mg_http_response *res);
 /* One finished request: its method, the handler's route label, status and
