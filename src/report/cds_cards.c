@@ -58,16 +58,24 @@ static void references(struct card *c, const struct mg_kb *kb, const struct mg_a
 }
 
 /* p into dst (cap bytes), at most max characters, cut at a character
- * boundary, and before the nstop-th stop character when there is one. */
-static void cut(char *dst, size_t cap, const char *p, size_t max, char stop, int nstop)
+ * boundary. With sentences set, it stops before the second ". " and a cut
+ * falls back to the last space, marked "...". */
+static void cut(char *dst, size_t cap, const char *p, size_t max, int sentences)
 {
-	size_t chars = 0, i = 0;
+	size_t chars = 0, i = 0, space = 0;
+	int stops = 0;
 	for (; p[i] && i + 4 < cap; i++) {
 		if (((unsigned char)p[i] & 0xC0) != 0x80 && ++chars > max)
 			break;
-		if (p[i] == stop && --nstop == 0)
+		if (sentences && p[i] == '.' && p[i + 1] == ' ' && ++stops == 2)
 			break;
+		if (p[i] == ' ')
+			space = i;
 		dst[i] = p[i];
+	}
+	if (sentences && p[i] && p[i] != '.' && space && space + 4 <= cap) {
+		memcpy(dst + space, "...", 3);
+		i = space + 3;
 	}
 	dst[i] = '\0';
 }
@@ -76,13 +84,13 @@ static void cut(char *dst, size_t cap, const char *p, size_t max, char stop, int
 static void put_summary(struct mg_buf *out, const struct mg_buf *s)
 {
 	char tmp[4 * SUMMARY_MAX + 4];
-	cut(tmp, sizeof tmp, s->data ? s->data : "", SUMMARY_MAX, 0, 0);
+	cut(tmp, sizeof tmp, s->data ? s->data : "", SUMMARY_MAX, 0);
 	mg_buf_put_json_str(out, tmp);
 }
 
 /* A link to each source the card cites that has a URL (at most MAX_LINKS),
  * labelled with its reference number and the citation's authors and title
- * (up to its second full stop). */
+ * (up to its second sentence's end). */
 static void put_links(struct mg_buf *out, const struct card *c, const struct mg_kb *kb, const struct mg_advice *a)
 {
 	int n = 0;
@@ -95,7 +103,7 @@ static void put_links(struct mg_buf *out, const struct card *c, const struct mg_
 			continue;
 		char label[4 * LINK_LABEL_MAX + 24];
 		int m = snprintf(label, sizeof label, "[%zu] ", k + 1);
-		cut(label + m, sizeof label - (size_t)m, src->citation, LINK_LABEL_MAX, '.', 2);
+		cut(label + m, sizeof label - (size_t)m, src->citation, LINK_LABEL_MAX, 1);
 		mg_buf_puts(out, n++ ? "," : ",\"links\":[");
 		mg_buf_puts(out, "{\"label\":");
 		mg_buf_put_json_str(out, label);
@@ -294,7 +302,11 @@ static void missing_card(struct mg_buf *out, int *n, struct card *c, const struc
 		mg_buf_puts(&c->detail, "`: ");
 		mg_buf_puts(&c->detail, in->dropped[i].why);
 	}
-	emit(out, n, c, kb, a, relevant ? "warning" : "info", NULL, o);
+	/* What a decision rests on (age, kidney function) missing is a warning;
+	 * a refinement (weight or sex for Cockcroft-Gault) or a resource not
+	 * used is information. */
+	emit(out, n, c, kb, a, relevant & (MG_FHIR_NO_PATIENT | MG_FHIR_NO_BIRTHDATE | MG_FHIR_NO_KIDNEY) ? "warning" : "info",
+	     NULL, o);
 }
 
 /* Is this advised medicine one of the request's orders? */

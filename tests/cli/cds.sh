@@ -9,14 +9,22 @@
 # critical) and kb/interactions.json (tetracyclines: 2 h before or 6 h after
 # magnesium, so at least 6 hours apart).
 #
-# usage: tests/cli/cds.sh MGSLEEP_BINARY JWT_TOOL   (run from the repository root;
-# JWT_TOOL is tests/unit/jwt_tool.c built, which makes keys and signs tokens)
+# usage: tests/cli/cds.sh MGSLEEP_BINARY JWT_TOOL TEST_CDS_AUTH   (run from the
+# repository root; JWT_TOOL is tests/unit/jwt_tool.c built, which makes keys
+# and signs tokens; TEST_CDS_AUTH is tests/unit/test_cds_auth.c built, run
+# here under strace)
+#
+# TLS needs openssl (a self-signed certificate made here) and curl; the
+# no-connection checks need strace: each is skipped only when its tool is
+# absent (scripts/bootstrap.sh --dev installs them).
 set -u
 
 # shellcheck source=tests/cli/lib.sh
 . "$(dirname "$0")/lib.sh"
-jwt=${2:?usage: $0 MGSLEEP_BINARY JWT_TOOL}
+jwt=${2:?usage: $0 MGSLEEP_BINARY JWT_TOOL TEST_CDS_AUTH}
+auth_test=${3:?usage: $0 MGSLEEP_BINARY JWT_TOOL TEST_CDS_AUTH}
 case $jwt in /*) ;; *) jwt=$PWD/$jwt ;; esac
+case $auth_test in /*) ;; *) auth_test=$PWD/$auth_test ;; esac
 FIX=../shared/fixtures/cds-hooks
 
 if ! command -v python3 >/dev/null 2>&1; then
@@ -27,13 +35,17 @@ fi
 cat >"$tmp/cds.py" <<'PY'
 import http.client, json, sys, urllib.parse
 
-def req(url, method, path, body_file=None, out=None, authorization=None):
+def req(url, method, path, body_file=None, out=None, authorization=None, origin=None):
+    """Prints the status; the body goes to out, the headers to out.hdr
+    (one 'name: value' a line, names in lower case)."""
     u = urllib.parse.urlsplit(url)
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
     body = open(body_file, 'rb').read() if body_file else None
     hdrs = {'Content-Type': 'application/json'} if body is not None else {}
     if authorization:
         hdrs['Authorization'] = authorization
+    if origin:
+        hdrs['Origin'] = origin
     try:
         c.request(method, path, body=body, headers=hdrs)
     except (BrokenPipeError, ConnectionResetError):
@@ -42,6 +54,9 @@ def req(url, method, path, body_file=None, out=None, authorization=None):
     data = r.read()
     if out:
         open(out, 'wb').write(data)
+        with open(out + '.hdr', 'w') as h:
+            for k, v in r.getheaders():
+                h.write(k.lower() + ': ' + v + '\n')
     print(r.status)
 
 def cards_ok(path):
@@ -99,7 +114,9 @@ check "--listen without a port: refused, exit 2" \
 check "--listen with a host name: refused, exit 2" \
 	sh -c '"$1" cds --listen example.org:0 --insecure-no-auth >/dev/null 2>&1; [ $? -eq 2 ]' - "$bin"
 
-"$bin" cds --listen 127.0.0.1:0 --insecure-no-auth >"$tmp/url" 2>"$tmp/log" &
+ehr=https://ehr.example.org
+"$bin" cds --listen 127.0.0.1:0 --insecure-no-auth --cors-origin "$ehr" --cors-origin http://localhost:3000 \
+	>"$tmp/url" 2>"$tmp/log" &
 pid=$!
 i=0
 while [ ! -s "$tmp/url" ] && [ $i -lt 100 ]; do
@@ -109,11 +126,13 @@ done
 url=$(head -n 1 "$tmp/url")
 check "first line is the listening URL" sh -c 'echo "$1" | grep -qE "^http://127\.0\.0\.1:[1-9][0-9]*/cds-services$"' - "$url"
 
-# req METHOD PATH [BODY_FILE [AUTHORIZATION]]: the status in $st, the body in
-# $tmp/body; AUTHORIZATION is the header's value ("Bearer <jwt>").
+# req METHOD PATH [BODY_FILE [AUTHORIZATION [ORIGIN]]]: the status in $st, the
+# body in $tmp/body, the headers in $tmp/body.hdr; AUTHORIZATION is the
+# header's value ("Bearer <jwt>").
 req() {
-	st=$(py req "$url" "$1" "$2" "${3:-}" "$tmp/body" "${4:-}" 2>"$tmp/py.err") || st=error
+	st=$(py req "$url" "$1" "$2" "${3:-}" "$tmp/body" "${4:-}" "${5:-}" 2>"$tmp/py.err") || st=error
 }
+hdr() { grep -i "^$1: " "$tmp/body.hdr" | sed 's/^[^:]*: //'; } # hdr NAME: its value in the last answer
 
 req GET /cds-services
 check "discovery: 200" test "$st" = 200
@@ -200,10 +219,93 @@ printf '{"feedback":[{"card":"x","outcome":"accepted","outcomeTimestamp":"2025-0
 req POST /cds-services/mgsleep-order-sign/feedback "$tmp/fb.json"
 check "feedback: 200" test "$st" = 200
 
+# Cards (CDS Hooks 2.0 Card, and issue 13): a random version 4 uuid each,
+# all different; source with the knowledge base's version (kb/meta.json) and
+# the URL of its sources, served here; links to the cited sources;
+# references numbered in the detail; override reasons. r2 gives two cards
+# (the advice and the doxycycline spacing).
+kbv=$(python3 -c 'import json; print(json.load(open("kb/meta.json"))["kb_version"])')
+req POST /cds-services/mgsleep-order-select "$tmp/r2.json"
+cp "$tmp/body" "$tmp/r2.out"
+check "cards: a version 4 uuid on every card, all different" py eval "$tmp/r2.out" \
+	'len(d["cards"]) >= 2 and len({c["uuid"] for c in d["cards"]}) == len(d["cards"]) and
+	 all(__import__("re").fullmatch("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", c["uuid"])
+	     for c in d["cards"])'
+req POST /cds-services/mgsleep-order-select "$tmp/r2.json"
+check "cards: the same request again gets new uuids" py eval "$tmp/body" \
+	"not {c['uuid'] for c in d['cards']} & {c['uuid'] for c in __import__('json').load(open('$tmp/r2.out'))['cards']}"
+check "cards: source.label names the KB version $kbv; source.url is {base}/sources" py eval "$tmp/r2.out" \
+	"all('$kbv' in c['source']['label'] and c['source']['url'] == '${url%/cds-services}/sources' for c in d['cards'])"
+check "cards: the advice and spacing cards number their references in the detail and link to them" py eval "$tmp/r2.out" \
+	'all("**References**\n\n" in c["detail"] and c["links"] and all(l["type"] == "absolute" and
+	     l["url"].startswith("http") and l["label"].startswith("[") for l in c["links"])
+	     for c in d["cards"] if c["summary"].startswith(("Magnesium: reasonable", "Keep doxycycline")))'
+check "cards: override reasons on every card" py eval "$tmp/r2.out" \
+	'all(len(c["overrideReasons"]) >= 2 and all(o["display"] for o in c["overrideReasons"]) for c in d["cards"])'
+req GET /sources
+check "GET /sources: 200, the KB version and its first source (kb/sources.json S01)" sh -c \
+	'[ "$1" = 200 ] && grep -q "knowledge base $2" "$3" && grep -q "^S01\. Mah J, Pitre T" "$3"' - "$st" "$kbv" "$tmp/body"
+
+# CORS: only the --cors-origin list, compared exactly. A listed origin gets
+# Access-Control-Allow-Origin (that origin) and Vary: Origin; its preflight
+# gets 204 with the methods, headers and max-age; any other origin gets no
+# CORS header, and its preflight a 403 (docs/cds-hooks.md).
+check "--cors-origin '*': refused, exit 2" sh -c '"$1" cds --insecure-no-auth --cors-origin "*" >/dev/null 2>&1; [ $? -eq 2 ]' - "$bin"
+check "--cors-origin with a path: refused, exit 2" \
+	sh -c '"$1" cds --insecure-no-auth --cors-origin https://ehr.example.org/app >/dev/null 2>&1; [ $? -eq 2 ]' - "$bin"
+req GET /cds-services "" "" "$ehr"
+check "CORS: GET from a listed origin: Access-Control-Allow-Origin that origin, Vary: Origin" \
+	sh -c '[ "$1" = 200 ] && [ "$2" = "$3" ] && [ "$4" = Origin ]' - "$st" "$(hdr access-control-allow-origin)" "$ehr" "$(hdr vary)"
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "" http://localhost:3000
+check "CORS: POST from the second listed origin: allowed, cards served" \
+	sh -c '[ "$1" = 200 ] && [ "$2" = http://localhost:3000 ]' - "$st" "$(hdr access-control-allow-origin)"
+for o in https://evil.example https://ehr.example.org.evil.example http://ehr.example.org https://ehr.example.org:443; do
+	req GET /cds-services "" "" "$o"
+	check "CORS: GET from $o (not listed): served, no Access-Control-* header" \
+		sh -c '[ "$1" = 200 ] && ! grep -qi "^access-control-" "$2"' - "$st" "$tmp/body.hdr"
+done
+req OPTIONS /cds-services/mgsleep-order-sign "" "" "$ehr"
+check "CORS: preflight from a listed origin: 204" test "$st" = 204
+check "CORS: ... Allow-Methods GET, POST, OPTIONS; Allow-Headers Authorization, Content-Type; a Max-Age" \
+	sh -c '[ "$1" = "GET, POST, OPTIONS" ] && [ "$2" = "Authorization, Content-Type" ] && [ "$3" -gt 0 ] && [ "$4" = "$5" ]' \
+	- "$(hdr access-control-allow-methods)" "$(hdr access-control-allow-headers)" "$(hdr access-control-max-age)" \
+	"$(hdr access-control-allow-origin)" "$ehr"
+req OPTIONS /cds-services/mgsleep-order-sign "" "" https://evil.example
+check "CORS: preflight from another origin: 403, no Access-Control-* header" \
+	sh -c '[ "$1" = 403 ] && ! grep -qi "^access-control-" "$2"' - "$st" "$tmp/body.hdr"
+
+# Feedback (CDS Hooks 2.0 Feedback): validated, counted per service and
+# outcome, nothing kept. The three official examples hold one accepted, one
+# overridden with a reason and one overridden; with the accepted one sent
+# above to order-sign, order-sign ends at 2 accepted and 2 overridden.
+fb_ok=1
+for f in spec_feedback-accepted.json spec_feedback-overridden-with-reason.json spec_feedback-overridden.json; do
+	if [ ! -r "$FIX/$f" ]; then
+		skip "$FIX/$f is absent (../shared/fixtures)"
+		fb_ok=0
+		continue
+	fi
+	req POST /cds-services/mgsleep-order-sign/feedback "$FIX/$f"
+	check "feedback $f: 200" test "$st" = 200
+done
+printf '{"feedback":[{"card":"a","outcome":"accepted"},{"card":"b","outcome":"accepted"},{"card":"c","outcome":"overridden"}]}' \
+	>"$tmp/fb3.json"
+req POST /cds-services/mgsleep-patient-view/feedback "$tmp/fb3.json"
+check "feedback: three entries to patient-view: 200" test "$st" = 200
+for bad in '{"feedback":[{"card":"a","outcome":"rejected"}]}' '{"feedback":[{"outcome":"accepted"}]}' '{"feedback":[]}' \
+	'{"feedback":[{"card":"a","outcome":"accepted","overrideReason":{}}]}' '{"feedback":[' '[1]'; do
+	printf '%s' "$bad" >"$tmp/fbbad.json"
+	req POST /cds-services/mgsleep-order-select/feedback "$tmp/fbbad.json"
+	check "feedback $bad: 400 with an OperationOutcome" py eval "$tmp/body" \
+		"$st == 400 and d['resourceType'] == 'OperationOutcome'"
+done
+
 # The log: one line per request, no health data or body.
 check "log: one line per request with route and status" grep -qE '^[0-9T:-]+Z POST mgsleep-order-sign 200 [0-9.]+ ms$' \
 	"$tmp/log"
 check "log: no birth date, code or body in it" sh -c '! grep -qE "1950|198741|Doxycycline|hookInstance" "$1"' - "$tmp/log"
+check "log: feedback as route {id}/feedback" grep -qE '^[0-9T:-]+Z POST mgsleep-order-sign/feedback 200 [0-9.]+ ms$' "$tmp/log"
+check "log: no card id or comment from the feedback" sh -c '! grep -qE "4e0a3a1e|9368d37b|comment|rejected" "$1"' - "$tmp/log"
 
 kill -TERM "$pid"
 i=0
@@ -217,6 +319,13 @@ check "SIGTERM ends it within a second" test "$alive" = 0
 [ "$alive" = 1 ] && kill -KILL "$pid"
 wait "$pid"
 check "... with exit status 0" test $? = 0
+# The malformed bodies above are not counted.
+if [ "$fb_ok" = 1 ]; then
+	check "at SIGTERM, one line of feedback counts: order-sign 2 accepted, 2 overridden; patient-view 2 and 1" \
+		grep -qx "feedback: mgsleep-order-select accepted 0 overridden 0; mgsleep-order-sign accepted 2 overridden 2; mgsleep-patient-view accepted 2 overridden 1" "$tmp/log"
+else
+	skip "feedback counts: the official feedback examples are absent (../shared/fixtures)"
+fi
 
 # With --client, every request needs a token the client signed: a JWT whose
 # aud is the exact URL called (the printed base URL + the path, as

@@ -223,6 +223,8 @@ static const struct {
 	 "warning", {"reported eGFR 45 mL/min/1.73 m2"}},
 	{"75 y, no creatinine or eGFR: clinician review, and a card saying to order a creatinine",
 	 REQ(MG_ORDER, "\"patient\":" PAT("female", "1950-01-01")), "warning", {"order a serum creatinine"}},
+	{"man 45 y, creatinine 0.9 mg/dL, no weight: the card about the weight is information only",
+	 REQ(MG_ORDER, ADULT), "info", {"\"indicator\":\"info\",\"detail\":\"What could not be judged:\\n\\n- no body weight"}},
 	{"doxycycline taken (tetracycline)", REQ(MG_ORDER, ADULT, TAKING(RX("199026", ",\"display\":\"Doxycycline 100 MG Oral Capsule\""))),
 	 NULL, {"Keep doxycycline and magnesium at least 6 hours apart"}},
 	{"ciprofloxacin taken (fluoroquinolone)", REQ(MG_ORDER, ADULT, TAKING(RX("2551", ""))), NULL,
