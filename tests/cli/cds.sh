@@ -340,7 +340,7 @@ check "jwt_tool: another key pair with the same kid" "$jwt" keygen ehr-1 "$tmp/o
 check "the JWKS holds the public key only (no d), kid ehr-1" py eval "$tmp/jwks.json" \
 	'[(k["kty"], k["crv"], k["kid"], "d" in k) for k in d["keys"]] == [("EC", "P-384", "ehr-1", False)]'
 : >"$tmp/url2"
-"$bin" cds --listen 127.0.0.1:0 --client "$iss=$tmp/jwks.json" >"$tmp/url2" 2>"$tmp/log2" &
+"$bin" cds --listen 127.0.0.1:0 --client "$iss=$tmp/jwks.json" --cors-origin "$ehr" >"$tmp/url2" 2>"$tmp/log2" &
 pid2=$!
 i=0
 while [ ! -s "$tmp/url2" ] && [ $i -lt 100 ]; do
@@ -349,9 +349,12 @@ while [ ! -s "$tmp/url2" ] && [ $i -lt 100 ]; do
 done
 url=$(head -n 1 "$tmp/url2")
 base=${url%/cds-services}
-sign() { # sign KEY AUD EXP_OFFSET JTI: "Bearer <jwt>" in $tok; a failure is a
-	# failed test, so that no 401 below passes for want of a token
-	tok="Bearer $("$jwt" sign "$1" "$iss" "$2" "$3" "$4" 2>"$tmp/jwt.err")" || { ok 1 "jwt_tool sign $4"; sed "s/^/# /" "$tmp/jwt.err"; }
+sign() { # sign KEY AUD EXP_OFFSET JTI [HEADER=VALUE ...]: "Bearer <jwt>" in $tok; a
+	# failure is a failed test, so that no 401 below passes for want of a token
+	_k=$1 _a=$2 _e=$3 _j=$4
+	shift 4
+	tok="Bearer $("$jwt" sign "$_k" "$iss" "$_a" "$_e" "$_j" "$@" 2>"$tmp/jwt.err")" ||
+		{ ok 1 "jwt_tool sign $_j"; sed "s/^/# /" "$tmp/jwt.err"; }
 }
 req GET /cds-services
 check "--client: discovery without a token is a bare 401" test "$st" = 401
@@ -388,6 +391,13 @@ check "--client: POST without a token: 401" test "$st" = 401
 sign "$tmp/ehr.jwk" "$base/cds-services/mgsleep-order-sign" 300 jti-after
 req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "$tok"
 check "--client: after the refusals a fresh valid token: 200" test "$st" = 200
+# Browsers send no Authorization on a preflight: it must not need one.
+req OPTIONS /cds-services/mgsleep-order-sign "" "" "$ehr"
+check "--client: a preflight from a listed origin, without a token: 204" \
+	sh -c '[ "$1" = 204 ] && [ "$2" = "$3" ]' - "$st" "$(hdr access-control-allow-origin)" "$ehr"
+req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "" "$ehr"
+check "--client: a POST from a listed origin without a token: 401, with the CORS header so the page sees it" \
+	sh -c '[ "$1" = 401 ] && [ "$2" = "$3" ]' - "$st" "$(hdr access-control-allow-origin)" "$ehr"
 check "--client: log: the refusals as unauthorized 401, the token never" sh -c \
 	'grep -qE "^[0-9T:-]+Z POST unauthorized 401 [0-9.]+ ms$" "$1" && ! grep -qF "${2#Bearer }" "$1" &&
 	 ! grep -q "eyJ" "$1"' - "$tmp/log2" "$first"
@@ -397,5 +407,119 @@ check "--client: the service stops cleanly" test $? = 0
 printf '{"keys": [' >"$tmp/bad-jwks.json"
 check "--client with a JWKS that is not JSON: refused at start" \
 	sh -c '"$1" cds --listen 127.0.0.1:0 --client "https://ehr.example/=$2" >/dev/null 2>&1; [ $? -ne 0 ]' - "$bin" "$tmp/bad-jwks.json"
+
+# serve NAME COMMAND...: runs COMMAND (an mgsleep cds, possibly under
+# strace) in the background, stdout in $tmp/NAME.url and stderr in
+# $tmp/NAME.log; $spid is its pid and $surl the URL printed (empty when it
+# did not start within 10 s).
+serve() {
+	_n=$1
+	shift
+	: >"$tmp/$_n.url"
+	"$@" >"$tmp/$_n.url" 2>"$tmp/$_n.log" &
+	spid=$!
+	_i=0
+	while [ ! -s "$tmp/$_n.url" ] && kill -0 "$spid" 2>/dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	surl=$(head -n 1 "$tmp/$_n.url")
+}
+# refused NAME ARGS...: mgsleep cds ARGS must exit 2 with exactly one line on
+# stderr, naming NAME, and no PEM content (no "BEGIN", no base64 run).
+refused() {
+	_want=$1
+	shift
+	"$bin" cds --listen 127.0.0.1:0 --insecure-no-auth "$@" >/dev/null 2>"$tmp/refused.err"
+	_st=$?
+	cat "$tmp/refused.err"
+	[ "$_st" -eq 2 ] && [ "$(lines "$tmp/refused.err")" = 1 ] && grep -q -- "$_want" "$tmp/refused.err" &&
+		! grep -qE "BEGIN|[A-Za-z0-9+/]{40}" "$tmp/refused.err"
+}
+
+# TLS: a self-signed certificate for 127.0.0.1 made here; curl trusts it only
+# through --cacert.
+if ! command -v openssl >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+	skip "TLS: openssl or curl is not installed (scripts/bootstrap.sh --dev installs them)"
+else
+	pem() { # pem NAME: a P-256 key and its self-signed certificate, $tmp/NAME-key.pem and $tmp/NAME-cert.pem
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+			-addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/$1-key.pem" -out "$tmp/$1-cert.pem"
+	}
+	check "openssl: a self-signed certificate for 127.0.0.1" pem tls
+	check "openssl: another key pair" pem other
+	serve tls "$bin" cds --listen 127.0.0.1:0 --insecure-no-auth --tls-cert "$tmp/tls-cert.pem" --tls-key "$tmp/tls-key.pem"
+	check "TLS: the URL printed (the default base URL) is https" sh -c 'echo "$1" | grep -qE "^https://127\.0\.0\.1:[1-9][0-9]*/cds-services$"' - "$surl"
+	check "TLS: curl --cacert gets discovery over https: 200, three services" sh -c \
+		'[ "$(curl -sS --max-time 10 --cacert "$1" -o "$2" -w "%{http_code}" "$3")" = 200 ] &&
+		 python3 -c "import json,sys; assert len(json.load(open(sys.argv[1]))[\"services\"]) == 3" "$2"' \
+		- "$tmp/tls-cert.pem" "$tmp/tls-body" "$surl"
+	check "TLS: curl without the certificate refuses the server (untrusted)" \
+		sh -c '! curl -sS --max-time 10 -o /dev/null "$1"' - "$surl"
+	check "TLS: plain http to the TLS port fails" sh -c '! curl -sS --max-time 10 -o /dev/null "http://${1#https://}"' - "$surl"
+	kill -TERM "$spid"
+	wait "$spid"
+	check "TLS: the service stops cleanly" test $? = 0
+
+	# With --client, aud is the https URL.
+	serve tlsauth "$bin" cds --listen 127.0.0.1:0 --client "$iss=$tmp/jwks.json" --tls-cert "$tmp/tls-cert.pem" \
+		--tls-key "$tmp/tls-key.pem"
+	sign "$tmp/ehr.jwk" "$surl" 300 jti-tls
+	check "TLS + --client: a token whose aud is the https URL: 200" sh -c \
+		'[ "$(curl -sS --max-time 10 --cacert "$1" -H "Authorization: $2" -o /dev/null -w "%{http_code}" "$3")" = 200 ]' \
+		- "$tmp/tls-cert.pem" "$tok" "$surl"
+	sign "$tmp/ehr.jwk" "http://${surl#https://}" 300 jti-tls-http
+	check "TLS + --client: a token whose aud is the http URL: 401" sh -c \
+		'[ "$(curl -sS --max-time 10 --cacert "$1" -H "Authorization: $2" -o /dev/null -w "%{http_code}" "$3")" = 401 ]' \
+		- "$tmp/tls-cert.pem" "$tok" "$surl"
+	kill -TERM "$spid"
+	wait "$spid"
+
+	check "--tls-cert without --tls-key: exit 2, one line" refused --tls-key --tls-cert "$tmp/tls-cert.pem"
+	check "--tls-key missing: exit 2, one line naming --tls-key" \
+		refused --tls-key --tls-cert "$tmp/tls-cert.pem" --tls-key "$tmp/no-such-key.pem"
+	check "--tls-key unreadable (a directory): exit 2, one line naming --tls-key" \
+		refused --tls-key --tls-cert "$tmp/tls-cert.pem" --tls-key "$tmp"
+	check "--tls-key holding a certificate: exit 2, one line, no PEM content" \
+		refused --tls-key --tls-cert "$tmp/tls-cert.pem" --tls-key "$tmp/tls-cert.pem"
+	check "--tls-cert holding a key: exit 2, one line, no PEM content" \
+		refused --tls-cert --tls-cert "$tmp/tls-key.pem" --tls-key "$tmp/tls-key.pem"
+	check "--tls-key of another certificate: exit 2, one line, no PEM content" \
+		refused --tls-key --tls-cert "$tmp/tls-cert.pem" --tls-key "$tmp/other-key.pem"
+fi
+
+# No outbound connection (issue 13, Trust): the service under strace gets
+# discovery, POSTs and tokens whose header names jku and x5u URLs (a TEST-NET
+# address and the specification's host); not one connect() may happen. The
+# server's own sends go to accepted sockets: a sendto or sendmsg naming an
+# address would be a datagram out (DNS, say), and none may happen either.
+if ! command -v strace >/dev/null 2>&1; then
+	skip "no outbound connection: strace is not installed (scripts/bootstrap.sh --dev installs it)"
+else
+	serve nonet strace -f -qq -e trace=connect,sendto,sendmsg -o "$tmp/strace.txt" \
+		"$bin" cds --listen 127.0.0.1:0 --client "$iss=$tmp/jwks.json"
+	url=$surl
+	base=${url%/cds-services}
+	sign "$tmp/ehr.jwk" "$url" 300 jti-nonet-1
+	req GET /cds-services "" "$tok"
+	check "strace: discovery with a token: 200" test "$st" = 200
+	sign "$tmp/ehr.jwk" "$base/cds-services/mgsleep-order-sign" 300 jti-nonet-2 jku=http://192.0.2.1/jwks.json \
+		x5u=https://fhir-ehr.example.com/x5u.pem
+	req POST /cds-services/mgsleep-order-sign "$tmp/r1.json" "$tok"
+	check "strace: a token with jku and x5u in its header: 200 (the URLs ignored)" test "$st" = 200
+	sign "$tmp/other.jwk" "$base/cds-services/mgsleep-order-select" 300 jti-nonet-3 \
+		jku=https://fhir-ehr.example.com/jwk_uri x5u=http://192.0.2.1/x5u.pem
+	req POST /cds-services/mgsleep-order-select "$tmp/r2.json" "$tok"
+	check "strace: a token by an unknown key pointing at its jku: 401, not fetched" test "$st" = 401
+	req POST /cds-services/mgsleep-order-sign/feedback "$tmp/fb.json"
+	mg=$(ps -o pid= --ppid "$spid" | tr -d ' ')
+	[ -n "$mg" ] && kill -TERM "$mg"
+	wait "$spid"
+	check "strace: the traced service served and stopped" sh -c '[ -n "$1" ] && grep -q "sendto\|sendmsg" "$2"' - "$mg" "$tmp/strace.txt"
+	check "strace: no connect() by the service" sh -c '! grep -q "connect(" "$1"' - "$tmp/strace.txt"
+	check "strace: no sendto/sendmsg to an address" sh -c '! grep -qE "send(to|msg)\(.*sa_family=AF_INET" "$1"' - "$tmp/strace.txt"
+	check "strace: the JWT table with the specification's example (jku) makes no connect()" sh -c \
+		'strace -f -qq -e trace=connect -o "$1" "$2" >/dev/null && ! grep -q "connect(" "$1"' - "$tmp/strace2.txt" "$auth_test"
+fi
 
 finish
