@@ -93,7 +93,7 @@ static const struct cli_option cds_options[] = {
 	CLI_OPT_CALLBACK(struct cds_opts, clients, struct cds_clients, "client", "ISSUER=JWKS_FILE", add_client,
 			 "an EHR allowed to call: its JWT issuer and key set (repeatable)"),
 	CLI_OPT_STRING(struct cds_opts, base_url, "base-url", "URL",
-		       "the URL the EHR calls, which tokens must name (default http://HOST:PORT)"),
+		       "the URL the EHR calls, which tokens must name (default http://HOST:PORT, https with --tls-cert)"),
 	CLI_OPT_BOOL(struct cds_opts, insecure, "insecure-no-auth",
 		     "accept requests without a token: for local testing only"),
 	CLI_OPT_STRING(struct cds_opts, tls_cert, "tls-cert", "FILE",

@@ -106,6 +106,33 @@ printf '{"cards":[{"summary":"x","indicator":"info","source":{"label":"y"},"sugg
 check "validator rejects suggestions without selectionBehavior" \
 	sh -c '! python3 "$1" cards "$2"' - "$tmp/cds.py" "$tmp/nosel.json"
 
+# The example systemd unit (examples/systemd/mgsleep-cds.service): its
+# ExecStart runs mgsleep cds with options the parser accepts (run here with
+# %d, the credentials directory, as a path, and a --listen appended that
+# cannot be used: the run then stops at --listen, after every other option
+# was parsed), each listed by mgsleep cds --help; and the hardening the
+# documentation promises is there.
+unit=examples/systemd/mgsleep-cds.service
+execstart=$(sed -n 's/^ExecStart=//p' "$unit")
+check "systemd unit: ExecStart runs mgsleep cds" sh -c 'case "$1" in */mgsleep\ cds\ *) ;; *) exit 1 ;; esac' - "$execstart"
+# shellcheck disable=SC2086 # the options are meant to split on spaces
+set -- $(echo "${execstart#* cds }" | sed "s|%d|$tmp/cred|g")
+check "systemd unit: every option of ExecStart parses (the run stops only at the unusable --listen appended)" \
+	sh -c '"$@" --listen 127.0.0.1:x >/dev/null 2>"$0"; [ $? -eq 2 ] && grep -q "^mgsleep: --listen:" "$0"' \
+	"$tmp/unit.err" "$bin" cds "$@"
+"$bin" cds --help >"$tmp/cds-help.txt" 2>&1
+check "systemd unit: each option of ExecStart is listed by mgsleep cds --help" sh -c \
+	'for o in $(echo "$1" | grep -oE -- "--[a-z-]+"); do grep -qE "^  $o " "$2" || { echo "$o"; exit 1; }; done' \
+	- "$execstart" "$tmp/cds-help.txt"
+check "systemd unit: TLS from LoadCredential (%d/tls-cert, %d/tls-key)" sh -c \
+	'grep -q "^LoadCredential=tls-cert:" "$1" && grep -q "^LoadCredential=tls-key:" "$1" &&
+	 echo "$2" | grep -q -- "--tls-cert %d/tls-cert --tls-key %d/tls-key"' - "$unit" "$execstart"
+check "systemd unit: DynamicUser, NoNewPrivileges, ProtectSystem=strict, ProtectHome, PrivateTmp, KillSignal=SIGTERM" sh -c \
+	'for d in DynamicUser=yes NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes KillSignal=SIGTERM \
+	         "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" IPAddressDeny=any; do
+		grep -qx "$d" "$1" || { echo "missing $d"; exit 1; }; done; grep -q "^IPAddressAllow=" "$1"' - "$unit"
+set --
+
 # Refusals before listening.
 check "without --client or --insecure-no-auth: refused, exit 2" \
 	sh -c '"$1" cds --listen 127.0.0.1:0 >/dev/null 2>&1; [ $? -eq 2 ]' - "$bin"
