@@ -352,9 +352,14 @@ static void handle(void *ctx, const struct mg_http_request *req, struct mg_http_
 	if (!strcmp(req->method, "OPTIONS")) {
 		res->route = "preflight";
 		res->status = origin ? 204 : 403;
+		/* Chrome's Private Network Access: a page of a public origin calling
+		 * a service on a private address asks first, in the preflight. */
+		const char *pna = mg_http_header(req, "Access-Control-Request-Private-Network");
 		if (origin && (mg_http_set_header(res, "Access-Control-Allow-Methods", "GET, POST, OPTIONS") ||
 			       mg_http_set_header(res, "Access-Control-Allow-Headers", "Authorization, Content-Type") ||
-			       mg_http_set_header(res, "Access-Control-Max-Age", CORS_MAX_AGE)))
+			       mg_http_set_header(res, "Access-Control-Max-Age", CORS_MAX_AGE) ||
+			       (pna && !strcmp(pna, "true") &&
+				mg_http_set_header(res, "Access-Control-Allow-Private-Network", "true"))))
 			res->status = 500;
 	} else if (!strcmp(req->path, "/sources")) {
 		/* The KB's citations, which every card's source.url names: public,

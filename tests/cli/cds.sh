@@ -297,6 +297,14 @@ check "CORS: ... Allow-Methods GET, POST, OPTIONS; Allow-Headers Authorization, 
 	sh -c '[ "$1" = "GET, POST, OPTIONS" ] && [ "$2" = "Authorization, Content-Type" ] && [ "$3" -gt 0 ] && [ "$4" = "$5" ]' \
 	- "$(hdr access-control-allow-methods)" "$(hdr access-control-allow-headers)" "$(hdr access-control-max-age)" \
 	"$(hdr access-control-allow-origin)" "$ehr"
+check "CORS: ... no Access-Control-Allow-Private-Network unless asked" sh -c '[ -z "$1" ]' - "$(hdr access-control-allow-private-network)"
+check "CORS: a preflight asking for Private Network Access (Chrome) from a listed origin: allowed" python3 -c '
+import http.client, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[2])
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+c.request("OPTIONS", u.path, headers={"Origin": sys.argv[1], "Access-Control-Request-Private-Network": "true"})
+r = c.getresponse()
+sys.exit(0 if r.status == 204 and r.getheader("Access-Control-Allow-Private-Network") == "true" else 1)' "$ehr" "$url"
 req OPTIONS /cds-services/mgsleep-order-sign "" "" https://evil.example
 check "CORS: preflight from another origin: 403, no Access-Control-* header" \
 	sh -c '[ "$1" = 403 ] && ! grep -qi "^access-control-" "$2"' - "$st" "$tmp/body.hdr"
