@@ -527,7 +527,8 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 	s.base_url = base;
 	snprintf(s.sources_url, sizeof s.sources_url, "%s/sources", base);
 	if (mg_http_run(h, &err)) {
-		status = err.code == MG_EINVAL ? cli_error(EXIT_USAGE, "--tls-cert/--tls-key: %s", err.msg) : cli_fail(&err);
+		status = err.code == MG_EINVAL ? cli_error(EXIT_USAGE, "--tls-cert/--tls-key: %s", err.msg)
+					       : cli_fail(&err);
 		goto out;
 	}
 	printf("%s" PREFIX "\n", base);

@@ -305,8 +305,8 @@ static void missing_card(struct mg_buf *out, int *n, struct card *c, const struc
 	/* What a decision rests on (age, kidney function) missing is a warning;
 	 * a refinement (weight or sex for Cockcroft-Gault) or a resource not
 	 * used is information. */
-	emit(out, n, c, kb, a, relevant & (MG_FHIR_NO_PATIENT | MG_FHIR_NO_BIRTHDATE | MG_FHIR_NO_KIDNEY) ? "warning" : "info",
-	     NULL, o);
+	unsigned decisive = MG_FHIR_NO_PATIENT | MG_FHIR_NO_BIRTHDATE | MG_FHIR_NO_KIDNEY;
+	emit(out, n, c, kb, a, relevant & decisive ? "warning" : "info", NULL, o);
 }
 
 /* Is this advised medicine one of the request's orders? */
