@@ -203,8 +203,9 @@ int mg_http_run(struct mg_http *h, struct mg_error *err)
 		return mg_fail(err, MG_EINVAL, "tls", "tls: a certificate and its key, both or neither");
 	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 		return mg_fail(err, MG_EIO, "tls", "tls: this libmicrohttpd was built without TLS");
-	/* The TLS options come first and the list ends early without TLS:
-	 * MHD_OPTION_END stops the reading of the variable arguments. */
+	/* The TLS options come last: without TLS an MHD_OPTION_END takes the
+	 * place of the first, and MHD reads no further. MHD copies the PEM
+	 * into GnuTLS at start, but the caller keeps it until mg_http_stop. */
 	h->d = MHD_start_daemon(
 		flags | (tls ? MHD_USE_TLS : 0), 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
 		MHD_OPTION_THREAD_POOL_SIZE, h->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
