@@ -119,22 +119,14 @@ static void raise_if_strict(const struct mg_error *err)
 			errhint("With mgsleep.strict = off the function returns {\"error\": {\"field\", \"message\"}}.")));
 }
 
-/* out (JSON text written by the library) as a palloc'd jsonb. */
-static Datum out_as_jsonb(void)
-{
-	if (out.failed)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("mgsleep: cannot render the advice")));
-	return DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
-}
-
-PG_FUNCTION_INFO_V1(mgsleep_advise);
-Datum mgsleep_advise(PG_FUNCTION_ARGS)
+/* The advice, or the error object, as JSON text in out. */
+static void advice_json(Jsonb *jb)
 {
 	const struct mg_kb *k = backend_kb();
 	struct mg_error err = {0};
 	struct mg_render_opts opts = {MG_FMT_JSON, 0, 0, MGSLEEP_VERSION};
 	mg_buf_reset(&out);
-	if (advise_profile(k, PG_GETARG_JSONB_P(0), &err)) {
+	if (advise_profile(k, jb, &err)) {
 		raise_if_strict(&err);
 		/* The same writer of JSON strings as the advice, so that the
 		 * message is escaped the same way. */
@@ -145,11 +137,28 @@ Datum mgsleep_advise(PG_FUNCTION_ARGS)
 			mg_buf_puts(&out, "null");
 		mg_buf_puts(&out, ",\"message\":");
 		mg_buf_put_json_str(&out, err.msg);
-		mg_buf_puts(&out, "}}");
+		mg_buf_puts(&out, "}}\n");
 	} else if (mg_render_advice(&advice, &opts, &out, &err)) {
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("mgsleep: %s", err.msg)));
 	}
-	PG_RETURN_DATUM(out_as_jsonb());
+	if (out.failed)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("mgsleep: cannot render the advice")));
+}
+
+PG_FUNCTION_INFO_V1(mgsleep_advise);
+Datum mgsleep_advise(PG_FUNCTION_ARGS)
+{
+	advice_json(PG_GETARG_JSONB_P(0));
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
+}
+
+/* The same text as json, byte for byte the CLI's: json is stored as text, so
+ * nothing is parsed (jsonb_in is most of mgsleep_advise's time, bench/README.md). */
+PG_FUNCTION_INFO_V1(mgsleep_advise_json);
+Datum mgsleep_advise_json(PG_FUNCTION_ARGS)
+{
+	advice_json(PG_GETARG_JSONB_P(0));
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, (int)out.len));
 }
 
 /* The verdict alone, without rendering; 'error' for an invalid profile (the

@@ -78,31 +78,34 @@ EOF
 
 # The CLI's answer for each; $tmp/mg.db does not exist, so no stored diet or
 # ISI is added (advise uses a store only when there is one).
-printf 'CREATE TABLE cases (name text PRIMARY KEY, profile jsonb, cli jsonb, golden jsonb);\n' >"$tmp/load.sql"
+printf 'CREATE TABLE cases (name text PRIMARY KEY, profile jsonb, cli_text text, cli jsonb, golden jsonb);\n' >"$tmp/load.sql"
 for f in "$tmp"/profiles/*.json; do
 	name=$(basename "$f" .json)
 	"$bin" advise --profile "$f" --format json >"$tmp/cli-$name.json"
 	ok $? "mgsleep advise --profile $name --format json"
 	golden=NULL
 	[ -f "$tmp/$name.expected" ] && golden="pg_read_file('$tmp/$name.expected')::jsonb"
-	printf "INSERT INTO cases VALUES ('%s', pg_read_file('%s')::jsonb, pg_read_file('%s')::jsonb, %s);\n" \
-		"$name" "$f" "$tmp/cli-$name.json" "$golden" >>"$tmp/load.sql"
+	printf "INSERT INTO cases VALUES ('%s', pg_read_file('%s')::jsonb, pg_read_file('%s'), pg_read_file('%s')::jsonb, %s);\n" \
+		"$name" "$f" "$tmp/cli-$name.json" "$tmp/cli-$name.json" "$golden" >>"$tmp/load.sql"
 done
 chmod a+r "$tmp"/profiles/* "$tmp"/cli-*.json "$tmp"/*.expected
 check "the profiles and the CLI's answers loaded" sql -f "$tmp/load.sql"
 
 sql -F ' ' -c "SELECT name, mgsleep_advise(profile) = cli, mgsleep_verdict(profile) = cli->>'verdict',
-	golden IS NULL OR mgsleep_advise(profile) = golden FROM cases ORDER BY name" >"$tmp/cmp"
+	golden IS NULL OR mgsleep_advise(profile) = golden, mgsleep_advise_json(profile)::text = cli_text
+	FROM cases ORDER BY name" >"$tmp/cmp"
 n_cases=$(find "$tmp/profiles" -name '*.json' | wc -l)
 [ "$(lines "$tmp/cmp")" -eq "$n_cases" ]
 ok $? "every profile compared ($n_cases)"
-while read -r name advise verdict golden; do
+while read -r name advise verdict golden text; do
 	[ "$advise" = t ]
 	ok $? "mgsleep_advise($name) = mgsleep advise --profile --format json"
 	[ "$verdict" = t ]
 	ok $? "mgsleep_verdict($name) = its verdict"
 	[ "$golden" = t ]
 	ok $? "mgsleep_advise($name) = tests/golden (where a json golden exists)"
+	[ "$text" = t ]
+	ok $? "mgsleep_advise_json($name) is the CLI's output byte for byte"
 done <"$tmp/cmp"
 verdicts=$(sql -c "SELECT count(DISTINCT mgsleep_verdict(profile)) FROM cases")
 [ "$verdicts" -ge 3 ]
@@ -116,11 +119,12 @@ while IFS='|' read -r field profile; do
 	"$bin" advise --profile "$tmp/bad.json" --format json >/dev/null 2>"$tmp/cli-err"
 	st=$?
 	got=$(printf "SELECT mgsleep_advise(:'p')->'error'->>'field', mgsleep_advise(:'p')->'error'->>'message',
-		mgsleep_verdict(:'p'), mgsleep_advise(:'p') ? 'verdict'" | sql -v p="$profile" -F '|')
+		mgsleep_verdict(:'p'), mgsleep_advise(:'p') ? 'verdict', mgsleep_advise_json(:'p')::jsonb = mgsleep_advise(:'p')" |
+		sql -v p="$profile" -F '|')
 	gfield=${got%%|*}
 	rest=${got#*|}
 	msg=${rest%%|*}
-	[ "$st" -eq 2 ] && [ "$gfield" = "$field" ] && [ -n "$msg" ] && [ "${rest#*|}" = "error|f" ]
+	[ "$st" -eq 2 ] && [ "$gfield" = "$field" ] && [ -n "$msg" ] && [ "${rest#*|}" = "error|f|t" ]
 	ok $? "error object for $profile: field $field, verdict 'error'${got:+ (got: $got)}"
 	case $(cat "$tmp/cli-err") in *": $msg") st=0 ;; *) st=1 ;; esac
 	ok $st "its message is the CLI's for the same profile"
@@ -153,11 +157,11 @@ printf "SET mgsleep.strict = on;\nSELECT mgsleep_verdict(profile) FROM cases ORD
 ok $? "strict mode answers valid profiles as usual"
 
 # --- NULL in, NULL out (STRICT); the declared attributes.
-[ "$(sql -c "SELECT mgsleep_advise(NULL) IS NULL AND mgsleep_verdict(NULL) IS NULL")" = t ]
+[ "$(sql -c "SELECT mgsleep_advise(NULL) IS NULL AND mgsleep_advise_json(NULL) IS NULL AND mgsleep_verdict(NULL) IS NULL")" = t ]
 ok $? "NULL profile gives NULL"
 attrs=$(sql -c "SELECT string_agg(proname || ':' || provolatile::text || proparallel::text || proisstrict::text, ' ' ORDER BY proname)
 	FROM pg_proc WHERE proname LIKE 'mgsleep\_%'")
-[ "$attrs" = "mgsleep_advise:sstrue mgsleep_kb_version:sstrue mgsleep_verdict:sstrue" ]
+[ "$attrs" = "mgsleep_advise:sstrue mgsleep_advise_json:sstrue mgsleep_kb_version:sstrue mgsleep_verdict:sstrue" ]
 ok $? "STABLE, PARALLEL SAFE, STRICT ($attrs)"
 sql -c "CREATE TABLE ix (p jsonb); CREATE INDEX ON ix ((mgsleep_verdict(p)))" >"$tmp/out"
 grep -q 'must be marked IMMUTABLE' "$tmp/out"
