@@ -59,7 +59,7 @@ SELECT g AS id, jsonb_strip_nulls(jsonb_build_object(
 	                   WHEN g % 17 = 0 THEN '["constipation"]'::jsonb ELSE '[]'::jsonb END,
 	'isi', (g * 13) % 29,
 	'jurisdiction', (ARRAY['us', 'eu', 'uk'])[1 + g % 3])) AS profile
-FROM generate_series(1, $rows) g;
+FROM generate_series(1::bigint, $rows) g;
 VACUUM ANALYZE t;
 -- The floors: trivial SQL functions, PARALLEL SAFE like the extension's.
 CREATE FUNCTION floor_text(jsonb) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS \$\$ SELECT \$1->>'sex' \$\$;
