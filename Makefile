@@ -53,10 +53,11 @@ uninstall:
 # postgresql-server-dev-15 (make deps-dev); built in $(BUILD)/pg. Install
 # with PostgreSQL's own layout (pg_config), DESTDIR honoured; PREFIX is not
 # used, since the server reads extensions only from its own directories.
-PG_MAKE = $(MAKE) -C $(BUILD)/pg -f $(CURDIR)/pg/Makefile MGSLEEP_BUILD=$(abspath $(BUILD))
+PG_CONFIG ?= pg_config
+PG_MAKE = $(MAKE) -C $(BUILD)/pg -f $(CURDIR)/pg/Makefile MGSLEEP_BUILD=$(abspath $(BUILD)) PG_CONFIG=$(PG_CONFIG)
 
 postgres: build
-	@command -v pg_config >/dev/null || { echo "postgres: pg_config not found; install postgresql-server-dev-15 (make deps-dev)" >&2; exit 1; }
+	@command -v $(PG_CONFIG) >/dev/null || { echo "postgres: $(PG_CONFIG) not found; install postgresql-server-dev-15 (make deps-dev)" >&2; exit 1; }
 	ninja -C $(BUILD) libmgsleep_pure.a
 	mkdir -p $(BUILD)/pg
 	$(PG_MAKE)
