@@ -108,13 +108,16 @@ static int advise_profile(const struct mg_kb *k, Jsonb *jb, struct mg_error *err
 	return r;
 }
 
-/* mgsleep.strict = on: the error is raised, naming the field, never the value. */
-static void raise_if_strict(const struct mg_error *err)
+/* With mgsleep.strict = on a profile's error is raised, naming the field,
+ * never the value; running out of memory is not the profile's fault and is
+ * always raised. */
+static void raise_unless_strict_off(const struct mg_error *err)
 {
+	if (err->code == MG_ENOMEM)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("mgsleep: %s", err->msg)));
 	if (!strict_mode)
 		return;
-	ereport(ERROR, (errcode(err->code == MG_ENOMEM ? ERRCODE_OUT_OF_MEMORY : ERRCODE_INVALID_PARAMETER_VALUE),
-			errmsg("mgsleep: invalid profile: %s", err->msg),
+	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("mgsleep: invalid profile: %s", err->msg),
 			errdetail("Field: %s.", err->field[0] ? err->field : "profile"),
 			errhint("With mgsleep.strict = off the function returns {\"error\": {\"field\", \"message\"}}.")));
 }
@@ -127,7 +130,7 @@ static void advice_json(Jsonb *jb)
 	struct mg_render_opts opts = {MG_FMT_JSON, 0, 0, MGSLEEP_VERSION};
 	mg_buf_reset(&out);
 	if (advise_profile(k, jb, &err)) {
-		raise_if_strict(&err);
+		raise_unless_strict_off(&err);
 		/* The same writer of JSON strings as the advice, so that the
 		 * message is escaped the same way. */
 		mg_buf_puts(&out, "{\"error\":{\"field\":");
@@ -169,7 +172,7 @@ Datum mgsleep_verdict(PG_FUNCTION_ARGS)
 	const struct mg_kb *k = backend_kb();
 	struct mg_error err = {0};
 	if (advise_profile(k, PG_GETARG_JSONB_P(0), &err)) {
-		raise_if_strict(&err);
+		raise_unless_strict_off(&err);
 		PG_RETURN_TEXT_P(cstring_to_text("error"));
 	}
 	PG_RETURN_TEXT_P(cstring_to_text(mg_verdict_name(advice.verdict)));
