@@ -17,6 +17,7 @@
 # same command as `make postgres-install`) and everything else of the system's
 # installation through symlinks. The alternative (dynamic_library_path and
 # CREATE FUNCTION by hand) would not test the control and script files.
+# DIR must be on a file system that allows running programs (not noexec).
 #
 # As root, initdb and postgres refuse to run: they run as the `postgres`
 # user (runuser), and DIR is given to it (its parents must let it pass).
