@@ -41,11 +41,16 @@ check "CREATE EXTENSION mgsleep" sql -c "CREATE EXTENSION mgsleep"
 # --- postgres exports no symbol the extension takes from jansson or libsodium
 # (pg/jansson_bind.c: postgres's json_object once took jansson's place).
 so=$(find "$tmp/pg/inst" -name mgsleep.so)
-nm -D --undefined-only "$so" | sed -n 's/^ *U \([A-Za-z0-9_]*\)@lib\(jansson\|sodium\).*/\1/p' | sort -u >"$tmp/ours"
+# (libsodium's symbols carry no version, so they are matched by the library's
+# own list rather than by an @suffix.)
+for lib in $(ldd "$so" | awk '/libjansson|libsodium/ {print $3}'); do
+	nm -D --defined-only "$lib" | awk '{sub(/@.*/, "", $3); print $3}'
+done | sort -u >"$tmp/libs"
+nm -D --undefined-only "$so" | awk '{sub(/@.*/, "", $2); print $2}' | sort -u | comm -12 - "$tmp/libs" >"$tmp/ours"
 nm -D --defined-only "$(pg_config --bindir)/postgres" | awk '{print $3}' | sort -u >"$tmp/theirs"
 clash=$(comm -12 "$tmp/ours" "$tmp/theirs")
-[ -s "$tmp/ours" ] && [ -z "$clash" ]
-ok $? "no jansson/libsodium symbol of mgsleep.so is also exported by postgres${clash:+ (clash: $clash)}"
+[ "$(grep -c '^crypto_\|^sodium_' "$tmp/ours")" -ge 1 ] && [ "$(grep -c '^json_' "$tmp/ours")" -ge 5 ] && [ -z "$clash" ]
+ok $? "no jansson/libsodium symbol of mgsleep.so ($(lines "$tmp/ours")) is also exported by postgres${clash:+ (clash: $clash)}"
 
 # --- the profiles: examples/, the golden cases (given as flags: turned into
 # a profile file by 'mgsleep profile set', each in its own store), and a few
