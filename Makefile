@@ -16,7 +16,8 @@ BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 
-.PHONY: all build demo check asan valgrind fuzz fuzz-regress bench clean deps deps-dev install uninstall
+.PHONY: all build demo check asan valgrind fuzz fuzz-regress bench clean deps deps-dev install uninstall \
+	postgres postgres-install
 
 all: build
 
@@ -47,6 +48,22 @@ install: build
 # programs share). Your store (~/.local/share/mgsleep) is left alone.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mgsleep $(DESTDIR)$(MAN1DIR)/mgsleep.1 $(DESTDIR)$(COMPLETIONDIR)/mgsleep
+
+# The PostgreSQL 15 extension (docs/postgres-extension.md): PGXS, needs
+# postgresql-server-dev-15 (make deps-dev); built in $(BUILD)/pg. Install
+# with PostgreSQL's own layout (pg_config), DESTDIR honoured; PREFIX is not
+# used, since the server reads extensions only from its own directories.
+PG_CONFIG ?= pg_config
+PG_MAKE = $(MAKE) -C $(BUILD)/pg -f $(CURDIR)/pg/Makefile MGSLEEP_BUILD=$(abspath $(BUILD)) PG_CONFIG=$(PG_CONFIG)
+
+postgres: build
+	@command -v $(PG_CONFIG) >/dev/null || { echo "postgres: $(PG_CONFIG) not found; install postgresql-server-dev-15 (make deps-dev)" >&2; exit 1; }
+	ninja -C $(BUILD) libmgsleep_pure.a
+	mkdir -p $(BUILD)/pg
+	$(PG_MAKE)
+
+postgres-install: postgres
+	$(PG_MAKE) install DESTDIR=$(DESTDIR)
 
 demo: deps build
 	./$(BUILD)/mgsleep advise --profile $(PROFILE)
