@@ -163,6 +163,7 @@ int cmd_import_backup(int argc, char **argv, struct mg_cli *cli);
 int cmd_profile(int argc, char **argv, struct mg_cli *cli);
 int cmd_convert(int argc, char **argv, struct mg_cli *cli);
 int cmd_cds(int argc, char **argv, struct mg_cli *cli);
+int cmd_screen(int argc, char **argv, struct mg_cli *cli);
 int cmd_forms(int argc, char **argv, struct mg_cli *cli);
 int cmd_help(int argc, char **argv, struct mg_cli *cli);
 int cmd_kb(int argc, char **argv, struct mg_cli *cli);
@@ -173,5 +174,6 @@ extern const struct cli_help cli_help_advise, cli_help_backup, cli_help_cds, cli
 	cli_help_export, cli_help_food, cli_help_forms, cli_help_import, cli_help_import_backup, cli_help_init,
 	cli_help_isi, cli_help_kb, cli_help_log, cli_help_passphrase, cli_help_profile, cli_help_psqi,
 	cli_help_report, cli_help_summary, cli_help_trial;
+extern const struct cli_help cli_help_screen;
 
 #endif

@@ -43,6 +43,7 @@ static const struct cmd {
 	{"profile", cmd_profile, "store your profile so that 'mgsleep advise' needs no options", &cli_help_profile},
 	{"psqi", cmd_psqi, "fill in the Pittsburgh Sleep Quality Index; store and show your scores", &cli_help_psqi},
 	{"report", cmd_report, "your diary, scores, trial and advice as one HTML file to print or share", &cli_help_report},
+	{"screen", cmd_screen, "advise a list of profiles (NDJSON, CSV or FHIR): one result line each", &cli_help_screen},
 	{"summary", cmd_summary, "weekly means, nights with and without magnesium, and the trend", &cli_help_summary},
 	{"trial", cmd_trial, "plan, follow and analyse a randomised trial of magnesium on yourself", &cli_help_trial},
 	{"version", cmd_version, "print the program and knowledge-base versions", &version_help},

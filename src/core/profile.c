@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -274,8 +275,30 @@ int mg_profile_set(struct mg_profile *p, const struct mg_kb *kb, const char *fie
 	return set_text(p, kb, (struct who){f, 0}, value, err);
 }
 
-int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
-			 struct mg_error *err)
+/* A record's id: a string of at most idcap - 1 bytes, or an integer (given
+ * back as its decimal text); absent or null leaves id "". */
+static int read_id(const json_t *v, char *id, size_t idcap, struct mg_error *err)
+{
+	id[0] = '\0';
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_integer(v)) {
+		snprintf(id, idcap, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	}
+	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= idcap ||
+	    memchr(json_string_value(v), '\0', json_string_length(v)))
+		return mg_fail(err, MG_EINVAL, "id", "id: accepted: a string of 1 to %zu bytes, or an integer",
+			       idcap - 1);
+	memcpy(id, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
+
+/* The one reader of the profile JSON; id (when not NULL) also accepts a
+ * top-level "id", read before any other key so that an error elsewhere can
+ * still name the record. */
+static int load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
+		     size_t idcap, struct mg_error *err)
 {
 	json_error_t je;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
@@ -293,9 +316,13 @@ int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const cha
 		r = mg_fail(err, MG_EINVAL, "profile", "profile: the top level must be a JSON object");
 		goto out;
 	}
+	if (id && (r = read_id(json_object_get(root, "id"), id, idcap, err)))
+		goto out;
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v) {
+		if (id && !strcmp(key, "id"))
+			continue;
 		const struct field *f = find_field(key, 1);
 		if (!f) {
 			r = mg_fail(err, MG_EINVAL, "profile", "profile: unknown key '%.40s'; accepted: age, sex, weight, "
@@ -335,6 +362,38 @@ int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const cha
 out:
 	json_decref(root);
 	return r;
+}
+
+int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
+			 struct mg_error *err)
+{
+	return load_json(p, kb, json, len, NULL, 0, err);
+}
+
+int mg_profile_load_json_id(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
+			    size_t idcap, struct mg_error *err)
+{
+	if (idcap < 2)
+		return mg_fail(err, MG_EINVAL, "id", "id: no room");
+	id[0] = '\0';
+	return load_json(p, kb, json, len, id, idcap, err);
+}
+
+int mg_profile_key_kind(const char *key)
+{
+	const struct field *f = find_field(key, 1);
+	return !f ? 0 : f->kind == K_BOOL ? 2 : f->kind == K_LIST ? 3 : 1;
+}
+
+int mg_profile_set_key(struct mg_profile *p, const struct mg_kb *kb, const char *key, const char *value,
+		       struct mg_error *err)
+{
+	const struct field *f = find_field(key, 1);
+	if (!f)
+		return mg_fail(err, MG_EINVAL, "profile", "profile: unknown key");
+	if (!value)
+		return reject(err, (struct who){f, 1}, "missing value", f->accepted ? f->accepted : "a name");
+	return set_text(p, kb, (struct who){f, 1}, value, err);
 }
 
 int mg_profile_check(const struct mg_profile *p, struct mg_error *err)
