@@ -134,7 +134,7 @@ static void test_ndjson(void)
 	const char *nd = "{\"id\":\"x1\",\"age\":40,\"sex\":\"female\"}\n"
 			 "\n"
 			 "{\"id\":\"x2\",\"age\":\"forty-secret\"}\r\n"
-			 "{\"id\":3,\"age\":50,\"sex\":\"male\",\"colour\":\"red\"}\n"
+			 "{\"id\":3,\"age\":50,\"sex\":\"male\",\"colour\":\"crimson-secret\"}\n"
 			 "{not json\n"
 			 "{\"id\":\"x5\",\"sex\":\"female\"}\n"
 			 "{\"id\":\"x6\",\"age\":50,\"sex\":\"male\",\"pregnant\":true}\n"
@@ -147,7 +147,7 @@ static void test_ndjson(void)
 	tap_okf(err_line(res, 1) == 3 && !strcmp(err_field(res, 1), "age") && !strcmp(id_of(res, 1), "x2"),
 		"NDJSON: a bad value: line 3 (the blank line counted), field age, id kept (line %ld)", err_line(res, 1));
 	char *dump = json_dumps(res, 0);
-	tap_ok(dump && !strstr(dump, "forty-secret") && !strstr(dump, "red"),
+	tap_ok(dump && !strstr(dump, "forty-secret") && !strstr(dump, "crimson-secret"),
 	       "NDJSON: no error result echoes a value (an unknown key is named, its value is not)");
 	free(dump);
 	tap_okf(err_line(res, 2) == 4 && !strcmp(id_of(res, 2), "3"),
