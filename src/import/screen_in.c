@@ -29,6 +29,10 @@ struct mg_screen_in {
 	struct mg_reader replay;
 	size_t ncols;
 	char cols[MAX_COLS][24]; /* profile keys, or "id" */
+	/* A read error after some records of a batch: those are given first,
+	 * the error at the next call. */
+	int pending;
+	struct mg_error pending_err;
 };
 
 int mg_screen_format_parse(const char *s)
@@ -284,14 +288,27 @@ int mg_screen_in_fill(struct mg_screen_in *in, struct mg_screen_batch *b, size_t
 {
 	b->len = 0;
 	b->n = 0;
+	if (in->pending) {
+		if (err)
+			*err = in->pending_err;
+		return in->pending;
+	}
 	while (b->n < max_recs && b->len < max_bytes) {
 		struct mg_screen_rec *rec = push(b, err);
 		if (!rec)
 			return MG_ENOMEM;
 		size_t mark = b->len;
 		int rc = in->fmt == MG_SCREEN_CSV ? next_csv(in, b, rec, err) : next_line(in, b, rec, err);
-		if (rc < 0)
-			return rc;
+		if (rc < 0) {
+			b->n--;
+			b->len = mark;
+			if (!b->n)
+				return rc;
+			in->pending = rc;
+			if (err)
+				in->pending_err = *err;
+			break;
+		}
 		int skip = rc == 0 || (!rec->too_long && (in->fmt == MG_SCREEN_CSV
 								  ? rec->ncells == 1 && !b->arena[rec->off]
 								  : blank(b->arena + rec->off, rec->len)));
