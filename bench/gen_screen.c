@@ -3,7 +3,11 @@
  * an id) or as the CSV of docs/screening.md. Deterministic: the same seed
  * gives the same bytes. Needs nothing but libc.
  *
- * usage: gen_screen N [ndjson|csv] [SEED]
+ * usage: gen_screen N [ndjson|csv] [SEED] [known]
+ *
+ * Medicines are drawn from 14 names; the last 3 are common medicines the KB
+ * does not list (no interaction with magnesium), for which the engine looks
+ * for a "did you mean" name. With "known", only the first 11 are drawn.
  *
  * Every 50th profile lacks an age and every 97th has an unknown sex value,
  * so the error path is measured too (2 % + 1 % of lines). The values are
@@ -30,19 +34,20 @@ static unsigned pick(unsigned n)
 
 static const char *const meds[] = {"levothyroxine", "doxycycline", "ciprofloxacin", "hydrochlorothiazide",
 				   "omeprazole", "alendronate", "amlodipine", "metformin", "furosemide",
-				   "lisinopril", "atorvastatin", "gabapentin", "sertraline", "Synthroid"};
+				   "gabapentin", "Synthroid", "lisinopril", "atorvastatin", "sertraline"};
 static const char *const conds[] = {"hypertension", "diabetes", "constipation", "heart-failure", "arrhythmia"};
 static const char *const jurs[] = {"us", "eu", "uk"};
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: gen_screen N [ndjson|csv] [SEED]\n");
+	if (argc < 2 || argc > 5) {
+		fprintf(stderr, "usage: gen_screen N [ndjson|csv] [SEED] [known]\n");
 		return 2;
 	}
 	long n = strtol(argv[1], NULL, 10);
 	int csv = argc > 2 && !strcmp(argv[2], "csv");
 	state = argc > 3 ? strtoull(argv[3], NULL, 10) : 42;
+	unsigned n_meds = argc > 4 && !strcmp(argv[4], "known") ? 11 : sizeof meds / sizeof meds[0];
 	if (!state)
 		state = 42;
 	if (csv)
@@ -57,7 +62,7 @@ int main(int argc, char **argv)
 		for (unsigned k = 0; k < nm; k++) {
 			size_t l = strlen(m);
 			snprintf(m + l, sizeof m - l, csv ? "%s%s" : "%s\"%s\"", k ? (csv ? ";" : ",") : "",
-				 meds[pick(sizeof meds / sizeof meds[0])]);
+				 meds[pick(n_meds)]);
 		}
 		if (nc)
 			snprintf(c, sizeof c, csv ? "%s" : "\"%s\"", conds[pick(sizeof conds / sizeof conds[0])]);
