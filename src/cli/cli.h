@@ -30,6 +30,8 @@ int cli_fail(const struct mg_error *err);
 const struct mg_kb *cli_kb(struct mg_cli *cli, int *status);
 /* Write all of buf to stdout; 0 or EXIT_FAIL. */
 int cli_write(const char *buf, size_t len);
+/* Write all of p[0..n) to fd, again after EINTR; 0 or -1 (errno set). */
+int cli_write_fd(int fd, const char *p, size_t n);
 /* Read a file ("-" = stdin) of at most max bytes; caller frees. */
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status);
 /* Match "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. For the

@@ -60,20 +60,6 @@ static ssize_t fd_read(void *ctx, char *buf, size_t cap, struct mg_error *err)
 	}
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 struct slice {
 	pthread_t thread;
 	const struct mg_screen_opts *o;
@@ -193,7 +179,7 @@ int cmd_screen(int argc, char **argv, struct mg_cli *cli)
 				goto out;
 			}
 			failed += (unsigned long long)sl[j].failed;
-			if (write_all(out_fd, sl[j].out.data, sl[j].out.len)) {
+			if (cli_write_fd(out_fd, sl[j].out.data, sl[j].out.len)) {
 				status = cli_error(EXIT_USAGE, "%s: write failed: %s", o.output ? o.output : "standard output",
 						   strerror(errno));
 				goto out;

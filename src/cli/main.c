@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #ifndef MGSLEEP_VERSION
@@ -111,6 +112,20 @@ int cli_write(const char *buf, size_t len)
 	if (fflush(stdout))
 		return cli_error(EXIT_FAIL, "cannot write output: %s", strerror(errno));
 	return EXIT_OK;
+}
+
+int cli_write_fd(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status)
