@@ -151,8 +151,19 @@ int mg_screen_in_open(struct mg_screen_in **out, struct mg_reader *r, enum mg_sc
 	in->r = r;
 	in->line = 1;
 	in->first = 1;
-	if ((rc = fill(in, err)))
-		goto out;
+	/* Sniffing needs the whole first line (or a full chunk): a pipe may
+	 * deliver less than that per read. */
+	while (!in->eof && in->len < sizeof in->chunk && !memchr(in->chunk, '\n', in->len)) {
+		ssize_t n = mg_reader_read(r, in->chunk + in->len, sizeof in->chunk - in->len, err);
+		if (n < 0) {
+			rc = (int)n;
+			goto out;
+		}
+		in->eof = n == 0;
+		in->len += (size_t)n;
+	}
+	/* Bytes may follow even if a read gave none: read again later. */
+	in->eof = 0;
 	in->fmt = fmt == MG_SCREEN_AUTO ? sniff(in) : fmt;
 	if (in->fmt == MG_SCREEN_CSV && (rc = csv_header(in, err)))
 		goto out;

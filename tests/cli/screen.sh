@@ -214,5 +214,9 @@ check "FHIR p4: no birthDate: an error result for line 4, field age, id p4" py e
 	'r[3]["id"] == "p4" and r[3]["error"]["line"] == 4 and r[3]["error"]["field"] == "age"'
 check "FHIR: a Bundle cut short is an error result for line 5" py eval "$tmp/fhir.out" \
 	'r[4]["id"] is None and r[4]["error"]["line"] == 5'
+(printf '{"resou'; sleep 0.3; printf 'rceType":"Bundle","entry":[{"resource":%s}]}\n' "$(pat p9 female 1970-02-02)") |
+	"$bin" screen >"$tmp/slow.out"
+check "FHIR sniffed from a pipe that delivers the first line in two reads" py eval "$tmp/slow.out" \
+	'len(r) == 1 and r[0]["id"] == "p9" and "verdict" in r[0]'
 
 finish
