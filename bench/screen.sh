@@ -7,7 +7,8 @@
 # mixes: "mixed" (up to 3 medicines from 14 names, 3 of which the KB does not
 # list, so the engine also looks for a "did you mean" name) and "known" (only
 # the 11 listed names); 2 % of lines lack an age and 1 % have an unknown sex
-# (error results). Then, each once, wall time and peak RSS by /usr/bin/time -v:
+# (error results). Then, each once, wall time, CPU time (user + system) and
+# peak RSS by /usr/bin/time -v:
 #   cat FILE > /dev/null                                   (reading it at all)
 #   BUILD/mgsleep screen --jobs 1|2 --input FILE > /dev/null  (NDJSON out)
 #   the same over the CSV of the mixed profiles, --jobs 2
@@ -56,22 +57,28 @@ measure() {
 	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/time" |
 		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/time")
+	cpu=$(sed -n 's/.*\(User\|System\) time (seconds): //p' "$dir/time" | awk '{ s += $1 } END { print s }')
 	rate=$(awk -v n="$n" -v t="$wall" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
-	printf '%-34s %7.2f s %10s profiles/s %7s MB peak RSS\n' "$name" "$wall" "$rate" "$((rss / 1024))"
+	# per CPU-second: what one core does, whatever else the machine runs
+	cpurate=$(awk -v n="$n" -v t="$cpu" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
+	printf '%-30s %6.2f s wall %9s/s %6.2f s CPU %9s/CPU-s %4s MB RSS\n' "$name" "$wall" "$rate" "$cpu" \
+		"$cpurate" "$((rss / 1024))"
 }
 echo "== whole program (wall time of one run each)"
 for mix in mixed known; do
 	measure "cat $mix.ndjson" cat "$dir/$mix.ndjson"
 	measure "screen --jobs 1 $mix.ndjson" "$mgsleep" screen --jobs 1 --input "$dir/$mix.ndjson"
-	r1=$rate
+	r1=$rate c1=$cpurate
 	[ "$rss" -lt 65536 ] || { echo "MISS: peak RSS ${rss} kB >= 64 MB"; miss=1; }
 	measure "screen --jobs 2 $mix.ndjson" "$mgsleep" screen --jobs 2 --input "$dir/$mix.ndjson"
 	[ "$rss" -lt 65536 ] || { echo "MISS: peak RSS ${rss} kB >= 64 MB"; miss=1; }
 	echo "   $mix: --jobs 2 / --jobs 1 = $(awk -v a="$rate" -v b="$r1" 'BEGIN { printf "%.2f", a / b }')x"
-	if [ "$r1" -ge 200000 ]; then
-		echo "   $mix: PASS >= 200,000 profiles/s on one core ($r1)"
+	# The goal is per core: profiles per CPU-second of --jobs 1 (the wall
+	# rate equals it on an idle machine; the load average above says).
+	if [ "$c1" -ge 200000 ]; then
+		echo "   $mix: PASS >= 200,000 profiles/s per core ($c1 per CPU-second, $r1/s wall)"
 	else
-		echo "   $mix: MISS >= 200,000 profiles/s on one core ($r1)"
+		echo "   $mix: MISS >= 200,000 profiles/s per core ($c1 per CPU-second, $r1/s wall)"
 		miss=1
 	fi
 done

@@ -69,6 +69,13 @@ int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const cha
 int mg_profile_load_json_id(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
 			    size_t idcap, struct mg_error *err);
 
+/* The same reader without its fast path (jansson's tree for every input):
+ * the reference the fast path is checked against (fuzz/fuzz_profile_fast.c,
+ * tests/unit/test_profile.c). id may be NULL (then "id" is an unknown key,
+ * as for mg_profile_load_json). */
+int mg_profile_load_json_tree(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
+			      char *id, size_t idcap, struct mg_error *err);
+
 /* The JSON keys as fields (CSV columns of `screen`): 0 not a profile key,
  * 1 a value, 2 a boolean, 3 a list. mg_profile_set_key sets one from text
  * as mg_profile_set does (lists: comma-separated items added), with

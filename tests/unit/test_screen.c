@@ -5,6 +5,7 @@
  * the cap, and every result valid against docs/screen-result.schema.json.
  * Expected values are the inputs themselves (ids, line numbers counted by
  * hand) and the rules of RFC 4180, not the program's output. */
+#include <mgsleep/profile.h>
 #include <mgsleep/screen.h>
 
 #include "../tap.h"
@@ -213,6 +214,65 @@ static void test_sniff_and_fields(void)
 	tap_ok(mg_screen_fields_parse("full,dose", &f, &err) == MG_EINVAL, "--fields: full stands alone");
 }
 
+/* The profile reader's fast path (src/core/profile.c) against its jansson
+ * path: on every input the same code, message, id and profile. The inputs
+ * are the corners of RFC 8259 the fast path either takes or must leave to
+ * jansson. */
+static void test_fast_path(void)
+{
+	static const char *const in[] = {
+		"{\"id\":\"a\",\"age\":52,\"sex\":\"female\",\"weight\":\"154lb\",\"creatinine\":\"80umol/L\"}",
+		"{\"id\":-0,\"age\":1e1,\"isi\":0.0,\"medicines\":[],\"conditions\":[ \"diabetes\" ],\"sex\":null}",
+		"{\"id\":12345678901234567,\"age\":40}", /* past 15 digits: jansson's */
+		"{\"id\":1.5,\"age\":40}",
+		"{\"age\":52,\"age\":53}",
+		"{\"age\":01}",
+		"{\"age\":-1}",
+		"{\"age\":1e999}",
+		"{\"age\":40,}",
+		"{\"age\":40} x",
+		" \t\r\n{ } \n",
+		"[]",
+		"",
+		"{\"medicines\":[\"lev\\u006fthyroxine\"],\"age\":40}",
+		"{\"medicines\":[\"\",\"x\"],\"age\":40}",
+		"{\"medicines\":[\"caf\xc3\xa9\"],\"age\":40}",
+		"{\"medicines\":[1],\"age\":40}",
+		"{\"creatinine\":1.1,\"age\":40}",
+		"{\"dialysis\":\"true\",\"age\":40}",
+		"{\"dialysis\":true,\"pregnant\":false,\"age\":40}",
+		"{\"colour\":\"red\",\"age\":40}",
+		"{\"id\":\"\",\"age\":40}",
+		"{\"prefer_form\":\"glycinate\",\"jurisdiction\":\"UK\",\"age\":40}",
+		"{\"age\":40",
+	};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+		for (int with_id = 0; with_id < 2; with_id++) {
+			struct mg_profile a, b;
+			struct mg_error ea = {0}, eb = {0};
+			char ida[MG_SCREEN_ID_MAX] = "", idb[MG_SCREEN_ID_MAX] = "";
+			struct mg_buf ja = MG_BUF_INIT, jb = MG_BUF_INIT;
+			mg_profile_init(&a);
+			mg_profile_init(&b);
+			size_t n = strlen(in[i]);
+			int ra = with_id ? mg_profile_load_json_id(&a, kb, in[i], n, ida, sizeof ida, &ea)
+					 : mg_profile_load_json(&a, kb, in[i], n, &ea);
+			int rb = mg_profile_load_json_tree(&b, kb, in[i], n, with_id ? idb : NULL, sizeof idb, &eb);
+			mg_profile_to_json(&a, kb, &ja);
+			mg_profile_to_json(&b, kb, &jb);
+			if (ra != rb || strcmp(ea.msg, eb.msg) || strcmp(ida, idb) || ja.len != jb.len ||
+			    (ja.len && memcmp(ja.data, jb.data, ja.len))) {
+				printf("# fast path differs on input %zu (id %d)\n", i, with_id);
+				bad++;
+			}
+			mg_buf_release(&ja);
+			mg_buf_release(&jb);
+		}
+	tap_okf(bad == 0, "profile reader: fast path and jansson path agree on %zu corner inputs (%d differ)",
+		sizeof in / sizeof in[0], bad);
+}
+
 int main(void)
 {
 	struct mg_kb *k;
@@ -228,6 +288,7 @@ int main(void)
 	test_csv_quoting();
 	test_ndjson();
 	test_sniff_and_fields();
+	test_fast_path();
 	json_decref(schema);
 	mg_kb_free(k);
 	return tap_done();
