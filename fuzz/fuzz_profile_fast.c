@@ -7,22 +7,13 @@
  * run: build-fuzz/fuzz/fuzz_profile_fast fuzz/corpus/profile_fast -max_total_time=60 */
 #include <mgsleep/profile.h>
 
+#include "builtin_kb.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const struct mg_kb *builtin_kb(void)
-{
-	static struct mg_kb *kb;
-	if (!kb) {
-		struct mg_error err = {0};
-		if (mg_kb_load_builtin(&kb, &err))
-			abort(); /* the embedded KB was validated at build time */
-	}
-	return kb;
-}
 
 static void same(const struct mg_kb *kb, const char *json, size_t size, int with_id)
 {

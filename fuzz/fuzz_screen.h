@@ -5,22 +5,13 @@
  * ASan/UBSan or leak; every result must be one line. */
 #include <mgsleep/screen.h>
 
+#include "builtin_kb.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const struct mg_kb *builtin_kb(void)
-{
-	static struct mg_kb *kb;
-	if (!kb) {
-		struct mg_error err = {0};
-		if (mg_kb_load_builtin(&kb, &err))
-			abort(); /* the embedded KB was validated at build time */
-	}
-	return kb;
-}
 
 static int fuzz_screen(const uint8_t *data, size_t size, enum mg_screen_format fmt)
 {
