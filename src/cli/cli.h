@@ -66,6 +66,14 @@ int cli_profile_apply(const struct cli_profile_flags *f, const struct mg_kb *kb,
 /* Load a profile JSON file ("-" = stdin) into p. */
 int cli_profile_file(const char *path, const struct mg_kb *kb, struct mg_profile *p, int *status);
 
+/* Minutes east of UTC in the system time zone at a local wall-clock minute
+ * (minutes since 1970-01-01 00:00 local). In cmd_log.c. */
+int cli_utc_offset_at(int64_t local_min);
+/* The night laid out with the system time zone's offsets at bed and at the
+ * final awakening, then validated and measured (mg_night_compute): what log
+ * and the web API store. 0 or MG_EINVAL naming the field. */
+struct mg_night_metrics;
+int cli_night_compute(struct mg_night *n, struct mg_night_metrics *m, struct mg_error *err);
 /* Today's local date as YYYY-MM-DD. */
 void cli_today(char out[11]);
 /* Print question, read one line from stdin (newline removed); -1 at EOF. */
