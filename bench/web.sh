@@ -6,14 +6,14 @@
 # the Today page's bytes over the wire (the page and every asset it names).
 # Target: under 20 ms at the server for each; Today under 100 KB.
 #
-# The store: a year of Apple Watch data (bench/gen_apple, ~850 KB a day =
-# 310 MiB of export.xml, imported with 'mgsleep import'), then 1,095 diary
+# The store: a year of Apple Watch data (bench/gen_apple: 215 MiB of
+# export.xml make about 365 nights, imported with 'mgsleep import'), then 1,095 diary
 # nights posted through the API (POST /api/nights, one a day ending
 # yesterday), a profile and an ISI score.
 #
 # usage: bench/web.sh BUILD_DIR     (BUILD_DIR has mgsleep and bench/gen_apple)
 # Env: BENCH_WEB_RUNS requests per answer (default 50), BENCH_WEB_APPLE_MB
-# (default 310; 0: no device data). Bounded: about a minute on 2 cores.
+# (default 215; 0: no device data). Bounded: about a minute on 2 cores.
 # Exit status 1 if a target is missed.
 set -eu
 
@@ -23,7 +23,7 @@ build=$1
 mgsleep=$PWD/$build/mgsleep
 gen=$PWD/$build/bench/gen_apple
 runs=${BENCH_WEB_RUNS:-50}
-apple_mb=${BENCH_WEB_APPLE_MB:-310}
+apple_mb=${BENCH_WEB_APPLE_MB:-215}
 for f in "$mgsleep" "$gen"; do
 	[ -x "$f" ] || { echo "web.sh: $f not built (ninja -C $build mgsleep bench/gen_apple)" >&2; exit 2; }
 done
