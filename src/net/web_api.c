@@ -321,6 +321,38 @@ static void export(struct mg_web *w, const struct mg_http_request *req, struct m
 	mg_http_set_header(res, "Content-Disposition", "attachment; filename=\"mgsleep-export.json\"");
 }
 
+/* A questionnaire's date: given (not in the future) or today; NULL with the
+ * 400 written. */
+static const char *q_date(const char *date, char today[11], struct mg_http_response *res)
+{
+	int32_t d;
+	if (date && (mg_date_parse(date, &d) || d > web_today())) {
+		web_error(res, 400, "date", "date: accepted: a date YYYY-MM-DD, not in the future");
+		return NULL;
+	}
+	if (!date) {
+		mg_date_format(web_today(), today);
+		date = today;
+	}
+	return date;
+}
+
+/* Store a questionnaire's answers and result in one transaction, as
+ * cli_q_save does. 0, or -1 with the error written. */
+static int q_save(struct mg_web *w, struct mg_http_response *res, const char *kind, const char *date,
+		  const char *answers, const char *result)
+{
+	struct mg_error err = {0};
+	if (begin(w, res, &err))
+		return -1;
+	if (mg_db_questionnaire_add(w->db, kind, date, answers, result, &err)) {
+		mg_db_rollback(w->db);
+		web_fail(res, &err);
+		return -1;
+	}
+	return commit(w, res, &err);
+}
+
 /* POST /api/isi {"date": "YYYY-MM-DD" (default today), "answers": [7 item
  * scores 0-4]}: 'isi --answers', stored the same way. */
 static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
@@ -330,7 +362,6 @@ static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 	int items[MG_ISI_ITEMS];
 	char today[11], list[64] = "";
 	struct mg_buf ans = MG_BUF_INIT, result = MG_BUF_INIT;
-	int32_t d;
 	if (!method_is(req, res, "POST"))
 		return;
 	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *a = json_object_get(root, "answers"), *v;
@@ -351,35 +382,19 @@ static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 			goto out;
 		}
 	}
-	if (date && (mg_date_parse(date, &d) || d > web_today())) {
-		web_error(res, 400, "date", "date: accepted: a date YYYY-MM-DD, not in the future");
+	if (!(date = q_date(date, today, res)))
 		goto out;
-	}
-	if (!date) {
-		mg_date_format(web_today(), today);
-		date = today;
-	}
 	if (mg_isi_parse(list, items, &err) || mg_isi_score(items, &s, &err)) {
 		web_fail(res, &err);
 		goto out;
 	}
 	mg_buf_printf(&ans, "[%s]", list);
-	mg_buf_printf(&result, "{\"total\":%d,\"category\":\"%s\",\"category_text\":", s.total,
-		      mg_isi_category_name(s.category));
-	mg_buf_put_json_str(&result, mg_isi_category_label(s.category));
-	mg_buf_putc(&result, '}');
+	mg_isi_result_json(&s, &result);
 	if (ans.failed || result.failed) {
 		web_error(res, 500, "", "out of memory");
 		goto out;
 	}
-	if (begin(w, res, &err))
-		goto out;
-	if (mg_db_questionnaire_add(w->db, "isi", date, ans.data, result.data, &err)) {
-		mg_db_rollback(w->db);
-		web_fail(res, &err);
-		goto out;
-	}
-	if (commit(w, res, &err))
+	if (q_save(w, res, "isi", date, ans.data, result.data))
 		goto out;
 	res->status = 201;
 	web_json(res);
@@ -388,6 +403,46 @@ static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 out:
 	json_decref(root);
 	mg_buf_release(&ans);
+	mg_buf_release(&result);
+}
+
+/* POST /api/psqi {"date": "YYYY-MM-DD" (default today), "answers": {the
+ * items as 'psqi --answers FILE' takes them, docs/questionnaires.md}}. */
+static void psqi(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	struct mg_psqi_answers a;
+	struct mg_psqi_result r;
+	char today[11];
+	char *ans = NULL;
+	struct mg_buf result = MG_BUF_INIT;
+	if (!method_is(req, res, "POST"))
+		return;
+	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *ja = json_object_get(root, "answers");
+	const char *date = json_string_value(json_object_get(root, "date"));
+	if (!json_is_object(ja) || !(ans = json_dumps(ja, JSON_COMPACT))) {
+		web_error(res, 400, "answers", "answers: accepted: an object of the PSQI items (docs/questionnaires.md)");
+		goto out;
+	}
+	if (!(date = q_date(date, today, res)))
+		goto out;
+	if (mg_psqi_parse_json(ans, strlen(ans), &a, &err) || mg_psqi_score(&a, &r, &err)) {
+		web_fail(res, &err);
+		goto out;
+	}
+	mg_psqi_result_json(&r, &result);
+	if (result.failed) {
+		web_error(res, 500, "", "out of memory");
+		goto out;
+	}
+	if (q_save(w, res, "psqi", date, ans, result.data))
+		goto out;
+	res->status = 201;
+	web_json(res);
+	mg_buf_printf(&res->body, "{\"date\":\"%s\",%s\n", date, result.data + 1);
+out:
+	free(ans);
+	json_decref(root);
 	mg_buf_release(&result);
 }
 
@@ -494,8 +549,17 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 			isi(w, req, res);
 	} else if (!strcmp(p, "psqi")) {
 		res->route = "psqi";
-		if (method_is(req, res, "GET"))
+		if (!strcmp(req->method, "GET"))
 			q_history(w, "psqi", res);
+		else
+			psqi(w, req, res);
+	} else if (!strcmp(p, "forms")) {
+		/* 'forms --format json': the compounds for the magnesium form field. */
+		res->route = "forms";
+		if (method_is(req, res, "GET")) {
+			web_json(res);
+			mg_forms_json(w->o.kb, &res->body);
+		}
 	} else if (!strcmp(p, "foods")) {
 		res->route = "foods";
 		if (method_is(req, res, "GET"))

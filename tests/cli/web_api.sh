@@ -201,6 +201,19 @@ st=$(api POST /api/isi '{"answers":[2,2,2,2,2,2,9]}')
 ok "$([ "$st" = 400 ]; echo $?)" "POST /api/isi with an item over 4: 400"
 st=$(api GET /api/isi)
 ok "$([ "$st" = 200 ] && jq_ok 'len(d)==1 and d[0]["date"]=="2026-11-19"'; echo $?)" "GET /api/isi: the history"
+# PSQI: the reference's worked example (section 7.2): components 2,2,1,1,1,0,1
+# = global 8, a poor sleeper; efficiency 6.5 h / 8 h = 81.25 %.
+psqi='{"bedtime":"23:00","sleep_latency_min":45,"rise_time":"07:00","sleep_hours":6.5,"q5a":2,"q5b":1,"q5c":1,"q5d":1,"q5e":1,"q5f":1,"q5g":1,"q5h":1,"q5i":1,"q5j":0,"sleep_quality":2,"sleep_medication":0,"trouble_staying_awake":1,"enthusiasm":1}'
+st=$(api POST /api/psqi "{\"date\":\"2026-11-19\",\"answers\":$psqi}")
+ok "$([ "$st" = 201 ] && jq_ok 'd["global"]==8 and d["components"]==[2,2,1,1,1,0,1] and d["poor_sleeper"] and abs(d["efficiency_pct"]-81.25)<=0.05'; echo $?)" \
+	"POST /api/psqi: the reference's worked example, global 8"
+st=$(api POST /api/psqi '{"answers":{"bedtime":"23:00"}}')
+ok "$([ "$st" = 400 ]; echo $?)" "POST /api/psqi with items missing: 400"
+st=$(api GET /api/psqi)
+ok "$([ "$st" = 200 ] && jq_ok 'len(d)==1 and d[0]["result"]["global"]==8'; echo $?)" "GET /api/psqi: the history"
+"$bin" forms --format json >"$tmp/cli-forms.json"
+st=$(api GET /api/forms)
+ok "$([ "$st" = 200 ] && cmp -s "$tmp/body" "$tmp/cli-forms.json"; echo $?)" "GET /api/forms = 'mgsleep forms --format json'"
 st=$(api GET '/api/medicines/suggest?q=levothyroxin')
 ok "$([ "$st" = 200 ] && jq_ok 'd["suggestion"]=="levothyroxine" and d["unrecognised"]'; echo $?)" \
 	"medicines/suggest: levothyroxin -> did you mean levothyroxine"
