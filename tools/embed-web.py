@@ -3,6 +3,11 @@
 
 usage: embed-web.py WEBDIR OUTPUT.c FILE...
 
+A page (web/pages/NAME.html) is its body only, after one first line
+<!-- title: TITLE; script: NAME -->; it is laid out in web/layout.html (one of
+the FILEs), whose {{title}}, {{script}} and {{body}} it fills, and the page's
+own link in the navigation gets aria-current="page".
+
 Every FILE (under WEBDIR) becomes a const byte array; the table of URL paths
 is sorted so that mg_web_asset can bsearch it. web/pages/index.html is "/",
 web/pages/NAME.html is "/NAME", web/static/X is "/static/X". The build fails
@@ -70,12 +75,30 @@ def check(rel, data, is_page):
         fail(rel, 'event-handler attribute (the CSP forbids it): use addEventListener')
 
 
+def lay_out(rel, path, body, layout):
+    m = re.match(rb'<!--\s*title:\s*([^;]+?)\s*;\s*script:\s*([a-z0-9-]+)\s*-->\n', body)
+    if not m:
+        fail(rel, 'first line must be <!-- title: TITLE; script: NAME -->')
+    link = b'<a href="' + path.encode() + b'">'
+    if layout.count(link) != 1:
+        fail(rel, 'no navigation link to ' + path + ' in layout.html')
+    page = layout.replace(link, link[:-1] + b' aria-current="page">')
+    page = page.replace(b'{{title}}', m.group(1)).replace(b'{{script}}', m.group(2))
+    return page.replace(b'{{body}}', body[m.end():].rstrip(b'\n'))
+
+
 def main():
     if len(sys.argv) < 3:
         sys.stderr.write('usage: embed-web.py WEBDIR OUTPUT.c FILE...\n')
         return 2
     webdir, out, files = sys.argv[1], sys.argv[2], sys.argv[3:]
     assets = []
+    layout = [f for f in files if os.path.basename(f) == 'layout.html']
+    if len(layout) != 1:
+        fail('layout.html', 'exactly one layout.html must be given')
+    with open(layout[0], 'rb') as fh:
+        layout = fh.read()
+    files = [f for f in files if os.path.basename(f) != 'layout.html']
     for f in files:
         rel = os.path.relpath(os.path.abspath(f), os.path.abspath(webdir)).replace(os.sep, '/')
         ext = os.path.splitext(rel)[1]
@@ -84,6 +107,8 @@ def main():
         with open(f, 'rb') as fh:
             data = fh.read()
         path = url_path(rel)
+        if rel.startswith('pages/'):
+            data = lay_out(rel, path, data, layout)
         check(rel, data, rel.startswith('pages/'))
         assets.append((path.encode(), rel, data, TYPES[ext], rel.startswith('pages/')))
     assets.sort(key=lambda a: a[0])  # bytewise, as strcmp compares
