@@ -137,6 +137,13 @@ export function announce(container, text, kind = 'notice') {
 	return n;
 }
 
+// An input's trimmed value; a clock time typed on a phone's number pad
+// ("2230", "22.30") becomes the HH:MM the server reads.
+export function valueOf(input) {
+	const v = (input.value ?? '').trim();
+	return input.dataset && input.dataset.clock !== undefined ? v.replace(/^(\d{1,2})[.h ]?(\d{2})$/, '$1:$2') : v;
+}
+
 // The non-empty values of a form as an object; repeated names (checkboxes)
 // become arrays when the input says data-array.
 export function formObject(form) {
@@ -144,7 +151,7 @@ export function formObject(form) {
 	for (const input of form.elements) {
 		if (!input.name || input.disabled || input.type === 'submit' || input.type === 'button') continue;
 		if ((input.type === 'checkbox' || input.type === 'radio') && !input.checked) continue;
-		const v = input.type === 'checkbox' && !input.dataset.array ? true : input.value.trim();
+		const v = input.type === 'checkbox' && !input.dataset.array ? true : valueOf(input);
 		if (v === '') continue;
 		if (input.dataset.array !== undefined) (out[input.name] ||= []).push(v);
 		else out[input.name] = v;

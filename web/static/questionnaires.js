@@ -2,7 +2,7 @@
 // published wording), their scores (computed by the server) and history;
 // the diet quiz (items from the knowledge base, through the API), food
 // search and log.
-import { api, el, $, showError, clearErrors, announce, renderValue, today } from './app.js';
+import { api, el, $, showError, clearErrors, announce, renderValue, today, valueOf } from './app.js';
 
 const ISI = [
 	['Difficulty falling asleep', ['None', 'Mild', 'Moderate', 'Severe', 'Very severe']],
@@ -48,7 +48,7 @@ function buildPsqi() {
 	const kids = PSQI.map(([id, text, kind], i) => {
 		const num = i < 4 ? String(i + 1) : id.startsWith('q5') ? `5${id[2]}` : String(i - 9);
 		if (Array.isArray(kind)) return choice(id, text, kind, num);
-		const input = kind === 'time' ? el('input', { type: 'time', id: `psqi-${id}`, name: id })
+		const input = kind === 'time' ? el('input', { type: 'text', id: `psqi-${id}`, name: id, inputmode: 'numeric', placeholder: 'HH:MM', 'data-clock': '' })
 			: kind === 'text' ? el('input', { type: 'text', id: `psqi-${id}`, name: id })
 				: el('div', { class: 'unit' }, el('input', { type: 'number', id: `psqi-${id}`, name: id, min: '0', max: kind === 'hours' ? '24' : '1440', step: kind === 'hours' ? '0.25' : '1', inputmode: 'decimal' }), el('span', {}, kind));
 		return el('div', { class: 'field' }, el('label', { for: `psqi-${id}` }, `${num}. ${text}`), input);
@@ -60,7 +60,7 @@ function answersOf(form, ids) {
 	const out = {};
 	for (const id of ids) {
 		const f = form.elements[id];
-		const v = f && (f.value ?? '').trim();
+		const v = f && valueOf(f);
 		if (v !== undefined && v !== '') out[id] = /^\d+(\.\d+)?$/.test(v) && !v.includes(':') ? Number(v) : v;
 	}
 	return out;
