@@ -66,6 +66,14 @@ int cli_profile_apply(const struct cli_profile_flags *f, const struct mg_kb *kb,
 /* Load a profile JSON file ("-" = stdin) into p. */
 int cli_profile_file(const char *path, const struct mg_kb *kb, struct mg_profile *p, int *status);
 
+/* Minutes east of UTC in the system time zone at a local wall-clock minute
+ * (minutes since 1970-01-01 00:00 local). In cmd_log.c. */
+int cli_utc_offset_at(int64_t local_min);
+/* The night laid out with the system time zone's offsets at bed and at the
+ * final awakening, then validated and measured (mg_night_compute): what log
+ * and the web API store. 0 or MG_EINVAL naming the field. */
+struct mg_night_metrics;
+int cli_night_compute(struct mg_night *n, struct mg_night_metrics *m, struct mg_error *err);
 /* Today's local date as YYYY-MM-DD. */
 void cli_today(char out[11]);
 /* Print question, read one line from stdin (newline removed); -1 at EOF. */
@@ -144,6 +152,13 @@ int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, st
 int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
 			struct mg_report_trial *rt, char *order, int *status);
 
+/* 'summary --format json' of the last weeks into out (src/cli/cmd_summary.c);
+ * 0 or the store's error. For the web API too. */
+int cli_summary_json(struct mg_db *db, size_t weeks, struct mg_buf *out, struct mg_error *err);
+/* 'import --format json''s report of a finished import (cmd_import.c). */
+struct mg_db_import;
+void cli_import_report_json(struct mg_buf *o, const struct mg_db_import *im, int dry_run);
+
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
 int cmd_report(int argc, char **argv, struct mg_cli *cli);
 int cmd_food(int argc, char **argv, struct mg_cli *cli);
@@ -163,6 +178,7 @@ int cmd_import_backup(int argc, char **argv, struct mg_cli *cli);
 int cmd_profile(int argc, char **argv, struct mg_cli *cli);
 int cmd_convert(int argc, char **argv, struct mg_cli *cli);
 int cmd_cds(int argc, char **argv, struct mg_cli *cli);
+int cmd_web(int argc, char **argv, struct mg_cli *cli);
 int cmd_forms(int argc, char **argv, struct mg_cli *cli);
 int cmd_help(int argc, char **argv, struct mg_cli *cli);
 int cmd_kb(int argc, char **argv, struct mg_cli *cli);
@@ -172,6 +188,6 @@ int cmd_version(int argc, char **argv, struct mg_cli *cli);
 extern const struct cli_help cli_help_advise, cli_help_backup, cli_help_cds, cli_help_convert, cli_help_diary, cli_help_diet,
 	cli_help_export, cli_help_food, cli_help_forms, cli_help_import, cli_help_import_backup, cli_help_init,
 	cli_help_isi, cli_help_kb, cli_help_log, cli_help_passphrase, cli_help_profile, cli_help_psqi,
-	cli_help_report, cli_help_summary, cli_help_trial;
+	cli_help_report, cli_help_summary, cli_help_trial, cli_help_web;
 
 #endif

@@ -341,7 +341,7 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	struct mg_http_opts ho = {host, port, 2, (size_t)1 << 20, handle, log_line, &s};
+	struct mg_http_opts ho = {host, port, 2, (size_t)1 << 20, handle, log_line, &s, NULL};
 	if (mg_http_listen(&h, &ho, &err)) {
 		status = cli_error(err.code == MG_EINVAL ? EXIT_USAGE : EXIT_FAIL, "--listen: %s", err.msg);
 		goto out;

@@ -1,0 +1,134 @@
+/* mgsleep web: the local web app (issue 14; docs/web-api.md). The server is
+ * src/net/web.h; this file parses the options, prints the address and opens
+ * the browser. */
+#include "cli.h"
+
+#include "../net/web.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+extern char **environ;
+
+struct web_opts {
+	const char *listen, *tls_cert, *tls_key;
+	int no_open, allow_remote;
+};
+
+static const struct cli_option web_options[] = {
+	CLI_OPT_STRING(struct web_opts, listen, "listen", "HOST:PORT",
+		       "address to listen on (default 127.0.0.1:0, any free port); loopback only"),
+	CLI_OPT_BOOL(struct web_opts, no_open, "no-open", "do not open the browser"),
+	CLI_OPT_BOOL(struct web_opts, allow_remote, "allow-remote", "listen on another address (needs TLS)"),
+	CLI_OPT_STRING(struct web_opts, tls_cert, "tls-cert", "FILE", "the certificate (PEM), with --allow-remote"),
+	CLI_OPT_STRING(struct web_opts, tls_key, "tls-key", "FILE", "its private key (PEM), with --allow-remote"),
+	CLI_OPT_END(),
+};
+
+const struct cli_help cli_help_web = {
+	"usage: mgsleep web [--listen 127.0.0.1:PORT] [--no-open]\n"
+	"       mgsleep web --listen HOST:PORT --allow-remote --tls-cert FILE --tls-key FILE [--no-open]\n",
+	{web_options},
+	"Prints 'Open http://127.0.0.1:PORT/?token=...' as its first line: the token is needed once, then\n"
+	"kept in a cookie. One log line per request on stderr (time, method, route, status, milliseconds).\n"
+	"SIGTERM or SIGINT (Ctrl-C) stops it.\n",
+};
+
+static void log_line(void *ctx, const char *method, const char *route, int status, double ms)
+{
+	(void)ctx;
+	time_t t = time(NULL);
+	struct tm tm;
+	char when[32];
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(stderr, "%s %s %s %d %.1f ms\n", when, method, route, status, ms);
+}
+
+/* "HOST:PORT", "[V6]:PORT". */
+static int parse_listen(const char *v, char *host, size_t n, unsigned *port)
+{
+	const char *colon = strrchr(v, ':');
+	if (!colon)
+		return -1;
+	const char *h = v, *he = colon;
+	if (*h == '[') {
+		if (he[-1] != ']')
+			return -1;
+		h++, he--;
+	}
+	if (he <= h || (size_t)(he - h) >= n)
+		return -1;
+	memcpy(host, h, (size_t)(he - h));
+	host[he - h] = 0;
+	char *end;
+	unsigned long p = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || p > 65535)
+		return -1;
+	*port = (unsigned)p;
+	return 0;
+}
+
+/* xdg-open, if there is one; never fatal. Its output is dropped: stdout's
+ * first line is ours. */
+static void open_browser(const char *url)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	char prog[] = "xdg-open", arg[256];
+	snprintf(arg, sizeof arg, "%s", url);
+	char *argv[] = {prog, arg, NULL};
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 1 /* O_WRONLY */, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1, 0);
+	if (posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ) == 0)
+		waitpid(pid, NULL, WNOHANG);
+	posix_spawn_file_actions_destroy(&fa);
+}
+
+int cmd_web(int argc, char **argv, struct mg_cli *cli)
+{
+	struct web_opts o = {"127.0.0.1:0", NULL, NULL, 0, 0};
+	struct mg_web *w = NULL;
+	struct mg_error err = {0};
+	char host[64], url[256];
+	unsigned port;
+	int status = EXIT_OK;
+	if (cli_parse_options("web", argc, argv, web_options, &o, 0, &status) < 0)
+		return status;
+	if (parse_listen(o.listen, host, sizeof host, &port))
+		return cli_error(EXIT_USAGE, "--listen: accepted: HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
+	if ((o.tls_cert || o.tls_key) && !o.allow_remote)
+		return cli_error(EXIT_USAGE, "--tls-cert, --tls-key: only with --allow-remote");
+	if (o.allow_remote && (!o.tls_cert || !o.tls_key))
+		return cli_error(EXIT_USAGE, "--allow-remote: needs --tls-cert FILE and --tls-key FILE");
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb)
+		return status;
+	/* Blocked before the server's threads start, so that they inherit the
+	 * mask and only sigwait below sees the signal. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	struct mg_web_opts wo = {host, port, cli_db_path(cli), kb, o.allow_remote, 0, 2, log_line, NULL};
+	if (mg_web_start(&w, &wo, &err))
+		return err.code == MG_EINVAL && !strcmp(err.field, "listen") ? cli_error(EXIT_USAGE, "%s", err.msg)
+									       : cli_fail(&err);
+	mg_web_url(w, url, sizeof url);
+	printf("Open %s\n", url);
+	fflush(stdout);
+	if (!o.no_open)
+		open_browser(url);
+	int sig;
+	sigwait(&stop, &sig);
+	mg_web_stop(w);
+	return status;
+}

@@ -1,0 +1,514 @@
+/* The web app's JSON API (docs/web-api.md): each handler calls the library
+ * as the matching command does (named beside it), inside one transaction for
+ * a write. The lock is held and the store is open (web.c). */
+#include "web_internal.h"
+
+#include "../cli/cli.h" /* cli_night_compute, cli_enrich_profile, cli_summary_json */
+
+#include <mgsleep/advise.h>
+#include <mgsleep/food.h>
+#include <mgsleep/medname.h>
+#include <mgsleep/night_input.h>
+#include <mgsleep/questionnaire.h>
+#include <mgsleep/render.h>
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_HITS 20
+
+static int method_is(const struct mg_http_request *req, struct mg_http_response *res, const char *want)
+{
+	if (!strcmp(req->method, want))
+		return 1;
+	char msg[64];
+	snprintf(msg, sizeof msg, "method: accepted: %s", want);
+	web_error(res, 405, "method", msg);
+	return 0;
+}
+
+/* A write as the CLI does it: begin, the change, commit; rolled back on
+ * any error (mg_db_commit and mg_db_close roll back too). */
+static int begin(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
+{
+	if (mg_db_begin(w->db, err)) {
+		web_fail(res, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int commit(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
+{
+	if (mg_db_commit(w->db, err)) {
+		mg_db_rollback(w->db);
+		web_fail(res, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* An optional date query argument; 0, or -1 with the 400 written. */
+static int date_arg(const struct mg_http_request *req, struct mg_http_response *res, const char *name,
+		    const char **out)
+{
+	int32_t d;
+	*out = mg_http_query(req, name);
+	if (*out && mg_date_parse(*out, &d)) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "%s: accepted: a date YYYY-MM-DD", name);
+		web_error(res, 400, name, msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* GET /api/nights[?from=&to=]: the diary (as 'diary --format json') and
+ * the device nights beside it. */
+static void nights_get(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	const char *from, *to;
+	if (date_arg(req, res, "from", &from) || date_arg(req, res, "to", &to))
+		return;
+	web_json(res);
+	mg_buf_puts(&res->body, "{\"nights\":");
+	if (mg_db_nights_json(w->db, from, to, &res->body, &err)) {
+		web_fail(res, &err);
+		return;
+	}
+	mg_buf_puts(&res->body, ",\"device_nights\":");
+	if (mg_db_device_nights_json(w->db, from, to, &res->body, &err)) {
+		web_fail(res, &err);
+		return;
+	}
+	mg_buf_puts(&res->body, "}\n");
+}
+
+/* POST /api/nights: 'mgsleep log' (cmd_log.c) with the night as JSON. */
+static void nights_post(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	struct mg_night_input *in = malloc(sizeof *in);
+	struct mg_buf entry = MG_BUF_INIT;
+	struct mg_night_metrics m;
+	const struct mg_compound *form;
+	double elemental;
+	char date[11];
+	int32_t today = web_today();
+	if (!in) {
+		web_error(res, 500, "", "out of memory");
+		goto out;
+	}
+	if (mg_night_json_read(req->body, req->body_len, in, &err))
+		goto bad;
+	if (in->night.date == MG_DATE_UNSET)
+		in->night.date = today;
+	mg_date_format(in->night.date, date);
+	if (mg_night_check_date(in->night.date, today, &err) || mg_night_input_missing(in, &err) ||
+	    cli_night_compute(&in->night, &m, &err) || mg_night_input_entry(in, w->o.kb, &entry, &elemental, &form, &err))
+		goto bad;
+	struct mg_db_night rec = {date, entry.data, m.tib, m.sol, m.waso, m.tst, m.terminal_wake, m.se_pct, elemental};
+	if (begin(w, res, &err))
+		goto out;
+	if (mg_db_night_put(w->db, &rec, in->replace, cli_now(), &err)) {
+		mg_db_rollback(w->db);
+		if (err.code == MG_EEXIST)
+			web_error(res, 409, "date", "date: a night is already logged for this date; send replace: true to "
+						    "replace it (the old entry is kept in the audit table)");
+		else
+			web_fail(res, &err);
+		goto out;
+	}
+	if (commit(w, res, &err))
+		goto out;
+	res->status = in->replace ? 200 : 201;
+	web_json(res);
+	mg_buf_printf(&res->body, "{\"date\":\"%s\",\"tib\":%d,\"sol\":%d,\"waso\":%d,\"tst\":%d,\"terminal_wake\":%d,\"se\":",
+		      date, m.tib, m.sol, m.waso, m.tst, m.terminal_wake);
+	mg_buf_put_num(&res->body, m.se_pct, 1);
+	mg_buf_puts(&res->body, ",\"entry\":");
+	mg_buf_add(&res->body, entry.data, entry.len);
+	mg_buf_puts(&res->body, "}\n");
+	goto out;
+bad:
+	web_fail(res, &err);
+out:
+	mg_buf_release(&entry);
+	free(in);
+}
+
+/* GET and DELETE /api/nights/DATE. A delete is 'log --date D --delete':
+ * the entry goes to the audit table. */
+static void night_one(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res,
+		      const char *date)
+{
+	struct mg_error err = {0};
+	int32_t d;
+	char *json = NULL;
+	if (mg_date_parse(date, &d)) {
+		web_error(res, 400, "date", "date: accepted: /api/nights/YYYY-MM-DD");
+		return;
+	}
+	int del = !strcmp(req->method, "DELETE");
+	if (!del && !method_is(req, res, "GET"))
+		return;
+	if (mg_db_night_get(w->db, date, &json, &err)) {
+		web_fail(res, &err);
+		return;
+	}
+	if (!json) {
+		web_error(res, 404, "date", "date: no night logged for this date");
+		return;
+	}
+	if (!del) {
+		web_json(res);
+		mg_buf_puts(&res->body, json);
+		mg_buf_putc(&res->body, '\n');
+	} else if (!begin(w, res, &err)) {
+		if (mg_db_night_delete(w->db, date, cli_now(), &err)) {
+			mg_db_rollback(w->db);
+			web_fail(res, &err);
+		} else if (!commit(w, res, &err)) {
+			web_json(res);
+			mg_buf_printf(&res->body, "{\"deleted\":\"%s\"}\n", date);
+		}
+	}
+	free(json);
+}
+
+/* GET /api/profile ('profile show'), PUT /api/profile (a whole profile as
+ * 'profile set' stores it: read, checked and written back by the library). */
+static void profile(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	char *json = NULL;
+	struct mg_buf out = MG_BUF_INIT;
+	struct mg_profile *p = malloc(sizeof *p);
+	if (!p) {
+		web_error(res, 500, "", "out of memory");
+		return;
+	}
+	if (!strcmp(req->method, "GET")) {
+		if (mg_db_profile_get(w->db, &json, &err))
+			web_fail(res, &err);
+		else if (!json)
+			web_error(res, 404, "profile", "profile: none stored yet");
+		else {
+			web_json(res);
+			mg_buf_puts(&res->body, json);
+			mg_buf_putc(&res->body, '\n');
+		}
+	} else if (method_is(req, res, "PUT")) {
+		mg_profile_init(p);
+		if (mg_profile_load_json(p, w->o.kb, req->body, req->body_len, &err) || mg_profile_check(p, &err)) {
+			web_fail(res, &err);
+		} else {
+			mg_profile_to_json(p, w->o.kb, &out);
+			if (out.failed)
+				web_error(res, 500, "", "out of memory");
+			else if (!begin(w, res, &err)) {
+				if (mg_db_profile_put(w->db, out.data, cli_now(), &err)) {
+					mg_db_rollback(w->db);
+					web_fail(res, &err);
+				} else if (!commit(w, res, &err)) {
+					web_json(res);
+					mg_buf_add(&res->body, out.data, out.len);
+					mg_buf_putc(&res->body, '\n');
+				}
+			}
+		}
+	}
+	mg_buf_release(&out);
+	free(json);
+	free(p);
+}
+
+/* GET /api/advice: 'advise --format json' from the stored profile, with
+ * the diet estimate and latest ISI filled in (cli_enrich_profile). */
+static void advice(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	char *json = NULL;
+	struct mg_profile *p = malloc(sizeof *p);
+	struct mg_advice *a = malloc(sizeof *a);
+	struct mg_render_opts ro = {MG_FMT_JSON, 0, 0, MGSLEEP_VERSION};
+	if (!method_is(req, res, "GET"))
+		goto out;
+	if (!p || !a) {
+		web_error(res, 500, "", "out of memory");
+		goto out;
+	}
+	if (mg_db_profile_get(w->db, &json, &err)) {
+		web_fail(res, &err);
+		goto out;
+	}
+	if (!json) {
+		web_error(res, 404, "profile", "profile: none stored yet; fill in the profile first (PUT /api/profile)");
+		goto out;
+	}
+	mg_profile_init(p);
+	if (mg_profile_load_json(p, w->o.kb, json, strlen(json), &err) || cli_enrich_profile(w->db, p, &err) ||
+	    mg_advise(w->o.kb, p, a, &err)) {
+		web_fail(res, &err);
+		goto out;
+	}
+	web_json(res);
+	if (mg_render_advice(a, &ro, &res->body, &err))
+		web_fail(res, &err);
+out:
+	free(json);
+	free(p);
+	free(a);
+}
+
+/* GET /api/summary[?weeks=N]: 'summary --format json'. */
+static void summary(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	const char *q = mg_http_query(req, "weeks");
+	char *end;
+	long weeks = q ? strtol(q, &end, 10) : 8;
+	if (!method_is(req, res, "GET"))
+		return;
+	if ((q && (!*q || *end)) || weeks < 1 || weeks > 520) {
+		web_error(res, 400, "weeks", "weeks: accepted: 1 to 520");
+		return;
+	}
+	web_json(res);
+	if (cli_summary_json(w->db, (size_t)weeks, &res->body, &err))
+		web_fail(res, &err);
+}
+
+/* GET /api/trial: the current trial as stored ('trial status' reads it). */
+static void trial(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	char *json = NULL;
+	if (!method_is(req, res, "GET"))
+		return;
+	if (mg_db_trial_latest(w->db, &json, &err))
+		web_fail(res, &err);
+	else if (!json)
+		web_error(res, 404, "trial", "trial: none planned yet");
+	else {
+		web_json(res);
+		mg_buf_puts(&res->body, json);
+		mg_buf_putc(&res->body, '\n');
+	}
+	free(json);
+}
+
+/* GET /api/export?format=json: 'export', everything in the store. */
+static void export(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	const char *f = mg_http_query(req, "format");
+	if (!method_is(req, res, "GET"))
+		return;
+	if (f && strcmp(f, "json")) {
+		web_error(res, 400, "format", "format: accepted: json (fhir and csv: use mgsleep export for now)");
+		return;
+	}
+	web_json(res);
+	if (mg_db_export_json(w->db, &res->body, &err)) {
+		web_fail(res, &err);
+		return;
+	}
+	mg_http_set_header(res, "Content-Disposition", "attachment; filename=\"mgsleep-export.json\"");
+}
+
+/* POST /api/isi {"date": "YYYY-MM-DD" (default today), "answers": [7 item
+ * scores 0-4]}: 'isi --answers', stored the same way. */
+static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	struct mg_isi s;
+	int items[MG_ISI_ITEMS];
+	char today[11], list[64] = "";
+	struct mg_buf ans = MG_BUF_INIT, result = MG_BUF_INIT;
+	int32_t d;
+	if (!method_is(req, res, "POST"))
+		return;
+	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *a = json_object_get(root, "answers"), *v;
+	const char *date = json_string_value(json_object_get(root, "date"));
+	size_t i, k = 0;
+	if (!json_is_array(a) || json_array_size(a) != MG_ISI_ITEMS) {
+		web_error(res, 400, "answers", "answers: accepted: an array of the seven item scores (0-4) in order");
+		goto out;
+	}
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v)) {
+			web_error(res, 400, "answers", "answers: accepted: an array of the seven item scores (0-4) in order");
+			goto out;
+		}
+		k += (size_t)snprintf(list + k, sizeof list - k, "%s%lld", i ? "," : "", (long long)json_integer_value(v));
+		if (k >= sizeof list) {
+			web_error(res, 400, "answers", "answers: accepted: the seven item scores (0-4) in order");
+			goto out;
+		}
+	}
+	if (date && (mg_date_parse(date, &d) || d > web_today())) {
+		web_error(res, 400, "date", "date: accepted: a date YYYY-MM-DD, not in the future");
+		goto out;
+	}
+	if (!date) {
+		mg_date_format(web_today(), today);
+		date = today;
+	}
+	if (mg_isi_parse(list, items, &err) || mg_isi_score(items, &s, &err)) {
+		web_fail(res, &err);
+		goto out;
+	}
+	mg_buf_printf(&ans, "[%s]", list);
+	mg_buf_printf(&result, "{\"total\":%d,\"category\":\"%s\",\"category_text\":", s.total,
+		      mg_isi_category_name(s.category));
+	mg_buf_put_json_str(&result, mg_isi_category_label(s.category));
+	mg_buf_putc(&result, '}');
+	if (ans.failed || result.failed) {
+		web_error(res, 500, "", "out of memory");
+		goto out;
+	}
+	if (begin(w, res, &err))
+		goto out;
+	if (mg_db_questionnaire_add(w->db, "isi", date, ans.data, result.data, &err)) {
+		mg_db_rollback(w->db);
+		web_fail(res, &err);
+		goto out;
+	}
+	if (commit(w, res, &err))
+		goto out;
+	res->status = 201;
+	web_json(res);
+	mg_buf_printf(&res->body, "{\"date\":\"%s\",\"items\":%s,\"total\":%d,\"category\":\"%s\"}\n", date, ans.data,
+		      s.total, mg_isi_category_name(s.category));
+out:
+	json_decref(root);
+	mg_buf_release(&ans);
+	mg_buf_release(&result);
+}
+
+/* GET /api/isi, /api/psqi: the history ('isi --history --format json'). */
+static void q_history(struct mg_web *w, const char *kind, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	web_json(res);
+	if (mg_db_questionnaire_list(w->db, kind, &res->body, &err))
+		web_fail(res, &err);
+	else
+		mg_buf_putc(&res->body, '\n');
+}
+
+/* GET /api/foods?q=WORDS: 'food search'. */
+static void foods(const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_food_hit hits[MAX_HITS];
+	const char *q = mg_http_query(req, "q");
+	int n = mg_food_search(q, hits, MAX_HITS);
+	if (n == MG_ENODATA) {
+		web_error(res, 404, "foods", "foods: this build has no food table (docs/food.md)");
+		return;
+	}
+	if (n < 0) {
+		web_error(res, 400, "q", "q: accepted: 1 to 16 words");
+		return;
+	}
+	web_json(res);
+	mg_buf_printf(&res->body, "{\"matches\":%d,\"foods\":[", n);
+	for (int i = 0; i < n && i < MAX_HITS; i++) {
+		struct mg_food f;
+		if (mg_food_get(hits[i].index, &f))
+			continue;
+		mg_buf_printf(&res->body, "%s{\"ndb\":\"%s\",\"description\":", i ? "," : "", f.ndb);
+		mg_buf_put_json_str(&res->body, f.description);
+		mg_buf_puts(&res->body, ",\"group\":");
+		mg_buf_put_json_str(&res->body, f.group);
+		mg_buf_puts(&res->body, ",\"mg_per_100g\":");
+		mg_buf_put_num(&res->body, f.mg_per_100g, 1);
+		mg_buf_putc(&res->body, '}');
+	}
+	mg_buf_puts(&res->body, "]}\n");
+}
+
+/* GET /api/medicines/suggest?q=NAME: what 'profile set --med' recognises
+ * in it, and the closest known name when a part is not recognised. */
+static void medicines(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_med_match m;
+	const char *q = mg_http_query(req, "q");
+	if (!q || !*q || strlen(q) > 200) {
+		web_error(res, 400, "q", "q: accepted: 1 to 200 characters");
+		return;
+	}
+	mg_kb_match_medicine(w->o.kb, q, &m);
+	web_json(res);
+	mg_buf_puts(&res->body, "{\"recognised\":[");
+	for (size_t i = 0; i < m.n; i++) {
+		if (i)
+			mg_buf_putc(&res->body, ',');
+		mg_buf_put_json_str(&res->body, m.med[i]->name);
+	}
+	mg_buf_printf(&res->body, "],\"unrecognised\":%s,\"suggestion\":", m.unrecognised ? "true" : "false");
+	if (m.suggestion)
+		mg_buf_put_json_str(&res->body, m.suggestion);
+	else
+		mg_buf_puts(&res->body, "null");
+	mg_buf_puts(&res->body, "}\n");
+}
+
+void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	const char *p = req->path + 5; /* after "/api/" */
+	if (!strcmp(p, "nights")) {
+		res->route = "nights";
+		if (!strcmp(req->method, "POST"))
+			nights_post(w, req, res);
+		else if (method_is(req, res, "GET"))
+			nights_get(w, req, res);
+	} else if (!strncmp(p, "nights/", 7)) {
+		res->route = "night";
+		night_one(w, req, res, p + 7);
+	} else if (!strcmp(p, "profile")) {
+		res->route = "profile";
+		profile(w, req, res);
+	} else if (!strcmp(p, "advice")) {
+		res->route = "advice";
+		advice(w, req, res);
+	} else if (!strcmp(p, "summary")) {
+		res->route = "summary";
+		summary(w, req, res);
+	} else if (!strcmp(p, "trial")) {
+		res->route = "trial";
+		trial(w, req, res);
+	} else if (!strcmp(p, "export")) {
+		res->route = "export";
+		export(w, req, res);
+	} else if (!strcmp(p, "isi")) {
+		res->route = "isi";
+		if (!strcmp(req->method, "GET"))
+			q_history(w, "isi", res);
+		else
+			isi(w, req, res);
+	} else if (!strcmp(p, "psqi")) {
+		res->route = "psqi";
+		if (method_is(req, res, "GET"))
+			q_history(w, "psqi", res);
+	} else if (!strcmp(p, "foods")) {
+		res->route = "foods";
+		if (method_is(req, res, "GET"))
+			foods(req, res);
+	} else if (!strcmp(p, "medicines/suggest")) {
+		res->route = "medicines";
+		if (method_is(req, res, "GET"))
+			medicines(w, req, res);
+	} else if (!strcmp(p, "import")) {
+		res->route = "import";
+		web_error(res, 405, "method", "method: accepted: POST with multipart/form-data");
+	} else {
+		res->route = "not-found";
+		web_error(res, 404, "path", "path: no such API endpoint (docs/web-api.md)");
+	}
+}

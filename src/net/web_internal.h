@@ -1,0 +1,45 @@
+/* What the web server's files share (src/net/web*.c); not an interface. */
+#ifndef MG_NET_WEB_INTERNAL_H
+#define MG_NET_WEB_INTERNAL_H
+
+#include "http.h"
+#include "web.h"
+
+#include <mgsleep/store.h>
+
+#include <pthread.h>
+
+#define WEB_TOKEN_HEX 65 /* 32 random bytes as hex, and a NUL */
+
+struct mg_web {
+	struct mg_web_opts o;
+	struct mg_http *http;
+	pthread_mutex_t lock; /* one request at a time uses db (and the KB) */
+	struct mg_db *db;     /* NULL while an encrypted store is locked */
+	int sealed;
+	char token[WEB_TOKEN_HEX], csrf[WEB_TOKEN_HEX];
+	char cookie_name[32];          /* "mgsleep_PORT": one per server on this host */
+	char host_ok[2][80];           /* the Host headers accepted */
+	char host_print[64];
+	unsigned port;
+};
+
+/* {"error":{"field":F,"message":M}} with status; M names the field, never
+ * a value given. */
+void web_error(struct mg_http_response *res, int status, const char *field, const char *msg);
+/* The answer to a library error: 400 for bad input (MG_EINVAL, MG_EPARSE),
+ * 409 for MG_EEXIST, 413 for MG_ETOOBIG, else 500. */
+void web_fail(struct mg_http_response *res, const struct mg_error *err);
+void web_json(struct mg_http_response *res);
+/* Today's local date. */
+int32_t web_today(void);
+
+/* The API (web_api.c): routes under /api/ once the request is let in. The
+ * lock is held and w->db is open. */
+void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res);
+/* POST /api/import, streamed (web_import.c). */
+int web_import_sink(struct mg_web *w, const struct mg_http_request *req, struct mg_http_sink *sink,
+		    struct mg_http_response *res);
+void web_import(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res);
+
+#endif
