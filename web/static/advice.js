@@ -40,8 +40,10 @@ async function suggest() {
 	const q = input.value.trim();
 	if (q.length < 2) return closeList();
 	try {
-		const r = await api('GET', `/api/medicines?q=${encodeURIComponent(q)}`);
-		const names = (Array.isArray(r) ? r : (r && (r.suggestions || r.medicines)) || []).map((x) => (typeof x === 'string' ? x : x.name || x.generic || x.id)).filter(Boolean).slice(0, 8);
+		// What the normaliser recognises in the text, and its closest known
+		// name when a part is not recognised.
+		const r = await api('GET', `/api/medicines/suggest?q=${encodeURIComponent(q)}`);
+		const names = [...new Set([...(r.recognised || []), ...(r.suggestion ? [r.suggestion] : [])])].slice(0, 8);
 		if (!names.length || input.value.trim() !== q) return closeList();
 		list.replaceChildren(...names.map((name, i) => el('li', { role: 'option', id: `med-opt-${i}`, 'aria-selected': 'false', 'data-name': name }, name)));
 		list.hidden = false;

@@ -151,7 +151,7 @@ export function formObject(form) {
 	for (const input of form.elements) {
 		if (!input.name || input.disabled || input.type === 'submit' || input.type === 'button') continue;
 		if ((input.type === 'checkbox' || input.type === 'radio') && !input.checked) continue;
-		const v = input.type === 'checkbox' && !input.dataset.array ? true : valueOf(input);
+		const v = input.type === 'checkbox' && input.dataset.array === undefined ? true : valueOf(input);
 		if (v === '') continue;
 		if (input.dataset.array !== undefined) (out[input.name] ||= []).push(v);
 		else out[input.name] = v;

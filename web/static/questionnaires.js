@@ -75,7 +75,7 @@ function scoreWords(r) {
 
 async function history(kind) {
 	try {
-		const h = await api('GET', `/api/questionnaires/${kind}`);
+		const h = await api('GET', `/api/${kind}`);
 		const list = Array.isArray(h) ? h : (h && h.history) || [];
 		$(`#${kind}-history`).replaceChildren(list.length ? renderValue(list) : el('p', {}, 'None yet.'));
 	} catch (e) {
@@ -92,7 +92,7 @@ function submitter(kind, ids) {
 		if (kind === 'isi') body.answers = ISI.map((_, i) => (form.elements[`item${i + 1}`].value === '' ? null : Number(form.elements[`item${i + 1}`].value)));
 		else body.answers = answersOf(form, ids);
 		try {
-			const r = await api('POST', `/api/questionnaires/${kind}`, body);
+			const r = await api('POST', `/api/${kind}`, body);
 			$(`#${kind}-result`).replaceChildren(scoreWords(r));
 			$(`#${kind}-result .notice`)?.focus();
 			history(kind);
@@ -143,7 +143,7 @@ $('#food-search').addEventListener('submit', async (ev) => {
 	const q = $('#food-q').value.trim();
 	if (!q) return;
 	try {
-		const r = await api('GET', `/api/food/search?q=${encodeURIComponent(q)}`);
+		const r = await api('GET', `/api/foods?q=${encodeURIComponent(q)}`);
 		const list = Array.isArray(r) ? r : (r && r.foods) || [];
 		$('#food-results').replaceChildren(list.length ? el('ul', {}, list.map((f) => el('li', {},
 			`${f.description || f.name} — ${f.mg_per_100g ?? '?'} mg magnesium per 100 g `,
