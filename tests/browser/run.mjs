@@ -173,12 +173,29 @@ try {
 		});
 		ok(await err.count() === 1 && tied, 'keyboard: a missing item is refused, its message tied to the field, focus on it',
 			await err.allTextContents().then((t) => t.join('\n')));
+		// And delete it again, from the diary, with the keyboard.
+		page.on('dialog', (d) => d.accept());
+		await page.goto(`${origin}/diary`, { waitUntil: 'networkidle' });
+		const del = `button[aria-label="Delete the night of ${date}"]`;
+		ok(await tabTo(page, del, 120), 'keyboard: the Delete button of that night is reachable with Tab');
+		await page.keyboard.press('Enter');
+		await page.locator('#status .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		ok(await page.locator(del).count() === 0 && (await page.textContent('#status')).includes(date), 'keyboard: deleted, and the page says so');
 		ok(errors.length === 0, 'keyboard: no console errors', errors.join('\n'));
 		await page.close();
 	}
 
 	// 4. A full morning: open, log the night, see it in the diary and the chart.
 	{
+		// The night before, through the API as the page would send it.
+		const seed = await context.newPage();
+		await seed.goto(`${origin}/share`);
+		const st = await seed.evaluate(async () => (await fetch('/api/nights', {
+			method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': document.querySelector('meta[name="csrf-token"]').content },
+			body: JSON.stringify({ date: '2025-03-11', bed: '23:00', sol: '25', awakenings: '1', waso: '10', final_wake: '06:30', out_of_bed: '06:50', quality: '2', no_mg: true }),
+		})).status);
+		ok(st === 201, 'morning: the night before saved through the API (201)', st);
+		await seed.close();
 		const { page } = await open('/');
 		ok(await page.inputValue('#date') === MORNING, 'morning: the date is today');
 		ok(await page.inputValue('#bed') === '23:00', "morning: last night's answers are the defaults", await page.inputValue('#bed'));

@@ -39,7 +39,7 @@ trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 url=
 i=0
 while [ $i -lt 100 ]; do
-	url=$(sed -n 's/^Open \(http:[^ ]*\).*/\1/p' "$tmp/web.out" | head -n 1)
+	url=$(sed -n 's/^Open \(http:[^ ]*\).*/\1/p' "$tmp/web.out" 2>/dev/null | head -n 1)
 	[ -n "$url" ] && break
 	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.1

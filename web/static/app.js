@@ -168,7 +168,7 @@ export function renderValue(v, depth = 0) {
 		if (!v.length) return el('span', { class: 'muted' }, 'none');
 		if (v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
 			const keys = [...new Set(v.flatMap((x) => Object.keys(x)))].filter((k) => v.some((x) => typeof x[k] !== 'object' || x[k] === null));
-			return el('div', { class: 'scroll' }, el('table', {},
+			return el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'Table, scrolls sideways' }, el('table', {},
 				el('thead', {}, el('tr', {}, keys.map((k) => el('th', { scope: 'col' }, words(k))))),
 				el('tbody', {}, v.map((x) => el('tr', {}, keys.map((k) => el('td', {}, renderValue(x[k], depth + 1))))))));
 		}

@@ -45,7 +45,7 @@ function table(list) {
 		} else rows.push(el('tr', {}, el('th', { scope: 'row' }, n.date), el('td', { colspan: '8' }, 'No diary entry'), el('td', {}, el('a', { href: `/?date=${n.date}`, 'aria-label': `Add the night of ${n.date}` }, 'Add'))));
 		rows.push(...deviceRows(n));
 	}
-	return el('div', { class: 'scroll' }, el('table', {},
+	return el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'Nights, scrolls sideways' }, el('table', {},
 		el('caption', {}, `${list.filter((n) => n.entry).length} nights in your diary, newest first`),
 		el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h)))),
 		el('tbody', {}, rows)));
@@ -76,7 +76,7 @@ function chart(list) {
 function weeks(data) {
 	const list = (data && data.weeks) || [];
 	if (!list.length) return el('p', {}, 'Weekly means appear after your first night.');
-	return el('div', { class: 'scroll' }, el('table', {},
+	return el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'Weekly means, scrolls sideways' }, el('table', {},
 		el('caption', {}, 'Means per week (Monday to Sunday)'),
 		el('thead', {}, el('tr', {}, ['Week of', 'Nights', 'With magnesium', 'Asleep', 'Sleep efficiency', 'To fall asleep', 'Awake in the night', 'Quality (1–5)'].map((t) => el('th', { scope: 'col' }, t)))),
 		el('tbody', {}, [...list].reverse().map((w) => el('tr', {}, el('th', { scope: 'row' }, w.week_of), el('td', { class: 'num' }, w.nights),
