@@ -241,8 +241,15 @@ try {
 		const report = page.locator('#report');
 		await page.waitForFunction(() => document.querySelector('#report')?.dataset.done === '1', null, { timeout: 60000 }).catch(() => {});
 		const text = await report.textContent();
-		ok(/night/i.test(text) && !(await page.locator('#upload .error, #upload .summary').count()), `import: ${path.basename(fixture)} gives an import report`, text);
+		// The fixture holds one Oura sleep period, bedtime_end 2017-11-06T08:12:19+02:00:
+		// one night, dated by its final awakening (docs/diary.md).
+		ok(text.includes('Imported 1 night') && text.includes('2017-11-06') && !(await page.locator('#upload .error, #upload .summary').count()),
+			`import: ${path.basename(fixture)} gives an import report of one night, 2017-11-06`, text);
 		ok(await page.evaluate(() => document.querySelector('#progress').value) === 100, 'import: the progress bar reached 100 %');
+		await page.click('#report a[href="/diary"]');
+		await page.waitForLoadState('networkidle');
+		const dev = page.locator('#nights tr.device', { hasText: 'Oura' });
+		ok(await dev.count() === 1 && (await page.locator('#nights tr', { hasText: '2017-11-06' }).count()) === 1, 'import: the Oura night is in the diary, under 2017-11-06');
 		ok(errors.length === 0, 'import: no console errors', errors.join('\n'));
 		await page.close();
 	}

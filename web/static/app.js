@@ -202,8 +202,16 @@ export async function load(container, path, render) {
 	}
 }
 
-// The nights of GET /api/nights, oldest first, whatever the envelope.
+// The nights of GET /api/nights, oldest first, each with its device nights
+// ({nights, device_nights}) as "device": [...], as 'diary --format json'
+// shows them; dates only a device saw become nights without an entry.
 export function nightList(data) {
-	const list = Array.isArray(data) ? data : (data && data.nights) || [];
-	return [...list].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+	const byDate = new Map();
+	for (const n of Array.isArray(data) ? data : (data && data.nights) || []) byDate.set(n.date, { ...n });
+	for (const d of (data && data.device_nights) || []) {
+		if (!byDate.has(d.date)) byDate.set(d.date, { date: d.date });
+		const n = byDate.get(d.date);
+		(n.device ||= []).push(d);
+	}
+	return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }

@@ -33,7 +33,7 @@ function table(list) {
 	const head = ['Morning', 'In bed', 'Asleep', 'Sleep efficiency', 'To fall asleep', 'Awake in the night', 'Quality (1–5)', 'Magnesium', 'Change'];
 	const rows = [];
 	for (const n of [...list].reverse()) {
-		if (n.entry || n.tst !== undefined) {
+		if (n.entry) {
 			const e = n.entry || {};
 			rows.push(el('tr', {},
 				el('th', { scope: 'row' }, n.date),
@@ -53,7 +53,7 @@ function table(list) {
 
 // Bars of hours asleep; the table above is the same data as text.
 function chart(list) {
-	const nights = list.filter((n) => n.tst !== undefined && n.tst !== null).slice(-30);
+	const nights = list.filter((n) => n.entry && n.tst !== undefined && n.tst !== null).slice(-30);
 	if (!nights.length) return [el('p', {}, 'The chart appears after your first night.')];
 	const w = 640, h = 220, left = 34, bottom = 28, top = 10, maxH = 12;
 	const bw = (w - left - 8) / Math.max(nights.length, 7);
