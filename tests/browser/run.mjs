@@ -117,6 +117,24 @@ try {
 		await page.close();
 	}
 
+	// The trial planned by the CLI (run.sh): the Trial page's calendar is the
+	// CLI's plan, and tonight's instruction agrees with 'trial today'.
+	{
+		const plan = JSON.parse(fs.readFileSync(process.env.MGSLEEP_PLAN_JSON, 'utf8'));
+		const cli = fs.readFileSync(process.env.MGSLEEP_TONIGHT_TXT, 'utf8');
+		const { page } = await open('/trial');
+		const rows = await page.$$eval('#plan table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+		const want = plan.periods.map((p) => [String(p.period), String(p.pair), p.start, p.end, p.arm === 'magnesium' ? 'Yes, magnesium' : 'No, none', p.analysed_from]);
+		ok(JSON.stringify(rows) === JSON.stringify(want), "trial: the page's calendar is the CLI's plan", `${JSON.stringify(rows)}\n${JSON.stringify(want)}`);
+		const mg = /Tonight: take 250 mg elemental magnesium/.test(cli);
+		const now = await page.textContent('#now');
+		ok(mg && now.includes('Tonight: take 250 mg elemental magnesium') && now.includes('Period 2 of 4'), "trial: tonight's instruction agrees with 'mgsleep trial today' (period 2, magnesium)", `${cli}\n${now}`);
+		await page.close();
+		const today = await open('/');
+		ok((await today.page.textContent('#tonight')).includes('Tonight: take 250 mg elemental magnesium'), "Today: tonight's instruction from the trial");
+		await today.page.close();
+	}
+
 	// 2. The Today page and all its assets under 100 KB over the wire.
 	{
 		const { page, bytes } = await open('/');

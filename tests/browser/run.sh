@@ -32,6 +32,20 @@ else
 	export MGSLEEP_IMPORT_SKIP
 fi
 
+# A store with a profile and a planned trial, made by the CLI: its plan and
+# its "trial today" are what the Trial and Today pages must show. The
+# browser's clock is 2025-03-12 (run.mjs): in period 2, with magnesium.
+"$bin" init >/dev/null &&
+	"$bin" profile set --age 40 --sex female --weight 70 >/dev/null &&
+	"$bin" trial plan --start 2025-02-13 --pairs 2 --period-days 14 --washout 3 --baseline-days 7 --seed 7 \
+		--format json >"$tmp/plan.json" &&
+	"$bin" trial today --date 2025-03-12 >"$tmp/tonight.txt" || {
+	ok 1 "the test store is set up with mgsleep init, profile set and trial plan"
+	finish
+}
+MGSLEEP_PLAN_JSON=$tmp/plan.json MGSLEEP_TONIGHT_TXT=$tmp/tonight.txt
+export MGSLEEP_PLAN_JSON MGSLEEP_TONIGHT_TXT
+
 # The server prints "Open http://127.0.0.1:PORT/?token=..." first.
 "$bin" web --no-open --listen 127.0.0.1:0 >"$tmp/web.out" 2>"$tmp/web.err" &
 pid=$!

@@ -1,6 +1,7 @@
 // Today: tonight's instruction (the trial's, else the advice's dose and
 // timing) and this morning's diary entry, prefilled from the last night.
 import { api, el, $, hm, showError, clearErrors, formObject, today, fmtNum, nightList } from './app.js';
+import { doseWords, tonightOf } from './tonight.js';
 
 const form = $('#night');
 // /?date=YYYY-MM-DD: edit that night (from the diary's Edit link).
@@ -9,37 +10,19 @@ const editing = /^\d{4}-\d{2}-\d{2}$/.test(new URLSearchParams(location.search).
 const box = $('#tonight');
 
 function instruction(trial, advice) {
-	const t = trial && (trial.tonight || trial.today);
-	if (t) {
-		const text = typeof t === 'string' ? t : t.instruction || t.text || t.message;
-		const parts = [el('p', { class: 'big' }, text || (t.arm === 'magnesium' ? 'Take your magnesium tonight.' : 'No magnesium tonight.'))];
-		if (t.dose && typeof t.dose === 'object') parts.push(el('p', {}, doseWords(t.dose)));
-		if (t.period) parts.push(el('p', { class: 'muted' }, `Trial period ${t.period}${t.day ? `, night ${t.day}` : ''}.`));
-		parts.push(el('p', {}, el('a', { href: '/trial' }, 'Your trial')));
-		return parts;
-	}
-	const d = advice && (advice.dose || (advice.advice && advice.advice.dose));
-	if (d) {
+	if (trial && (trial.periods || trial.order)) return [...tonightOf(trial, today()), el('p', {}, el('a', { href: '/trial' }, 'Your trial'))];
+	const d = advice && advice.dose;
+	if (d && d.elemental_mg) {
 		return [el('p', { class: 'big' }, doseWords(d)),
-			el('p', {}, 'From your advice, not a trial. ', el('a', { href: '/advice' }, 'Read why'), ' or ', el('a', { href: '/trial' }, 'plan a trial'), ' to find out whether it helps you.')];
+			el('p', {}, 'From your advice, not a trial. ', el('a', { href: '/advice' }, 'Read why'), ', or ', el('a', { href: '/trial' }, 'plan a trial'), ' to find out whether it helps you.')];
 	}
-	const verdict = advice && advice.verdict_text;
-	if (verdict) return [el('p', {}, typeof verdict === 'string' ? verdict : JSON.stringify(verdict)), el('p', {}, el('a', { href: '/advice' }, 'Your advice'))];
+	if (advice && advice.verdict_text) return [el('p', {}, advice.verdict_text), el('p', {}, el('a', { href: '/advice' }, 'Your advice'))];
 	return [el('p', {}, 'No plan for tonight yet. ', el('a', { href: '/advice' }, 'Fill in your profile'), ' for advice, or ', el('a', { href: '/trial' }, 'plan a trial'), '.')];
-}
-
-function doseWords(d) {
-	if (typeof d === 'string') return d;
-	if (d.text) return `${d.text}. ${d.timing || ''}`.trim();
-	const mg = d.elemental_mg ?? d.mg ?? d.dose_mg;
-	const form = d.form || d.compound || '';
-	const time = d.timing || d.time || d.when || '';
-	return [mg !== undefined ? `${fmtNum(Number(mg))} mg elemental magnesium` : 'Magnesium', form && `as ${form}`, time].filter(Boolean).join(', ') + '.';
 }
 
 async function showTonight() {
 	const [trial, advice] = await Promise.all([api('GET', '/api/trial').catch(() => null), api('GET', '/api/advice').catch(() => null)]);
-	box.replaceChildren(...instruction(trial && trial.active !== false ? trial : null, advice));
+	box.replaceChildren(...instruction(trial && !trial.retired ? trial : null, advice));
 }
 
 // The stored entry uses sol_min/waso_min and a magnesium object; the form

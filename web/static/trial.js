@@ -2,6 +2,7 @@
 // pause and resume, and the analysis with the report's charts (SVG images
 // served by the program).
 import { api, el, $, showError, clearErrors, announce, renderValue, today, formObject } from './app.js';
+import { doseWords, tonightOf, planOf } from './tonight.js';
 
 const SVGNS = 'http://www.w3.org/2000/svg';
 
@@ -20,26 +21,35 @@ function chart(c) {
 }
 
 function drawNow(t) {
-	if (!t || t.active === false || (!t.id && !t.plan && !t.tonight)) {
+	if (!t || t.retired || (!t.periods && !t.order && !t.tonight)) {
 		return [el('p', {}, 'No trial yet. Plan one below; you need about 12 weeks or more, and a diary each morning.')];
 	}
 	const out = [];
-	const tonight = t.tonight || t.today;
-	if (tonight) out.push(el('p', { class: 'big' }, typeof tonight === 'string' ? tonight : tonight.instruction || tonight.text || ''));
-	if (t.paused) out.push(el('p', {}, el('strong', {}, 'Paused. '), 'Resume below when you are ready.'));
+	const tonight = tonightOf(t, today());
+	if (tonight) out.push(...tonight);
+	if (t.paused || t.status === 'paused') out.push(el('p', {}, el('strong', {}, 'Paused. '), 'Resume below when you are ready.'));
 	const progress = t.progress || t.adherence;
 	if (progress) out.push(el('h3', {}, 'Progress'), renderValue(progress));
 	return out.length ? out : [renderValue(t)];
 }
 
+const OUTCOMES = { sol: 'minutes to fall asleep', tst: 'time asleep', se: 'sleep efficiency', waso: 'minutes awake in the night', awakenings: 'times woken', quality: 'sleep quality', isi: 'Insomnia Severity Index' };
+
 function drawPlan(t) {
-	const p = t && (t.plan || t);
-	if (!p || (!p.periods && !p.calendar && !p.design)) return [];
-	const out = [];
-	if (p.design || p.text) out.push(el('p', {}, p.design_text || p.text || ''));
-	if (p.power) out.push(el('h3', {}, 'Can it tell?'), renderValue(p.power));
-	const cal = p.calendar || p.periods;
-	if (cal) out.push(el('h3', {}, 'Calendar'), renderValue(cal));
+	const p = planOf(t && (t.plan || t));
+	if (!p || !p.periods) return [];
+	const out = [el('p', {}, `${p.pairs} pairs of ${p.period_days}-night periods, one with magnesium and one without in each pair, in random order, from ${p.start} to ${p.end}. `,
+		`The first ${p.washout} nights of each period are left out, while the effect of the change settles. Measured: ${OUTCOMES[p.outcome] || p.outcome}${p.unit ? ` (${p.unit})` : ''}.`)];
+	if (p.dose) out.push(el('p', {}, `With magnesium: ${doseWords(p.dose)} each evening.`));
+	if (p.power && typeof p.power.chance === 'number') {
+		out.push(el('h3', {}, 'Can it tell?'), el('p', {}, `If magnesium helps you as much as the studies suggest, the chance that this trial shows it is about ${Math.round(p.power.chance * 100)} % (from ${p.power.simulations || 'many'} simulated trials).`,
+			p.power.diary_used ? '' : ' Your diary was too short to use; the estimate uses typical night-to-night variation.'));
+	}
+	out.push(el('h3', {}, 'Calendar'), el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'Calendar, scrolls sideways' }, el('table', {},
+		el('caption', {}, 'Periods, with the evenings they start and end'),
+		el('thead', {}, el('tr', {}, ['Period', 'Pair', 'From', 'To', 'Magnesium?', 'Counted from'].map((h) => el('th', { scope: 'col' }, h)))),
+		el('tbody', {}, p.periods.map((x) => el('tr', {}, el('th', { scope: 'row' }, x.period), el('td', {}, x.pair), el('td', {}, x.start), el('td', {}, x.end),
+			el('td', {}, x.arm === 'magnesium' ? 'Yes, magnesium' : 'No, none'), el('td', {}, x.analysed_from || x.start)))))));
 	out.push(el('p', {}, el('a', { class: 'button secondary', href: '/api/trial/ics', download: 'mgsleep-trial.ics' }, 'Download the calendar (.ics)'),
 		' for your phone or computer calendar.'));
 	return out;
