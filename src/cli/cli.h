@@ -74,6 +74,11 @@ int cli_utc_offset_at(int64_t local_min);
  * and the web API store. 0 or MG_EINVAL naming the field. */
 struct mg_night_metrics;
 int cli_night_compute(struct mg_night *n, struct mg_night_metrics *m, struct mg_error *err);
+/* The servers (cds, web; src/cli/serve.c): "HOST:PORT" or "[V6]:PORT" into
+ * host (n bytes) and port, 0 or -1; and one request's log line on stderr
+ * (time, method, route, status, ms: never a body, header or query). */
+int cli_parse_listen(const char *v, char *host, size_t n, unsigned *port);
+void cli_http_log(void *ctx, const char *method, const char *route, int status, double ms);
 /* Today's local date as YYYY-MM-DD. */
 void cli_today(char out[11]);
 /* Print question, read one line from stdin (newline removed); -1 at EOF. */

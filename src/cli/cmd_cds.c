@@ -246,41 +246,6 @@ static void handle(void *ctx, const struct mg_http_request *req, struct mg_http_
 	outcome(res, 404, "not-found", "service: accepted: the ids listed at /cds-services");
 }
 
-static void log_line(void *ctx, const char *method, const char *route, int status, double ms)
-{
-	(void)ctx;
-	time_t t = time(NULL);
-	struct tm tm;
-	char when[32];
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %d %.1f ms\n", when, method, route, status, ms);
-}
-
-/* "HOST:PORT", "[V6]:PORT" -> host (in buf) and port. */
-static int parse_listen(const char *v, char *host, size_t n, unsigned *port)
-{
-	const char *colon = strrchr(v, ':');
-	if (!colon)
-		return -1;
-	const char *h = v, *he = colon;
-	if (*h == '[') {
-		if (he[-1] != ']')
-			return -1;
-		h++, he--;
-	}
-	if (he == h || (size_t)(he - h) >= n)
-		return -1;
-	memcpy(host, h, (size_t)(he - h));
-	host[he - h] = 0;
-	char *end;
-	unsigned long p = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || p > 65535)
-		return -1;
-	*port = (unsigned)p;
-	return 0;
-}
-
 static int load_clients(struct cds *s, const struct cds_clients *c, int *status)
 {
 	struct mg_error err = {0};
@@ -319,7 +284,7 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 	int status = EXIT_OK;
 	if (cli_parse_options("cds", argc, argv, cds_options, &o, 0, &status) < 0)
 		return status;
-	if (parse_listen(o.listen, host, sizeof host, &port))
+	if (cli_parse_listen(o.listen, host, sizeof host, &port))
 		return cli_error(EXIT_USAGE, "--listen: accepted: HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
 	if (!o.clients.n && !o.insecure)
 		return cli_error(EXIT_USAGE, "cds: needs --client ISSUER=JWKS_FILE (or --insecure-no-auth, for local "
@@ -341,7 +306,7 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	struct mg_http_opts ho = {host, port, 2, (size_t)1 << 20, handle, log_line, &s, NULL};
+	struct mg_http_opts ho = {host, port, 2, (size_t)1 << 20, handle, cli_http_log, &s, NULL};
 	if (mg_http_listen(&h, &ho, &err)) {
 		status = cli_error(err.code == MG_EINVAL ? EXIT_USAGE : EXIT_FAIL, "--listen: %s", err.msg);
 		goto out;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 
 extern char **environ;
 
@@ -39,41 +38,6 @@ const struct cli_help cli_help_web = {
 	"kept in a cookie. One log line per request on stderr (time, method, route, status, milliseconds).\n"
 	"SIGTERM or SIGINT (Ctrl-C) stops it.\n",
 };
-
-static void log_line(void *ctx, const char *method, const char *route, int status, double ms)
-{
-	(void)ctx;
-	time_t t = time(NULL);
-	struct tm tm;
-	char when[32];
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %d %.1f ms\n", when, method, route, status, ms);
-}
-
-/* "HOST:PORT", "[V6]:PORT". */
-static int parse_listen(const char *v, char *host, size_t n, unsigned *port)
-{
-	const char *colon = strrchr(v, ':');
-	if (!colon)
-		return -1;
-	const char *h = v, *he = colon;
-	if (*h == '[') {
-		if (he[-1] != ']')
-			return -1;
-		h++, he--;
-	}
-	if (he <= h || (size_t)(he - h) >= n)
-		return -1;
-	memcpy(host, h, (size_t)(he - h));
-	host[he - h] = 0;
-	char *end;
-	unsigned long p = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || p > 65535)
-		return -1;
-	*port = (unsigned)p;
-	return 0;
-}
 
 /* xdg-open, if there is one; never fatal. Its output is dropped: stdout's
  * first line is ours. */
@@ -102,7 +66,7 @@ int cmd_web(int argc, char **argv, struct mg_cli *cli)
 	int status = EXIT_OK;
 	if (cli_parse_options("web", argc, argv, web_options, &o, 0, &status) < 0)
 		return status;
-	if (parse_listen(o.listen, host, sizeof host, &port))
+	if (cli_parse_listen(o.listen, host, sizeof host, &port))
 		return cli_error(EXIT_USAGE, "--listen: accepted: HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
 	if ((o.tls_cert || o.tls_key) && !o.allow_remote)
 		return cli_error(EXIT_USAGE, "--tls-cert, --tls-key: only with --allow-remote");
@@ -118,7 +82,7 @@ int cmd_web(int argc, char **argv, struct mg_cli *cli)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	struct mg_web_opts wo = {host, port, cli_db_path(cli), kb, o.allow_remote, 0, 2, log_line, NULL};
+	struct mg_web_opts wo = {host, port, cli_db_path(cli), kb, o.allow_remote, 0, 2, cli_http_log, NULL};
 	if (mg_web_start(&w, &wo, &err))
 		return err.code == MG_EINVAL && !strcmp(err.field, "listen") ? cli_error(EXIT_USAGE, "%s", err.msg)
 									       : cli_fail(&err);
