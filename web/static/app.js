@@ -36,6 +36,8 @@ export function api(method, path, body, { onProgress, raw } = {}) {
 			}
 			if (xhr.status >= 200 && xhr.status < 300) return resolve(data);
 			const e = data && data.error;
+			// An endpoint this server does not have (docs/web-api.md, "Not yet served").
+			if (xhr.status === 404 && e && e.field === 'path') return reject(new ApiError(404, '', 'This version of mgsleep cannot do this from the browser yet.'));
 			reject(new ApiError(xhr.status, e && e.field, (e && e.message) || statusWords(xhr.status)));
 		});
 		xhr.addEventListener('error', () => reject(new ApiError(0, '', 'The mgsleep program did not answer. Is it still running?')));

@@ -26,7 +26,7 @@ form.addEventListener('submit', async (ev) => {
 	const map = ['start', 'end', 'stage', 'source'].map((k) => [k, form.elements[`map_${k}`].value.trim()]).filter(([, v]) => v);
 	if (map.length) data.append('map', map.map(([k, v]) => `${k}=${v}`).join(','));
 	for (const k of ['source', 'tz']) if (form.elements[k].value.trim()) data.append(k, form.elements[k].value.trim());
-	if (form.elements.dry_run.checked) data.append('dry_run', 'true');
+	if (form.elements.dry_run.checked) data.append('dry_run', '1');
 	data.append('file', file, file.name);
 	const button = form.querySelector('button[type="submit"]');
 	button.disabled = true;
