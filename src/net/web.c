@@ -128,12 +128,14 @@ static int gate(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 	return 0;
 }
 
+#if !HAVE_WEB_ASSETS
 /* Without the pages built in (web_assets.h), a page that says so and
  * carries the CSRF token, so the API stays usable. */
 static const char fallback_page[] =
 	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	"<meta name=\"csrf-token\" content=\"" CSRF_MARK "\"><title>mgsleep</title></head>"
 	"<body><p>mgsleep: this build has no pages; the API is at /api/.</p></body></html>\n";
+#endif
 
 static void page(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
