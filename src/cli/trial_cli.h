@@ -28,6 +28,14 @@ struct cli_trial_run {
 struct cli_trial_run *cli_trial_analyse(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
 					int *status);
 
+/* The same without printing, for the web API: errors in err (no trial:
+ * MG_EINVAL naming "trial"; damaged: MG_EIO). */
+int cli_trial_load_e(struct mg_db *db, const struct mg_kb *kb, long long id, struct mg_trial *t,
+		     struct mg_error *err);
+int cli_trial_load_pauses_e(struct mg_db *db, long long id, struct mg_trial_pauses *pz, struct mg_error *err);
+struct cli_trial_run *cli_trial_analyse_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+					  struct mg_error *err);
+
 /* The command's output, or "out of memory" once for a failed buffer. */
 int cli_trial_emit(const struct mg_buf *out);
 

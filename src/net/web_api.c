@@ -538,6 +538,10 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 	} else if (!strcmp(p, "trial")) {
 		res->route = "trial";
 		trial(w, req, res);
+	} else if (!strncmp(p, "trial/", 6)) {
+		res->route = "trial";
+		if (web_trial(w, req, res, p + 6))
+			web_error(res, 404, "path", "path: no such API endpoint (docs/web-api.md)");
 	} else if (!strcmp(p, "export")) {
 		res->route = "export";
 		export(w, req, res);

@@ -37,6 +37,9 @@ int32_t web_today(void);
 /* The API (web_api.c): routes under /api/ once the request is let in. The
  * lock is held and w->db is open. */
 void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res);
+/* /api/trial/P (web_trial.c): analysis, ics, event, resume; -1 for
+ * another P (nothing written). */
+int web_trial(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res, const char *p);
 /* POST /api/import, streamed (web_import.c). */
 int web_import_sink(struct mg_web *w, const struct mg_http_request *req, struct mg_http_sink *sink,
 		    struct mg_http_response *res);

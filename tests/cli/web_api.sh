@@ -195,6 +195,39 @@ st=$(api GET '/api/summary?weeks=0')
 ok "$([ "$st" = 400 ]; echo $?)" "summary weeks=0: 400"
 st=$(api GET /api/trial)
 ok "$([ "$st" = 404 ]; echo $?)" "GET /api/trial with none planned: 404"
+# ---- trial: planned by the CLI on the store the server has open ----------
+st=$(api GET /api/trial/analysis)
+ok "$([ "$st" = 404 ] && jq_ok 'd["error"]["field"]=="trial"'; echo $?)" "GET /api/trial/analysis with no trial: 404"
+"$bin" trial plan --start 2026-10-01 --seed 7 --ics "$tmp/cli.ics" >/dev/null 2>"$tmp/plan.err"
+st=$(api GET /api/trial)
+ok "$([ "$st" = 200 ] && jq_ok 'd["start"]=="2026-10-01" and d["pairs"]==6'; echo $?)" "GET /api/trial: the trial the CLI planned"
+st=$(api GET /api/trial/ics)
+ok "$([ "$st" = 200 ] && header Content-Type | grep -q '^text/calendar' && header Content-Disposition | grep -q attachment &&
+	[ "$(grep -v '^DTSTAMP' "$tmp/body")" = "$(grep -v '^DTSTAMP' "$tmp/cli.ics")" ]; echo $?)" \
+	"GET /api/trial/ics = 'trial plan --ics' (but the time stamp)"
+"$bin" trial analyze --date 2026-11-20 --format json >"$tmp/cli-analysis.json"
+st=$(api GET '/api/trial/analysis?date=2026-11-20')
+ok "$([ "$st" = 200 ] && cmp -s "$tmp/body" "$tmp/cli-analysis.json"; echo $?)" \
+	"GET /api/trial/analysis = 'trial analyze --format json'"
+st=$(api POST /api/trial/event '{"date":"2026-10-05","symptom":["zz-secret"]}')
+ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="symptom"' && ! grep -q secret "$tmp/body"; echo $?)" \
+	"an adverse event with an unknown symptom: 400, not echoed"
+st=$(api POST /api/trial/resume '{"date":"2026-10-06"}')
+ok "$([ "$st" = 409 ]; echo $?)" "resume when not paused: 409"
+# Diarrhoea is a stop rule (kb/trial.json stop_rules): the trial pauses.
+st=$(api POST /api/trial/event '{"date":"2026-10-05","symptom":"diarrhoea","note":"after dinner"}')
+ok "$([ "$st" = 201 ] && jq_ok 'd["stops"] and "paused" in d["text"]'; echo $?)" "POST /api/trial/event: diarrhoea pauses the trial"
+st=$(api POST /api/trial/resume '{"date":"2026-10-05"}')
+ok "$([ "$st" = 400 ]; echo $?)" "resume on the day the pause began: 400"
+st=$(api POST /api/trial/resume '{"date":"2026-10-09"}')
+ok "$([ "$st" = 200 ]; echo $?)" "POST /api/trial/resume: 200"
+ok "$([ "$(sqlite3 "$MGSLEEP_DB" "SELECT group_concat(kind) FROM (SELECT kind FROM trial_event ORDER BY id)")" = event,resume ]; echo $?)" \
+	"the event and the resume are stored"
+st=$(api GET /api/trial/nope)
+ok "$([ "$st" = 404 ]; echo $?)" "an unknown trial endpoint: 404"
+st=$(api POST /api/trial/analysis '{}')
+ok "$([ "$st" = 405 ]; echo $?)" "POST to analysis: 405"
+
 # ISI: seven items of 2 = 14, in the 8-14 band (subthreshold).
 st=$(api POST /api/isi '{"date":"2026-11-19","answers":[2,2,2,2,2,2,2]}')
 ok "$([ "$st" = 201 ] && jq_ok 'd["total"]==14 and d["category"]=="subthreshold"'; echo $?)" "POST /api/isi: 14, subthreshold"
