@@ -43,4 +43,30 @@ int cli_trial_emit(const struct mg_buf *out);
 extern const struct cli_option cli_trial_plan_options[];
 int cli_trial_plan(int argc, char **argv, struct mg_cli *cli, const struct mg_kb *kb);
 
+/* A plan as 'trial plan' makes it, without printing (the CLI and the web
+ * API): the design checked (messages name log-style flags: "--washout:
+ * ..."), a current trial retired when replace (else MG_EEXIST), the dose
+ * from the stored profile's advice, the power, all stored in one
+ * transaction, and the trial read back with its id. now: the created
+ * stamp. */
+#include <mgsleep/trial_report.h>
+struct cli_plan_in {
+	int32_t start; /* first evening of the whole trial (baseline first) */
+	long pairs, period_days, washout, baseline;
+	const char *outcome; /* NULL: sol */
+	uint64_t seed;
+	int replace;
+};
+struct cli_plan_out {
+	struct mg_trial t, old;
+	struct mg_trial_plan_power pw;
+	const char *form_name, *retire_as;
+};
+int cli_trial_plan_make(struct mg_db *db, const struct mg_kb *kb, const struct cli_plan_in *in, int32_t today,
+			const char *now, struct cli_plan_out *o, struct mg_error *err);
+/* What mg_trial_plan_text and _json lay out; ics: the file written or NULL. */
+void cli_trial_plan_view(const struct cli_plan_out *o, const char *ics, struct mg_trial_plan_view *v);
+/* cli_trial_read_nights without printing. */
+struct mg_trial_nights *cli_trial_read_nights_e(struct mg_db *db, int32_t from, int32_t to, struct mg_error *err);
+
 #endif

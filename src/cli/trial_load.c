@@ -39,7 +39,7 @@ int cli_trial_load_pauses(struct mg_db *db, long long id, struct mg_trial_pauses
 	return cli_trial_load_pauses_e(db, id, pz, &err) ? (*status = cli_fail(&err), -1) : 0;
 }
 
-static struct mg_trial_nights *read_nights(struct mg_db *db, int32_t from, int32_t to, struct mg_error *err)
+struct mg_trial_nights *cli_trial_read_nights_e(struct mg_db *db, int32_t from, int32_t to, struct mg_error *err)
 {
 	struct mg_trial_nights *nt = mg_trial_nights_new(from, to);
 	if (!nt)
@@ -54,7 +54,7 @@ static struct mg_trial_nights *read_nights(struct mg_db *db, int32_t from, int32
 struct mg_trial_nights *cli_trial_read_nights(struct mg_db *db, int32_t from, int32_t to, int *status)
 {
 	struct mg_error err = {0};
-	struct mg_trial_nights *nt = read_nights(db, from, to, &err);
+	struct mg_trial_nights *nt = cli_trial_read_nights_e(db, from, to, &err);
 	if (!nt)
 		*status = cli_fail(&err);
 	return nt;
@@ -92,7 +92,7 @@ struct cli_trial_run *cli_trial_analyse_e(struct mg_db *db, const struct mg_kb *
 		return NULL;
 	}
 	if (cli_trial_load_e(db, kb, id, &run->t, err) || cli_trial_load_pauses_e(db, run->t.id, &run->pz, err) ||
-	    !(nt = read_nights(db, run->t.p.start - run->t.p.baseline, mg_trial_last_evening(&run->t.p), err)))
+	    !(nt = cli_trial_read_nights_e(db, run->t.p.start - run->t.p.baseline, mg_trial_last_evening(&run->t.p), err)))
 		goto out;
 	if (mg_db_scores_each(db, "isi", add_score, &isi, err) ||
 	    mg_trial_analyse(kb, &run->t, &run->pz, nt, isi.v, isi.n, today, &run->an, err)) {

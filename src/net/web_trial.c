@@ -1,5 +1,5 @@
-/* The web API's trial endpoints (docs/web-api.md): what 'trial analyze',
- * 'trial plan --ics', 'trial event' and 'trial resume' do, through the same
+/* The web API's trial endpoints (docs/web-api.md): what 'trial plan',
+ * 'trial analyze', 'trial plan --ics', 'trial event' and 'trial resume' do, through the same
  * loaders (src/cli/trial_load.c) and renderers (trial_report.h), with their
  * refusals as JSON errors. The lock is held and the store is open. */
 #include "web_internal.h"
@@ -9,6 +9,7 @@
 #include <mgsleep/trial_report.h>
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,74 @@ out:
 	mg_buf_release(&text);
 }
 
+/* An integer body field, or def when absent; -1 with the 400 written when
+ * it is not a whole number. */
+static int int_field(json_t *root, const char *key, long def, long *out, struct mg_http_response *res)
+{
+	json_t *v = json_object_get(root, key);
+	if (!v || json_is_null(v)) {
+		*out = def;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < -100000 || json_integer_value(v) > 100000) {
+		char msg[80];
+		snprintf(msg, sizeof msg, "%s: accepted: a whole number", key);
+		web_error(res, 400, key, msg);
+		return -1;
+	}
+	*out = (long)json_integer_value(v);
+	return 0;
+}
+
+/* POST /api/trial/plan {"start", "pairs", "period_days", "washout",
+ * "baseline_days", "outcome", "seed", "replace"}: 'trial plan --format
+ * json' (cli_trial_plan_make: the same checks, dose and power). */
+static void plan(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	const struct mg_trial_design *dg = mg_kb_trial_design(w->o.kb);
+	struct mg_error err = {0};
+	struct cli_plan_in in = {0};
+	struct cli_plan_out *po = malloc(sizeof *po);
+	struct mg_trial_plan_view v;
+	char start[11];
+	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *seed = json_object_get(root, "seed");
+	if (!po) {
+		web_error(res, 500, "", "out of memory");
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		web_error(res, 400, "body", "body: accepted: a JSON object (docs/web-api.md)");
+		goto out;
+	}
+	if (date_or_today(json_string_value(json_object_get(root, "start")), start, &in.start, res) ||
+	    int_field(root, "pairs", dg->pairs, &in.pairs, res) ||
+	    int_field(root, "period_days", dg->period_days, &in.period_days, res) ||
+	    int_field(root, "washout", dg->washout, &in.washout, res) ||
+	    int_field(root, "baseline_days", 0, &in.baseline, res))
+		goto out;
+	in.outcome = json_string_value(json_object_get(root, "outcome"));
+	in.replace = json_is_true(json_object_get(root, "replace"));
+	if (json_is_integer(seed) && json_integer_value(seed) >= 0) {
+		in.seed = (uint64_t)json_integer_value(seed);
+	} else if (seed && !json_is_null(seed)) {
+		web_error(res, 400, "seed", "seed: accepted: a whole number 0 or more");
+		goto out;
+	} else {
+		randombytes_buf(&in.seed, sizeof in.seed);
+	}
+	if (cli_trial_plan_make(w->db, w->o.kb, &in, web_today(), cli_now(), po, &err)) {
+		web_fail(res, &err);
+		goto out;
+	}
+	cli_trial_plan_view(po, NULL, &v);
+	res->status = 201;
+	web_json(res);
+	mg_trial_plan_json(&res->body, &v);
+out:
+	json_decref(root);
+	free(po);
+}
+
 int web_trial(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res, const char *p)
 {
 	int get = !strcmp(req->method, "GET"), post = !strcmp(req->method, "POST");
@@ -225,7 +294,10 @@ int web_trial(struct mg_web *w, const struct mg_http_request *req, struct mg_htt
 		event(w, req, res);
 	else if (!strcmp(p, "resume") && post)
 		resume(w, req, res);
-	else if (!strcmp(p, "analysis") || !strcmp(p, "ics") || !strcmp(p, "event") || !strcmp(p, "resume"))
+	else if (!strcmp(p, "plan") && post)
+		plan(w, req, res);
+	else if (!strcmp(p, "analysis") || !strcmp(p, "ics") || !strcmp(p, "event") || !strcmp(p, "resume") ||
+		 !strcmp(p, "plan"))
 		web_error(res, 405, "method", get ? "method: accepted: POST" : "method: accepted: GET");
 	else
 		return -1;

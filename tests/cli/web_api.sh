@@ -223,6 +223,24 @@ st=$(api POST /api/trial/resume '{"date":"2026-10-09"}')
 ok "$([ "$st" = 200 ]; echo $?)" "POST /api/trial/resume: 200"
 ok "$([ "$(sqlite3 "$MGSLEEP_DB" "SELECT group_concat(kind) FROM (SELECT kind FROM trial_event ORDER BY id)")" = event,resume ]; echo $?)" \
 	"the event and the resume are stored"
+st=$(api POST /api/trial/plan '{"start":"2026-10-01","seed":7}')
+ok "$([ "$st" = 409 ] && jq_ok '"--replace" in d["error"]["message"]'; echo $?)" "POST /api/trial/plan with a trial in the store: 409"
+st=$(api POST /api/trial/plan '{"start":"2026-10-01","period_days":5,"washout":4,"replace":true}')
+ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="washout"'; echo $?)" "a washout that leaves under 2 nights: 400"
+st=$(api POST /api/trial/plan '{"start":"2026-10-01","pairs":"six","replace":true}')
+ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="pairs"'; echo $?)" "pairs not a number: 400"
+# 6 pairs x 2 periods x 28 nights = 336 evenings from 2026-10-01: the last
+# is 2026-10-01 + 335 days = 2027-09-01. Seed 7 gives the CLI's order above.
+st=$(api POST /api/trial/plan '{"start":"2026-10-01","seed":7,"replace":true}')
+ok "$([ "$st" = 201 ] && jq_ok 'd["end"]=="2027-09-01" and d["seed"]=="7" and d["retired"]["status"]=="replaced"'; echo $?)" \
+	"POST /api/trial/plan, replace: 201, ends 2027-09-01 (by hand)"
+python3 -c "import json; print(json.dumps([p['arm'] for p in json.load(open('$tmp/body'))['periods']]))" >"$tmp/api-arms"
+MGSLEEP_DB="$tmp/other.db" "$bin" profile set --profile examples/profile.json >/dev/null 2>&1
+MGSLEEP_DB="$tmp/other.db" "$bin" trial plan --start 2026-10-01 --seed 7 --format json |
+	python3 -c "import json,sys; print(json.dumps([p['arm'] for p in json.load(sys.stdin)['periods']]))" >"$tmp/cli-arms"
+ok "$(cmp -s "$tmp/api-arms" "$tmp/cli-arms" && [ -s "$tmp/cli-arms" ]; echo $?)" "the same seed gives the CLI's order of periods"
+ok "$([ "$(sqlite3 "$MGSLEEP_DB" "SELECT group_concat(status) FROM (SELECT status FROM trial ORDER BY id)")" = replaced,planned ]; echo $?)" \
+	"the old trial is kept as replaced"
 st=$(api GET /api/trial/nope)
 ok "$([ "$st" = 404 ]; echo $?)" "an unknown trial endpoint: 404"
 st=$(api POST /api/trial/analysis '{}')
