@@ -121,22 +121,31 @@ struct cli_trial_run *cli_trial_analyse(struct mg_db *db, const struct mg_kb *kb
 	return run;
 }
 
-int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
-			struct mg_report_trial *rt, char *order, int *status)
+int cli_trial_report_id_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			  struct mg_report_trial *rt, char *order, struct mg_error *err)
 {
-	struct mg_error err = {0};
 	struct mg_trial t;
 	int found = 0;
-	if (mg_db_trial_read(db, id, &t, &found, &err))
-		return *status = cli_fail(&err), -1;
+	if (mg_db_trial_read(db, id, &t, &found, err))
+		return -1;
 	if (!found)
 		return 1;
-	struct cli_trial_run *run = cli_trial_analyse(db, kb, id, today, status);
+	struct cli_trial_run *run = cli_trial_analyse_e(db, kb, id, today, err);
 	if (!run)
 		return -1;
 	mg_trial_report_fill(kb, &run->an, rt, order);
 	free(run);
 	return 0;
+}
+
+int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			struct mg_report_trial *rt, char *order, int *status)
+{
+	struct mg_error err = {0};
+	int r = cli_trial_report_id_e(db, kb, id, today, rt, order, &err);
+	if (r < 0)
+		*status = cli_fail(&err);
+	return r;
 }
 
 int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,

@@ -302,23 +302,30 @@ static void trial(struct mg_web *w, const struct mg_http_request *req, struct mg
 	free(json);
 }
 
-/* GET /api/export?format=json: 'export', everything in the store. */
+/* GET /api/export?format=json|fhir: 'export' and 'export --format fhir',
+ * everything in the store, as a download. */
 static void export(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
+	struct mg_buf json = MG_BUF_INIT;
 	const char *f = mg_http_query(req, "format");
+	int fhir = f && !strcmp(f, "fhir");
 	if (!method_is(req, res, "GET"))
 		return;
-	if (f && strcmp(f, "json")) {
-		web_error(res, 400, "format", "format: accepted: json (fhir and csv: use mgsleep export for now)");
+	if (f && strcmp(f, "json") && !fhir) {
+		web_error(res, 400, "format", "format: accepted: json, fhir (csv: use mgsleep export --format csv)");
 		return;
 	}
-	web_json(res);
-	if (mg_db_export_json(w->db, &res->body, &err)) {
+	if (mg_db_export_json(w->db, fhir ? &json : &res->body, &err) ||
+	    (fhir && cli_export_fhir_e(w->db, w->o.kb, json.data, &res->body, &err))) {
 		web_fail(res, &err);
-		return;
+	} else {
+		res->content_type = fhir ? "application/fhir+json" : "application/json";
+		mg_http_set_header(res, "Content-Disposition",
+				   fhir ? "attachment; filename=\"mgsleep-fhir.json\""
+					: "attachment; filename=\"mgsleep-export.json\"");
 	}
-	mg_http_set_header(res, "Content-Disposition", "attachment; filename=\"mgsleep-export.json\"");
+	mg_buf_release(&json);
 }
 
 /* A questionnaire's date: given (not in the future) or today; NULL with the

@@ -308,6 +308,15 @@ sys.exit(0 if a==b else 1)"; echo $?)" "the API's export = 'mgsleep export'"
 MGSLEEP_DB="$tmp/restored.db" "$bin" import-backup "$tmp/export.json" >/dev/null 2>&1
 ok "$([ "$(MGSLEEP_DB="$tmp/restored.db" "$bin" diary --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 30 ]; echo $?)" \
 	"export, import-backup into a new store: the 30 nights are there"
+"$bin" export --format fhir >"$tmp/cli-fhir.json"
+st=$(api GET /api/export?format=fhir)
+ok "$([ "$st" = 200 ] && header Content-Type | grep -q '^application/fhir+json' && python3 -c "
+import json,sys
+a=json.load(open('$tmp/body')); b=json.load(open('$tmp/cli-fhir.json'))
+# ids and time stamps are made per run; the resources are the same
+def shape(x): return sorted((e['resource']['resourceType'], json.dumps(e['resource'].get('code', e['resource'].get('questionnaire')), sort_keys=True)) for e in x['entry'])
+sys.exit(0 if a['resourceType']=='Bundle' and shape(a)==shape(b) else 1)"; echo $?)" \
+	"GET /api/export?format=fhir: the same resources as 'export --format fhir'"
 st=$(api GET /api/export?format=xml)
 ok "$([ "$st" = 400 ]; echo $?)" "export in an unknown format: 400"
 
