@@ -148,6 +148,9 @@ int cli_enrich_profile(struct mg_db *db, struct mg_profile *p, struct mg_error *
 struct mg_advice;
 int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
 		      int *status);
+/* The same without printing (the web API): -1 with err set. */
+int cli_stored_advice_e(struct mg_db *db, const struct mg_kb *kb, struct mg_advice *a, struct mg_profile *p,
+			struct mg_error *err);
 /* The latest trial analysed as of today (evenings before it) for the report;
  * order needs room for 2 * MG_NOF1_MAX_PAIRS. 0, 1 if no trial, -1. */
 struct mg_report_trial;
@@ -161,6 +164,11 @@ int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, 
 int cli_trial_report_id_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
 			  struct mg_report_trial *rt, char *order, struct mg_error *err);
 
+/* 'report': the diary from..to (either NULL), scores, the trial as of to
+ * (else today) and the stored profile's advice as one self-contained HTML
+ * page appended to out (src/cli/cmd_report.c). 0 or err; prints nothing. */
+int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, const char *to, int32_t today,
+		    struct mg_buf *out, struct mg_error *err);
 /* 'summary --format json' of the last weeks into out (src/cli/cmd_summary.c);
  * 0 or the store's error. For the web API too. */
 int cli_summary_json(struct mg_db *db, size_t weeks, struct mg_buf *out, struct mg_error *err);

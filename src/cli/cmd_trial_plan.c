@@ -167,19 +167,14 @@ static int plan_dose(struct mg_db *db, const struct mg_kb *kb, struct mg_trial *
 {
 	struct mg_advice *a = malloc(sizeof *a);
 	struct mg_profile *p = malloc(sizeof *p);
-	char *js = NULL;
-	int r = !a || !p ? mg_fail(err, MG_ENOMEM, NULL, "out of memory") : mg_db_profile_get(db, &js, err);
-	if (!r && !js)
+	int r = a && p ? cli_stored_advice_e(db, kb, a, p, err) : mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	if (r == 1)
 		r = mg_fail(err, MG_EINVAL, "profile", "trial plan: no profile stored; run 'mgsleep profile set ...' first");
-	if (!r) {
-		mg_profile_init(p);
-		if (mg_profile_load_json(p, kb, js, strlen(js), err))
-			r = mg_fail(err, MG_EIO, "profile", "stored profile: %s", err->msg);
-		else if (!(r = cli_enrich_profile(db, p, err)) && (r = mg_advise(kb, p, a, err)) && r == MG_EINVAL &&
-			 !strcmp(err->field, "age"))
-			r = mg_fail(err, MG_EINVAL, "age", "trial plan: the stored profile has no age, which advice needs; "
-							   "run 'mgsleep profile set --age N' first");
-	}
+	else if (r == 2)
+		r = mg_fail(err, MG_EINVAL, "age", "trial plan: the stored profile has no age, which advice needs; run "
+						   "'mgsleep profile set --age N' first");
+	else if (r < 0)
+		r = err->code ? err->code : MG_ENOMEM;
 	if (!r && ((a->verdict != MG_VERDICT_RECOMMENDED && a->verdict != MG_VERDICT_CAUTION) || !a->form ||
 		   a->elemental_mg <= 0))
 		r = mg_fail(err, MG_EINVAL, "profile",
@@ -192,7 +187,6 @@ static int plan_dose(struct mg_db *db, const struct mg_kb *kb, struct mg_trial *
 		snprintf(t->form, sizeof t->form, "%s", a->form->id);
 		*form_name = a->form->name; /* KB text: outlives the advice */
 	}
-	free(js);
 	free(a);
 	free(p);
 	return r;

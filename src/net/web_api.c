@@ -228,11 +228,10 @@ static void profile(struct mg_web *w, const struct mg_http_request *req, struct 
 }
 
 /* GET /api/advice: 'advise --format json' from the stored profile, with
- * the diet estimate and latest ISI filled in (cli_enrich_profile). */
+ * the diet estimate and latest ISI filled in (cli_stored_advice_e). */
 static void advice(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
-	char *json = NULL;
 	struct mg_profile *p = malloc(sizeof *p);
 	struct mg_advice *a = malloc(sizeof *a);
 	struct mg_render_opts ro = {MG_FMT_JSON, 0, 0, MGSLEEP_VERSION};
@@ -242,25 +241,19 @@ static void advice(struct mg_web *w, const struct mg_http_request *req, struct m
 		web_error(res, 500, "", "out of memory");
 		goto out;
 	}
-	if (mg_db_profile_get(w->db, &json, &err)) {
-		web_fail(res, &err);
-		goto out;
-	}
-	if (!json) {
+	int r = cli_stored_advice_e(w->db, w->o.kb, a, p, &err);
+	if (r == 1)
 		web_error(res, 404, "profile", "profile: none stored yet; fill in the profile first (PUT /api/profile)");
-		goto out;
-	}
-	mg_profile_init(p);
-	if (mg_profile_load_json(p, w->o.kb, json, strlen(json), &err) || cli_enrich_profile(w->db, p, &err) ||
-	    mg_advise(w->o.kb, p, a, &err)) {
+	else if (r == 2)
+		web_error(res, 400, "age", "age: the stored profile has none, which advice needs");
+	else if (r < 0)
 		web_fail(res, &err);
-		goto out;
+	else {
+		web_json(res);
+		if (mg_render_advice(a, &ro, &res->body, &err))
+			web_fail(res, &err);
 	}
-	web_json(res);
-	if (mg_render_advice(a, &ro, &res->body, &err))
-		web_fail(res, &err);
 out:
-	free(json);
 	free(p);
 	free(a);
 }
@@ -281,6 +274,26 @@ static void summary(struct mg_web *w, const struct mg_http_request *req, struct 
 	web_json(res);
 	if (cli_summary_json(w->db, (size_t)weeks, &res->body, &err))
 		web_fail(res, &err);
+}
+
+/* GET /api/report[?from=&to=]: 'report', one self-contained HTML page to
+ * print or save (inline <style> and SVG charts, no script). */
+static void report(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	const char *from, *to;
+	if (!method_is(req, res, "GET") || date_arg(req, res, "from", &from) || date_arg(req, res, "to", &to))
+		return;
+	if (from && to && strcmp(from, to) > 0) {
+		web_error(res, 400, "from", "from: must not be after to");
+		return;
+	}
+	if (cli_report_html(w->db, w->o.kb, from, to, web_today(), &res->body, &err)) {
+		web_fail(res, &err);
+		return;
+	}
+	res->content_type = "text/html; charset=utf-8";
+	web_csp_for_inline_styles(res);
 }
 
 /* GET /api/trial: the current trial as stored ('trial status' reads it). */
@@ -539,6 +552,9 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 	} else if (!strcmp(p, "advice")) {
 		res->route = "advice";
 		advice(w, req, res);
+	} else if (!strcmp(p, "report")) {
+		res->route = "report";
+		report(w, req, res);
 	} else if (!strcmp(p, "summary")) {
 		res->route = "summary";
 		summary(w, req, res);

@@ -31,6 +31,9 @@ void web_error(struct mg_http_response *res, int status, const char *field, cons
  * 409 for MG_EEXIST, 413 for MG_ETOOBIG, else 500. */
 void web_fail(struct mg_http_response *res, const struct mg_error *err);
 void web_json(struct mg_http_response *res);
+/* The Content-Security-Policy of a document whose <style> blocks (in
+ * res->body) are allowed by their hashes; set before the common headers. */
+void web_csp_for_inline_styles(struct mg_http_response *res);
 /* Today's local date. */
 int32_t web_today(void);
 

@@ -317,6 +317,20 @@ a=json.load(open('$tmp/body')); b=json.load(open('$tmp/cli-fhir.json'))
 def shape(x): return sorted((e['resource']['resourceType'], json.dumps(e['resource'].get('code', e['resource'].get('questionnaire')), sort_keys=True)) for e in x['entry'])
 sys.exit(0 if a['resourceType']=='Bundle' and shape(a)==shape(b) else 1)"; echo $?)" \
 	"GET /api/export?format=fhir: the same resources as 'export --format fhir'"
+"$bin" report >"$tmp/cli-report.html"
+st=$(api GET /api/report)
+ok "$([ "$st" = 200 ] && header Content-Type | grep -q '^text/html' && cmp -s "$tmp/body" "$tmp/cli-report.html"; echo $?)" \
+	"GET /api/report = 'mgsleep report'"
+header Content-Security-Policy >"$tmp/csp"
+ok "$(python3 -c "
+import base64,hashlib,re,sys
+html=open('$tmp/body').read(); csp=open('$tmp/csp').read()
+styles=re.findall(r'<style>(.*?)</style>', html, re.S)
+want=[\"'sha256-%s'\" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in styles]
+sys.exit(0 if styles and all(w in csp for w in want) and 'unsafe-inline' not in csp and \"default-src 'none'\" in csp else 1)"; echo $?)" \
+	"the report's CSP allows its <style> by SHA-256 (hashlib), never unsafe-inline"
+st=$(api GET '/api/report?from=2026-12-01&to=2026-11-01')
+ok "$([ "$st" = 400 ]; echo $?)" "report from after to: 400"
 st=$(api GET /api/export?format=xml)
 ok "$([ "$st" = 400 ]; echo $?)" "export in an unknown format: 400"
 
