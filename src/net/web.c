@@ -55,6 +55,52 @@ void web_fail(struct mg_http_response *res, const struct mg_error *err)
 	web_error(res, st, err->field, err->msg[0] ? err->msg : mg_strerror(err->code));
 }
 
+int web_method(const struct mg_http_request *req, struct mg_http_response *res, const char *want)
+{
+	if (!strcmp(req->method, want))
+		return 1;
+	char msg[64];
+	snprintf(msg, sizeof msg, "method: accepted: %s", want);
+	web_error(res, 405, "method", msg);
+	return 0;
+}
+
+/* A write as the CLI does it: begin, the change, commit; rolled back on
+ * any error (mg_db_commit and mg_db_close roll back too). */
+int web_begin(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
+{
+	if (mg_db_begin(w->db, err)) {
+		web_fail(res, err);
+		return -1;
+	}
+	return 0;
+}
+
+int web_commit(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
+{
+	if (mg_db_commit(w->db, err)) {
+		mg_db_rollback(w->db);
+		web_fail(res, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* An optional date query argument; 0, or -1 with the 400 written. */
+int web_date_arg(const struct mg_http_request *req, struct mg_http_response *res, const char *name,
+		    const char **out)
+{
+	int32_t d;
+	*out = mg_http_query(req, name);
+	if (*out && mg_date_parse(*out, &d)) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "%s: accepted: a date YYYY-MM-DD", name);
+		web_error(res, 400, name, msg);
+		return -1;
+	}
+	return 0;
+}
+
 int32_t web_today(void)
 {
 	time_t t = time(NULL);

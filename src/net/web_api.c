@@ -6,7 +6,6 @@
 #include "../cli/cli.h" /* cli_night_compute, cli_enrich_profile, cli_summary_json */
 
 #include <mgsleep/advise.h>
-#include <mgsleep/food.h>
 #include <mgsleep/medname.h>
 #include <mgsleep/night_input.h>
 #include <mgsleep/questionnaire.h>
@@ -18,61 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_HITS 20
-
-static int method_is(const struct mg_http_request *req, struct mg_http_response *res, const char *want)
-{
-	if (!strcmp(req->method, want))
-		return 1;
-	char msg[64];
-	snprintf(msg, sizeof msg, "method: accepted: %s", want);
-	web_error(res, 405, "method", msg);
-	return 0;
-}
-
-/* A write as the CLI does it: begin, the change, commit; rolled back on
- * any error (mg_db_commit and mg_db_close roll back too). */
-static int begin(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
-{
-	if (mg_db_begin(w->db, err)) {
-		web_fail(res, err);
-		return -1;
-	}
-	return 0;
-}
-
-static int commit(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
-{
-	if (mg_db_commit(w->db, err)) {
-		mg_db_rollback(w->db);
-		web_fail(res, err);
-		return -1;
-	}
-	return 0;
-}
-
-/* An optional date query argument; 0, or -1 with the 400 written. */
-static int date_arg(const struct mg_http_request *req, struct mg_http_response *res, const char *name,
-		    const char **out)
-{
-	int32_t d;
-	*out = mg_http_query(req, name);
-	if (*out && mg_date_parse(*out, &d)) {
-		char msg[64];
-		snprintf(msg, sizeof msg, "%s: accepted: a date YYYY-MM-DD", name);
-		web_error(res, 400, name, msg);
-		return -1;
-	}
-	return 0;
-}
-
 /* GET /api/nights[?from=&to=]: the diary (as 'diary --format json') and
  * the device nights beside it. */
 static void nights_get(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
 	const char *from, *to;
-	if (date_arg(req, res, "from", &from) || date_arg(req, res, "to", &to))
+	if (web_date_arg(req, res, "from", &from) || web_date_arg(req, res, "to", &to))
 		return;
 	web_json(res);
 	mg_buf_puts(&res->body, "{\"nights\":");
@@ -112,7 +63,7 @@ static void nights_post(struct mg_web *w, const struct mg_http_request *req, str
 	    cli_night_compute(&in->night, &m, &err) || mg_night_input_entry(in, w->o.kb, &entry, &elemental, &form, &err))
 		goto bad;
 	struct mg_db_night rec = {date, entry.data, m.tib, m.sol, m.waso, m.tst, m.terminal_wake, m.se_pct, elemental};
-	if (begin(w, res, &err))
+	if (web_begin(w, res, &err))
 		goto out;
 	if (mg_db_night_put(w->db, &rec, in->replace, cli_now(), &err)) {
 		mg_db_rollback(w->db);
@@ -123,7 +74,7 @@ static void nights_post(struct mg_web *w, const struct mg_http_request *req, str
 			web_fail(res, &err);
 		goto out;
 	}
-	if (commit(w, res, &err))
+	if (web_commit(w, res, &err))
 		goto out;
 	res->status = in->replace ? 200 : 201;
 	web_json(res);
@@ -154,7 +105,7 @@ static void night_one(struct mg_web *w, const struct mg_http_request *req, struc
 		return;
 	}
 	int del = !strcmp(req->method, "DELETE");
-	if (!del && !method_is(req, res, "GET"))
+	if (!del && !web_method(req, res, "GET"))
 		return;
 	if (mg_db_night_get(w->db, date, &json, &err)) {
 		web_fail(res, &err);
@@ -168,11 +119,11 @@ static void night_one(struct mg_web *w, const struct mg_http_request *req, struc
 		web_json(res);
 		mg_buf_puts(&res->body, json);
 		mg_buf_putc(&res->body, '\n');
-	} else if (!begin(w, res, &err)) {
+	} else if (!web_begin(w, res, &err)) {
 		if (mg_db_night_delete(w->db, date, cli_now(), &err)) {
 			mg_db_rollback(w->db);
 			web_fail(res, &err);
-		} else if (!commit(w, res, &err)) {
+		} else if (!web_commit(w, res, &err)) {
 			web_json(res);
 			mg_buf_printf(&res->body, "{\"deleted\":\"%s\"}\n", date);
 		}
@@ -202,7 +153,7 @@ static void profile(struct mg_web *w, const struct mg_http_request *req, struct 
 			mg_buf_puts(&res->body, json);
 			mg_buf_putc(&res->body, '\n');
 		}
-	} else if (method_is(req, res, "PUT")) {
+	} else if (web_method(req, res, "PUT")) {
 		mg_profile_init(p);
 		if (mg_profile_load_json(p, w->o.kb, req->body, req->body_len, &err) || mg_profile_check(p, &err)) {
 			web_fail(res, &err);
@@ -210,11 +161,11 @@ static void profile(struct mg_web *w, const struct mg_http_request *req, struct 
 			mg_profile_to_json(p, w->o.kb, &out);
 			if (out.failed)
 				web_error(res, 500, "", "out of memory");
-			else if (!begin(w, res, &err)) {
+			else if (!web_begin(w, res, &err)) {
 				if (mg_db_profile_put(w->db, out.data, cli_now(), &err)) {
 					mg_db_rollback(w->db);
 					web_fail(res, &err);
-				} else if (!commit(w, res, &err)) {
+				} else if (!web_commit(w, res, &err)) {
 					web_json(res);
 					mg_buf_add(&res->body, out.data, out.len);
 					mg_buf_putc(&res->body, '\n');
@@ -235,7 +186,7 @@ static void advice(struct mg_web *w, const struct mg_http_request *req, struct m
 	struct mg_profile *p = malloc(sizeof *p);
 	struct mg_advice *a = malloc(sizeof *a);
 	struct mg_render_opts ro = {MG_FMT_JSON, 0, 0, MGSLEEP_VERSION};
-	if (!method_is(req, res, "GET"))
+	if (!web_method(req, res, "GET"))
 		goto out;
 	if (!p || !a) {
 		web_error(res, 500, "", "out of memory");
@@ -265,7 +216,7 @@ static void summary(struct mg_web *w, const struct mg_http_request *req, struct 
 	const char *q = mg_http_query(req, "weeks");
 	char *end;
 	long weeks = q ? strtol(q, &end, 10) : 8;
-	if (!method_is(req, res, "GET"))
+	if (!web_method(req, res, "GET"))
 		return;
 	if ((q && (!*q || *end)) || weeks < 1 || weeks > 520) {
 		web_error(res, 400, "weeks", "weeks: accepted: 1 to 520");
@@ -282,7 +233,7 @@ static void report(struct mg_web *w, const struct mg_http_request *req, struct m
 {
 	struct mg_error err = {0};
 	const char *from, *to;
-	if (!method_is(req, res, "GET") || date_arg(req, res, "from", &from) || date_arg(req, res, "to", &to))
+	if (!web_method(req, res, "GET") || web_date_arg(req, res, "from", &from) || web_date_arg(req, res, "to", &to))
 		return;
 	if (from && to && strcmp(from, to) > 0) {
 		web_error(res, 400, "from", "from: must not be after to");
@@ -301,7 +252,7 @@ static void trial(struct mg_web *w, const struct mg_http_request *req, struct mg
 {
 	struct mg_error err = {0};
 	char *json = NULL;
-	if (!method_is(req, res, "GET"))
+	if (!web_method(req, res, "GET"))
 		return;
 	if (mg_db_trial_latest(w->db, &json, &err))
 		web_fail(res, &err);
@@ -323,7 +274,7 @@ static void export(struct mg_web *w, const struct mg_http_request *req, struct m
 	struct mg_buf json = MG_BUF_INIT;
 	const char *f = mg_http_query(req, "format");
 	int fhir = f && !strcmp(f, "fhir");
-	if (!method_is(req, res, "GET"))
+	if (!web_method(req, res, "GET"))
 		return;
 	if (f && strcmp(f, "json") && !fhir) {
 		web_error(res, 400, "format", "format: accepted: json, fhir (csv: use mgsleep export --format csv)");
@@ -363,14 +314,14 @@ static int q_save(struct mg_web *w, struct mg_http_response *res, const char *ki
 		  const char *answers, const char *result)
 {
 	struct mg_error err = {0};
-	if (begin(w, res, &err))
+	if (web_begin(w, res, &err))
 		return -1;
 	if (mg_db_questionnaire_add(w->db, kind, date, answers, result, &err)) {
 		mg_db_rollback(w->db);
 		web_fail(res, &err);
 		return -1;
 	}
-	return commit(w, res, &err);
+	return web_commit(w, res, &err);
 }
 
 /* POST /api/isi {"date": "YYYY-MM-DD" (default today), "answers": [7 item
@@ -382,7 +333,7 @@ static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 	int items[MG_ISI_ITEMS];
 	char today[11], list[64] = "";
 	struct mg_buf ans = MG_BUF_INIT, result = MG_BUF_INIT;
-	if (!method_is(req, res, "POST"))
+	if (!web_method(req, res, "POST"))
 		return;
 	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *a = json_object_get(root, "answers"), *v;
 	const char *date = json_string_value(json_object_get(root, "date"));
@@ -436,7 +387,7 @@ static void psqi(struct mg_web *w, const struct mg_http_request *req, struct mg_
 	char today[11];
 	char *ans = NULL;
 	struct mg_buf result = MG_BUF_INIT;
-	if (!method_is(req, res, "POST"))
+	if (!web_method(req, res, "POST"))
 		return;
 	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *ja = json_object_get(root, "answers");
 	const char *date = json_string_value(json_object_get(root, "date"));
@@ -477,37 +428,6 @@ static void q_history(struct mg_web *w, const char *kind, struct mg_http_respons
 		mg_buf_putc(&res->body, '\n');
 }
 
-/* GET /api/foods?q=WORDS: 'food search'. */
-static void foods(const struct mg_http_request *req, struct mg_http_response *res)
-{
-	struct mg_food_hit hits[MAX_HITS];
-	const char *q = mg_http_query(req, "q");
-	int n = mg_food_search(q, hits, MAX_HITS);
-	if (n == MG_ENODATA) {
-		web_error(res, 404, "foods", "foods: this build has no food table (docs/food.md)");
-		return;
-	}
-	if (n < 0) {
-		web_error(res, 400, "q", "q: accepted: 1 to 16 words");
-		return;
-	}
-	web_json(res);
-	mg_buf_printf(&res->body, "{\"matches\":%d,\"foods\":[", n);
-	for (int i = 0; i < n && i < MAX_HITS; i++) {
-		struct mg_food f;
-		if (mg_food_get(hits[i].index, &f))
-			continue;
-		mg_buf_printf(&res->body, "%s{\"ndb\":\"%s\",\"description\":", i ? "," : "", f.ndb);
-		mg_buf_put_json_str(&res->body, f.description);
-		mg_buf_puts(&res->body, ",\"group\":");
-		mg_buf_put_json_str(&res->body, f.group);
-		mg_buf_puts(&res->body, ",\"mg_per_100g\":");
-		mg_buf_put_num(&res->body, f.mg_per_100g, 1);
-		mg_buf_putc(&res->body, '}');
-	}
-	mg_buf_puts(&res->body, "]}\n");
-}
-
 /* GET /api/medicines/suggest?q=NAME: what 'profile set --med' recognises
  * in it, and the closest known name when a part is not recognised. */
 static void medicines(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
@@ -541,7 +461,7 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 		res->route = "nights";
 		if (!strcmp(req->method, "POST"))
 			nights_post(w, req, res);
-		else if (method_is(req, res, "GET"))
+		else if (web_method(req, res, "GET"))
 			nights_get(w, req, res);
 	} else if (!strncmp(p, "nights/", 7)) {
 		res->route = "night";
@@ -583,17 +503,17 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 	} else if (!strcmp(p, "forms")) {
 		/* 'forms --format json': the compounds for the magnesium form field. */
 		res->route = "forms";
-		if (method_is(req, res, "GET")) {
+		if (web_method(req, res, "GET")) {
 			web_json(res);
 			mg_forms_json(w->o.kb, &res->body);
 		}
-	} else if (!strcmp(p, "foods")) {
-		res->route = "foods";
-		if (method_is(req, res, "GET"))
-			foods(req, res);
+	} else if (!strcmp(p, "foods") || !strncmp(p, "food", 4) || !strncmp(p, "diet/", 5)) {
+		res->route = "food";
+		if (web_food(w, req, res, p))
+			web_error(res, 404, "path", "path: no such API endpoint (docs/web-api.md)");
 	} else if (!strcmp(p, "medicines/suggest")) {
 		res->route = "medicines";
-		if (method_is(req, res, "GET"))
+		if (web_method(req, res, "GET"))
 			medicines(w, req, res);
 	} else if (!strcmp(p, "import")) {
 		res->route = "import";
