@@ -101,6 +101,16 @@ int web_date_arg(const struct mg_http_request *req, struct mg_http_response *res
 	return 0;
 }
 
+int web_end(struct mg_web *w, struct mg_http_response *res, int r, struct mg_error *err)
+{
+	if (r) {
+		mg_db_rollback(w->db);
+		web_fail(res, err);
+		return -1;
+	}
+	return web_commit(w, res, err);
+}
+
 int32_t web_today(void)
 {
 	time_t t = time(NULL);

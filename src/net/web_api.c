@@ -119,14 +119,9 @@ static void night_one(struct mg_web *w, const struct mg_http_request *req, struc
 		web_json(res);
 		mg_buf_puts(&res->body, json);
 		mg_buf_putc(&res->body, '\n');
-	} else if (!web_begin(w, res, &err)) {
-		if (mg_db_night_delete(w->db, date, cli_now(), &err)) {
-			mg_db_rollback(w->db);
-			web_fail(res, &err);
-		} else if (!web_commit(w, res, &err)) {
-			web_json(res);
-			mg_buf_printf(&res->body, "{\"deleted\":\"%s\"}\n", date);
-		}
+	} else if (!web_begin(w, res, &err) && !web_end(w, res, mg_db_night_delete(w->db, date, cli_now(), &err), &err)) {
+		web_json(res);
+		mg_buf_printf(&res->body, "{\"deleted\":\"%s\"}\n", date);
 	}
 	free(json);
 }
@@ -161,15 +156,11 @@ static void profile(struct mg_web *w, const struct mg_http_request *req, struct 
 			mg_profile_to_json(p, w->o.kb, &out);
 			if (out.failed)
 				web_error(res, 500, "", "out of memory");
-			else if (!web_begin(w, res, &err)) {
-				if (mg_db_profile_put(w->db, out.data, cli_now(), &err)) {
-					mg_db_rollback(w->db);
-					web_fail(res, &err);
-				} else if (!web_commit(w, res, &err)) {
-					web_json(res);
-					mg_buf_add(&res->body, out.data, out.len);
-					mg_buf_putc(&res->body, '\n');
-				}
+			else if (!web_begin(w, res, &err) &&
+				 !web_end(w, res, mg_db_profile_put(w->db, out.data, cli_now(), &err), &err)) {
+				web_json(res);
+				mg_buf_add(&res->body, out.data, out.len);
+				mg_buf_putc(&res->body, '\n');
 			}
 		}
 	}
@@ -314,14 +305,10 @@ static int q_save(struct mg_web *w, struct mg_http_response *res, const char *ki
 		  const char *answers, const char *result)
 {
 	struct mg_error err = {0};
-	if (web_begin(w, res, &err))
-		return -1;
-	if (mg_db_questionnaire_add(w->db, kind, date, answers, result, &err)) {
-		mg_db_rollback(w->db);
-		web_fail(res, &err);
-		return -1;
-	}
-	return web_commit(w, res, &err);
+	return web_begin(w, res, &err) ||
+			       web_end(w, res, mg_db_questionnaire_add(w->db, kind, date, answers, result, &err), &err)
+		       ? -1
+		       : 0;
 }
 
 /* POST /api/isi {"date": "YYYY-MM-DD" (default today), "answers": [7 item

@@ -108,14 +108,7 @@ static void food_log(struct mg_web *w, const struct mg_http_request *req, struct
 	}
 	double mg = mg_food_mg(&f, grams);
 	struct mg_db_food rec = {date, f.ndb, f.description, amount, grams, mg};
-	if (web_begin(w, res, &err))
-		goto out;
-	if (mg_db_food_add(w->db, &rec, cli_now(), &err)) {
-		mg_db_rollback(w->db);
-		web_fail(res, &err);
-		goto out;
-	}
-	if (web_commit(w, res, &err))
+	if (web_begin(w, res, &err) || web_end(w, res, mg_db_food_add(w->db, &rec, cli_now(), &err), &err))
 		goto out;
 	res->status = 201;
 	web_json(res);
@@ -144,15 +137,11 @@ static void food_delete(struct mg_web *w, const char *id_text, struct mg_http_re
 	}
 	if (web_begin(w, res, &err))
 		return;
-	if (mg_db_food_delete(w->db, (int64_t)id, cli_now(), &err)) {
-		mg_db_rollback(w->db);
-		if (err.code == MG_EINVAL)
+	int r = mg_db_food_delete(w->db, (int64_t)id, cli_now(), &err);
+	if (web_end(w, res, r, &err)) {
+		if (r == MG_EINVAL)
 			web_error(res, 404, "id", "id: no logged food has it");
-		else
-			web_fail(res, &err);
-		return;
-	}
-	if (!web_commit(w, res, &err)) {
+	} else {
 		web_json(res);
 		mg_buf_printf(&res->body, "{\"deleted\":%lld}\n", id);
 	}
@@ -226,14 +215,7 @@ static void quiz(struct mg_web *w, const struct mg_http_request *req, struct mg_
 		web_fail(res, &err);
 		goto out;
 	}
-	if (web_begin(w, res, &err))
-		goto out;
-	if (mg_db_diet_quiz_add(w->db, date, a.data, total, &err)) {
-		mg_db_rollback(w->db);
-		web_fail(res, &err);
-		goto out;
-	}
-	if (web_commit(w, res, &err))
+	if (web_begin(w, res, &err) || web_end(w, res, mg_db_diet_quiz_add(w->db, date, a.data, total, &err), &err))
 		goto out;
 	res->status = 201;
 	web_json(res);

@@ -40,6 +40,9 @@ int web_method(const struct mg_http_request *req, struct mg_http_response *res, 
  * error); 0, or -1 with the error written. */
 int web_begin(struct mg_web *w, struct mg_http_response *res, struct mg_error *err);
 int web_commit(struct mg_web *w, struct mg_http_response *res, struct mg_error *err);
+/* After the change (r its result): commit, or roll back and answer the
+ * error. So a write is `web_begin(...) || web_end(w, res, change(...), &err)`. */
+int web_end(struct mg_web *w, struct mg_http_response *res, int r, struct mg_error *err);
 /* An optional YYYY-MM-DD query argument; 0, or -1 with the 400 written. */
 int web_date_arg(const struct mg_http_request *req, struct mg_http_response *res, const char *name,
 		 const char **out);

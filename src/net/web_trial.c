@@ -87,13 +87,9 @@ struct latest {
 static int add_event(struct mg_web *w, const struct mg_db_trial_event *row, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
-	if (mg_db_begin(w->db, &err) || mg_db_trial_event_add(w->db, row, cli_now(), &err) ||
-	    mg_db_commit(w->db, &err)) {
-		mg_db_rollback(w->db);
-		web_fail(res, &err);
-		return -1;
-	}
-	return 0;
+	return web_begin(w, res, &err) || web_end(w, res, mg_db_trial_event_add(w->db, row, cli_now(), &err), &err)
+		       ? -1
+		       : 0;
 }
 
 /* POST /api/trial/event {"date", "symptom": "a,b" or ["a","b"], "note"}:
