@@ -179,6 +179,18 @@ static void security_headers(const struct mg_http_request *req, struct mg_http_r
 	mg_http_set_header(res, "Cache-Control", "no-store");
 }
 
+/* A path to send the browser back to: this server's own, never "//host" or
+ * "/\\host" (which browsers read as another site), nothing to escape. */
+static int local_path(const char *p)
+{
+	if (p[0] != '/' || p[1] == '/' || strlen(p) > 200)
+		return 0;
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-_.", *p)))
+			return 0;
+	return 1;
+}
+
 /* Who may ask: the Host, then the token (URL once, then the cookie), then
  * the CSRF token on writes. 0 to go on; otherwise res holds the refusal. */
 static int gate(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
@@ -203,7 +215,7 @@ static int gate(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 		res->route = "token";
 		res->status = 303;
 		mg_http_set_header(res, "Set-Cookie", cookie);
-		mg_http_set_header(res, "Location", req->path[0] == '/' && req->path[1] != '/' ? req->path : "/");
+		mg_http_set_header(res, "Location", local_path(req->path) ? req->path : "/");
 		return -1;
 	}
 	if (!token_ok(mg_http_cookie(req, w->cookie_name), w->token)) {

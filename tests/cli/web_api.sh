@@ -85,6 +85,12 @@ csrf=$(sed -n 's/.*<meta name="csrf-token" content="\([0-9a-f]*\)".*/\1/p' "$tmp
 ok "$(printf '%s' "$csrf" | grep -Eqx '[0-9a-f]{64}' && ! grep -q '{{csrf-token}}' "$tmp/page"; echo $?)" \
 	"the page carries this start's CSRF token in its meta tag"
 tok=$(printf '%s\n' "$url" | sed 's/.*token=//')
+curl -s -D "$tmp/headers" -o /dev/null "$base/diary?token=$tok"
+ok "$([ "$(header Location)" = /diary ]; echo $?)" "the token on another page: back to that page"
+curl -s -D "$tmp/headers" -o /dev/null "$base//evil.example/?token=$tok"
+ok "$([ "$(header Location)" = / ]; echo $?)" "a path that a browser reads as another site: back to / instead"
+curl -s -D "$tmp/headers" -o /dev/null "$base/%5Cevil.example?token=$tok"
+ok "$([ "$(header Location)" = / ]; echo $?)" "a backslash path: back to / instead"
 ok "$([ "$csrf" != "$tok" ]; echo $?)" "the CSRF token is not the access token"
 
 st=$(curl -s -D "$tmp/headers" -o "$tmp/body" -w '%{http_code}' "$base/api/nights")
