@@ -166,6 +166,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum
 	if (p) {
 		if (p->sink.close)
 			p->sink.close(p->sink.state);
+		/* A body may hold a passphrase (the web app's unlock): wiped, not
+		 * just freed. */
+		volatile char *b = p->body.data;
+		for (size_t i = 0; b && i < p->body.len; i++)
+			b[i] = 0;
 		mg_buf_release(&p->body);
 		free(p);
 		*state = NULL;

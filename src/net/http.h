@@ -10,7 +10,8 @@
  *
  * Ownership: mg_http_start allocates the server, mg_http_stop frees it after
  * the last request has finished. A request's strings live until the handler
- * returns; the handler fills res->body, which the server releases. */
+ * returns (a buffered body is then wiped and freed); the handler fills
+ * res->body, which the server releases. */
 #ifndef MG_NET_HTTP_H
 #define MG_NET_HTTP_H
 
