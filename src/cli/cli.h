@@ -30,6 +30,8 @@ int cli_fail(const struct mg_error *err);
 const struct mg_kb *cli_kb(struct mg_cli *cli, int *status);
 /* Write all of buf to stdout; 0 or EXIT_FAIL. */
 int cli_write(const char *buf, size_t len);
+/* Write all of p[0..n) to fd, again after EINTR; 0 or -1 (errno set). */
+int cli_write_fd(int fd, const char *p, size_t n);
 /* Read a file ("-" = stdin) of at most max bytes; caller frees. */
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status);
 /* Match "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. For the
@@ -79,6 +81,10 @@ int cli_night_compute(struct mg_night *n, struct mg_night_metrics *m, struct mg_
  * (time, method, route, status, ms: never a body, header or query). */
 int cli_parse_listen(const char *v, char *host, size_t n, unsigned *port);
 void cli_http_log(void *ctx, const char *method, const char *route, int status, double ms);
+/* A PEM file of option (--tls-cert, --tls-key) holding label ("CERTIFICATE-----",
+ * "PRIVATE KEY-----"); the caller frees it. NULL with one line printed
+ * (naming the option, never the content). */
+char *cli_read_pem(const char *path, const char *option, const char *label, int *status);
 /* Today's local date as YYYY-MM-DD. */
 void cli_today(char out[11]);
 /* Print question, read one line from stdin (newline removed); -1 at EOF. */
@@ -196,6 +202,7 @@ int cmd_profile(int argc, char **argv, struct mg_cli *cli);
 int cmd_convert(int argc, char **argv, struct mg_cli *cli);
 int cmd_cds(int argc, char **argv, struct mg_cli *cli);
 int cmd_web(int argc, char **argv, struct mg_cli *cli);
+int cmd_screen(int argc, char **argv, struct mg_cli *cli);
 int cmd_forms(int argc, char **argv, struct mg_cli *cli);
 int cmd_help(int argc, char **argv, struct mg_cli *cli);
 int cmd_kb(int argc, char **argv, struct mg_cli *cli);
@@ -206,5 +213,6 @@ extern const struct cli_help cli_help_advise, cli_help_backup, cli_help_cds, cli
 	cli_help_export, cli_help_food, cli_help_forms, cli_help_import, cli_help_import_backup, cli_help_init,
 	cli_help_isi, cli_help_kb, cli_help_log, cli_help_passphrase, cli_help_profile, cli_help_psqi,
 	cli_help_report, cli_help_summary, cli_help_trial, cli_help_web;
+extern const struct cli_help cli_help_screen;
 
 #endif

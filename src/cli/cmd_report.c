@@ -18,20 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static json_t *load_array(const struct mg_buf *b)
 {
 	json_t *a = json_loadb(b->len ? b->data : "[]", b->len ? b->len : 2, 0, NULL);
@@ -275,7 +261,7 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 				   strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, out.data, out.len) || close(fd)) {
+	if (cli_write_fd(fd, out.data, out.len) || close(fd)) {
 		fd = -1;
 		unlink(out_path);
 		status = cli_error(EXIT_FAIL, "--out: cannot write '%s': %s", out_path, strerror(errno));

@@ -6,6 +6,7 @@
 #include "../net/web.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -61,7 +62,7 @@ int cmd_web(int argc, char **argv, struct mg_cli *cli)
 	struct web_opts o = {"127.0.0.1:0", NULL, NULL, 0, 0};
 	struct mg_web *w = NULL;
 	struct mg_error err = {0};
-	char host[64], url[256];
+	char host[64], url[256], *cert = NULL, *key = NULL;
 	unsigned port;
 	int status = EXIT_OK;
 	if (cli_parse_options("web", argc, argv, web_options, &o, 0, &status) < 0)
@@ -75,6 +76,9 @@ int cmd_web(int argc, char **argv, struct mg_cli *cli)
 	const struct mg_kb *kb = cli_kb(cli, &status);
 	if (!kb)
 		return status;
+	if (o.tls_cert && (!(cert = cli_read_pem(o.tls_cert, "--tls-cert", "CERTIFICATE-----", &status)) ||
+			   !(key = cli_read_pem(o.tls_key, "--tls-key", "PRIVATE KEY-----", &status))))
+		goto out;
 	/* Blocked before the server's threads start, so that they inherit the
 	 * mask and only sigwait below sees the signal. */
 	sigset_t stop;
@@ -82,10 +86,21 @@ int cmd_web(int argc, char **argv, struct mg_cli *cli)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	struct mg_web_opts wo = {host, port, cli_db_path(cli), kb, o.allow_remote, 0, 2, cli_http_log, NULL};
-	if (mg_web_start(&w, &wo, &err))
-		return err.code == MG_EINVAL && !strcmp(err.field, "listen") ? cli_error(EXIT_USAGE, "%s", err.msg)
-									       : cli_fail(&err);
+	struct mg_web_opts wo = {.host = host,
+				 .port = port,
+				 .db_path = cli_db_path(cli),
+				 .kb = kb,
+				 .allow_remote = o.allow_remote,
+				 .tls_cert = cert,
+				 .tls_key = key,
+				 .threads = 2,
+				 .log = cli_http_log};
+	if (mg_web_start(&w, &wo, &err)) {
+		status = err.code != MG_EINVAL				? cli_fail(&err)
+			 : !strcmp(err.field, "tls") ? cli_error(EXIT_USAGE, "--tls-cert/--tls-key: %s", err.msg)
+						     : cli_error(EXIT_USAGE, "%s", err.msg);
+		goto out;
+	}
 	mg_web_url(w, url, sizeof url);
 	printf("Open %s\n", url);
 	fflush(stdout);
@@ -94,5 +109,10 @@ int cmd_web(int argc, char **argv, struct mg_cli *cli)
 	int sig;
 	sigwait(&stop, &sig);
 	mg_web_stop(w);
+out:
+	if (key)
+		sodium_memzero(key, strlen(key));
+	free(cert);
+	free(key);
 	return status;
 }

@@ -1,11 +1,13 @@
-/* What the two servers (cds, web) share: the --listen value and the log
- * line of each request. */
+/* What the two servers (cds, web) share: the --listen value, the log line
+ * of each request and the PEM files of --tls-cert and --tls-key. */
 #include "cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define PEM_MAX ((size_t)1 << 20)
 
 void cli_http_log(void *ctx, const char *method, const char *route, int status, double ms)
 {
@@ -40,4 +42,20 @@ int cli_parse_listen(const char *v, char *host, size_t n, unsigned *port)
 		return -1;
 	*port = (unsigned)p;
 	return 0;
+}
+
+/* A PEM file of --tls-cert or --tls-key: read here, so that an error names
+ * the option (never the content); whether cert and key make a pair is for
+ * the TLS library, at start. */
+char *cli_read_pem(const char *path, const char *option, const char *label, int *status)
+{
+	size_t len;
+	char *pem = cli_read_file(path, PEM_MAX, &len, option, status);
+	if (pem && (strlen(pem) != len || !strstr(pem, "-----BEGIN ") || !strstr(pem, label))) {
+		*status = cli_error(EXIT_USAGE, "%s: '%s' is not a PEM %s", option, path,
+				    strcmp(option, "--tls-key") ? "certificate" : "private key");
+		free(pem);
+		pem = NULL;
+	}
+	return pem;
 }

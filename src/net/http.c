@@ -227,9 +227,22 @@ int mg_http_listen(struct mg_http **out, const struct mg_http_opts *o, struct mg
 int mg_http_run(struct mg_http *h, struct mg_error *err)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (h->v6 ? MHD_USE_IPv6 : 0);
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
-				MHD_OPTION_THREAD_POOL_SIZE, h->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+	int tls = h->o.tls_cert || h->o.tls_key;
+	if (tls && !(h->o.tls_cert && h->o.tls_key))
+		return mg_fail(err, MG_EINVAL, "tls", "tls: a certificate and its key, both or neither");
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return mg_fail(err, MG_EIO, "tls", "tls: this libmicrohttpd was built without TLS");
+	/* The TLS options come last: without TLS an MHD_OPTION_END takes the
+	 * place of the first, and MHD reads no further. MHD copies the PEM
+	 * into GnuTLS at start, but the caller keeps it until mg_http_stop. */
+	h->d = MHD_start_daemon(
+		flags | (tls ? MHD_USE_TLS : 0), 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
+		MHD_OPTION_THREAD_POOL_SIZE, h->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+		h->o.tls_cert, MHD_OPTION_HTTPS_MEM_KEY, h->o.tls_key, MHD_OPTION_END);
+	if (!h->d && tls)
+		return mg_fail(err, MG_EINVAL, "tls",
+			       "tls: the certificate or key was refused (not PEM, or the key is not the certificate's)");
 	if (!h->d)
 		return mg_fail(err, MG_EIO, "listen", "cannot start the HTTP server");
 	return 0;

@@ -93,13 +93,18 @@ struct mg_http_opts {
 	mg_http_log_fn log; /* or NULL */
 	void *ctx;          /* passed to all three */
 	mg_http_sink_fn sink; /* or NULL: every body is buffered (max_body) */
+	/* HTTPS: the certificate (chain) and its private key as PEM text, both
+	 * or neither (NULL: plain HTTP). Not copied: they must outlive the
+	 * server. */
+	const char *tls_cert, *tls_key;
 };
 
 /* Bind and listen (no request is served yet): the caller learns the port
  * before the first request can arrive. 0, or MG_EINVAL (host is not an
  * address), MG_EIO (the port is taken or cannot be bound), MG_ENOMEM. */
 int mg_http_listen(struct mg_http **out, const struct mg_http_opts *o, struct mg_error *err);
-/* Serve from a thread pool. 0, or MG_EIO. */
+/* Serve from a thread pool. 0, or MG_EINVAL (only one of tls_cert and
+ * tls_key, or the TLS library refused them: not PEM, or not a pair), MG_EIO. */
 int mg_http_run(struct mg_http *h, struct mg_error *err);
 /* The port listened on (the one chosen when 0 was asked). */
 unsigned mg_http_port(const struct mg_http *h);

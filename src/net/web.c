@@ -191,12 +191,23 @@ static int local_path(const char *p)
 	return 1;
 }
 
+/* Over HTTPS a rebinding page cannot get in (the certificate does not name
+ * its site), so any name the certificate covers will do: the Host needs
+ * only this server's port. */
+static int port_of(const struct mg_web *w, const char *host)
+{
+	const char *c = strrchr(host, ':');
+	char want[8];
+	snprintf(want, sizeof want, "%u", w->port);
+	return c && c != host && !strcmp(c + 1, want);
+}
+
 /* Who may ask: the Host, then the token (URL once, then the cookie), then
  * the CSRF token on writes. 0 to go on; otherwise res holds the refusal. */
 static int gate(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	const char *host = mg_http_header(req, "Host");
-	if (!host || (strcmp(host, w->host_ok[0]) && strcmp(host, w->host_ok[1]))) {
+	if (!host || (strcmp(host, w->host_ok[0]) && strcmp(host, w->host_ok[1]) && !(w->tls && port_of(w, host)))) {
 		res->route = "wrong-host";
 		web_error(res, 421, "Host", "Host: accepted: the address mgsleep web printed");
 		return -1;
@@ -211,7 +222,8 @@ static int gate(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 		/* Out of the address bar and the history: into a cookie, and the
 		 * same path again without it. */
 		char cookie[160];
-		snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/", w->cookie_name, w->token);
+		snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/%s", w->cookie_name, w->token,
+			 w->tls ? "; Secure" : "");
 		res->route = "token";
 		res->status = 303;
 		mg_http_set_header(res, "Set-Cookie", cookie);
@@ -384,16 +396,13 @@ int mg_web_start(struct mg_web **out, const struct mg_web_opts *o, struct mg_err
 	int r;
 	*out = NULL;
 	const char *host = o->host ? o->host : "127.0.0.1";
-	if (!loopback(host)) {
-		/* TODO: serve HTTPS here once mg_http_opts has tls_cert/tls_key
-		 * (branch cdsfin); until then a non-loopback address is refused
-		 * even with allow_remote. */
+	int tls = o->tls_cert && o->tls_key;
+	/* The token must never cross a network in clear. */
+	if (!loopback(host) && !(o->allow_remote && tls))
 		return mg_fail(err, MG_EINVAL, "listen",
-			       o->allow_remote ? "--allow-remote: needs TLS, which this build of mgsleep web cannot "
-						 "serve yet; listen on 127.0.0.1 or ::1"
+			       o->allow_remote ? "--allow-remote: needs --tls-cert and --tls-key"
 					       : "--listen: accepted: a loopback address (127.0.0.1, ::1); another "
 						 "address needs --allow-remote with --tls-cert and --tls-key");
-	}
 	if (sodium_init() < 0)
 		return mg_fail(err, MG_EIO, "random", "cannot initialise the random number generator");
 	struct mg_web *w = calloc(1, sizeof *w);
@@ -411,7 +420,17 @@ int mg_web_start(struct mg_web **out, const struct mg_web_opts *o, struct mg_err
 	w->sealed = mg_db_is_sealed(o->db_path, &probe) == 1;
 	if (!w->sealed && (r = mg_db_open(&w->db, o->db_path, "", MG_DB_CREATE, err)))
 		goto fail;
-	struct mg_http_opts ho = {host, o->port, o->threads ? o->threads : 2, (size_t)1 << 20, handle, log_fwd, w, sink};
+	w->tls = tls;
+	struct mg_http_opts ho = {.host = host,
+				  .port = o->port,
+				  .threads = o->threads ? o->threads : 2,
+				  .max_body = (size_t)1 << 20,
+				  .handler = handle,
+				  .log = log_fwd,
+				  .ctx = w,
+				  .sink = sink,
+				  .tls_cert = tls ? o->tls_cert : NULL,
+				  .tls_key = tls ? o->tls_key : NULL};
 	if ((r = mg_http_listen(&w->http, &ho, err)))
 		goto fail;
 	w->port = mg_http_port(w->http);
@@ -421,8 +440,11 @@ int mg_web_start(struct mg_web **out, const struct mg_web_opts *o, struct mg_err
 	snprintf(w->host_ok[0], sizeof w->host_ok[0], "%s:%u", w->host_print, w->port);
 	snprintf(w->host_ok[1], sizeof w->host_ok[1], "localhost:%u", w->port);
 	snprintf(w->cookie_name, sizeof w->cookie_name, "mgsleep_%u", w->port);
-	if ((r = mg_http_run(w->http, err)))
+	if ((r = mg_http_run(w->http, err))) {
+		if (r == MG_EINVAL)
+			snprintf(err->field, sizeof err->field, "tls");
 		goto fail;
+	}
 	*out = w;
 	return 0;
 fail:
@@ -432,7 +454,7 @@ fail:
 
 void mg_web_url(const struct mg_web *w, char *buf, size_t n)
 {
-	snprintf(buf, n, "http://%s:%u/?token=%s", w->host_print, w->port, w->token);
+	snprintf(buf, n, "%s://%s:%u/?token=%s", w->tls ? "https" : "http", w->host_print, w->port, w->token);
 }
 
 void mg_web_stop(struct mg_web *w)

@@ -21,6 +21,7 @@ struct mg_web {
 	char cookie_name[32];          /* "mgsleep_PORT": one per server on this host */
 	char host_ok[2][80];           /* the Host headers accepted */
 	char host_print[64];
+	int tls;                       /* HTTPS: the cookie is Secure, any Host name with our port */
 	unsigned port;
 };
 

@@ -440,7 +440,35 @@ ok "$(! grep -q correct-horse "$tmp/web.err"; echo $?)" "the passphrase is not i
 stop_server
 ok "$([ "$(MGSLEEP_PASSPHRASE=correct-horse "$bin" diary --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ]; echo $?)" \
 	"the night is in the encrypted store after the server stops"
-ok "$(! "$bin" web --no-open --listen 0.0.0.0:0 >/dev/null 2>"$tmp/err"; echo $?)" "a non-loopback address is refused"
-ok "$(grep -q 'allow-remote' "$tmp/err"; echo $?)" "... saying how (--allow-remote with TLS)"
+"$bin" web --no-open --listen 0.0.0.0:0 >/dev/null 2>"$tmp/err"
+ok "$([ $? = 2 ] && grep -q 'allow-remote' "$tmp/err"; echo $?)" "a non-loopback address: exit 2, saying how (--allow-remote with TLS)"
+"$bin" web --no-open --listen 0.0.0.0:0 --allow-remote >/dev/null 2>"$tmp/err"
+ok "$([ $? = 2 ] && grep -q 'tls-cert' "$tmp/err"; echo $?)" "--allow-remote without TLS: exit 2"
+
+# ---- HTTPS (--allow-remote with a self-signed certificate) ----------------
+export MGSLEEP_DB="$tmp/tls.db"
+if ! command -v openssl >/dev/null 2>&1; then
+	for _ in 1 2 3 4; do skip "TLS: openssl is not installed (scripts/bootstrap.sh --dev installs it)"; done
+else
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+	: >"$tmp/web.out"
+	"$bin" web --no-open --listen 127.0.0.1:0 --allow-remote --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
+		>"$tmp/web.out" 2>"$tmp/web.err" &
+	pid=$!
+	i=0
+	while [ ! -s "$tmp/web.out" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	url=$(sed -n '1s/^Open //p' "$tmp/web.out")
+	ok "$(printf '%s\n' "$url" | grep -Eqx 'https://127\.0\.0\.1:[0-9]+/\?token=[0-9a-f]{64}'; echo $?)" "TLS: the URL printed is https"
+	curl -s --cacert "$tmp/cert.pem" -D "$tmp/headers" -o /dev/null -c "$tmp/jar" "$url"
+	ok "$(header Set-Cookie | grep -q '; Secure$'; echo $?)" "TLS: the cookie is Secure"
+	st=$(curl -s --cacert "$tmp/cert.pem" -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" "${url%%/?token=*}/api/nights")
+	ok "$([ "$st" = 200 ]; echo $?)" "TLS: the API over https with the cookie"
+	st=$(curl -s -o /dev/null -w '%{http_code}' "http://${url#https://}")
+	ok "$([ "$st" = 000 ]; echo $?)" "TLS: plain http to the port gets nothing"
+	stop_server
+fi
+"$bin" web --no-open --listen 127.0.0.1:0 --allow-remote --tls-cert "$tmp/cert.pem" --tls-key "$tmp/cert.pem" >/dev/null 2>"$tmp/err"
+ok "$([ $? = 2 ] && ! grep -q 'BEGIN' "$tmp/err"; echo $?)" "a certificate given as the key: exit 2, the PEM never printed"
 
 finish

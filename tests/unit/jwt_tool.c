@@ -4,10 +4,11 @@
  *	jwt_tool keygen KID PUBLIC_JWKS_FILE PRIVATE_JWK_FILE
  *		a new ES384 (P-384) key pair: the public key as a JWKS, the
  *		private one as a JWK, both with kid KID and alg ES384
- *	jwt_tool sign PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI
+ *	jwt_tool sign PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI [NAME=VALUE ...]
  *		prints the compact JWS of {iss, aud, iat: now, exp: now +
  *		EXP_OFFSET seconds, jti}, signed ES384 with the header's kid
- *		that of the key
+ *		that of the key, and each NAME=VALUE as one more header string
+ *		(e.g. jku=URL, x5u=URL)
  *
  * Exit 0 on success, 1 on any failure (a message on stderr). */
 #include <jansson.h>
@@ -57,7 +58,8 @@ out:
 	return rc;
 }
 
-static int sign(const char *priv_path, const char *iss, const char *aud, const char *exp_offset, const char *jti)
+static int sign(const char *priv_path, const char *iss, const char *aud, const char *exp_offset, const char *jti,
+		char **headers, int nheaders)
 {
 	jwk_t *key = NULL;
 	jwt_t *jwt = NULL;
@@ -76,8 +78,23 @@ static int sign(const char *priv_path, const char *iss, const char *aud, const c
 			   (json_int_t)(now + off), "jti", jti);
 	if (!jwk_json || !claims || r_jwk_init(&key) || r_jwk_import_from_json_t(key, jwk_json) ||
 	    r_jwt_init(&jwt) || r_jwt_set_full_claims_json_t(jwt, claims) ||
-	    r_jwt_set_sign_alg(jwt, R_JWA_ALG_ES384) || r_jwt_set_header_str_value(jwt, "typ", "JWT") ||
-	    !(token = r_jwt_serialize_signed(jwt, key, 0))) {
+	    r_jwt_set_sign_alg(jwt, R_JWA_ALG_ES384) || r_jwt_set_header_str_value(jwt, "typ", "JWT")) {
+		fprintf(stderr, "jwt_tool: the token could not be made (is %s a private JWK?)\n", priv_path);
+		goto out;
+	}
+	for (int i = 0; i < nheaders; i++) {
+		char *eq = strchr(headers[i], '=');
+		if (!eq) {
+			fprintf(stderr, "jwt_tool: a header is NAME=VALUE\n");
+			goto out;
+		}
+		*eq = 0;
+		if (r_jwt_set_header_str_value(jwt, headers[i], eq + 1)) {
+			fprintf(stderr, "jwt_tool: header %s could not be set\n", headers[i]);
+			goto out;
+		}
+	}
+	if (!(token = r_jwt_serialize_signed(jwt, key, 0))) {
 		fprintf(stderr, "jwt_tool: the token could not be signed (is %s a private JWK?)\n", priv_path);
 		goto out;
 	}
@@ -96,9 +113,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "keygen"))
 		return keygen(argv[2], argv[3], argv[4]);
-	if (argc == 7 && !strcmp(argv[1], "sign"))
-		return sign(argv[2], argv[3], argv[4], argv[5], argv[6]);
+	if (argc >= 7 && !strcmp(argv[1], "sign"))
+		return sign(argv[2], argv[3], argv[4], argv[5], argv[6], argv + 7, argc - 7);
 	fprintf(stderr, "usage: jwt_tool keygen KID PUBLIC_JWKS_FILE PRIVATE_JWK_FILE\n"
-			"       jwt_tool sign PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI\n");
+			"       jwt_tool sign PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI [NAME=VALUE ...]\n");
 	return 1;
 }
