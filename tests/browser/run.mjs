@@ -135,6 +135,43 @@ try {
 		await today.page.close();
 	}
 
+	// The ISI: answers 2,1,1,2,1,2,2 add up to 11, "subthreshold insomnia"
+	// (8 to 14; Bastien et al. 2001, reference section 7.1).
+	{
+		const { page, errors } = await open('/questionnaires');
+		for (const [i, v] of [2, 1, 1, 2, 1, 2, 2].entries()) await page.check(`#isi input[name="item${i + 1}"][value="${v}"]`);
+		await page.fill('#isi-date', '2025-03-10');
+		await page.click('#isi button[type="submit"]');
+		await page.locator('#isi-result .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		const text = await page.textContent('#isi-result');
+		ok(/Score 11\b/.test(text) && /subthreshold/.test(text), 'ISI: 2,1,1,2,1,2,2 scores 11, subthreshold', text);
+		await page.locator('#isi-history table').waitFor({ timeout: 5000 }).catch(() => {});
+		ok((await page.textContent('#isi-history')).includes('2025-03-10'), 'ISI: the score is in the history');
+		ok(errors.length === 0, 'ISI: no console errors', errors.join('\n'));
+		await page.close();
+	}
+
+	// Medicines as you type: "levothyr" is not a name, the normaliser
+	// suggests levothyroxine; chosen with the arrow and Enter, saved, and the
+	// advice then speaks of it (4 h apart: reference section 5, S29).
+	{
+		const { page, errors } = await open('/advice');
+		await page.focus('#med-input');
+		await page.keyboard.type('levothyr');
+		const opt = page.locator('#med-list [role="option"]', { hasText: 'levothyroxine' });
+		await opt.waitFor({ timeout: 5000 }).catch(() => {});
+		ok(await opt.count() === 1 && await page.getAttribute('#med-input', 'aria-expanded') === 'true', 'advice: levothyroxine suggested as you type');
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('Enter');
+		ok((await page.textContent('#meds')).includes('levothyroxine'), 'advice: chosen with the keyboard');
+		await page.click('#profile button[type="submit"]');
+		await page.locator('#status .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		const advice = await page.textContent('#advice');
+		ok(/levothyroxine/i.test(advice) && /4 hours/.test(advice), 'advice: saved, and the advice tells levothyroxine and magnesium 4 hours apart', advice.slice(0, 400));
+		ok(errors.length === 0, 'advice: no console errors', errors.join('\n'));
+		await page.close();
+	}
+
 	// 2. The Today page and all its assets under 100 KB over the wire.
 	{
 		const { page, bytes } = await open('/');

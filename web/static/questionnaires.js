@@ -134,7 +134,7 @@ async function foodList() {
 		const list = Array.isArray(l) ? l : (l && l.foods) || [];
 		$('#food-list').replaceChildren(list.length ? renderValue(list) : el('p', {}, 'None yet.'));
 	} catch (e) {
-		$('#food-list').replaceChildren(el('p', {}, e.status === 404 ? 'None yet.' : e.message));
+		$('#food-list').replaceChildren(el('p', {}, e.message));
 	}
 }
 
