@@ -104,6 +104,10 @@ try {
 		const v = await page.evaluate(() => document.readyState);
 		const violations = await axe(page);
 		ok(violations.length === 0, `${p}: no serious or critical accessibility violations (axe-core)`, violations.join('\n'));
+		await page.emulateMedia({ colorScheme: 'dark' });
+		const dark = await axe(page);
+		ok(dark.length === 0, `${p}: none in the dark colour scheme either`, dark.join('\n'));
+		await page.emulateMedia({ colorScheme: 'light' });
 		ok(errors.length === 0, `${p}: no console or CSP errors`, errors.join('\n'));
 		const text = (await page.textContent('body')).toLowerCase();
 		ok(text.includes('information, not medical advice') && v === 'complete', `${p}: says "information, not medical advice"`);
@@ -283,6 +287,15 @@ try {
 			await page.locator('#nights').textContent());
 		ok((await page.locator('#chart desc').textContent()).includes(`${MORNING}: 7 h 15 min`), 'morning: and in the chart');
 		ok(await page.locator('#chart svg rect').count() === 2, 'morning: two bars for two nights');
+		// Edit from the diary: the Today form with that night's answers.
+		await page.click(`a[aria-label="Edit the night of ${MORNING}"]`);
+		await page.waitForLoadState('networkidle');
+		ok(await page.inputValue('#date') === MORNING && await page.inputValue('#bed') === '22:40' && await page.isChecked('input[name="quality"][value="4"]')
+			&& await page.isChecked('input[name="tag"][value="exercise"]'), 'edit: the form holds the saved night');
+		await page.check('input[name="quality"][value="5"]');
+		await page.click('button[type="submit"]');
+		await page.locator('#saved .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		ok(await page.locator('#saved .notice').count() === 1, 'edit: saved over the old answers without asking again');
 		await page.close();
 	}
 
@@ -303,6 +316,9 @@ try {
 		ok(await page.evaluate(() => document.querySelector('#progress').value) === 100, 'import: the progress bar reached 100 %');
 		await page.click('#report a[href="/diary"]');
 		await page.waitForLoadState('networkidle');
+		ok(await page.locator('#nights tr', { hasText: '2017-11-06' }).count() === 0, 'diary: the last 90 days by default');
+		await page.click('#all');
+		await page.locator('#nights tr.device').first().waitFor({ timeout: 5000 }).catch(() => {});
 		const dev = page.locator('#nights tr.device', { hasText: 'Oura' });
 		ok(await dev.count() === 1 && (await page.locator('#nights tr', { hasText: '2017-11-06' }).count()) === 1, 'import: the Oura night is in the diary, under 2017-11-06');
 		ok(errors.length === 0, 'import: no console errors', errors.join('\n'));
