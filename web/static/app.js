@@ -181,7 +181,7 @@ export function renderValue(v, depth = 0) {
 }
 
 const words = (k) => k.replace(/_/g, ' ');
-export const fmtNum = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(Math.abs(x) < 10 ? 2 : 1));
+export const fmtNum = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 
 // Local date as YYYY-MM-DD (the diary's dates are the person's mornings).
 export function today(offsetDays = 0) {
