@@ -104,13 +104,14 @@ int cli_q_history_text(const char *kind, const char *json);
 void cli_csv_quoted(struct mg_buf *b, const char *s);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
-/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out: the
- * typed input of mg_render_fhir (include/mgsleep/fhir.h) gathered from it,
- * and every trial in the store (current, finished and replaced;
- * cli_trial_report_id) as one Observation each (docs/fhir.md). */
-struct mg_fhir_trial;
-int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fhir_trial *trials, size_t n_trials,
-		    struct mg_buf *out, int *status);
+/* An export (JSON text, mg_db_export_json) as an HL7 FHIR R4 Bundle (JSON)
+ * appended to out: the typed input of mg_render_fhir (include/mgsleep/fhir.h)
+ * gathered from it, and every trial in the store (current, finished and
+ * replaced; cli_trial_report_id) analysed as of today as one Observation
+ * each (docs/fhir.md). 0, or the error in err; prints nothing (the web API
+ * uses it too). */
+int cli_export_fhir_e(struct mg_db *db, const struct mg_kb *kb, const char *json, struct mg_buf *out,
+		      struct mg_error *err);
 
 /* --from DATE, --to DATE, --format of the listing commands (diary, diet,
  * food list), into struct cli_listing; format keeps what the caller set
@@ -147,16 +148,27 @@ int cli_enrich_profile(struct mg_db *db, struct mg_profile *p, struct mg_error *
 struct mg_advice;
 int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
 		      int *status);
+/* The same without printing (the web API): -1 with err set. */
+int cli_stored_advice_e(struct mg_db *db, const struct mg_kb *kb, struct mg_advice *a, struct mg_profile *p,
+			struct mg_error *err);
 /* The latest trial analysed as of today (evenings before it) for the report;
  * order needs room for 2 * MG_NOF1_MAX_PAIRS. 0, 1 if no trial, -1. */
 struct mg_report_trial;
 struct mg_kb;
 int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
 		     char *order, int *status);
-/* The same for trial id (0: the latest), kept or current (issue 11). */
+/* The same for trial id (0: the latest), kept or current (issue 11); _e
+ * prints nothing (err set when -1). */
 int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
 			struct mg_report_trial *rt, char *order, int *status);
+int cli_trial_report_id_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			  struct mg_report_trial *rt, char *order, struct mg_error *err);
 
+/* 'report': the diary from..to (either NULL), scores, the trial as of to
+ * (else today) and the stored profile's advice as one self-contained HTML
+ * page appended to out (src/cli/cmd_report.c). 0 or err; prints nothing. */
+int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, const char *to, int32_t today,
+		    struct mg_buf *out, struct mg_error *err);
 /* 'summary --format json' of the last weeks into out (src/cli/cmd_summary.c);
  * 0 or the store's error. For the web API too. */
 int cli_summary_json(struct mg_db *db, size_t weeks, struct mg_buf *out, struct mg_error *err);

@@ -55,6 +55,62 @@ void web_fail(struct mg_http_response *res, const struct mg_error *err)
 	web_error(res, st, err->field, err->msg[0] ? err->msg : mg_strerror(err->code));
 }
 
+int web_method(const struct mg_http_request *req, struct mg_http_response *res, const char *want)
+{
+	if (!strcmp(req->method, want))
+		return 1;
+	char msg[64];
+	snprintf(msg, sizeof msg, "method: accepted: %s", want);
+	web_error(res, 405, "method", msg);
+	return 0;
+}
+
+/* A write as the CLI does it: begin, the change, commit; rolled back on
+ * any error (mg_db_commit and mg_db_close roll back too). */
+int web_begin(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
+{
+	if (mg_db_begin(w->db, err)) {
+		web_fail(res, err);
+		return -1;
+	}
+	return 0;
+}
+
+int web_commit(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
+{
+	if (mg_db_commit(w->db, err)) {
+		mg_db_rollback(w->db);
+		web_fail(res, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* An optional date query argument; 0, or -1 with the 400 written. */
+int web_date_arg(const struct mg_http_request *req, struct mg_http_response *res, const char *name,
+		    const char **out)
+{
+	int32_t d;
+	*out = mg_http_query(req, name);
+	if (*out && mg_date_parse(*out, &d)) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "%s: accepted: a date YYYY-MM-DD", name);
+		web_error(res, 400, name, msg);
+		return -1;
+	}
+	return 0;
+}
+
+int web_end(struct mg_web *w, struct mg_http_response *res, int r, struct mg_error *err)
+{
+	if (r) {
+		mg_db_rollback(w->db);
+		web_fail(res, err);
+		return -1;
+	}
+	return web_commit(w, res, err);
+}
+
 int32_t web_today(void)
 {
 	time_t t = time(NULL);
@@ -75,11 +131,46 @@ static int is_write(const char *method)
 	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
 }
 
+/* A self-contained document (the report) styles itself with <style>
+ * blocks: the same policy, with each block allowed by its SHA-256 (CSP
+ * level 2 hash sources) instead of 'unsafe-inline'. */
+void web_csp_for_inline_styles(struct mg_http_response *res)
+{
+	struct mg_buf csp = MG_BUF_INIT;
+	const char *b = res->body.data, *end = b ? b + res->body.len : NULL;
+	mg_buf_puts(&csp, "default-src 'none'; script-src 'self'; style-src 'self'");
+	for (const char *p = b; p && (p = strstr(p, "<style>")) && p < end;) {
+		const char *q = strstr(p += 7, "</style>");
+		if (!q)
+			break;
+		unsigned char h[crypto_hash_sha256_BYTES];
+		char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+		crypto_hash_sha256(h, (const unsigned char *)p, (unsigned long long)(q - p));
+		sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+		mg_buf_printf(&csp, " 'sha256-%s'", b64);
+		p = q;
+	}
+	mg_buf_puts(&csp, "; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+			  "base-uri 'none'");
+	if (!csp.failed)
+		mg_http_set_header(res, "Content-Security-Policy", csp.data);
+	mg_buf_release(&csp);
+}
+
+static int has_header(const struct mg_http_response *res, const char *name)
+{
+	for (int i = 0; i < res->nheaders; i++)
+		if (!strcmp(res->headers[i].name, name))
+			return 1;
+	return 0;
+}
+
 /* Every answer, refused ones too. */
 static void security_headers(const struct mg_http_request *req, struct mg_http_response *res)
 {
 	(void)req;
-	mg_http_set_header(res, "Content-Security-Policy", CSP);
+	if (!has_header(res, "Content-Security-Policy"))
+		mg_http_set_header(res, "Content-Security-Policy", CSP);
 	mg_http_set_header(res, "X-Content-Type-Options", "nosniff");
 	mg_http_set_header(res, "Referrer-Policy", "no-referrer");
 	mg_http_set_header(res, "X-Frame-Options", "DENY");

@@ -6,7 +6,6 @@
 #include "../cli/cli.h" /* cli_night_compute, cli_enrich_profile, cli_summary_json */
 
 #include <mgsleep/advise.h>
-#include <mgsleep/food.h>
 #include <mgsleep/medname.h>
 #include <mgsleep/night_input.h>
 #include <mgsleep/questionnaire.h>
@@ -18,61 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_HITS 20
-
-static int method_is(const struct mg_http_request *req, struct mg_http_response *res, const char *want)
-{
-	if (!strcmp(req->method, want))
-		return 1;
-	char msg[64];
-	snprintf(msg, sizeof msg, "method: accepted: %s", want);
-	web_error(res, 405, "method", msg);
-	return 0;
-}
-
-/* A write as the CLI does it: begin, the change, commit; rolled back on
- * any error (mg_db_commit and mg_db_close roll back too). */
-static int begin(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
-{
-	if (mg_db_begin(w->db, err)) {
-		web_fail(res, err);
-		return -1;
-	}
-	return 0;
-}
-
-static int commit(struct mg_web *w, struct mg_http_response *res, struct mg_error *err)
-{
-	if (mg_db_commit(w->db, err)) {
-		mg_db_rollback(w->db);
-		web_fail(res, err);
-		return -1;
-	}
-	return 0;
-}
-
-/* An optional date query argument; 0, or -1 with the 400 written. */
-static int date_arg(const struct mg_http_request *req, struct mg_http_response *res, const char *name,
-		    const char **out)
-{
-	int32_t d;
-	*out = mg_http_query(req, name);
-	if (*out && mg_date_parse(*out, &d)) {
-		char msg[64];
-		snprintf(msg, sizeof msg, "%s: accepted: a date YYYY-MM-DD", name);
-		web_error(res, 400, name, msg);
-		return -1;
-	}
-	return 0;
-}
-
 /* GET /api/nights[?from=&to=]: the diary (as 'diary --format json') and
  * the device nights beside it. */
 static void nights_get(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
 	const char *from, *to;
-	if (date_arg(req, res, "from", &from) || date_arg(req, res, "to", &to))
+	if (web_date_arg(req, res, "from", &from) || web_date_arg(req, res, "to", &to))
 		return;
 	web_json(res);
 	mg_buf_puts(&res->body, "{\"nights\":");
@@ -112,7 +63,7 @@ static void nights_post(struct mg_web *w, const struct mg_http_request *req, str
 	    cli_night_compute(&in->night, &m, &err) || mg_night_input_entry(in, w->o.kb, &entry, &elemental, &form, &err))
 		goto bad;
 	struct mg_db_night rec = {date, entry.data, m.tib, m.sol, m.waso, m.tst, m.terminal_wake, m.se_pct, elemental};
-	if (begin(w, res, &err))
+	if (web_begin(w, res, &err))
 		goto out;
 	if (mg_db_night_put(w->db, &rec, in->replace, cli_now(), &err)) {
 		mg_db_rollback(w->db);
@@ -123,7 +74,7 @@ static void nights_post(struct mg_web *w, const struct mg_http_request *req, str
 			web_fail(res, &err);
 		goto out;
 	}
-	if (commit(w, res, &err))
+	if (web_commit(w, res, &err))
 		goto out;
 	res->status = in->replace ? 200 : 201;
 	web_json(res);
@@ -154,7 +105,7 @@ static void night_one(struct mg_web *w, const struct mg_http_request *req, struc
 		return;
 	}
 	int del = !strcmp(req->method, "DELETE");
-	if (!del && !method_is(req, res, "GET"))
+	if (!del && !web_method(req, res, "GET"))
 		return;
 	if (mg_db_night_get(w->db, date, &json, &err)) {
 		web_fail(res, &err);
@@ -168,14 +119,9 @@ static void night_one(struct mg_web *w, const struct mg_http_request *req, struc
 		web_json(res);
 		mg_buf_puts(&res->body, json);
 		mg_buf_putc(&res->body, '\n');
-	} else if (!begin(w, res, &err)) {
-		if (mg_db_night_delete(w->db, date, cli_now(), &err)) {
-			mg_db_rollback(w->db);
-			web_fail(res, &err);
-		} else if (!commit(w, res, &err)) {
-			web_json(res);
-			mg_buf_printf(&res->body, "{\"deleted\":\"%s\"}\n", date);
-		}
+	} else if (!web_begin(w, res, &err) && !web_end(w, res, mg_db_night_delete(w->db, date, cli_now(), &err), &err)) {
+		web_json(res);
+		mg_buf_printf(&res->body, "{\"deleted\":\"%s\"}\n", date);
 	}
 	free(json);
 }
@@ -202,7 +148,7 @@ static void profile(struct mg_web *w, const struct mg_http_request *req, struct 
 			mg_buf_puts(&res->body, json);
 			mg_buf_putc(&res->body, '\n');
 		}
-	} else if (method_is(req, res, "PUT")) {
+	} else if (web_method(req, res, "PUT")) {
 		mg_profile_init(p);
 		if (mg_profile_load_json(p, w->o.kb, req->body, req->body_len, &err) || mg_profile_check(p, &err)) {
 			web_fail(res, &err);
@@ -210,15 +156,11 @@ static void profile(struct mg_web *w, const struct mg_http_request *req, struct 
 			mg_profile_to_json(p, w->o.kb, &out);
 			if (out.failed)
 				web_error(res, 500, "", "out of memory");
-			else if (!begin(w, res, &err)) {
-				if (mg_db_profile_put(w->db, out.data, cli_now(), &err)) {
-					mg_db_rollback(w->db);
-					web_fail(res, &err);
-				} else if (!commit(w, res, &err)) {
-					web_json(res);
-					mg_buf_add(&res->body, out.data, out.len);
-					mg_buf_putc(&res->body, '\n');
-				}
+			else if (!web_begin(w, res, &err) &&
+				 !web_end(w, res, mg_db_profile_put(w->db, out.data, cli_now(), &err), &err)) {
+				web_json(res);
+				mg_buf_add(&res->body, out.data, out.len);
+				mg_buf_putc(&res->body, '\n');
 			}
 		}
 	}
@@ -228,39 +170,32 @@ static void profile(struct mg_web *w, const struct mg_http_request *req, struct 
 }
 
 /* GET /api/advice: 'advise --format json' from the stored profile, with
- * the diet estimate and latest ISI filled in (cli_enrich_profile). */
+ * the diet estimate and latest ISI filled in (cli_stored_advice_e). */
 static void advice(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
-	char *json = NULL;
 	struct mg_profile *p = malloc(sizeof *p);
 	struct mg_advice *a = malloc(sizeof *a);
 	struct mg_render_opts ro = {MG_FMT_JSON, 0, 0, MGSLEEP_VERSION};
-	if (!method_is(req, res, "GET"))
+	if (!web_method(req, res, "GET"))
 		goto out;
 	if (!p || !a) {
 		web_error(res, 500, "", "out of memory");
 		goto out;
 	}
-	if (mg_db_profile_get(w->db, &json, &err)) {
-		web_fail(res, &err);
-		goto out;
-	}
-	if (!json) {
+	int r = cli_stored_advice_e(w->db, w->o.kb, a, p, &err);
+	if (r == 1)
 		web_error(res, 404, "profile", "profile: none stored yet; fill in the profile first (PUT /api/profile)");
-		goto out;
-	}
-	mg_profile_init(p);
-	if (mg_profile_load_json(p, w->o.kb, json, strlen(json), &err) || cli_enrich_profile(w->db, p, &err) ||
-	    mg_advise(w->o.kb, p, a, &err)) {
+	else if (r == 2)
+		web_error(res, 400, "age", "age: the stored profile has none, which advice needs");
+	else if (r < 0)
 		web_fail(res, &err);
-		goto out;
+	else {
+		web_json(res);
+		if (mg_render_advice(a, &ro, &res->body, &err))
+			web_fail(res, &err);
 	}
-	web_json(res);
-	if (mg_render_advice(a, &ro, &res->body, &err))
-		web_fail(res, &err);
 out:
-	free(json);
 	free(p);
 	free(a);
 }
@@ -272,7 +207,7 @@ static void summary(struct mg_web *w, const struct mg_http_request *req, struct 
 	const char *q = mg_http_query(req, "weeks");
 	char *end;
 	long weeks = q ? strtol(q, &end, 10) : 8;
-	if (!method_is(req, res, "GET"))
+	if (!web_method(req, res, "GET"))
 		return;
 	if ((q && (!*q || *end)) || weeks < 1 || weeks > 520) {
 		web_error(res, 400, "weeks", "weeks: accepted: 1 to 520");
@@ -283,12 +218,32 @@ static void summary(struct mg_web *w, const struct mg_http_request *req, struct 
 		web_fail(res, &err);
 }
 
+/* GET /api/report[?from=&to=]: 'report', one self-contained HTML page to
+ * print or save (inline <style> and SVG charts, no script). */
+static void report(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	const char *from, *to;
+	if (!web_method(req, res, "GET") || web_date_arg(req, res, "from", &from) || web_date_arg(req, res, "to", &to))
+		return;
+	if (from && to && strcmp(from, to) > 0) {
+		web_error(res, 400, "from", "from: must not be after to");
+		return;
+	}
+	if (cli_report_html(w->db, w->o.kb, from, to, web_today(), &res->body, &err)) {
+		web_fail(res, &err);
+		return;
+	}
+	res->content_type = "text/html; charset=utf-8";
+	web_csp_for_inline_styles(res);
+}
+
 /* GET /api/trial: the current trial as stored ('trial status' reads it). */
 static void trial(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
 	char *json = NULL;
-	if (!method_is(req, res, "GET"))
+	if (!web_method(req, res, "GET"))
 		return;
 	if (mg_db_trial_latest(w->db, &json, &err))
 		web_fail(res, &err);
@@ -302,23 +257,58 @@ static void trial(struct mg_web *w, const struct mg_http_request *req, struct mg
 	free(json);
 }
 
-/* GET /api/export?format=json: 'export', everything in the store. */
+/* GET /api/export?format=json|fhir: 'export' and 'export --format fhir',
+ * everything in the store, as a download. */
 static void export(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
+	struct mg_buf json = MG_BUF_INIT;
 	const char *f = mg_http_query(req, "format");
-	if (!method_is(req, res, "GET"))
+	int fhir = f && !strcmp(f, "fhir");
+	if (!web_method(req, res, "GET"))
 		return;
-	if (f && strcmp(f, "json")) {
-		web_error(res, 400, "format", "format: accepted: json (fhir and csv: use mgsleep export for now)");
+	if (f && strcmp(f, "json") && !fhir) {
+		web_error(res, 400, "format", "format: accepted: json, fhir (csv: use mgsleep export --format csv)");
 		return;
 	}
-	web_json(res);
-	if (mg_db_export_json(w->db, &res->body, &err)) {
+	if (mg_db_export_json(w->db, fhir ? &json : &res->body, &err) ||
+	    (fhir && cli_export_fhir_e(w->db, w->o.kb, json.data, &res->body, &err))) {
 		web_fail(res, &err);
-		return;
+	} else {
+		res->content_type = fhir ? "application/fhir+json" : "application/json";
+		mg_http_set_header(res, "Content-Disposition",
+				   fhir ? "attachment; filename=\"mgsleep-fhir.json\""
+					: "attachment; filename=\"mgsleep-export.json\"");
 	}
-	mg_http_set_header(res, "Content-Disposition", "attachment; filename=\"mgsleep-export.json\"");
+	mg_buf_release(&json);
+}
+
+/* A questionnaire's date: given (not in the future) or today; NULL with the
+ * 400 written. */
+static const char *q_date(const char *date, char today[11], struct mg_http_response *res)
+{
+	int32_t d;
+	if (date && (mg_date_parse(date, &d) || d > web_today())) {
+		web_error(res, 400, "date", "date: accepted: a date YYYY-MM-DD, not in the future");
+		return NULL;
+	}
+	if (!date) {
+		mg_date_format(web_today(), today);
+		date = today;
+	}
+	return date;
+}
+
+/* Store a questionnaire's answers and result in one transaction, as
+ * cli_q_save does. 0, or -1 with the error written. */
+static int q_save(struct mg_web *w, struct mg_http_response *res, const char *kind, const char *date,
+		  const char *answers, const char *result)
+{
+	struct mg_error err = {0};
+	return web_begin(w, res, &err) ||
+			       web_end(w, res, mg_db_questionnaire_add(w->db, kind, date, answers, result, &err), &err)
+		       ? -1
+		       : 0;
 }
 
 /* POST /api/isi {"date": "YYYY-MM-DD" (default today), "answers": [7 item
@@ -330,8 +320,7 @@ static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 	int items[MG_ISI_ITEMS];
 	char today[11], list[64] = "";
 	struct mg_buf ans = MG_BUF_INIT, result = MG_BUF_INIT;
-	int32_t d;
-	if (!method_is(req, res, "POST"))
+	if (!web_method(req, res, "POST"))
 		return;
 	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *a = json_object_get(root, "answers"), *v;
 	const char *date = json_string_value(json_object_get(root, "date"));
@@ -351,35 +340,19 @@ static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 			goto out;
 		}
 	}
-	if (date && (mg_date_parse(date, &d) || d > web_today())) {
-		web_error(res, 400, "date", "date: accepted: a date YYYY-MM-DD, not in the future");
+	if (!(date = q_date(date, today, res)))
 		goto out;
-	}
-	if (!date) {
-		mg_date_format(web_today(), today);
-		date = today;
-	}
 	if (mg_isi_parse(list, items, &err) || mg_isi_score(items, &s, &err)) {
 		web_fail(res, &err);
 		goto out;
 	}
 	mg_buf_printf(&ans, "[%s]", list);
-	mg_buf_printf(&result, "{\"total\":%d,\"category\":\"%s\",\"category_text\":", s.total,
-		      mg_isi_category_name(s.category));
-	mg_buf_put_json_str(&result, mg_isi_category_label(s.category));
-	mg_buf_putc(&result, '}');
+	mg_isi_result_json(&s, &result);
 	if (ans.failed || result.failed) {
 		web_error(res, 500, "", "out of memory");
 		goto out;
 	}
-	if (begin(w, res, &err))
-		goto out;
-	if (mg_db_questionnaire_add(w->db, "isi", date, ans.data, result.data, &err)) {
-		mg_db_rollback(w->db);
-		web_fail(res, &err);
-		goto out;
-	}
-	if (commit(w, res, &err))
+	if (q_save(w, res, "isi", date, ans.data, result.data))
 		goto out;
 	res->status = 201;
 	web_json(res);
@@ -388,6 +361,46 @@ static void isi(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 out:
 	json_decref(root);
 	mg_buf_release(&ans);
+	mg_buf_release(&result);
+}
+
+/* POST /api/psqi {"date": "YYYY-MM-DD" (default today), "answers": {the
+ * items as 'psqi --answers FILE' takes them, docs/questionnaires.md}}. */
+static void psqi(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	struct mg_psqi_answers a;
+	struct mg_psqi_result r;
+	char today[11];
+	char *ans = NULL;
+	struct mg_buf result = MG_BUF_INIT;
+	if (!web_method(req, res, "POST"))
+		return;
+	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *ja = json_object_get(root, "answers");
+	const char *date = json_string_value(json_object_get(root, "date"));
+	if (!json_is_object(ja) || !(ans = json_dumps(ja, JSON_COMPACT))) {
+		web_error(res, 400, "answers", "answers: accepted: an object of the PSQI items (docs/questionnaires.md)");
+		goto out;
+	}
+	if (!(date = q_date(date, today, res)))
+		goto out;
+	if (mg_psqi_parse_json(ans, strlen(ans), &a, &err) || mg_psqi_score(&a, &r, &err)) {
+		web_fail(res, &err);
+		goto out;
+	}
+	mg_psqi_result_json(&r, &result);
+	if (result.failed) {
+		web_error(res, 500, "", "out of memory");
+		goto out;
+	}
+	if (q_save(w, res, "psqi", date, ans, result.data))
+		goto out;
+	res->status = 201;
+	web_json(res);
+	mg_buf_printf(&res->body, "{\"date\":\"%s\",%s\n", date, result.data + 1);
+out:
+	free(ans);
+	json_decref(root);
 	mg_buf_release(&result);
 }
 
@@ -400,37 +413,6 @@ static void q_history(struct mg_web *w, const char *kind, struct mg_http_respons
 		web_fail(res, &err);
 	else
 		mg_buf_putc(&res->body, '\n');
-}
-
-/* GET /api/foods?q=WORDS: 'food search'. */
-static void foods(const struct mg_http_request *req, struct mg_http_response *res)
-{
-	struct mg_food_hit hits[MAX_HITS];
-	const char *q = mg_http_query(req, "q");
-	int n = mg_food_search(q, hits, MAX_HITS);
-	if (n == MG_ENODATA) {
-		web_error(res, 404, "foods", "foods: this build has no food table (docs/food.md)");
-		return;
-	}
-	if (n < 0) {
-		web_error(res, 400, "q", "q: accepted: 1 to 16 words");
-		return;
-	}
-	web_json(res);
-	mg_buf_printf(&res->body, "{\"matches\":%d,\"foods\":[", n);
-	for (int i = 0; i < n && i < MAX_HITS; i++) {
-		struct mg_food f;
-		if (mg_food_get(hits[i].index, &f))
-			continue;
-		mg_buf_printf(&res->body, "%s{\"ndb\":\"%s\",\"description\":", i ? "," : "", f.ndb);
-		mg_buf_put_json_str(&res->body, f.description);
-		mg_buf_puts(&res->body, ",\"group\":");
-		mg_buf_put_json_str(&res->body, f.group);
-		mg_buf_puts(&res->body, ",\"mg_per_100g\":");
-		mg_buf_put_num(&res->body, f.mg_per_100g, 1);
-		mg_buf_putc(&res->body, '}');
-	}
-	mg_buf_puts(&res->body, "]}\n");
 }
 
 /* GET /api/medicines/suggest?q=NAME: what 'profile set --med' recognises
@@ -466,7 +448,7 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 		res->route = "nights";
 		if (!strcmp(req->method, "POST"))
 			nights_post(w, req, res);
-		else if (method_is(req, res, "GET"))
+		else if (web_method(req, res, "GET"))
 			nights_get(w, req, res);
 	} else if (!strncmp(p, "nights/", 7)) {
 		res->route = "night";
@@ -477,12 +459,19 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 	} else if (!strcmp(p, "advice")) {
 		res->route = "advice";
 		advice(w, req, res);
+	} else if (!strcmp(p, "report")) {
+		res->route = "report";
+		report(w, req, res);
 	} else if (!strcmp(p, "summary")) {
 		res->route = "summary";
 		summary(w, req, res);
 	} else if (!strcmp(p, "trial")) {
 		res->route = "trial";
 		trial(w, req, res);
+	} else if (!strncmp(p, "trial/", 6)) {
+		res->route = "trial";
+		if (web_trial(w, req, res, p + 6))
+			web_error(res, 404, "path", "path: no such API endpoint (docs/web-api.md)");
 	} else if (!strcmp(p, "export")) {
 		res->route = "export";
 		export(w, req, res);
@@ -494,15 +483,24 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 			isi(w, req, res);
 	} else if (!strcmp(p, "psqi")) {
 		res->route = "psqi";
-		if (method_is(req, res, "GET"))
+		if (!strcmp(req->method, "GET"))
 			q_history(w, "psqi", res);
-	} else if (!strcmp(p, "foods")) {
-		res->route = "foods";
-		if (method_is(req, res, "GET"))
-			foods(req, res);
+		else
+			psqi(w, req, res);
+	} else if (!strcmp(p, "forms")) {
+		/* 'forms --format json': the compounds for the magnesium form field. */
+		res->route = "forms";
+		if (web_method(req, res, "GET")) {
+			web_json(res);
+			mg_forms_json(w->o.kb, &res->body);
+		}
+	} else if (!strcmp(p, "foods") || !strncmp(p, "food", 4) || !strncmp(p, "diet/", 5)) {
+		res->route = "food";
+		if (web_food(w, req, res, p))
+			web_error(res, 404, "path", "path: no such API endpoint (docs/web-api.md)");
 	} else if (!strcmp(p, "medicines/suggest")) {
 		res->route = "medicines";
-		if (method_is(req, res, "GET"))
+		if (web_method(req, res, "GET"))
 			medicines(w, req, res);
 	} else if (!strcmp(p, "import")) {
 		res->route = "import";

@@ -31,12 +31,33 @@ void web_error(struct mg_http_response *res, int status, const char *field, cons
  * 409 for MG_EEXIST, 413 for MG_ETOOBIG, else 500. */
 void web_fail(struct mg_http_response *res, const struct mg_error *err);
 void web_json(struct mg_http_response *res);
+/* The Content-Security-Policy of a document whose <style> blocks (in
+ * res->body) are allowed by their hashes; set before the common headers. */
+void web_csp_for_inline_styles(struct mg_http_response *res);
+/* 1 when req's method is want, else 0 with the 405 written. */
+int web_method(const struct mg_http_request *req, struct mg_http_response *res, const char *want);
+/* A write as the CLI does it: begin, the change, commit (rolled back on
+ * error); 0, or -1 with the error written. */
+int web_begin(struct mg_web *w, struct mg_http_response *res, struct mg_error *err);
+int web_commit(struct mg_web *w, struct mg_http_response *res, struct mg_error *err);
+/* After the change (r its result): commit, or roll back and answer the
+ * error. So a write is `web_begin(...) || web_end(w, res, change(...), &err)`. */
+int web_end(struct mg_web *w, struct mg_http_response *res, int r, struct mg_error *err);
+/* An optional YYYY-MM-DD query argument; 0, or -1 with the 400 written. */
+int web_date_arg(const struct mg_http_request *req, struct mg_http_response *res, const char *name,
+		 const char **out);
 /* Today's local date. */
 int32_t web_today(void);
 
 /* The API (web_api.c): routes under /api/ once the request is let in. The
  * lock is held and w->db is open. */
 void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res);
+/* /api/foods, /api/food[/ID], /api/diet/quiz (web_food.c), p after
+ * "/api/"; -1 for another p (nothing written). */
+int web_food(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res, const char *p);
+/* /api/trial/P (web_trial.c): analysis, ics, event, resume; -1 for
+ * another P (nothing written). */
+int web_trial(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res, const char *p);
 /* POST /api/import, streamed (web_import.c). */
 int web_import_sink(struct mg_web *w, const struct mg_http_request *req, struct mg_http_sink *sink,
 		    struct mg_http_response *res);
