@@ -355,6 +355,20 @@ try {
 			await page.close();
 		}
 	}
+	// After the screenshots, as it changes the trial: the report's charts on
+	// the Trial page, then an adverse event pauses the trial (trial event).
+	{
+		const { page, errors } = await open('/trial');
+		const titles = await page.$$eval('#analysis .report-charts svg.wide title', (t) => t.map((x) => x.textContent));
+		ok(titles.includes('Sleep-onset latency by night'), "trial: the report's charts are on the page", titles.join(', '));
+		await page.fill('#symptom', 'diarrhea');
+		await page.click('#event button[type="submit"]');
+		await page.locator('#status .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		ok(await page.locator('#status .notice').count() === 1 && !(await page.locator('#event .error, #event .summary').count()), 'trial: an adverse event is recorded',
+			await page.textContent('main'));
+		ok(errors.length === 0, 'trial: no console or CSP errors', errors.join('\n'));
+		await page.close();
+	}
 } catch (e) {
 	ok(false, 'the browser tests ran to the end', e.stack);
 } finally {
