@@ -151,7 +151,17 @@ try {
 		ok(/Score 11\b/.test(text) && /subthreshold/.test(text), 'ISI: 2,1,1,2,1,2,2 scores 11, subthreshold', text);
 		await page.locator('#isi-history table').waitFor({ timeout: 5000 }).catch(() => {});
 		ok((await page.textContent('#isi-history')).includes('2025-03-10'), 'ISI: the score is in the history');
-		ok(errors.length === 0, 'ISI: no console errors', errors.join('\n'));
+		// The diet quiz: nuts once a day, everything else never. kb/diet.json:
+		// nuts 270 mg per 100 g, a 30 g serving, "once a day" = 1 a day:
+		// 270 x 30 / 100 x 1 = 81 mg a day.
+		const selects = page.locator('#quiz select');
+		const nq = await selects.count();
+		for (let i = 0; i < nq; i++) await selects.nth(i).selectOption(i === 0 ? { label: 'once a day' } : { label: 'never or rarely' });
+		await page.click('#quiz button[type="submit"]');
+		await page.locator('#quiz-result .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		const quiz = await page.textContent('#quiz-result');
+		ok(nq === 13 && /About 81 mg of magnesium a day/.test(quiz), 'diet quiz: nuts once a day and nothing else is 81 mg a day (worked by hand from kb/diet.json)', `${nq} questions; ${quiz}`);
+		ok(errors.length === 0, 'questionnaires: no console errors', errors.join('\n'));
 		await page.close();
 	}
 
