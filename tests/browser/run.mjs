@@ -104,6 +104,10 @@ try {
 		const v = await page.evaluate(() => document.readyState);
 		const violations = await axe(page);
 		ok(violations.length === 0, `${p}: no serious or critical accessibility violations (axe-core)`, violations.join('\n'));
+		await page.emulateMedia({ colorScheme: 'dark' });
+		const dark = await axe(page);
+		ok(dark.length === 0, `${p}: none in the dark colour scheme either`, dark.join('\n'));
+		await page.emulateMedia({ colorScheme: 'light' });
 		ok(errors.length === 0, `${p}: no console or CSP errors`, errors.join('\n'));
 		const text = (await page.textContent('body')).toLowerCase();
 		ok(text.includes('information, not medical advice') && v === 'complete', `${p}: says "information, not medical advice"`);
@@ -133,6 +137,53 @@ try {
 		const today = await open('/');
 		ok((await today.page.textContent('#tonight')).includes('Tonight: take 250 mg elemental magnesium'), "Today: tonight's instruction from the trial");
 		await today.page.close();
+	}
+
+	// The ISI: answers 2,1,1,2,1,2,2 add up to 11, "subthreshold insomnia"
+	// (8 to 14; Bastien et al. 2001, reference section 7.1).
+	{
+		const { page, errors } = await open('/questionnaires');
+		for (const [i, v] of [2, 1, 1, 2, 1, 2, 2].entries()) await page.check(`#isi input[name="item${i + 1}"][value="${v}"]`);
+		await page.fill('#isi-date', '2025-03-10');
+		await page.click('#isi button[type="submit"]');
+		await page.locator('#isi-result .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		const text = await page.textContent('#isi-result');
+		ok(/Score 11\b/.test(text) && /subthreshold/.test(text), 'ISI: 2,1,1,2,1,2,2 scores 11, subthreshold', text);
+		await page.locator('#isi-history table').waitFor({ timeout: 5000 }).catch(() => {});
+		ok((await page.textContent('#isi-history')).includes('2025-03-10'), 'ISI: the score is in the history');
+		// The diet quiz: nuts once a day, everything else never. kb/diet.json:
+		// nuts 270 mg per 100 g, a 30 g serving, "once a day" = 1 a day:
+		// 270 x 30 / 100 x 1 = 81 mg a day.
+		const selects = page.locator('#quiz select');
+		const nq = await selects.count();
+		for (let i = 0; i < nq; i++) await selects.nth(i).selectOption(i === 0 ? { label: 'once a day' } : { label: 'never or rarely' });
+		await page.click('#quiz button[type="submit"]');
+		await page.locator('#quiz-result .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		const quiz = await page.textContent('#quiz-result');
+		ok(nq === 13 && /About 81 mg of magnesium a day/.test(quiz), 'diet quiz: nuts once a day and nothing else is 81 mg a day (worked by hand from kb/diet.json)', `${nq} questions; ${quiz}`);
+		ok(errors.length === 0, 'questionnaires: no console errors', errors.join('\n'));
+		await page.close();
+	}
+
+	// Medicines as you type: "levothyr" is not a name, the normaliser
+	// suggests levothyroxine; chosen with the arrow and Enter, saved, and the
+	// advice then speaks of it (4 h apart: reference section 5, S29).
+	{
+		const { page, errors } = await open('/advice');
+		await page.focus('#med-input');
+		await page.keyboard.type('levothyr');
+		const opt = page.locator('#med-list [role="option"]', { hasText: 'levothyroxine' });
+		await opt.waitFor({ timeout: 5000 }).catch(() => {});
+		ok(await opt.count() === 1 && await page.getAttribute('#med-input', 'aria-expanded') === 'true', 'advice: levothyroxine suggested as you type');
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('Enter');
+		ok((await page.textContent('#meds')).includes('levothyroxine'), 'advice: chosen with the keyboard');
+		await page.click('#profile button[type="submit"]');
+		await page.locator('#status .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		const advice = await page.textContent('#advice');
+		ok(/levothyroxine/i.test(advice) && /4 hours/.test(advice), 'advice: saved, and the advice tells levothyroxine and magnesium 4 hours apart', advice.slice(0, 400));
+		ok(errors.length === 0, 'advice: no console errors', errors.join('\n'));
+		await page.close();
 	}
 
 	// 2. The Today page and all its assets under 100 KB over the wire.
@@ -246,6 +297,15 @@ try {
 			await page.locator('#nights').textContent());
 		ok((await page.locator('#chart desc').textContent()).includes(`${MORNING}: 7 h 15 min`), 'morning: and in the chart');
 		ok(await page.locator('#chart svg rect').count() === 2, 'morning: two bars for two nights');
+		// Edit from the diary: the Today form with that night's answers.
+		await page.click(`a[aria-label="Edit the night of ${MORNING}"]`);
+		await page.waitForLoadState('networkidle');
+		ok(await page.inputValue('#date') === MORNING && await page.inputValue('#bed') === '22:40' && await page.isChecked('input[name="quality"][value="4"]')
+			&& await page.isChecked('input[name="tag"][value="exercise"]'), 'edit: the form holds the saved night');
+		await page.check('input[name="quality"][value="5"]');
+		await page.click('button[type="submit"]');
+		await page.locator('#saved .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		ok(await page.locator('#saved .notice').count() === 1, 'edit: saved over the old answers without asking again');
 		await page.close();
 	}
 
@@ -266,6 +326,9 @@ try {
 		ok(await page.evaluate(() => document.querySelector('#progress').value) === 100, 'import: the progress bar reached 100 %');
 		await page.click('#report a[href="/diary"]');
 		await page.waitForLoadState('networkidle');
+		ok(await page.locator('#nights tr', { hasText: '2017-11-06' }).count() === 0, 'diary: the last 90 days by default');
+		await page.click('#all');
+		await page.locator('#nights tr.device').first().waitFor({ timeout: 5000 }).catch(() => {});
 		const dev = page.locator('#nights tr.device', { hasText: 'Oura' });
 		ok(await dev.count() === 1 && (await page.locator('#nights tr', { hasText: '2017-11-06' }).count()) === 1, 'import: the Oura night is in the diary, under 2017-11-06');
 		ok(errors.length === 0, 'import: no console errors', errors.join('\n'));
@@ -301,6 +364,20 @@ try {
 			}
 			await page.close();
 		}
+	}
+	// After the screenshots, as it changes the trial: the report's charts on
+	// the Trial page, then an adverse event pauses the trial (trial event).
+	{
+		const { page, errors } = await open('/trial');
+		const titles = await page.$$eval('#analysis .report-charts svg.wide title', (t) => t.map((x) => x.textContent));
+		ok(titles.includes('Sleep-onset latency by night'), "trial: the report's charts are on the page", titles.join(', '));
+		await page.fill('#symptom', 'diarrhea');
+		await page.click('#event button[type="submit"]');
+		await page.locator('#status .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		ok(await page.locator('#status .notice').count() === 1 && !(await page.locator('#event .error, #event .summary').count()), 'trial: an adverse event is recorded',
+			await page.textContent('main'));
+		ok(errors.length === 0, 'trial: no console or CSP errors', errors.join('\n'));
+		await page.close();
 	}
 } catch (e) {
 	ok(false, 'the browser tests ran to the end', e.stack);

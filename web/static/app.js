@@ -15,11 +15,11 @@ export class ApiError extends Error {
 
 // One request: JSON in and out, or FormData for uploads (with progress
 // through XHR, which fetch cannot report). Writes carry X-CSRF-Token.
-export function api(method, path, body, { onProgress, raw } = {}) {
+export function api(method, path, body, { onProgress } = {}) {
 	return new Promise((resolve, reject) => {
 		const xhr = new XMLHttpRequest();
 		xhr.open(method, path);
-		xhr.setRequestHeader('Accept', raw ? '*/*' : 'application/json');
+		xhr.setRequestHeader('Accept', 'application/json');
 		if (method !== 'GET' && method !== 'HEAD') xhr.setRequestHeader('X-CSRF-Token', csrf());
 		let payload = null;
 		if (body instanceof FormData || body instanceof Blob) payload = body;
@@ -180,28 +180,14 @@ export function renderValue(v, depth = 0) {
 	return el('dl', { class: 'kv' }, Object.entries(v).flatMap(([k, x]) => [el('dt', {}, words(k)), el('dd', {}, renderValue(x, depth + 1))]));
 }
 
-export const words = (k) => k.replace(/_/g, ' ');
-export const fmtNum = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(Math.abs(x) < 10 ? 2 : 1));
+const words = (k) => k.replace(/_/g, ' ');
+export const fmtNum = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 
 // Local date as YYYY-MM-DD (the diary's dates are the person's mornings).
 export function today(offsetDays = 0) {
 	const d = new Date();
 	d.setDate(d.getDate() + offsetDays);
 	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-// Load a section's JSON into a container, with a plain message on failure.
-export async function load(container, path, render) {
-	container.setAttribute('aria-busy', 'true');
-	try {
-		const data = await api('GET', path);
-		container.replaceChildren();
-		render(data, container);
-	} catch (e) {
-		container.replaceChildren(el('p', {}, e.status === 404 ? 'Nothing here yet.' : e.message));
-	} finally {
-		container.removeAttribute('aria-busy');
-	}
 }
 
 // The nights of GET /api/nights, oldest first, each with its device nights

@@ -1,7 +1,7 @@
 // Diary: the nights with their metrics (computed by the server: TST, SE...),
 // device nights beside them, edit (on the Today form) and delete; weekly
 // means from the server's summary; a bar chart of hours asleep.
-import { api, el, $, hm, fmtNum, nightList, renderValue, announce } from './app.js';
+import { api, el, $, hm, fmtNum, nightList, renderValue, announce, today } from './app.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const svg = (tag, attrs = {}, ...kids) => {
@@ -29,7 +29,7 @@ function deviceRows(n) {
 }
 
 function table(list) {
-	if (!list.length) return el('p', {}, 'No nights yet. ', el('a', { href: '/' }, 'Log this morning'), ' or ', el('a', { href: '/import' }, 'import a sleep tracker export'), '.');
+	if (!list.length) return el('p', {}, all ? 'No nights yet. ' : 'No nights in the last 90 days. ', el('a', { href: '/' }, 'Log this morning'), ' or ', el('a', { href: '/import' }, 'import a sleep tracker export'), '.');
 	const head = ['Morning', 'In bed', 'Asleep', 'Sleep efficiency', 'To fall asleep', 'Awake in the night', 'Quality (1–5)', 'Magnesium', 'Change'];
 	const rows = [];
 	for (const n of [...list].reverse()) {
@@ -84,10 +84,14 @@ function weeks(data) {
 			el('td', { class: 'num' }, hm(w.sol)), el('td', { class: 'num' }, hm(w.waso)), el('td', { class: 'num' }, w.quality === null || w.quality === undefined ? '–' : fmtNum(Number(w.quality))))))));
 }
 
+// The last 90 mornings unless the person asks for every night (a store of
+// years is a long table).
+let all = false;
+
 async function refresh() {
 	try {
-		const list = nightList(await api('GET', '/api/nights'));
-		$('#nights').replaceChildren(table(list));
+		const list = nightList(await api('GET', all ? '/api/nights' : `/api/nights?from=${today(-90)}`));
+		$('#nights').replaceChildren(table(list), all ? '' : el('p', {}, el('button', { type: 'button', class: 'secondary', id: 'all' }, 'Show every night, not only the last 90 days')));
 		$('#chart').replaceChildren(...chart(list));
 	} catch (e) {
 		$('#nights').replaceChildren(el('p', {}, e.message));
@@ -101,6 +105,13 @@ async function refresh() {
 }
 
 $('#nights').addEventListener('click', async (ev) => {
+	if (ev.target.id === 'all') {
+		all = true;
+		await refresh();
+		$('#nights-h').setAttribute('tabindex', '-1');
+		$('#nights-h').focus();
+		return;
+	}
 	const b = ev.target.closest('button[data-date]');
 	if (!b) return;
 	const date = b.dataset.date;

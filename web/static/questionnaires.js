@@ -68,9 +68,13 @@ function answersOf(form, ids) {
 
 function scoreWords(r) {
 	if (!r || typeof r !== 'object') return renderValue(r);
-	const total = r.total ?? r.score ?? r.global;
-	return el('div', { class: 'notice', tabindex: '-1' }, `Score ${total}${r.max ? ` of ${r.max}` : ''}${r.label ? `: ${r.label}` : r.category ? `: ${r.category}` : ''}.`,
-		r.text ? ` ${r.text}` : '');
+	// ISI: total 0 to 28 and its category; PSQI: global 0 to 21, over 5 a
+	// "poor sleeper" (the server's words and numbers).
+	const isi = r.total !== undefined;
+	const total = isi ? r.total : r.global;
+	const words = isi ? (r.category ? `: ${r.category} insomnia`.replace('none insomnia', 'no clinically significant insomnia') : '')
+		: r.poor_sleeper === true ? ': a poor sleeper by this index (over 5)' : r.poor_sleeper === false ? ': a good sleeper by this index (5 or less)' : '';
+	return el('div', { class: 'notice', tabindex: '-1' }, `Score ${total} of ${isi ? 28 : 21}${words}.`, r.text ? ` ${r.text}` : '');
 }
 
 async function history(kind) {
@@ -134,7 +138,7 @@ async function foodList() {
 		const list = Array.isArray(l) ? l : (l && l.foods) || [];
 		$('#food-list').replaceChildren(list.length ? renderValue(list) : el('p', {}, 'None yet.'));
 	} catch (e) {
-		$('#food-list').replaceChildren(el('p', {}, e.status === 404 ? 'None yet.' : e.message));
+		$('#food-list').replaceChildren(el('p', {}, e.message));
 	}
 }
 

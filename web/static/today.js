@@ -56,7 +56,8 @@ function showMg() {
 async function loadDefaults() {
 	form.elements.date.value = editing || today();
 	try {
-		const list = nightList(await api('GET', '/api/nights'));
+		// The night being edited, or the last month's to start from.
+		const list = nightList(await api('GET', editing ? `/api/nights?from=${editing}&to=${editing}` : `/api/nights?from=${today(-31)}`));
 		const last = editing ? list.find((n) => n.date === editing) : [...list].reverse().find((n) => n.entry || n.bed);
 		if (last) prefill(last);
 		if (editing && last) {
@@ -68,11 +69,6 @@ async function loadDefaults() {
 			$('#diary-h').textContent = `Edit the night of ${editing}`;
 		}
 	} catch { /* a new store: nothing to start from */ }
-	try {
-		const forms = await api('GET', '/api/forms');
-		const list = Array.isArray(forms) ? forms : (forms && (forms.forms || forms.compounds)) || [];
-		$('#mg-forms').replaceChildren(...list.map((f) => el('option', { value: typeof f === 'string' ? f : f.id })));
-	} catch { /* suggestions are a convenience */ }
 }
 
 function body(replace) {

@@ -37,6 +37,7 @@ export function planOf(t) {
 // "tonight" when it gives one, which also knows about pauses).
 export function tonightOf(t, day) {
 	t = planOf(t);
+	if (t.status === 'paused') return [el('p', { class: 'big' }, 'Your trial is paused: no magnesium for it tonight.'), el('p', {}, 'Resume it on the Trial page when you are ready.')];
 	if (t.tonight) return [el('p', { class: 'big' }, typeof t.tonight === 'string' ? t.tonight : t.tonight.text || t.tonight.instruction || '')];
 	const p = (t.periods || []).find((x) => x.start <= day && day <= x.end);
 	if (!p) {

@@ -4,20 +4,23 @@
 import { api, el, $, showError, clearErrors, announce, renderValue, today, formObject } from './app.js';
 import { doseWords, tonightOf, planOf } from './tonight.js';
 
-const SVGNS = 'http://www.w3.org/2000/svg';
-
-// The server's SVG charts: as images (a URL) or as SVG text, parsed as XML
-// (never as HTML) and stripped of anything but drawing.
-function chart(c) {
-	if (c.url) return el('figure', {}, el('img', { src: c.url, alt: c.alt || c.title || 'Chart' }), c.title ? el('figcaption', {}, c.title) : '');
-	const doc = new DOMParser().parseFromString(c.svg || '', 'image/svg+xml');
-	const root = doc.documentElement;
-	if (!root || root.namespaceURI !== SVGNS) return '';
-	for (const bad of root.querySelectorAll('script, foreignObject')) bad.remove();
-	for (const n of root.querySelectorAll('*')) for (const a of [...n.attributes]) if (/^on/i.test(a.name) || /^(href|xlink:href)$/i.test(a.name)) n.removeAttribute(a.name);
-	root.setAttribute('role', 'img');
-	if (c.title) root.setAttribute('aria-label', c.title);
-	return el('figure', {}, document.importNode(root, true), c.title ? el('figcaption', {}, c.title) : '');
+// The report's charts (GET /api/report, src/report/report_charts.c): its
+// figures, parsed as an inert document (no script runs), stripped of
+// anything but drawing and text, and styled by app.css (.report-charts).
+async function reportCharts() {
+	const html = await api('GET', '/api/report');
+	// Its stylesheet and style attributes go before parsing: the parsed
+	// document has this page's CSP, which (rightly) refuses inline styles.
+	const text = (typeof html === 'string' ? html : '').replace(/<style[\s\S]*?<\/style>/gi, '').replace(/\sstyle\s*=\s*("[^"]*"|'[^']*')/gi, '');
+	const doc = new DOMParser().parseFromString(text, 'text/html');
+	const figures = [...doc.querySelectorAll('figure')].filter((f) => f.querySelector('svg'));
+	for (const f of figures) {
+		for (const bad of f.querySelectorAll('script, style, foreignObject, iframe, object, embed, a, image, use')) bad.remove();
+		for (const n of f.querySelectorAll('*')) {
+			for (const at of [...n.attributes]) if (/^on/i.test(at.name) || /href$/i.test(at.name) || at.name === 'style') n.removeAttribute(at.name);
+		}
+	}
+	return figures.map((f) => document.importNode(f, true));
 }
 
 function drawNow(t) {
@@ -55,13 +58,12 @@ function drawPlan(t) {
 	return out;
 }
 
-function drawAnalysis(a) {
+function drawAnalysis(a, charts) {
 	if (!a) return [el('p', {}, 'The analysis appears once the trial has nights to compare.')];
 	const out = [];
-	if (a.conclusion_text) out.push(el('p', { class: 'big' }, a.conclusion_text));
-	for (const c of a.charts || []) out.push(chart(c));
+	if (a.conclusion_text) out.push(el('p', { class: 'lead' }, el('strong', {}, a.conclusion_text)));
+	if (charts.length) out.push(el('div', { class: 'report-charts' }, charts));
 	const rest = { ...a };
-	delete rest.charts;
 	delete rest.conclusion_text;
 	out.push(el('details', {}, el('summary', {}, 'All the numbers'), renderValue(rest)));
 	out.push(el('p', {}, 'Information, not medical advice: talk to your doctor before changing a treatment.'));
@@ -74,7 +76,8 @@ async function refresh() {
 	$('#now').replaceChildren(...drawNow(t));
 	$('#plan').replaceChildren(...drawPlan(t));
 	try {
-		$('#analysis').replaceChildren(...drawAnalysis(await api('GET', '/api/trial/analysis')));
+		const a = await api('GET', '/api/trial/analysis');
+		$('#analysis').replaceChildren(...drawAnalysis(a, await reportCharts().catch(() => [])));
 	} catch (e) {
 		$('#analysis').replaceChildren(el('p', {}, e.status === 404 ? 'The analysis appears once you have a trial with nights to compare.' : e.message));
 	}
@@ -105,8 +108,8 @@ $('#event').addEventListener('submit', async (e) => {
 	const form = $('#event');
 	clearErrors(form);
 	try {
-		await api('POST', '/api/trial/event', formObject(form));
-		announce($('#status'), 'Recorded. The trial is paused.');
+		const r = await api('POST', '/api/trial/event', formObject(form));
+		announce($('#status'), (r && r.text) || 'Recorded.');
 		form.reset();
 		$('#event-date').value = today();
 		refresh();
@@ -114,8 +117,8 @@ $('#event').addEventListener('submit', async (e) => {
 });
 $('#resume').addEventListener('click', async () => {
 	try {
-		await api('POST', '/api/trial/resume', { date: today() });
-		announce($('#status'), 'The trial continues.');
+		const r = await api('POST', '/api/trial/resume', { date: today() });
+		announce($('#status'), (r && r.text) || 'The trial continues.');
 		refresh();
 	} catch (err) { announce($('#status'), err.message, 'error'); }
 });
