@@ -13,6 +13,8 @@
 
 #include "parse_options.h"
 
+#include <signal.h>
+
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct mg_cli {
@@ -85,6 +87,9 @@ void cli_http_log(void *ctx, const char *method, const char *route, int status, 
  * "PRIVATE KEY-----"); the caller frees it. NULL with one line printed
  * (naming the option, never the content). */
 char *cli_read_pem(const char *path, const char *option, const char *label, int *status);
+/* SIGTERM and SIGINT blocked in this thread (and the threads it starts), for
+ * a server that waits for them with sigwait(stop). */
+void cli_block_stop_signals(sigset_t *stop);
 /* Today's local date as YYYY-MM-DD. */
 void cli_today(char out[11]);
 /* Print question, read one line from stdin (newline removed); -1 at EOF. */

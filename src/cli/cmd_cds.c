@@ -450,13 +450,8 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 	}
 	if (load_clients(&s, &o.clients, &status))
 		goto out;
-	/* Blocked before the server's threads start, so that they inherit the
-	 * mask and only sigwait below sees the signal. */
 	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	cli_block_stop_signals(&stop);
 	/* Designated: robust to fields other users of http.h add. */
 	struct mg_http_opts ho = {.host = host, .port = port, .threads = 2, .max_body = (size_t)1 << 20,
 				  .handler = handle, .log = cli_http_log, .ctx = &s, .tls_cert = cert, .tls_key = key};

@@ -5,7 +5,6 @@
 
 #include "../net/web.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <signal.h>
 #include <spawn.h>
@@ -79,13 +78,8 @@ int cmd_web(int argc, char **argv, struct mg_cli *cli)
 	if (o.tls_cert && (!(cert = cli_read_pem(o.tls_cert, "--tls-cert", "CERTIFICATE-----", &status)) ||
 			   !(key = cli_read_pem(o.tls_key, "--tls-key", "PRIVATE KEY-----", &status))))
 		goto out;
-	/* Blocked before the server's threads start, so that they inherit the
-	 * mask and only sigwait below sees the signal. */
 	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	cli_block_stop_signals(&stop);
 	struct mg_web_opts wo = {.host = host,
 				 .port = port,
 				 .db_path = cli_db_path(cli),

@@ -2,6 +2,8 @@
  * of each request and the PEM files of --tls-cert and --tls-key. */
 #include "cli.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,4 +60,14 @@ char *cli_read_pem(const char *path, const char *option, const char *label, int 
 		pem = NULL;
 	}
 	return pem;
+}
+
+void cli_block_stop_signals(sigset_t *stop)
+{
+	/* Before the server's threads start, so that they inherit the mask and
+	 * only the caller's sigwait sees the signal. */
+	sigemptyset(stop);
+	sigaddset(stop, SIGTERM);
+	sigaddset(stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, stop, NULL);
 }
