@@ -94,7 +94,7 @@ fuzz: deps-dev
 
 # Each corpus file is run once; any crash, sanitizer report or leak fails.
 fuzz-regress: fuzz
-	@set -e; for t in profile kb night questionnaire backup food apple fitbit oura import_csv import_file medname fhir_in cds_auth screen_ndjson screen_csv profile_fast; do \
+	@set -e; for t in profile kb night questionnaire backup food apple fitbit oura import_csv import_file medname fhir_in cds_auth screen_ndjson screen_csv profile_fast night_json web_multipart; do \
 		echo "fuzz-regress: $$t ($$(ls fuzz/corpus/$$t | wc -l) inputs)"; \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		build-fuzz/fuzz/fuzz_$$t -runs=0 fuzz/corpus/$$t/* 2>build-fuzz/fuzz-regress-$$t.log \

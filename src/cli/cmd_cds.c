@@ -27,7 +27,6 @@
 #define MAX_CLIENTS 16
 #define MAX_ORIGINS 16
 #define JWKS_MAX ((size_t)1 << 20)
-#define PEM_MAX ((size_t)1 << 20)
 #define CORS_MAX_AGE "600" /* seconds a browser may cache a preflight */
 #define PREFIX "/cds-services"
 
@@ -379,41 +378,6 @@ static void handle(void *ctx, const struct mg_http_request *req, struct mg_http_
 		res->status = 500;
 }
 
-static void log_line(void *ctx, const char *method, const char *route, int status, double ms)
-{
-	(void)ctx;
-	time_t t = time(NULL);
-	struct tm tm;
-	char when[32];
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %d %.1f ms\n", when, method, route, status, ms);
-}
-
-/* "HOST:PORT", "[V6]:PORT" -> host (in buf) and port. */
-static int parse_listen(const char *v, char *host, size_t n, unsigned *port)
-{
-	const char *colon = strrchr(v, ':');
-	if (!colon)
-		return -1;
-	const char *h = v, *he = colon;
-	if (*h == '[') {
-		if (he[-1] != ']')
-			return -1;
-		h++, he--;
-	}
-	if (he == h || (size_t)(he - h) >= n)
-		return -1;
-	memcpy(host, h, (size_t)(he - h));
-	host[he - h] = 0;
-	char *end;
-	unsigned long p = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || p > 65535)
-		return -1;
-	*port = (unsigned)p;
-	return 0;
-}
-
 static int load_clients(struct cds *s, const struct cds_clients *c, int *status)
 {
 	struct mg_error err = {0};
@@ -441,22 +405,6 @@ static int load_clients(struct cds *s, const struct cds_clients *c, int *status)
 	return 0;
 }
 
-/* A PEM file of --tls-cert or --tls-key: read here, so that an error names
- * the option (never the content); whether cert and key make a pair is for
- * the TLS library, at start. */
-static char *read_pem(const char *path, const char *option, const char *label, int *status)
-{
-	size_t len;
-	char *pem = cli_read_file(path, PEM_MAX, &len, option, status);
-	if (pem && (strlen(pem) != len || !strstr(pem, "-----BEGIN ") || !strstr(pem, label))) {
-		*status = cli_error(EXIT_USAGE, "%s: '%s' is not a PEM %s", option, path,
-				    strcmp(option, "--tls-key") ? "certificate" : "private key");
-		free(pem);
-		pem = NULL;
-	}
-	return pem;
-}
-
 /* One line at the end: how clinicians answered the cards, per service. */
 static void report_feedback(struct cds *s)
 {
@@ -479,7 +427,7 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 	s.discovery = s.sources = (struct mg_buf)MG_BUF_INIT;
 	if (cli_parse_options("cds", argc, argv, cds_options, &o, 0, &status) < 0)
 		return status;
-	if (parse_listen(o.listen, host, sizeof host, &port))
+	if (cli_parse_listen(o.listen, host, sizeof host, &port))
 		return cli_error(EXIT_USAGE, "--listen: accepted: HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
 	if (!o.clients.n && !o.insecure)
 		return cli_error(EXIT_USAGE, "cds: needs --client ISSUER=JWKS_FILE (or --insecure-no-auth, for local "
@@ -487,8 +435,8 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 	if (!o.tls_cert != !o.tls_key)
 		return cli_error(EXIT_USAGE, "%s: needs %s too (both or neither)", o.tls_cert ? "--tls-cert" : "--tls-key",
 				 o.tls_cert ? "--tls-key" : "--tls-cert");
-	if (o.tls_cert && (!(cert = read_pem(o.tls_cert, "--tls-cert", "CERTIFICATE-----", &status)) ||
-			   !(key = read_pem(o.tls_key, "--tls-key", "PRIVATE KEY-----", &status))))
+	if (o.tls_cert && (!(cert = cli_read_pem(o.tls_cert, "--tls-cert", "CERTIFICATE-----", &status)) ||
+			   !(key = cli_read_pem(o.tls_key, "--tls-key", "PRIVATE KEY-----", &status))))
 		goto out;
 	s.origins = &o.origins;
 	s.kb = cli_kb(cli, &status);
@@ -502,16 +450,11 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 	}
 	if (load_clients(&s, &o.clients, &status))
 		goto out;
-	/* Blocked before the server's threads start, so that they inherit the
-	 * mask and only sigwait below sees the signal. */
 	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	cli_block_stop_signals(&stop);
 	/* Designated: robust to fields other users of http.h add. */
 	struct mg_http_opts ho = {.host = host, .port = port, .threads = 2, .max_body = (size_t)1 << 20,
-				  .handler = handle, .log = log_line, .ctx = &s, .tls_cert = cert, .tls_key = key};
+				  .handler = handle, .log = cli_http_log, .ctx = &s, .tls_cert = cert, .tls_key = key};
 	if (mg_http_listen(&h, &ho, &err)) {
 		status = cli_error(err.code == MG_EINVAL ? EXIT_USAGE : EXIT_FAIL, "--listen: %s", err.msg);
 		goto out;

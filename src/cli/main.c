@@ -47,6 +47,7 @@ static const struct cmd {
 	{"screen", cmd_screen, "advise a list of profiles (NDJSON, CSV or FHIR): one result line each", &cli_help_screen},
 	{"summary", cmd_summary, "weekly means, nights with and without magnesium, and the trend", &cli_help_summary},
 	{"trial", cmd_trial, "plan, follow and analyse a randomised trial of magnesium on yourself", &cli_help_trial},
+	{"web", cmd_web, "keep your diary, follow a trial and share the report in your browser", &cli_help_web},
 	{"version", cmd_version, "print the program and knowledge-base versions", &version_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
