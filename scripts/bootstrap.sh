@@ -7,9 +7,10 @@ set -eu
 PKGS="gcc make meson ninja-build pkg-config python3 libjansson-dev libsodium-dev libsqlite3-dev libexpat1-dev zlib1g-dev librhonabwy-dev libmicrohttpd-dev zip unzip"
 # Extra tools for sanitizer and fuzz runs (clang with its runtimes) and benchmarks;
 # openssl, curl and strace for the CDS service's TLS and no-connection tests;
-# PostgreSQL 15 with its server headers for the extension (pg/, tests/pg/run.sh).
+# PostgreSQL 15 with its server headers for the extension (pg/, tests/pg/run.sh);
+# DejaVu, the fonts the browser tests' reference screenshots were made with.
 if [ "${1:-}" = "--dev" ]; then
-	PKGS="$PKGS clang libclang-rt-14-dev valgrind hyperfine wrk chromium openssl curl strace postgresql-15 postgresql-server-dev-15"
+	PKGS="$PKGS clang libclang-rt-14-dev valgrind hyperfine wrk chromium openssl curl strace postgresql-15 postgresql-server-dev-15 fonts-dejavu-core"
 	# Node for the browser tests: Debian's, unless a node and npm are
 	# already on the PATH (another packaging of them would conflict).
 	command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
