@@ -24,7 +24,19 @@ static const char *const indicator_of_severity[] = {"info", "info", "warning", "
 struct card {
 	struct mg_buf summary, detail;
 	unsigned char cited[256]; /* source indexes used in this card */
+	/* The card of what could not be judged numbers its own sources: a gap
+	 * may cite what the advice did not, and with no age there is no advice.
+	 * The other cards use the advice's numbers, the same on every card. */
+	unsigned short own[256];
+	size_t n_own;
 };
+
+/* The card's sources in number order (number = position + 1). */
+static size_t ref_order(const struct card *c, const struct mg_advice *a, const unsigned short **ord)
+{
+	*ord = c->n_own ? c->own : a ? a->ref_order : NULL;
+	return c->n_own ? c->n_own : a ? a->n_refs : 0;
+}
 
 static void cite(struct card *c, const struct mg_advice *a, const struct mg_refs *r)
 {
@@ -38,8 +50,10 @@ static void cite(struct card *c, const struct mg_advice *a, const struct mg_refs
 static void references(struct card *c, const struct mg_kb *kb, const struct mg_advice *a)
 {
 	int first = 1;
-	for (size_t k = 0; a && k < a->n_refs; k++) {
-		unsigned short s = a->ref_order[k];
+	const unsigned short *ord;
+	size_t n = ref_order(c, a, &ord);
+	for (size_t k = 0; k < n; k++) {
+		unsigned short s = ord[k];
 		if (!c->cited[s] || s >= mg_kb_source_count(kb))
 			continue;
 		const struct mg_source *src = mg_kb_source(kb, s);
@@ -94,8 +108,10 @@ static void put_summary(struct mg_buf *out, const struct mg_buf *s)
 static void put_links(struct mg_buf *out, const struct card *c, const struct mg_kb *kb, const struct mg_advice *a)
 {
 	int n = 0;
-	for (size_t k = 0; a && k < a->n_refs && n < MAX_LINKS; k++) {
-		unsigned short s = a->ref_order[k];
+	const unsigned short *ord;
+	size_t nord = ref_order(c, a, &ord);
+	for (size_t k = 0; k < nord && n < MAX_LINKS; k++) {
+		unsigned short s = ord[k];
 		if (!c->cited[s] || s >= mg_kb_source_count(kb))
 			continue;
 		const struct mg_source *src = mg_kb_source(kb, s);
@@ -167,6 +183,29 @@ static void emit(struct mg_buf *out, int *n, struct card *c, const struct mg_kb 
 	mg_buf_reset(&c->summary);
 	mg_buf_reset(&c->detail);
 	memset(c->cited, 0, sizeof c->cited);
+	c->n_own = 0;
+}
+
+/* Cite r with the card's own numbers. */
+static void cite_own(struct card *c, const struct mg_refs *r)
+{
+	int first = 1;
+	for (unsigned i = 0; i < r->n; i++) {
+		unsigned short s = r->idx[i];
+		size_t k = 0;
+		if (s >= 256)
+			continue;
+		while (k < c->n_own && c->own[k] != s)
+			k++;
+		if (k == c->n_own)
+			c->own[c->n_own++] = s;
+		c->cited[s] = 1;
+		mg_buf_puts(&c->detail, first ? " [" : ",");
+		mg_buf_put_int(&c->detail, (long long)k + 1, 0);
+		first = 0;
+	}
+	if (!first)
+		mg_buf_putc(&c->detail, ']');
 }
 
 static void kidney_detail(struct card *c, const struct mg_advice *a)
@@ -294,6 +333,7 @@ static void missing_card(struct mg_buf *out, int *n, struct card *c, const struc
 				summary = g->summary;
 			mg_buf_puts(&c->detail, "\n\n- ");
 			mg_buf_puts(&c->detail, g->text);
+			cite_own(c, &g->refs);
 		}
 	mg_buf_puts(&c->summary, summary ? summary : mg_kb_term_gap(kb, "other")->summary);
 	for (size_t i = 0; i < in->n_dropped; i++) {
@@ -353,7 +393,7 @@ static void spacing_cards(struct mg_buf *out, int *n, struct card *c, const stru
 int mg_cds_cards(const struct mg_kb *kb, const struct mg_fhir_in *in, const struct mg_advice *a,
 		 const struct mg_cds_opts *o, struct mg_buf *out, struct mg_error *err)
 {
-	struct card c = {MG_BUF_INIT, MG_BUF_INIT, {0}};
+	struct card c = {.summary = MG_BUF_INIT, .detail = MG_BUF_INIT};
 	int n = 0, r = 0;
 	mg_buf_puts(out, "{\"cards\":[");
 	if (in->magnesium_ordered || in->magnesium_active) {

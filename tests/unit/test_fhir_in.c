@@ -331,6 +331,18 @@ static void test_cards(void)
 	ok(!cards_for(REQ(BUNDLE(E(MEDREQ("o1", "draft", MGOX))), ""), &in, &a, &cards) && cards &&
 		   strstr(cards, "could not be judged: no age"),
 	   "no Patient: a card says no age, no advice");
+	/* With no advice there are no advice numbers: the card numbers its own
+	 * sources, from kb/terminology.json's gaps (patient: N04). */
+	ok(cards && strstr(cards, "no Patient resource [1]") && strstr(cards, "**References**\\n\\n1. Codes for FHIR input"),
+	   "no Patient: the gap is cited [1], and reference 1 is N04 (the codes table)");
+	free(cards);
+	/* A Patient without a birth date: gap birthdate cites S37 (CKD-EPI) and S38 (Cockcroft-Gault). */
+	ok(!cards_for(REQ(BUNDLE(E(MEDREQ("o1", "draft", MGOX))),
+			  "\"patient\":{\"resourceType\":\"Patient\",\"id\":\"p1\",\"gender\":\"male\"}"),
+		      &in, &a, &cards) &&
+		   cards && strstr(cards, "age rules need it) [1,2]") && strstr(cards, "1. Inker LA") &&
+		   strstr(cards, "2. Cockcroft DW") && strstr(cards, "\"url\":\"https://kidney.org/ckd-epi-creatinine-equation-2021\""),
+	   "no birth date: the gap cites [1,2] = S37 and S38, with links");
 	free(cards);
 }
 
