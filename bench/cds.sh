@@ -41,7 +41,8 @@
 #
 # Env: BENCH_CDS_SECONDS (5), BENCH_CDS_CONNECTIONS ("2 8 32"),
 #      BENCH_CDS_RATE (1000), BENCH_CDS_RATE_SECONDS (20),
-#      BENCH_CDS_SERVICE_CPU (0), BENCH_CDS_WRK_CPU (1).
+#      BENCH_CDS_SERVICE_CPU (0), BENCH_CDS_WRK_CPU (1; either empty: not
+#      pinned).
 # Exit status: 0 every answer 200, no socket errors, every service exit 0 and
 # the goal met; 1 otherwise; 2 setup error.
 set -eu
@@ -56,8 +57,11 @@ secs=${BENCH_CDS_SECONDS:-5}
 conns=${BENCH_CDS_CONNECTIONS:-2 8 32}
 rate=${BENCH_CDS_RATE:-1000}
 rate_secs=${BENCH_CDS_RATE_SECONDS:-20}
-srv_cpu=${BENCH_CDS_SERVICE_CPU:-0}
-wrk_cpu=${BENCH_CDS_WRK_CPU:-1}
+srv_cpu=${BENCH_CDS_SERVICE_CPU-0}
+wrk_cpu=${BENCH_CDS_WRK_CPU-1}
+# Empty BENCH_CDS_SERVICE_CPU or BENCH_CDS_WRK_CPU: not pinned.
+srv_pin=${srv_cpu:+taskset -c $srv_cpu}
+wrk_pin=${wrk_cpu:+taskset -c $wrk_cpu}
 paced=10                      # wrk threads = connections of the fixed-rate runs
 rs_secs=2                     # RS384 maximum-throughput run
 rs_rate_secs=$(((rate_secs + 1) / 2))
@@ -87,13 +91,16 @@ import json, sys
 o = {x["name"]: x["value"] for x in json.load(open(sys.argv[1]))}
 print("buildtype=%s b_sanitize=%s" % (o["buildtype"], o["b_sanitize"]))' "$build/meson-info/intro-buildoptions.json" 2>/dev/null || echo "options unknown")
 echo "== build: $build ($opts, $("$mgsleep" --version | head -n 1)); $(wrk --version 2>&1 | head -n 1)"
-echo "== service on CPU $srv_cpu, wrk on CPU $wrk_cpu (taskset -c)"
+echo "== service on CPU ${srv_cpu:-any}, wrk on CPU ${wrk_cpu:-any} (taskset -c)"
 
-echo "== (0) taskset -c $srv_cpu $bench_jwt 1000  (load average $(load))"
-taskset -c "$srv_cpu" "$bench_jwt" 1000 | tee "$tmp/jwt.txt"
+echo "== (0) $srv_pin $bench_jwt 1000  (load average $(load))"
+# $srv_pin and $wrk_pin are split on purpose: a command and its arguments, or nothing.
+# shellcheck disable=SC2086
+$srv_pin "$bench_jwt" 1000 | tee "$tmp/jwt.txt"
 
 # A port chosen once, so that the tokens' aud (the exact URL called) holds for
 # every service started below.
+hz=$(getconf CLK_TCK)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
 "$jwt" keygen ehr-es "$tmp/es.jwks" "$tmp/es.jwk" ES384 >/dev/null
@@ -130,9 +137,11 @@ echo "== tokens: $n_es ES384 for order-sign, $((5000 * secs)) each for patient-v
 start() {
 	: >"$tmp/url"
 	if [ "$1" = none ]; then
-		taskset -c "$srv_cpu" "$mgsleep" cds --listen "127.0.0.1:$port" --insecure-no-auth >"$tmp/url" 2>>"$tmp/log" &
+		# shellcheck disable=SC2086
+		$srv_pin "$mgsleep" cds --listen "127.0.0.1:$port" --insecure-no-auth >"$tmp/url" 2>>"$tmp/log" &
 	else
-		taskset -c "$srv_cpu" "$mgsleep" cds --listen "127.0.0.1:$port" --client "$iss=$tmp/jwks.json" \
+		# shellcheck disable=SC2086
+		$srv_pin "$mgsleep" cds --listen "127.0.0.1:$port" --client "$iss=$tmp/jwks.json" \
 			>"$tmp/url" 2>>"$tmp/log" &
 	fi
 	pid=$!
@@ -144,8 +153,11 @@ start() {
 	[ "$(head -n 1 "$tmp/url")" = "$base/cds-services" ] ||
 		{ echo "cds.sh: the service did not start on $base (port taken?)" >&2; exit 2; }
 }
-# halt: SIGTERM, which must end it with status 0.
+# halt: SIGTERM, which must end it with status 0; the CPU time it used
+# (user + system, in clock ticks) in $ticks first: on a shared machine the CPU
+# per request is steadier than the rates.
 halt() {
+	ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 	kill -TERM "$pid"
 	st=0
 	wait "$pid" || st=$?
@@ -176,18 +188,21 @@ run() {
 	start "$auth"
 	if [ "$kind" = rate ]; then
 		echo "== (b) $svc, auth $auth: CDS_RATE=$((rate / paced)) wrk -t$paced -c$paced -d${d}s --latency  (load average $(load))"
-		CDS_BODY=$body CDS_RATE=$((rate / paced)) CDS_SAMPLES=$out.lat taskset -c "$wrk_cpu" \
+		# shellcheck disable=SC2086
+		CDS_BODY=$body CDS_RATE=$((rate / paced)) CDS_SAMPLES=$out.lat $wrk_pin \
 			wrk -t$paced -c$paced -d"${d}s" --latency -s bench/cds/request.lua "$base$path" -- "$tokens" $paced \
 			>"$out" || fail=1
 	else
 		echo "== (a) $svc, auth $auth: wrk -t2 -c$c -d${d}s --latency  (load average $(load))"
-		CDS_BODY=$body taskset -c "$wrk_cpu" \
+		# shellcheck disable=SC2086
+		CDS_BODY=$body $wrk_pin \
 			wrk -t2 -c"$c" -d"${d}s" --latency -s bench/cds/request.lua "$base$path" -- "$tokens" 2 \
 			>"$out" || fail=1
 	fi
 	halt
 	sed -n 's/^/   /; /Latency\|Req\/Sec\|%\|requests in\|Requests\/sec\|Non-2xx\|Socket\|cds:/p' "$out"
-	printf '%s %s %s %s %s %s\n' "$kind" "$auth" "$svc" "$c" "$out" "$(load | cut -d' ' -f1)" >>"$tmp/runs"
+	printf '%s %s %s %s %s %s %s\n' "$kind" "$auth" "$svc" "$c" "$out" "$(load | cut -d' ' -f1)" \
+		"$(awk -v t="$ticks" -v hz="$hz" 'BEGIN { print t / hz }')" >>"$tmp/runs"
 }
 
 for c in $conns; do

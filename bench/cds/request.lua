@@ -77,7 +77,8 @@ local function paced()
 	sched = start + k * interval
 	k = k + 1
 	local wait = (sched - t) / 1e3
-	return wait > 0 and math.floor(wait + 0.5) or 0
+	-- whole milliseconds, rounded up: a request is never sent before it is due
+	return wait > 0 and math.ceil(wait) or 0
 end
 if interval then
 	delay = paced

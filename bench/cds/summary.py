@@ -3,7 +3,8 @@ outputs, and the verdict on issue 13's goal (with JWT verification, p99 under
 50 ms at the fixed rate; the CDS Hooks budget is 500 ms).
 
 usage: summary.py RUNS BENCH_JWT_OUTPUT RATE
-RUNS: one line per wrk run: KIND AUTH SERVICE CONNECTIONS OUTPUT LOAD1; a
+RUNS: one line per wrk run: KIND AUTH SERVICE CONNECTIONS OUTPUT LOAD1
+CPU_SECONDS (the service's user + system time over the run); a
 fixed-rate run (KIND rate) also has OUTPUT.lat, its latencies in us (from
 the scheduled time, from the sending), one pair a line.
 Exit 1 when an answer was not 200, wrk saw socket errors, or the goal is
@@ -35,9 +36,9 @@ def quantile(v, q):
 
 runs = []
 for line in open(sys.argv[1]):
-    kind, auth, svc, conns, out, load1 = line.split()
+    kind, auth, svc, conns, out, load1, cpu = line.split()
     r = parse(out)
-    r.update(kind=kind, auth=auth, svc=svc, conns=int(conns), load=load1)
+    r.update(kind=kind, auth=auth, svc=svc, conns=int(conns), load=load1, cpu_us=float(cpu) * 1e6 / max(1, r["n"]))
     if kind == "rate":
         pairs = [tuple(float(x) / 1e3 for x in l.split()) for l in open(out + ".lat") if l.strip()]
         r["sched"] = sorted(p[0] for p in pairs)
@@ -49,24 +50,25 @@ rate = float(sys.argv[3])
 clean = all(r["bad"] == 0 and r["short"] == 0 and r["errors"] == "none" for r in runs)
 print("(a) maximum throughput (wrk -t2, CPU of the service pinned):")
 print()
-print("| request | auth | connections | requests/s | p50 | p99 | requests | not 200 | load |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| request | auth | connections | requests/s | p50 | p99 | requests | not 200 | service CPU per request | load |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for r in runs:
     if r["kind"] == "max":
-        print("| %s | %s | %d | %.0f | %.2f ms | %.2f ms | %d | %d | %s |"
-              % (r["svc"], r["auth"], r["conns"], r["rps"], r["pct"]["50"], r["pct"]["99"], r["n"], r["bad"], r["load"]))
+        print("| %s | %s | %d | %.0f | %.2f ms | %.2f ms | %d | %d | %.0f us | %s |"
+              % (r["svc"], r["auth"], r["conns"], r["rps"], r["pct"]["50"], r["pct"]["99"], r["n"], r["bad"],
+                 r["cpu_us"], r["load"]))
 print()
 print("(b) fixed rate %.0f requests/s (wrk -t10 -c10, paced by delay()); latency in ms from the" % rate)
 print("scheduled time of each request / from its sending (wrk's own figures are the latter):")
 print()
-print("| request | auth | achieved requests/s | p50 | p90 | p99 | p99.9 | max | not 200 | load |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| request | auth | achieved requests/s | p50 | p90 | p99 | p99.9 | max | not 200 | service CPU per request | load |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for r in runs:
     if r["kind"] == "rate":
         s, w = r["sched"], r["sent"]
         cols = " | ".join("%.2f / %.2f" % (quantile(s, q), quantile(w, q)) for q in (0.5, 0.9, 0.99, 0.999))
-        print("| %s | %s | %.1f | %s | %.1f / %.1f | %d | %s |"
-              % (r["svc"], r["auth"], r["rps"], cols, s[-1], w[-1], r["bad"], r["load"]))
+        print("| %s | %s | %.1f | %s | %.1f / %.1f | %d | %.0f us | %s |"
+              % (r["svc"], r["auth"], r["rps"], cols, s[-1], w[-1], r["bad"], r["cpu_us"], r["load"]))
 print()
 
 for alg in ("es384", "rs384"):
@@ -78,8 +80,10 @@ by = {(r["kind"], r["auth"], r["svc"], r["conns"]): r for r in runs}
 for (kind, auth, svc, c), r in sorted(by.items()):
     base = by.get((kind, "none", svc, c))
     if kind == "max" and auth != "none" and base:
-        print("%s %s at %d connections: %.0f%% of the throughput without a token; %.0f us more per request"
-              % (svc, auth.upper(), c, 100 * r["rps"] / base["rps"], 1e6 / r["rps"] - 1e6 / base["rps"]))
+        print("%s %s at %d connections: %.0f%% of the throughput without a token; service CPU %.0f us more per "
+              "request (%.0f against %.0f): one free CPU would serve ~%.0f/s"
+              % (svc, auth.upper(), c, 100 * r["rps"] / base["rps"], r["cpu_us"] - base["cpu_us"], r["cpu_us"],
+                 base["cpu_us"], 1e6 / r["cpu_us"]))
 print()
 
 fail = not clean
