@@ -48,34 +48,36 @@ jwt = {k: float(v) for k, v, _ in (l.split() for l in open(sys.argv[2]) if l.str
 rate = float(sys.argv[3])
 
 clean = all(r["bad"] == 0 and r["short"] == 0 and r["errors"] == "none" for r in runs)
-print("(a) maximum throughput (wrk -t2, CPU of the service pinned):")
-print()
-print("| request | auth | connections | requests/s | p50 | p99 | requests | not 200 | service CPU per request | load |")
-print("|---|---|---|---|---|---|---|---|---|---|")
-for r in runs:
-    if r["kind"] == "max":
-        print("| %s | %s | %d | %.0f | %.2f ms | %.2f ms | %d | %d | %.0f us | %s |"
-              % (r["svc"], r["auth"], r["conns"], r["rps"], r["pct"]["50"], r["pct"]["99"], r["n"], r["bad"],
-                 r["cpu_us"], r["load"]))
-print()
-print("(b) fixed rate %.0f requests/s (wrk -t10 -c10, paced by delay()); latency in ms from the" % rate)
-print("scheduled time of each request / from its sending (wrk's own figures are the latter):")
-print()
-print("| request | auth | achieved requests/s | p50 | p90 | p99 | p99.9 | max | not 200 | service CPU per request | load |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for r in runs:
-    if r["kind"] == "rate":
-        s, w = r["sched"], r["sent"]
-        cols = " | ".join("%.2f / %.2f" % (quantile(s, q), quantile(w, q)) for q in (0.5, 0.9, 0.99, 0.999))
-        print("| %s | %s | %.1f | %s | %.1f / %.1f | %d | %.0f us | %s |"
-              % (r["svc"], r["auth"], r["rps"], cols, s[-1], w[-1], r["bad"], r["cpu_us"], r["load"]))
-print()
+
+
+def table(title, head, kind, cells):
+    """A markdown table of the runs of one kind, after its title."""
+    print(title)
+    print()
+    print("| request | auth | " + " | ".join(head) + " | not 200 | service CPU per request | load |")
+    print("|---|---|" + "---|" * (len(head) + 3))
+    for r in (r for r in runs if r["kind"] == kind):
+        print("| %s | %s | %s | %d | %.0f us | %s |" % (r["svc"], r["auth"], " | ".join(cells(r)), r["bad"],
+                                                       r["cpu_us"], r["load"]))
+    print()
+
+
+table("(a) maximum throughput (wrk -t2):", ("connections", "requests/s", "p50", "p99", "requests"), "max",
+      lambda r: ("%d" % r["conns"], "%.0f" % r["rps"], "%.2f ms" % r["pct"]["50"], "%.2f ms" % r["pct"]["99"],
+                 "%d" % r["n"]))
+table("(b) fixed rate %.0f requests/s (wrk -t10 -c10, paced by delay()); latency in ms from the\n"
+      "scheduled time of each request / from its sending (wrk's own figures are the latter):" % rate,
+      ("achieved requests/s", "p50", "p90", "p99", "p99.9", "max"), "rate",
+      lambda r: ["%.1f" % r["rps"]] + ["%.2f / %.2f" % (quantile(r["sched"], q), quantile(r["sent"], q))
+                                       for q in (0.5, 0.9, 0.99, 0.999)]
+      + ["%.1f / %.1f" % (r["sched"][-1], r["sent"][-1])])
 
 for alg in ("es384", "rs384"):
     if alg + "_verify_us" in jwt:
-        print("%s: mg_cds_auth_check alone %.0f us per token (%.0f/s on one CPU); signing %.0f us; token %d bytes"
-              % (alg.upper(), jwt[alg + "_verify_us"], jwt[alg + "_verify_per_s"], jwt[alg + "_sign_us"],
-                 jwt[alg + "_token_bytes"]))
+        print("%s: mg_cds_auth_check alone %.0f us per token (CPU time %.0f us: ~%.0f/s on one free CPU); signing "
+              "%.0f us; token %d bytes" % (alg.upper(), jwt[alg + "_verify_us"], jwt[alg + "_verify_cpu_us"],
+                                           1e6 / jwt[alg + "_verify_cpu_us"], jwt[alg + "_sign_us"],
+                                           jwt[alg + "_token_bytes"]))
 by = {(r["kind"], r["auth"], r["svc"], r["conns"]): r for r in runs}
 for (kind, auth, svc, c), r in sorted(by.items()):
     base = by.get((kind, "none", svc, c))
