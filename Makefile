@@ -16,7 +16,8 @@ BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 
-.PHONY: all build demo check asan valgrind fuzz fuzz-regress bench clean deps deps-dev install uninstall
+.PHONY: all build demo check asan valgrind fuzz fuzz-regress bench clean deps deps-dev install uninstall \
+	postgres postgres-install
 
 all: build
 
@@ -48,6 +49,22 @@ install: build
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mgsleep $(DESTDIR)$(MAN1DIR)/mgsleep.1 $(DESTDIR)$(COMPLETIONDIR)/mgsleep
 
+# The PostgreSQL 15 extension (docs/postgres-extension.md): PGXS, needs
+# postgresql-server-dev-15 (make deps-dev); built in $(BUILD)/pg. Install
+# with PostgreSQL's own layout (pg_config), DESTDIR honoured; PREFIX is not
+# used, since the server reads extensions only from its own directories.
+PG_CONFIG ?= pg_config
+PG_MAKE = $(MAKE) -C $(BUILD)/pg -f $(CURDIR)/pg/Makefile MGSLEEP_BUILD=$(abspath $(BUILD)) PG_CONFIG=$(PG_CONFIG)
+
+postgres: build
+	@command -v $(PG_CONFIG) >/dev/null || { echo "postgres: $(PG_CONFIG) not found; install postgresql-server-dev-15 (make deps-dev)" >&2; exit 1; }
+	ninja -C $(BUILD) libmgsleep_pure.a
+	mkdir -p $(BUILD)/pg
+	$(PG_MAKE)
+
+postgres-install: postgres
+	$(PG_MAKE) install DESTDIR=$(DESTDIR)
+
 demo: deps build
 	./$(BUILD)/mgsleep advise --profile $(PROFILE)
 
@@ -77,7 +94,7 @@ fuzz: deps-dev
 
 # Each corpus file is run once; any crash, sanitizer report or leak fails.
 fuzz-regress: fuzz
-	@set -e; for t in profile kb night questionnaire backup food apple fitbit oura import_csv import_file medname fhir_in cds_auth; do \
+	@set -e; for t in profile kb night questionnaire backup food apple fitbit oura import_csv import_file medname fhir_in cds_auth screen_ndjson screen_csv profile_fast night_json web_multipart; do \
 		echo "fuzz-regress: $$t ($$(ls fuzz/corpus/$$t | wc -l) inputs)"; \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		build-fuzz/fuzz/fuzz_$$t -runs=0 fuzz/corpus/$$t/* 2>build-fuzz/fuzz-regress-$$t.log \

@@ -27,7 +27,7 @@ _mgsleep()
 	done
 	case $prev in
 	--kb) mapfile -t COMPREPLY < <(compgen -d -- "$cur") && return ;;
-	--db | --profile | --out | --ics | --answers) mapfile -t COMPREPLY < <(compgen -f -- "$cur") && return ;;
+	--db | --profile | --out | --ics | --answers | --tls-cert | --tls-key | --input | --output) mapfile -t COMPREPLY < <(compgen -f -- "$cur") && return ;;
 	esac
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then

@@ -10,21 +10,12 @@
 #include <mgsleep/profile.h>
 #include <mgsleep/render.h>
 
+#include "builtin_kb.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const struct mg_kb *builtin_kb(void)
-{
-	static struct mg_kb *kb;
-	if (!kb) {
-		struct mg_error err = {0};
-		if (mg_kb_load_builtin(&kb, &err))
-			abort(); /* the embedded KB was validated at build time */
-	}
-	return kb;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -18,6 +18,7 @@
 #ifndef MGSLEEP_FOOD_H
 #define MGSLEEP_FOOD_H
 
+#include <mgsleep/buf.h>
 #include <mgsleep/error.h>
 
 #include <stddef.h>
@@ -199,5 +200,19 @@ struct mg_diet_estimate {
  * or infinite; *out is then untouched. */
 int mg_diet_estimate(double log_mean_mg, int log_days, double quiz_mg, struct mg_diet_estimate *out,
 		     struct mg_error *err);
+
+/* ---- The diet quiz (kb/diet.json) ----------------------------------------
+ *
+ * Elemental mg in one serving of a quiz item; and the quiz scored: ans[k]
+ * is the frequency (an index into mg_kb_diet_freqs) of item k, for each of
+ * the n items; *total the mg a day from these foods, and the answers as the
+ * store keeps them ({"ITEM_ID":N,...}) appended to answers_json. 0, or
+ * MG_EINVAL naming "answers" when n is not the number of items or an answer
+ * is out of range. */
+struct mg_kb;
+struct mg_diet_item;
+double mg_diet_item_mg(const struct mg_diet_item *it);
+int mg_diet_quiz_score(const struct mg_kb *kb, const int *ans, size_t n, double *total, struct mg_buf *answers_json,
+		       struct mg_error *err);
 
 #endif

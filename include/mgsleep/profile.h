@@ -62,6 +62,28 @@ int mg_decimal_parse(const char *s, double *v, const char **end);
 int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
 			 struct mg_error *err);
 
+/* The same reader for a record of a batch (`mgsleep screen`): the object may
+ * also hold "id" (a string of at most idcap - 1 bytes, or an integer given
+ * back as its decimal text), copied to id ("" when absent) before any other
+ * key is read, so that id is known even when the call fails on another key. */
+int mg_profile_load_json_id(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
+			    size_t idcap, struct mg_error *err);
+
+/* The same reader without its fast path (jansson's tree for every input):
+ * the reference the fast path is checked against (fuzz/fuzz_profile_fast.c,
+ * tests/unit/test_profile.c). id may be NULL (then "id" is an unknown key,
+ * as for mg_profile_load_json). */
+int mg_profile_load_json_tree(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
+			      char *id, size_t idcap, struct mg_error *err);
+
+/* The JSON keys as fields (CSV columns of `screen`): 0 not a profile key,
+ * 1 a value, 2 a boolean, 3 a list. mg_profile_set_key sets one from text
+ * as mg_profile_set does (lists: comma-separated items added), with
+ * messages naming the key as the JSON reader does. */
+int mg_profile_key_kind(const char *key);
+int mg_profile_set_key(struct mg_profile *p, const struct mg_kb *kb, const char *key, const char *value,
+		       struct mg_error *err);
+
 /* The profile as JSON in the same schema mg_profile_load_json reads (only
  * fields that are set; keys in a fixed order, so output is deterministic). */
 void mg_profile_to_json(const struct mg_profile *p, const struct mg_kb *kb, struct mg_buf *out);

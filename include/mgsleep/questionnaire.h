@@ -14,6 +14,7 @@
 #ifndef MGSLEEP_QUESTIONNAIRE_H
 #define MGSLEEP_QUESTIONNAIRE_H
 
+#include <mgsleep/buf.h>
 #include <mgsleep/error.h>
 #include <stddef.h>
 
@@ -140,6 +141,13 @@ int mg_psqi_score(const struct mg_psqi_answers *a, struct mg_psqi_result *r, str
  * plain name ("subjective sleep quality", ...); NULL outside 0..6. */
 const char *mg_psqi_component_id(int i);
 const char *mg_psqi_component_name(int i);
+
+/* The result as the store keeps it (its "result" column), for 'isi',
+ * 'psqi' and the web API: {"total","category","category_text"} and
+ * {"components":[7],"global","poor_sleeper","efficiency_pct"}. Appended to
+ * out (check out->failed). */
+void mg_isi_result_json(const struct mg_isi *s, struct mg_buf *out);
+void mg_psqi_result_json(const struct mg_psqi_result *r, struct mg_buf *out);
 
 /* The items in questionnaire order, for the interactive mode and the docs. */
 enum mg_psqi_kind {

@@ -22,6 +22,15 @@ struct mg_render_opts {
 int mg_render_advice(const struct mg_advice *a, const struct mg_render_opts *o, struct mg_buf *out,
 		     struct mg_error *err);
 
+/* "preferred", "acceptable", "avoid". */
+const char *mg_sleep_use_name(enum mg_sleep_use u);
+/* Compound i of the KB as one element of 'forms --format json' (a leading
+ * comma unless i is 0): id, name, formula, molar mass, elemental %, compound
+ * mg per 100 mg elemental, sleep use, GI, sleep evidence, source ids. */
+void mg_forms_json_one(const struct mg_kb *kb, const struct mg_compound *c, size_t i, struct mg_buf *out);
+/* The whole table: [ ... ] and a newline. */
+void mg_forms_json(const struct mg_kb *kb, struct mg_buf *out);
+
 /* Parse "text", "markdown", "html", "json"; -1 if unknown. */
 int mg_format_parse(const char *s);
 

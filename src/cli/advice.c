@@ -28,36 +28,39 @@ int cli_enrich_profile(struct mg_db *db, struct mg_profile *p, struct mg_error *
 	return 0;
 }
 
+int cli_stored_advice_e(struct mg_db *db, const struct mg_kb *kb, struct mg_advice *a, struct mg_profile *p,
+			struct mg_error *err)
+{
+	char *js = NULL;
+	if (mg_db_profile_get(db, &js, err))
+		return -1;
+	if (!js)
+		return 1;
+	mg_profile_init(p);
+	int r = mg_profile_load_json(p, kb, js, strlen(js), err);
+	free(js);
+	if (r) {
+		char m[sizeof err->msg];
+		snprintf(m, sizeof m, "%s", err->msg); /* not formatted from itself */
+		mg_fail(err, MG_EIO, "profile", "stored profile: %s", m);
+		return -1;
+	}
+	if (cli_enrich_profile(db, p, err))
+		return -1;
+	if (mg_advise(kb, p, a, err))
+		return err->code == MG_EINVAL && !strcmp(err->field, "age") ? 2 : -1;
+	return 0;
+}
+
 int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
 		      int *status)
 {
 	struct mg_error err = {0};
-	char *js = NULL;
 	const struct mg_kb *kb = cli_kb(cli, status);
 	if (!kb)
 		return -1;
-	if (mg_db_profile_get(db, &js, &err)) {
+	int r = cli_stored_advice_e(db, kb, a, p, &err);
+	if (r < 0)
 		*status = cli_fail(&err);
-		return -1;
-	}
-	if (!js)
-		return 1;
-	mg_profile_init(p);
-	int r = mg_profile_load_json(p, kb, js, strlen(js), &err);
-	free(js);
-	if (r) {
-		*status = cli_error(EXIT_FAIL, "stored profile: %s", err.msg);
-		return -1;
-	}
-	if (cli_enrich_profile(db, p, &err)) {
-		*status = cli_fail(&err);
-		return -1;
-	}
-	if (mg_advise(kb, p, a, &err)) {
-		if (err.code == MG_EINVAL && !strcmp(err.field, "age"))
-			return 2;
-		*status = cli_fail(&err);
-		return -1;
-	}
-	return 0;
+	return r;
 }

@@ -13,6 +13,8 @@
 
 #include "parse_options.h"
 
+#include <signal.h>
+
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct mg_cli {
@@ -30,6 +32,8 @@ int cli_fail(const struct mg_error *err);
 const struct mg_kb *cli_kb(struct mg_cli *cli, int *status);
 /* Write all of buf to stdout; 0 or EXIT_FAIL. */
 int cli_write(const char *buf, size_t len);
+/* Write all of p[0..n) to fd, again after EINTR; 0 or -1 (errno set). */
+int cli_write_fd(int fd, const char *p, size_t n);
 /* Read a file ("-" = stdin) of at most max bytes; caller frees. */
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status);
 /* Match "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. For the
@@ -66,6 +70,26 @@ int cli_profile_apply(const struct cli_profile_flags *f, const struct mg_kb *kb,
 /* Load a profile JSON file ("-" = stdin) into p. */
 int cli_profile_file(const char *path, const struct mg_kb *kb, struct mg_profile *p, int *status);
 
+/* Minutes east of UTC in the system time zone at a local wall-clock minute
+ * (minutes since 1970-01-01 00:00 local). In cmd_log.c. */
+int cli_utc_offset_at(int64_t local_min);
+/* The night laid out with the system time zone's offsets at bed and at the
+ * final awakening, then validated and measured (mg_night_compute): what log
+ * and the web API store. 0 or MG_EINVAL naming the field. */
+struct mg_night_metrics;
+int cli_night_compute(struct mg_night *n, struct mg_night_metrics *m, struct mg_error *err);
+/* The servers (cds, web; src/cli/serve.c): "HOST:PORT" or "[V6]:PORT" into
+ * host (n bytes) and port, 0 or -1; and one request's log line on stderr
+ * (time, method, route, status, ms: never a body, header or query). */
+int cli_parse_listen(const char *v, char *host, size_t n, unsigned *port);
+void cli_http_log(void *ctx, const char *method, const char *route, int status, double ms);
+/* A PEM file of option (--tls-cert, --tls-key) holding label ("CERTIFICATE-----",
+ * "PRIVATE KEY-----"); the caller frees it. NULL with one line printed
+ * (naming the option, never the content). */
+char *cli_read_pem(const char *path, const char *option, const char *label, int *status);
+/* SIGTERM and SIGINT blocked in this thread (and the threads it starts), for
+ * a server that waits for them with sigwait(stop). */
+void cli_block_stop_signals(sigset_t *stop);
 /* Today's local date as YYYY-MM-DD. */
 void cli_today(char out[11]);
 /* Print question, read one line from stdin (newline removed); -1 at EOF. */
@@ -91,13 +115,14 @@ int cli_q_history_text(const char *kind, const char *json);
 void cli_csv_quoted(struct mg_buf *b, const char *s);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
-/* Write an export (JSON text) as an HL7 FHIR R4 Bundle (JSON) to out: the
- * typed input of mg_render_fhir (include/mgsleep/fhir.h) gathered from it,
- * and every trial in the store (current, finished and replaced;
- * cli_trial_report_id) as one Observation each (docs/fhir.md). */
-struct mg_fhir_trial;
-int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fhir_trial *trials, size_t n_trials,
-		    struct mg_buf *out, int *status);
+/* An export (JSON text, mg_db_export_json) as an HL7 FHIR R4 Bundle (JSON)
+ * appended to out: the typed input of mg_render_fhir (include/mgsleep/fhir.h)
+ * gathered from it, and every trial in the store (current, finished and
+ * replaced; cli_trial_report_id) analysed as of today as one Observation
+ * each (docs/fhir.md). 0, or the error in err; prints nothing (the web API
+ * uses it too). */
+int cli_export_fhir_e(struct mg_db *db, const struct mg_kb *kb, const char *json, struct mg_buf *out,
+		      struct mg_error *err);
 
 /* --from DATE, --to DATE, --format of the listing commands (diary, diet,
  * food list), into struct cli_listing; format keeps what the caller set
@@ -134,15 +159,33 @@ int cli_enrich_profile(struct mg_db *db, struct mg_profile *p, struct mg_error *
 struct mg_advice;
 int cli_stored_advice(struct mg_cli *cli, struct mg_db *db, struct mg_advice *a, struct mg_profile *p,
 		      int *status);
+/* The same without printing (the web API): -1 with err set. */
+int cli_stored_advice_e(struct mg_db *db, const struct mg_kb *kb, struct mg_advice *a, struct mg_profile *p,
+			struct mg_error *err);
 /* The latest trial analysed as of today (evenings before it) for the report;
  * order needs room for 2 * MG_NOF1_MAX_PAIRS. 0, 1 if no trial, -1. */
 struct mg_report_trial;
 struct mg_kb;
 int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,
 		     char *order, int *status);
-/* The same for trial id (0: the latest), kept or current (issue 11). */
+/* The same for trial id (0: the latest), kept or current (issue 11); _e
+ * prints nothing (err set when -1). */
 int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
 			struct mg_report_trial *rt, char *order, int *status);
+int cli_trial_report_id_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			  struct mg_report_trial *rt, char *order, struct mg_error *err);
+
+/* 'report': the diary from..to (either NULL), scores, the trial as of to
+ * (else today) and the stored profile's advice as one self-contained HTML
+ * page appended to out (src/cli/cmd_report.c). 0 or err; prints nothing. */
+int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, const char *to, int32_t today,
+		    struct mg_buf *out, struct mg_error *err);
+/* 'summary --format json' of the last weeks into out (src/cli/cmd_summary.c);
+ * 0 or the store's error. For the web API too. */
+int cli_summary_json(struct mg_db *db, size_t weeks, struct mg_buf *out, struct mg_error *err);
+/* 'import --format json''s report of a finished import (cmd_import.c). */
+struct mg_db_import;
+void cli_import_report_json(struct mg_buf *o, const struct mg_db_import *im, int dry_run);
 
 int cmd_advise(int argc, char **argv, struct mg_cli *cli);
 int cmd_report(int argc, char **argv, struct mg_cli *cli);
@@ -163,6 +206,8 @@ int cmd_import_backup(int argc, char **argv, struct mg_cli *cli);
 int cmd_profile(int argc, char **argv, struct mg_cli *cli);
 int cmd_convert(int argc, char **argv, struct mg_cli *cli);
 int cmd_cds(int argc, char **argv, struct mg_cli *cli);
+int cmd_web(int argc, char **argv, struct mg_cli *cli);
+int cmd_screen(int argc, char **argv, struct mg_cli *cli);
 int cmd_forms(int argc, char **argv, struct mg_cli *cli);
 int cmd_help(int argc, char **argv, struct mg_cli *cli);
 int cmd_kb(int argc, char **argv, struct mg_cli *cli);
@@ -172,6 +217,7 @@ int cmd_version(int argc, char **argv, struct mg_cli *cli);
 extern const struct cli_help cli_help_advise, cli_help_backup, cli_help_cds, cli_help_convert, cli_help_diary, cli_help_diet,
 	cli_help_export, cli_help_food, cli_help_forms, cli_help_import, cli_help_import_backup, cli_help_init,
 	cli_help_isi, cli_help_kb, cli_help_log, cli_help_passphrase, cli_help_profile, cli_help_psqi,
-	cli_help_report, cli_help_summary, cli_help_trial;
+	cli_help_report, cli_help_summary, cli_help_trial, cli_help_web;
+extern const struct cli_help cli_help_screen;
 
 #endif

@@ -106,7 +106,15 @@ int cmd_advise(int argc, char **argv, struct mg_cli *cli)
 	if (!render.width && getenv("COLUMNS"))
 		render.width = atoi(getenv("COLUMNS"));
 	render.color = render.format == MG_FMT_TEXT && isatty(STDOUT_FILENO);
-	if (mg_advise(kb, &p, a, &err) || mg_render_advice(a, &render, &out, &err)) {
+	if (mg_advise(kb, &p, a, &err)) {
+		/* The library says what is missing; how to give it is the CLI's. */
+		status = err.code == MG_EINVAL && !strcmp(err.field, "age")
+				 ? cli_error(EXIT_USAGE, "--%s (for the stored profile: mgsleep profile set --age N)",
+					     err.msg)
+				 : cli_fail(&err);
+		goto out;
+	}
+	if (mg_render_advice(a, &render, &out, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}

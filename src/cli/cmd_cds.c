@@ -17,13 +17,17 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #define MAX_CLIENTS 16
+#define MAX_ORIGINS 16
 #define JWKS_MAX ((size_t)1 << 20)
+#define CORS_MAX_AGE "600" /* seconds a browser may cache a preflight */
 #define PREFIX "/cds-services"
 
 struct cds_clients {
@@ -31,10 +35,17 @@ struct cds_clients {
 	const char *v[MAX_CLIENTS]; /* ISSUER=JWKS_FILE, argv's */
 };
 
+struct cds_origins {
+	size_t n;
+	const char *v[MAX_ORIGINS]; /* argv's */
+};
+
 struct cds_opts {
 	const char *listen, *base_url;
 	struct cds_clients clients;
 	int insecure;
+	const char *tls_cert, *tls_key;
+	struct cds_origins origins;
 };
 
 static int add_client(void *field, const struct cli_option *opt, const char *v, int *status)
@@ -54,33 +65,65 @@ static int add_client(void *field, const struct cli_option *opt, const char *v, 
 	return 0;
 }
 
+/* An origin as browsers send it (RFC 6454): scheme://host[:port], nothing
+ * after; compared byte for byte with the Origin header. "*" is refused: a
+ * clinical service answers named EHRs only. */
+static int add_origin(void *field, const struct cli_option *opt, const char *v, int *status)
+{
+	struct cds_origins *c = field;
+	(void)opt;
+	const char *host = !strncmp(v, "https://", 8) ? v + 8 : !strncmp(v, "http://", 7) ? v + 7 : NULL;
+	if (!host || !*host || strpbrk(host, "/?#*@ \t\r\n")) {
+		*status = cli_error(EXIT_USAGE, "--cors-origin: accepted: an origin such as https://ehr.example.org "
+						"or http://localhost:3000 (scheme, host, optional port; no path, no *)");
+		return -1;
+	}
+	if (c->n == MAX_ORIGINS) {
+		*status = cli_error(EXIT_USAGE, "--cors-origin: accepted: at most %d origins", MAX_ORIGINS);
+		return -1;
+	}
+	c->v[c->n++] = v;
+	return 0;
+}
+
 static const struct cli_option cds_options[] = {
 	CLI_OPT_STRING(struct cds_opts, listen, "listen", "HOST:PORT",
 		       "address to listen on (default 127.0.0.1:8080; port 0: any free port)"),
 	CLI_OPT_CALLBACK(struct cds_opts, clients, struct cds_clients, "client", "ISSUER=JWKS_FILE", add_client,
 			 "an EHR allowed to call: its JWT issuer and key set (repeatable)"),
 	CLI_OPT_STRING(struct cds_opts, base_url, "base-url", "URL",
-		       "the URL the EHR calls, which tokens must name (default http://HOST:PORT)"),
+		       "the URL the EHR calls, which tokens must name (default http://HOST:PORT, https with --tls-cert)"),
 	CLI_OPT_BOOL(struct cds_opts, insecure, "insecure-no-auth",
 		     "accept requests without a token: for local testing only"),
+	CLI_OPT_STRING(struct cds_opts, tls_cert, "tls-cert", "FILE",
+		       "serve HTTPS with this PEM certificate (chain); needs --tls-key"),
+	CLI_OPT_STRING(struct cds_opts, tls_key, "tls-key", "FILE", "the PEM private key of --tls-cert"),
+	CLI_OPT_CALLBACK(struct cds_opts, origins, struct cds_origins, "cors-origin", "ORIGIN", add_origin,
+			 "a browser origin allowed to call (CORS; exact match; repeatable)"),
 	CLI_OPT_END(),
 };
 
 const struct cli_help cli_help_cds = {
 	"usage: mgsleep cds [--listen HOST:PORT] --client ISSUER=JWKS_FILE [--client ...] [--base-url URL]\n"
-	"       mgsleep cds [--listen HOST:PORT] --insecure-no-auth\n",
+	"                   [--tls-cert FILE --tls-key FILE] [--cors-origin ORIGIN ...]\n"
+	"       mgsleep cds [--listen HOST:PORT] --insecure-no-auth [--tls-cert FILE --tls-key FILE]\n"
+	"                   [--cors-origin ORIGIN ...]\n",
 	{cds_options},
 	"Prints the URL listened on as the first line; one log line per request on stderr\n"
-	"(time, method, route, status, milliseconds). SIGTERM or SIGINT stops it.\n",
+	"(time, method, route, status, milliseconds). SIGTERM or SIGINT stops it, after one\n"
+	"line with the feedback counted per service (accepted, overridden).\n",
 };
 
 /* The services: one per hook, the same judgement behind each. */
 static const struct service {
-	const char *id, *hook, *title;
+	const char *id, *hook, *title, *feedback_route;
 } services[] = {
-	{"mgsleep-order-select", "order-select", "Magnesium: kidney function and interactions when a medicine is picked"},
-	{"mgsleep-order-sign", "order-sign", "Magnesium: kidney function and interactions when an order is signed"},
-	{"mgsleep-patient-view", "patient-view", "Magnesium: kidney function and interactions of the medicines taken"},
+	{"mgsleep-order-select", "order-select", "Magnesium: kidney function and interactions when a medicine is picked",
+	 "mgsleep-order-select/feedback"},
+	{"mgsleep-order-sign", "order-sign", "Magnesium: kidney function and interactions when an order is signed",
+	 "mgsleep-order-sign/feedback"},
+	{"mgsleep-patient-view", "patient-view", "Magnesium: kidney function and interactions of the medicines taken",
+	 "mgsleep-patient-view/feedback"},
 };
 #define N_SERVICES (sizeof services / sizeof services[0])
 
@@ -89,6 +132,12 @@ struct cds {
 	const char *base_url;
 	struct mg_buf discovery;
 	struct mg_cds_auth *auth; /* NULL with --insecure-no-auth */
+	const struct cds_origins *origins;
+	struct mg_buf sources; /* the text served at /sources */
+	char sources_url[320];
+	/* Feedback outcomes per service: [i][0] accepted, [i][1] overridden.
+	 * Counts only: a card id or a reason could point at a patient. */
+	atomic_ulong feedback[sizeof services / sizeof services[0]][2];
 };
 
 /* "Observation?patient=...&code=S|C,S|C&_sort=-date&_count=1" for a measure,
@@ -129,6 +178,17 @@ static void build_discovery(struct mg_buf *b, const struct mg_kb *kb)
 	mg_buf_puts(b, "]}\n");
 }
 
+static void build_sources(struct mg_buf *b, const struct mg_kb *kb)
+{
+	mg_buf_printf(b, "mgsleep knowledge base %s: the sources its cards cite\n\n", mg_kb_version(kb));
+	for (size_t i = 0; i < mg_kb_source_count(kb); i++) {
+		const struct mg_source *src = mg_kb_source(kb, i);
+		mg_buf_printf(b, "%s. %s%s%s%s (%s)\n", src->id, src->citation, *src->url ? " <" : "", src->url,
+			      *src->url ? ">" : "", src->status);
+	}
+	mg_buf_puts(b, "\nInformation, not medical advice.\n");
+}
+
 /* An OperationOutcome (CDS Hooks 3.0 recommends one on errors); msg names a
  * path, never a value (fhir_in.h). */
 static void outcome(struct mg_http_response *res, int status, const char *code, const char *msg)
@@ -148,6 +208,18 @@ static int32_t today(void)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	return mg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* The cards' uuids. getrandom blocks only before the kernel's pool is
+ * seeded, at boot; it never fails short for 16 bytes. */
+static void random_bytes(void *ctx, unsigned char *buf, size_t n)
+{
+	(void)ctx;
+	while (n) {
+		ssize_t r = getrandom(buf, n, 0);
+		if (r > 0)
+			buf += r, n -= (size_t)r;
+	}
 }
 
 static void serve_hook(struct cds *s, const struct service *sv, const struct mg_http_request *req,
@@ -183,7 +255,7 @@ static void serve_hook(struct cds *s, const struct service *sv, const struct mg_
 		goto out;
 	}
 	int advised = mg_advise(s->kb, &in->profile, a, NULL) == 0;
-	struct mg_cds_opts o = {NULL};
+	struct mg_cds_opts o = {s->sources_url, random_bytes, NULL};
 	if (mg_cds_cards(s->kb, in, advised ? a : NULL, &o, &res->body, &err)) {
 		mg_buf_reset(&res->body);
 		outcome(res, 500, "exception", "the cards could not be written");
@@ -195,9 +267,33 @@ out:
 	free(a);
 }
 
-static void handle(void *ctx, const struct mg_http_request *req, struct mg_http_response *res)
+/* The Origin header when it is on the --cors-origin list, else NULL. */
+static const char *listed_origin(const struct cds *s, const struct mg_http_request *req)
 {
-	struct cds *s = ctx;
+	const char *origin = mg_http_header(req, "Origin");
+	for (size_t i = 0; origin && i < s->origins->n; i++)
+		if (!strcmp(origin, s->origins->v[i]))
+			return origin;
+	return NULL;
+}
+
+static void feedback(struct cds *s, size_t i, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_cds_feedback fb;
+	struct mg_error err = {0};
+	int r = mg_cds_feedback_read(req->body, req->body_len, &fb, &err);
+	if (r) {
+		outcome(res, 400, r == MG_EPARSE ? "structure" : "invalid", err.msg);
+		return;
+	}
+	atomic_fetch_add(&s->feedback[i][0], fb.accepted);
+	atomic_fetch_add(&s->feedback[i][1], fb.overridden);
+	res->content_type = "application/json";
+	mg_buf_puts(&res->body, "{}\n");
+}
+
+static void route(struct cds *s, const struct mg_http_request *req, struct mg_http_response *res)
+{
 	if (s->auth) {
 		char aud[1024];
 		snprintf(aud, sizeof aud, "%s%s", s->base_url, req->path);
@@ -228,57 +324,58 @@ static void handle(void *ctx, const struct mg_http_request *req, struct mg_http_
 		size_t n = strlen(services[i].id);
 		if (strncmp(id, services[i].id, n))
 			continue;
-		int feedback = !strcmp(id + n, "/feedback");
-		if (id[n] && !feedback)
+		int fb = !strcmp(id + n, "/feedback");
+		if (id[n] && !fb)
 			continue;
-		res->route = feedback ? "feedback" : services[i].id;
-		if (!post) {
+		res->route = fb ? services[i].feedback_route : services[i].id;
+		if (!post)
 			outcome(res, 405, "not-supported", "method: accepted: POST");
-		} else if (feedback) {
-			/* Accepted and not kept: it may name a patient's order. */
-			res->content_type = "application/json";
-			mg_buf_puts(&res->body, "{}\n");
-		} else {
+		else if (fb)
+			feedback(s, i, req, res);
+		else
 			serve_hook(s, &services[i], req, res);
-		}
 		return;
 	}
 	outcome(res, 404, "not-found", "service: accepted: the ids listed at /cds-services");
 }
 
-static void log_line(void *ctx, const char *method, const char *route, int status, double ms)
+/* CORS (docs/cds-hooks.md): only for the --cors-origin list. A preflight
+ * (OPTIONS) carries no token, so it is answered before the token check; it
+ * serves nothing. From an origin not on the list it is a bare 403, so that
+ * the browser stops there; other requests from such an origin are served
+ * without CORS headers (the browser then hides the answer from the page). */
+static void handle(void *ctx, const struct mg_http_request *req, struct mg_http_response *res)
 {
-	(void)ctx;
-	time_t t = time(NULL);
-	struct tm tm;
-	char when[32];
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %d %.1f ms\n", when, method, route, status, ms);
-}
-
-/* "HOST:PORT", "[V6]:PORT" -> host (in buf) and port. */
-static int parse_listen(const char *v, char *host, size_t n, unsigned *port)
-{
-	const char *colon = strrchr(v, ':');
-	if (!colon)
-		return -1;
-	const char *h = v, *he = colon;
-	if (*h == '[') {
-		if (he[-1] != ']')
-			return -1;
-		h++, he--;
+	struct cds *s = ctx;
+	const char *origin = listed_origin(s, req);
+	if (!strcmp(req->method, "OPTIONS")) {
+		res->route = "preflight";
+		res->status = origin ? 204 : 403;
+		/* Chrome's Private Network Access: a page of a public origin calling
+		 * a service on a private address asks first, in the preflight. */
+		const char *pna = mg_http_header(req, "Access-Control-Request-Private-Network");
+		if (origin && (mg_http_set_header(res, "Access-Control-Allow-Methods", "GET, POST, OPTIONS") ||
+			       mg_http_set_header(res, "Access-Control-Allow-Headers", "Authorization, Content-Type") ||
+			       mg_http_set_header(res, "Access-Control-Max-Age", CORS_MAX_AGE) ||
+			       (pna && !strcmp(pna, "true") &&
+				mg_http_set_header(res, "Access-Control-Allow-Private-Network", "true"))))
+			res->status = 500;
+	} else if (!strcmp(req->path, "/sources")) {
+		/* The KB's citations, which every card's source.url names: public,
+		 * no health data, opened by the clinician's browser (no token). */
+		res->route = "sources";
+		if (strcmp(req->method, "GET")) {
+			outcome(res, 405, "not-supported", "method: accepted: GET");
+		} else {
+			res->content_type = "text/plain; charset=utf-8";
+			mg_buf_add(&res->body, s->sources.data, s->sources.len);
+		}
+	} else {
+		route(s, req, res);
 	}
-	if (he == h || (size_t)(he - h) >= n)
-		return -1;
-	memcpy(host, h, (size_t)(he - h));
-	host[he - h] = 0;
-	char *end;
-	unsigned long p = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || p > 65535)
-		return -1;
-	*port = (unsigned)p;
-	return 0;
+	if (origin && (mg_http_set_header(res, "Access-Control-Allow-Origin", origin) ||
+		       mg_http_set_header(res, "Vary", "Origin")))
+		res->status = 500;
 }
 
 static int load_clients(struct cds *s, const struct cds_clients *c, int *status)
@@ -308,40 +405,56 @@ static int load_clients(struct cds *s, const struct cds_clients *c, int *status)
 	return 0;
 }
 
+/* One line at the end: how clinicians answered the cards, per service. */
+static void report_feedback(struct cds *s)
+{
+	fprintf(stderr, "feedback:");
+	for (size_t i = 0; i < N_SERVICES; i++)
+		fprintf(stderr, "%s %s accepted %lu overridden %lu", i ? ";" : "", services[i].id,
+			atomic_load(&s->feedback[i][0]), atomic_load(&s->feedback[i][1]));
+	fputc('\n', stderr);
+}
+
 int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 {
-	struct cds_opts o = {"127.0.0.1:8080", NULL, {0, {NULL}}, 0};
-	struct cds s = {NULL, NULL, MG_BUF_INIT, NULL};
+	struct cds_opts o = {"127.0.0.1:8080", NULL, {0, {NULL}}, 0, NULL, NULL, {0, {NULL}}};
+	struct cds s = {0};
 	struct mg_http *h = NULL;
 	struct mg_error err = {0};
-	char host[64], base[300];
+	char host[64], base[300], *cert = NULL, *key = NULL;
 	unsigned port;
-	int status = EXIT_OK;
+	int status = EXIT_OK, served = 0;
+	s.discovery = s.sources = (struct mg_buf)MG_BUF_INIT;
 	if (cli_parse_options("cds", argc, argv, cds_options, &o, 0, &status) < 0)
 		return status;
-	if (parse_listen(o.listen, host, sizeof host, &port))
+	if (cli_parse_listen(o.listen, host, sizeof host, &port))
 		return cli_error(EXIT_USAGE, "--listen: accepted: HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
 	if (!o.clients.n && !o.insecure)
 		return cli_error(EXIT_USAGE, "cds: needs --client ISSUER=JWKS_FILE (or --insecure-no-auth, for local "
 					     "testing only)");
+	if (!o.tls_cert != !o.tls_key)
+		return cli_error(EXIT_USAGE, "%s: needs %s too (both or neither)", o.tls_cert ? "--tls-cert" : "--tls-key",
+				 o.tls_cert ? "--tls-key" : "--tls-cert");
+	if (o.tls_cert && (!(cert = cli_read_pem(o.tls_cert, "--tls-cert", "CERTIFICATE-----", &status)) ||
+			   !(key = cli_read_pem(o.tls_key, "--tls-key", "PRIVATE KEY-----", &status))))
+		goto out;
+	s.origins = &o.origins;
 	s.kb = cli_kb(cli, &status);
 	if (!s.kb)
-		return status;
+		goto out;
 	build_discovery(&s.discovery, s.kb);
-	if (s.discovery.failed) {
+	build_sources(&s.sources, s.kb);
+	if (s.discovery.failed || s.sources.failed) {
 		status = cli_error(EXIT_FAIL, "out of memory");
 		goto out;
 	}
 	if (load_clients(&s, &o.clients, &status))
 		goto out;
-	/* Blocked before the server's threads start, so that they inherit the
-	 * mask and only sigwait below sees the signal. */
 	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	struct mg_http_opts ho = {host, port, 2, (size_t)1 << 20, handle, log_line, &s};
+	cli_block_stop_signals(&stop);
+	/* Designated: robust to fields other users of http.h add. */
+	struct mg_http_opts ho = {.host = host, .port = port, .threads = 2, .max_body = (size_t)1 << 20,
+				  .handler = handle, .log = cli_http_log, .ctx = &s, .tls_cert = cert, .tls_key = key};
 	if (mg_http_listen(&h, &ho, &err)) {
 		status = cli_error(err.code == MG_EINVAL ? EXIT_USAGE : EXIT_FAIL, "--listen: %s", err.msg);
 		goto out;
@@ -350,23 +463,32 @@ int cmd_cds(int argc, char **argv, struct mg_cli *cli)
 		snprintf(base, sizeof base, "%s", o.base_url);
 	} else {
 		int v6 = strchr(host, ':') != NULL;
-		snprintf(base, sizeof base, "http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", mg_http_port(h));
+		snprintf(base, sizeof base, "%s://%s%s%s:%u", cert ? "https" : "http", v6 ? "[" : "", host, v6 ? "]" : "",
+			 mg_http_port(h));
 	}
 	size_t bl = strlen(base);
 	if (bl && base[bl - 1] == '/')
 		base[bl - 1] = 0;
 	s.base_url = base;
+	snprintf(s.sources_url, sizeof s.sources_url, "%s/sources", base);
 	if (mg_http_run(h, &err)) {
-		status = cli_fail(&err);
+		status = err.code == MG_EINVAL ? cli_error(EXIT_USAGE, "--tls-cert/--tls-key: %s", err.msg)
+					       : cli_fail(&err);
 		goto out;
 	}
 	printf("%s" PREFIX "\n", base);
 	fflush(stdout);
+	served = 1;
 	int sig;
 	sigwait(&stop, &sig);
 out:
-	mg_http_stop(h);
+	mg_http_stop(h); /* waits for the requests in progress: the counts are final */
+	if (served)
+		report_feedback(&s);
 	mg_cds_auth_free(s.auth);
 	mg_buf_release(&s.discovery);
+	mg_buf_release(&s.sources);
+	free(cert);
+	free(key);
 	return status;
 }

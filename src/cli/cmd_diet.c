@@ -216,11 +216,6 @@ out:
 /* mg per serving of a quiz item, from the knowledge base's SR28 value, so
  * the quiz works in a build without the food table (test_food checks the
  * values against the table when it is built in). */
-static double item_mg(const struct mg_diet_item *it)
-{
-	return it->mg_per_100g * it->grams / 100;
-}
-
 struct quiz_opts {
 	const char *answers, *date;
 };
@@ -292,16 +287,16 @@ static int diet_quiz(int argc, char **argv, struct mg_cli *cli)
 	}
 	double total = 0;
 	struct mg_buf a = MG_BUF_INIT, out = MG_BUF_INIT;
-	mg_buf_putc(&a, '{');
+	struct mg_error err = {0};
+	if (mg_diet_quiz_score(kb, ans, ni, &total, &a, &err)) {
+		mg_buf_release(&a);
+		return cli_fail(&err);
+	}
 	for (size_t k = 0; k < ni; k++) {
-		double mg = item_mg(&items[k]) * freqs[ans[k]].per_day;
-		total += mg;
-		mg_buf_printf(&a, "%s\"%s\":%d", k ? "," : "", items[k].id, ans[k]);
+		double mg = mg_diet_item_mg(&items[k]) * freqs[ans[k]].per_day;
 		if (mg > 0)
 			mg_buf_printf(&out, "  %-46s %-22s %4.0f mg a day\n", items[k].portion, freqs[ans[k]].label, mg);
 	}
-	mg_buf_putc(&a, '}');
-	struct mg_error err = {0};
 	struct mg_db *db = cli_db_open(cli, MG_DB_CREATE, &status);
 	if (db) {
 		if (mg_db_begin(db, &err) || mg_db_diet_quiz_add(db, date, a.data, total, &err) || mg_db_commit(db, &err))
@@ -354,7 +349,7 @@ static int diet_suggest(int argc, char **argv, struct mg_cli *cli)
 		for (size_t k = 0; k < ni; k++)
 			order[k] = k;
 		for (size_t x = 1; x < ni; x++)
-			for (size_t y = x; y > 0 && item_mg(&items[order[y]]) > item_mg(&items[order[y - 1]]); y--) {
+			for (size_t y = x; y > 0 && mg_diet_item_mg(&items[order[y]]) > mg_diet_item_mg(&items[order[y - 1]]); y--) {
 				size_t t = order[y];
 				order[y] = order[y - 1];
 				order[y - 1] = t;
@@ -364,7 +359,7 @@ static int diet_suggest(int argc, char **argv, struct mg_cli *cli)
 		       "To close the gap of %.0f mg without a supplement, add for example:\n",
 		       est, source, intake, kind, gap);
 		for (size_t k = 0; k < ni && k < 4 && added < gap; k++) {
-			double mg = item_mg(&items[order[k]]);
+			double mg = mg_diet_item_mg(&items[order[k]]);
 			printf("  - %s: %.0f mg\n", items[order[k]].portion, mg);
 			added += mg;
 		}

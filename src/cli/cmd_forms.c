@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-static const char *const use_names[] = {"preferred", "acceptable", "avoid"};
-
 struct forms_opts {
 	const char *format;
 };
@@ -38,32 +36,10 @@ int cmd_forms(int argc, char **argv, struct mg_cli *cli)
 	for (size_t i = 0; i < n; i++) {
 		const struct mg_compound *c = mg_kb_compound(kb, i);
 		if (json) {
-			mg_buf_puts(&b, i ? ",{\"id\":" : "{\"id\":");
-			mg_buf_put_json_str(&b, c->id);
-			mg_buf_puts(&b, ",\"name\":");
-			mg_buf_put_json_str(&b, c->name);
-			mg_buf_puts(&b, ",\"formula\":");
-			mg_buf_put_json_str(&b, c->formula);
-			mg_buf_printf(&b, ",\"molar_mass\":%.2f,\"elemental_percent\":%.2f", c->molar_mass,
-				      c->fraction * 100);
-			mg_buf_puts(&b, ",\"compound_mg_per_100mg_elemental\":");
-			mg_buf_put_num(&b, 100 / c->fraction, 0);
-			mg_buf_puts(&b, ",\"sleep_use\":");
-			mg_buf_put_json_str(&b, use_names[c->use]);
-			mg_buf_puts(&b, ",\"gi\":");
-			mg_buf_put_json_str(&b, c->gi);
-			mg_buf_puts(&b, ",\"sleep_evidence\":");
-			mg_buf_put_json_str(&b, c->sleep_evidence);
-			mg_buf_puts(&b, ",\"refs\":[");
-			for (unsigned k = 0; k < c->refs.n; k++) {
-				if (k)
-					mg_buf_putc(&b, ',');
-				mg_buf_put_json_str(&b, mg_kb_source(kb, c->refs.idx[k])->id);
-			}
-			mg_buf_puts(&b, "]}");
+			mg_forms_json_one(kb, c, i, &b);
 		} else {
 			mg_buf_printf(&b, "%-20s %5.2f   %6.0f                      %s\n", c->id, c->fraction * 100,
-				      100 / c->fraction, use_names[c->use]);
+				      100 / c->fraction, mg_sleep_use_name(c->use));
 			mg_buf_printf(&b, "  %s. GI: %s Sleep: %s [", c->name, c->gi, c->sleep_evidence);
 			for (unsigned k = 0; k < c->refs.n; k++)
 				mg_buf_printf(&b, "%s%s", k ? ", " : "", mg_kb_source(kb, c->refs.idx[k])->id);

@@ -127,7 +127,7 @@ static void report_text(struct mg_buf *o, const struct mg_db_import *im, int dry
 		mg_buf_puts(o, "See them with: mgsleep diary (hand-written entries stay the main record).\n");
 }
 
-static void report_json(struct mg_buf *o, const struct mg_db_import *im, int dry_run)
+void cli_import_report_json(struct mg_buf *o, const struct mg_db_import *im, int dry_run)
 {
 	size_t n, ninfo;
 	const struct mg_import_count *c = mg_db_import_counts(im, &n);
@@ -287,7 +287,7 @@ int cmd_import(int argc, char **argv, struct mg_cli *cli)
 		goto out;
 	}
 	if (!strcmp(format, "json")) {
-		report_json(&out, im, dry_run);
+		cli_import_report_json(&out, im, dry_run);
 	} else {
 		mg_buf_add(&out, lines.data, lines.len);
 		report_text(&out, im, dry_run);

@@ -87,10 +87,7 @@ int cmd_isi(int argc, char **argv, struct mg_cli *cli)
 	for (int i = 0; i < MG_ISI_ITEMS; i++)
 		mg_buf_printf(&ans, "%s%d", i ? "," : "", items[i]);
 	mg_buf_putc(&ans, ']');
-	mg_buf_printf(&res, "{\"total\":%d,\"category\":\"%s\",\"category_text\":", isi.total,
-		      mg_isi_category_name(isi.category));
-	mg_buf_put_json_str(&res, mg_isi_category_label(isi.category));
-	mg_buf_putc(&res, '}');
+	mg_isi_result_json(&isi, &res);
 	if (!cli_q_save(cli, "isi", q.date, ans.data, res.data, &status)) {
 		if (q.json)
 			printf("{\"date\":\"%s\",\"items\":%s,\"total\":%d,\"category\":\"%s\"}\n", q.date, ans.data,

@@ -5,6 +5,7 @@
 
 #include <mgsleep/advise.h>
 #include <mgsleep/night.h>
+#include <mgsleep/night_input.h>
 
 #include "../kb/kb_internal.h" /* struct mg_limit: the limit and its body */
 
@@ -17,24 +18,14 @@
 #include <unistd.h>
 
 
-static const char *const known_tags[] = {"caffeine-late", "alcohol", "exercise", "stress", "epsom-bath",
-					 "other-supplement"};
-#define N_TAGS (sizeof known_tags / sizeof known_tags[0])
-
 struct log_opts {
-	struct mg_night night;
-	const char *comment, *mg_form, *mg_time;
-	double mg_elemental, mg_compound, nap_min;
-	/* An interactive "2 capsules" answer: the count, its unit and the mg in
-	 * one unit from the label; count is NaN otherwise. */
-	double mg_count, mg_per_unit;
-	char mg_unit[16], form_answer[48];
-	unsigned tags;
-	int replace, no_mg, delete_night, purge_audit;
+	struct mg_night_input in;
+	char form_answer[48];
+	int delete_night, purge_audit;
 };
 
 /* Minutes east of UTC in the system time zone at a local wall-clock minute. */
-static int utc_offset_at(int64_t local_min)
+int cli_utc_offset_at(int64_t local_min)
 {
 	int y, m, d;
 	int32_t days = (int32_t)(local_min >= 0 ? local_min / 1440 : (local_min - 1439) / 1440);
@@ -53,111 +44,37 @@ static int utc_offset_at(int64_t local_min)
 	return (int)(local_min - (int64_t)(t / 60));
 }
 
-/* A diary item (date, bed, sol ...), parsed and checked by core/night.c. */
-static int night_field(void *field, const struct cli_option *opt, const char *v, int *status)
+/* A diary item, checked by the library (night_input.h) as the web API's. */
+static int item(void *field, const struct cli_option *opt, const char *v, int *status)
 {
 	struct mg_error err = {0};
-	while (isspace((unsigned char)*v))
-		v++;
-	if (mg_night_parse_field(field, opt->name, v, &err)) {
+	if (mg_night_input_set(field, opt->name, v, &err)) {
 		*status = cli_fail(&err);
 		return -1;
 	}
 	return 0;
 }
 
-static int comment(void *field, const struct cli_option *opt, const char *v, int *status)
-{
-	(void)opt;
-	if (strlen(v) > 2000) {
-		*status = cli_error(EXIT_USAGE, "--comment: accepted: up to 2000 characters");
-		return -1;
-	}
-	*(const char **)field = v;
-	return 0;
-}
-
-/* mg of elemental magnesium (1 to 2000) or of the compound (1 to 20000). */
-static int mg_amount(void *field, const struct cli_option *opt, const char *v, int *status)
-{
-	const char *end;
-	double x, hi = !strcmp(opt->name, "mg-elemental") ? 2000 : 20000;
-	if (mg_decimal_parse(v, &x, &end) || *end || x < 1 || x > hi) {
-		*status = cli_error(EXIT_USAGE, "--%s: accepted: mg from 1 to %g", opt->name, hi);
-		return -1;
-	}
-	*(double *)field = x;
-	return 0;
-}
-
-static int mg_time(void *field, const struct cli_option *opt, const char *v, int *status)
-{
-	int m;
-	(void)opt;
-	if (mg_clock_parse(v, &m)) {
-		*status = cli_error(EXIT_USAGE, "--mg-time: accepted: a clock time HH:MM");
-		return -1;
-	}
-	*(const char **)field = v;
-	return 0;
-}
-
-/* Every --nap adds up, to at most 12 hours. */
-static int nap(void *field, const struct cli_option *opt, const char *v, int *status)
-{
-	double *total = field;
-	int m;
-	(void)opt;
-	if (mg_duration_parse(v, &m) || *total + m > 720) {
-		*status = cli_error(EXIT_USAGE, "--nap: accepted: minutes (90, 1h30) up to 12 hours in total");
-		return -1;
-	}
-	*total += m;
-	return 0;
-}
-
-static int tag(void *field, const struct cli_option *opt, const char *v, int *status)
-{
-	unsigned *tags = field;
-	(void)opt;
-	for (const char *s = v;;) {
-		size_t n = strcspn(s, ","), k;
-		for (k = 0; k < N_TAGS; k++)
-			if (strlen(known_tags[k]) == n && !strncmp(s, known_tags[k], n))
-				break;
-		if (k == N_TAGS) {
-			*status = cli_error(EXIT_USAGE, "--tag: unknown tag; accepted: caffeine-late, alcohol, exercise, "
-							"stress, epsom-bath, other-supplement");
-			return -1;
-		}
-		*tags |= 1u << k;
-		if (!s[n])
-			return 0;
-		s += n + 1;
-	}
-}
-
-#define NIGHT(name, argh, help) CLI_OPT_CALLBACK(struct log_opts, night, struct mg_night, name, argh, night_field, help)
+#define ITEM(name, argh, help) CLI_OPT_CALLBACK(struct log_opts, in, struct mg_night_input, name, argh, item, help)
 static const struct cli_option log_options[] = {
-	NIGHT("date", "DATE", "the morning you fill it in (default today)"),
-	NIGHT("bed", "HH:MM", "when you got into bed"),
-	NIGHT("try-sleep", "HH:MM", "when you tried to sleep (default: the same)"),
-	NIGHT("sol", "MIN", "minutes to fall asleep (30, 1h10)"),
-	NIGHT("awakenings", "N", "times you woke, not counting the last"),
-	NIGHT("waso", "MIN", "their total minutes"),
-	NIGHT("final-wake", "HH:MM", "final awakening"),
-	NIGHT("out-of-bed", "HH:MM", "getting up"),
-	NIGHT("quality", "1-5", "1 very poor ... 5 very good"),
-	CLI_OPT_CALLBACK(struct log_opts, comment, const char *, "comment", "TEXT", comment, "up to 2000 characters"),
-	CLI_OPT_STRING(struct log_opts, mg_form, "mg-form", "NAME", "the evening's magnesium: its form (see 'mgsleep forms')"),
-	CLI_OPT_CALLBACK(struct log_opts, mg_elemental, double, "mg-elemental", "MG", mg_amount, "mg of elemental magnesium"),
-	CLI_OPT_CALLBACK(struct log_opts, mg_compound, double, "mg-compound", "MG", mg_amount, "or mg of the compound"),
-	CLI_OPT_CALLBACK(struct log_opts, mg_time, const char *, "mg-time", "HH:MM", mg_time, "when you took it"),
-	CLI_OPT_BOOL(struct log_opts, no_mg, "no-mg", "no magnesium that evening"),
-	CLI_OPT_CALLBACK(struct log_opts, tags, unsigned, "tag", "NAME[,NAME]", tag,
-			 "caffeine-late, alcohol, exercise, stress, epsom-bath, other-supplement"),
-	CLI_OPT_CALLBACK(struct log_opts, nap_min, double, "nap", "MIN", nap, "naps that day (repeatable)"),
-	CLI_OPT_BOOL(struct log_opts, replace, "replace", "replace the night already logged for this date"),
+	ITEM("date", "DATE", "the morning you fill it in (default today)"),
+	ITEM("bed", "HH:MM", "when you got into bed"),
+	ITEM("try-sleep", "HH:MM", "when you tried to sleep (default: the same)"),
+	ITEM("sol", "MIN", "minutes to fall asleep (30, 1h10)"),
+	ITEM("awakenings", "N", "times you woke, not counting the last"),
+	ITEM("waso", "MIN", "their total minutes"),
+	ITEM("final-wake", "HH:MM", "final awakening"),
+	ITEM("out-of-bed", "HH:MM", "getting up"),
+	ITEM("quality", "1-5", "1 very poor ... 5 very good"),
+	ITEM("comment", "TEXT", "up to 2000 characters"),
+	ITEM("mg-form", "NAME", "the evening's magnesium: its form (see 'mgsleep forms')"),
+	ITEM("mg-elemental", "MG", "mg of elemental magnesium"),
+	ITEM("mg-compound", "MG", "or mg of the compound"),
+	ITEM("mg-time", "HH:MM", "when you took it"),
+	CLI_OPT_BOOL(struct log_opts, in.no_mg, "no-mg", "no magnesium that evening"),
+	ITEM("tag", "NAME[,NAME]", "caffeine-late, alcohol, exercise, stress, epsom-bath, other-supplement"),
+	ITEM("nap", "MIN", "naps that day (repeatable)"),
+	CLI_OPT_BOOL(struct log_opts, in.replace, "replace", "replace the night already logged for this date"),
 	CLI_OPT_BOOL(struct log_opts, delete_night, "delete", "delete it (kept in the audit table)"),
 	CLI_OPT_BOOL(struct log_opts, purge_audit, "purge-audit", "forget deleted and replaced entries for good"),
 	CLI_OPT_END(),
@@ -304,18 +221,18 @@ static int ask_magnesium(struct log_opts *o, struct mg_cli *cli, const struct mg
 			continue;
 		}
 		if (a.state == MG_NIGHT_MG_NONE)
-			o->no_mg = 1;
+			o->in.no_mg = 1;
 		if (a.state != MG_NIGHT_MG_TAKEN)
 			return 0;
 		if (a.form[0] && !mg_kb_find_compound(kb, a.form)) {
 			printf("  magnesium form: not known; accepted: %s\n", mg_kb_compound_names(kb));
 			continue;
 		}
-		o->mg_elemental = a.mg;
+		o->in.mg_elemental = a.mg;
 		/* A count: the mg in one unit is on the label. */
 		const char *one = !strcmp(a.unit, "gummies") ? "gummy" : a.unit;
 		int one_len = !strcmp(a.unit, "gummies") ? 5 : (int)strlen(a.unit) - 1;
-		while (isnan(o->mg_elemental)) {
+		while (isnan(o->in.mg_elemental)) {
 			double per;
 			snprintf(prompt, sizeof prompt,
 				 "How many mg of magnesium (elemental) does one %.*s contain? (the label says "
@@ -333,14 +250,17 @@ static int ask_magnesium(struct log_opts *o, struct mg_cli *cli, const struct mg
 				       MG_NIGHT_MG_MIN, MG_NIGHT_MG_MAX);
 				continue;
 			}
-			o->mg_count = a.count;
-			o->mg_per_unit = per;
-			o->mg_elemental = a.count * per;
-			snprintf(o->mg_unit, sizeof o->mg_unit, "%s", a.unit);
+			o->in.mg_count = a.count;
+			o->in.mg_per_unit = per;
+			o->in.mg_elemental = a.count * per;
+			snprintf(o->in.mg_unit, sizeof o->in.mg_unit, "%s", a.unit);
 		}
 		if (ask_form(o, kb, a.form, status))
 			return -1;
-		o->mg_form = o->form_answer[0] ? o->form_answer : NULL;
+		if (o->form_answer[0]) {
+			snprintf(o->in.mg_form, sizeof o->in.mg_form, "%s", o->form_answer);
+			o->in.has_form = 1;
+		}
 		return 0;
 	}
 }
@@ -362,7 +282,7 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, const char *only,
 	mg_db_close(db);
 	free(last);
 	for (size_t q = 0; q < sizeof questions / sizeof questions[0]; q++) {
-		if (only ? strcmp(questions[q].field, only) != 0 : is_set(&o->night, questions[q].field))
+		if (only ? strcmp(questions[q].field, only) != 0 : is_set(&o->in.night, questions[q].field))
 			continue;
 		char def[32] = "";
 		/* Trying to sleep defaults to tonight's bed time, not last night's:
@@ -371,8 +291,8 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, const char *only,
 		 * is what was refused or what led to it. */
 		if (only)
 			;
-		else if (!strcmp(questions[q].field, "try-sleep") && o->night.bed >= 0)
-			mg_clock_format(o->night.bed, def);
+		else if (!strcmp(questions[q].field, "try-sleep") && o->in.night.bed >= 0)
+			mg_clock_format(o->in.night.bed, def);
 		else if (prev)
 			last_answer(prev, questions[q].field, def);
 		for (;;) {
@@ -386,7 +306,7 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, const char *only,
 			const char *v = line[0] ? line : def;
 			if (!v[0] && !strcmp(questions[q].field, "quality"))
 				break; /* optional */
-			if (!mg_night_parse_field(&o->night, questions[q].field, v, &err))
+			if (!mg_night_parse_field(&o->in.night, questions[q].field, v, &err))
 				break;
 			printf("  %s\n", err.msg);
 		}
@@ -396,13 +316,6 @@ static int ask_missing(struct log_opts *o, struct mg_cli *cli, const char *only,
 out:
 	free(prev);
 	return r;
-}
-
-static void put_clock(struct mg_buf *b, const char *key, int minutes)
-{
-	char t[6];
-	mg_clock_format(minutes, t);
-	mg_buf_printf(b, ",\"%s\":\"%s\"", key, t);
 }
 
 /* The upper limit for supplemental magnesium that applies to the person:
@@ -469,8 +382,8 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 	const char *prev_form = NULL;
 	int status = EXIT_OK;
 	memset(&o, 0, sizeof o);
-	mg_night_init(&o.night);
-	o.mg_elemental = o.mg_compound = o.mg_count = o.mg_per_unit = NAN;
+	mg_night_input_init(&o.in);
+	struct mg_night *night = &o.in.night;
 	if (cli_parse_options("log", argc, argv, log_options, &o, 0, &status) < 0)
 		return status;
 	if (o.purge_audit) {
@@ -485,14 +398,13 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 		return status;
 	}
 	/* Today, local time: the default date and the latest one accepted. */
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	int32_t today = mg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	if (o.night.date == MG_DATE_UNSET)
-		o.night.date = today;
-	char date[11];
-	mg_date_format(o.night.date, date);
+	char date[11], today_s[11];
+	int32_t today;
+	cli_today(today_s);
+	mg_date_parse(today_s, &today);
+	if (night->date == MG_DATE_UNSET)
+		night->date = today;
+	mg_date_format(night->date, date);
 	if (o.delete_night) {
 		if (!(db = cli_db_open(cli, 0, &status)))
 			return status;
@@ -503,118 +415,42 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 		mg_db_close(db);
 		return status;
 	}
-	if (mg_night_check_date(o.night.date, today, &err))
+	if (mg_night_check_date(night->date, today, &err))
 		return cli_fail(&err);
 	/* On a terminal, ask for whatever is missing; a night refused as a whole
 	 * (say, SOL longer than the night) asks again the item it names instead
 	 * of dropping every answer. */
-	int interactive = mg_night_first_missing(&o.night) && isatty(STDIN_FILENO);
-	int ask_mg = !o.no_mg && !o.mg_form && isnan(o.mg_elemental) && isnan(o.mg_compound);
-	struct mg_night_times t;
+	int interactive = mg_night_first_missing(night) && isatty(STDIN_FILENO);
+	int ask_mg = !o.in.no_mg && !o.in.has_form && isnan(o.in.mg_elemental) && isnan(o.in.mg_compound);
 	struct mg_night_metrics m;
 	for (const char *only = NULL;;) {
 		if (interactive && ask_missing(&o, cli, only, ask_mg && !only, &status))
 			return status;
-		const char *missing = mg_night_first_missing(&o.night);
-		if (missing)
-			return cli_error(EXIT_USAGE,
-					 "--%s: missing; every night needs --bed, --final-wake, --out-of-bed, --sol, "
-					 "--awakenings and --waso",
-					 missing);
-		/* Offsets from the system time zone at bed and at the final
-		 * awakening, so a DST change inside the night is counted in real
-		 * minutes. */
-		int r = mg_night_timeline(&o.night, &t, &err);
-		if (!r) {
-			o.night.utc_offset_evening = utc_offset_at(t.local[MG_EV_BED]);
-			o.night.utc_offset_morning = utc_offset_at(t.local[MG_EV_FINAL_WAKE]);
-			r = mg_night_compute(&o.night, &m, &err);
-		}
+		if (mg_night_input_missing(&o.in, &err))
+			return cli_fail(&err);
+		int r = cli_night_compute(night, &m, &err);
 		if (!r)
 			break;
 		if (!interactive || question_of(err.field) < 0)
 			return cli_fail(&err);
 		printf("  %s\n", err.msg);
 		only = questions[question_of(err.field)].field;
-		mg_night_clear_field(&o.night, only);
+		mg_night_clear_field(night, only);
 	}
 
-	/* Magnesium that evening: elemental mg, or compound mg converted with the KB. */
+	/* The KB only when a form or a compound amount needs looking up. */
 	const struct mg_compound *form = NULL;
-	if (o.no_mg && (o.mg_form || !isnan(o.mg_elemental) || !isnan(o.mg_compound)))
-		return cli_error(EXIT_USAGE, "--no-mg: contradicts the --mg-* options");
-	if (!isnan(o.mg_elemental) && !isnan(o.mg_compound))
-		return cli_error(EXIT_USAGE, "--mg-compound: give either --mg-elemental or --mg-compound, not both");
-	if (o.mg_form || !isnan(o.mg_compound)) {
-		const struct mg_kb *kb = cli_kb(cli, &status);
-		if (!kb)
-			return status;
-		if (!o.mg_form)
-			return cli_error(EXIT_USAGE, "--mg-form: needed with --mg-compound");
-		if (!(form = mg_kb_find_compound(kb, o.mg_form)))
-			return cli_error(EXIT_USAGE, "--mg-form: unknown form; accepted: %s", mg_kb_compound_names(kb));
-		if (!isnan(o.mg_compound))
-			o.mg_elemental = mg_elemental_from_compound(form, o.mg_compound);
-		else if (isnan(o.mg_elemental))
-			return cli_error(EXIT_USAGE, "--mg-elemental: needed with --mg-form (or give --mg-compound)");
-	}
-
-	mg_buf_printf(&entry, "{\"date\":\"%s\"", date);
-	put_clock(&entry, "bed", o.night.bed);
-	put_clock(&entry, "try_sleep", o.night.try_sleep < 0 ? o.night.bed : o.night.try_sleep);
-	mg_buf_printf(&entry, ",\"sol_min\":%d,\"awakenings\":%d,\"waso_min\":%d", o.night.sol_min, o.night.awakenings,
-		      o.night.waso_min);
-	put_clock(&entry, "final_wake", o.night.final_wake);
-	put_clock(&entry, "out_of_bed", o.night.out_of_bed);
-	if (o.night.quality)
-		mg_buf_printf(&entry, ",\"quality\":%d", o.night.quality);
-	mg_buf_printf(&entry, ",\"utc_offset_evening\":%d,\"utc_offset_morning\":%d", o.night.utc_offset_evening,
-		      o.night.utc_offset_morning);
-	if (o.comment) {
-		mg_buf_puts(&entry, ",\"comment\":");
-		mg_buf_put_json_str(&entry, o.comment);
-	}
-	if (!isnan(o.mg_elemental)) {
-		mg_buf_puts(&entry, ",\"magnesium\":{\"elemental_mg\":");
-		mg_buf_put_num(&entry, o.mg_elemental, 1);
-		if (form) {
-			mg_buf_printf(&entry, ",\"form\":\"%s\",\"compound_mg\":", form->id);
-			mg_buf_put_num(&entry, isnan(o.mg_compound) ? mg_compound_from_elemental(form, o.mg_elemental)
-								    : o.mg_compound,
-				       1);
-		}
-		if (!isnan(o.mg_count)) {
-			mg_buf_puts(&entry, ",\"count\":");
-			mg_buf_put_num(&entry, o.mg_count, 1);
-			mg_buf_printf(&entry, ",\"unit\":\"%s\",\"mg_per_unit\":", o.mg_unit);
-			mg_buf_put_num(&entry, o.mg_per_unit, 1);
-		}
-		if (o.mg_time)
-			mg_buf_printf(&entry, ",\"time\":\"%s\"", o.mg_time);
-		mg_buf_putc(&entry, '}');
-	} else {
-		/* none, or not answered: never the same (docs/diary.md) */
-		mg_buf_puts(&entry, o.no_mg ? ",\"magnesium\":null" : ",\"magnesium\":\"unknown\"");
-	}
-	if (o.tags) {
-		mg_buf_puts(&entry, ",\"tags\":[");
-		for (size_t k = 0, first = 1; k < N_TAGS; k++)
-			if (o.tags >> k & 1) {
-				mg_buf_printf(&entry, "%s\"%s\"", first ? "" : ",", known_tags[k]);
-				first = 0;
-			}
-		mg_buf_putc(&entry, ']');
-	}
-	if (o.nap_min > 0)
-		mg_buf_printf(&entry, ",\"nap_min\":%d", (int)o.nap_min);
-	mg_buf_putc(&entry, '}');
-	if (entry.failed) {
-		status = cli_error(EXIT_FAIL, "out of memory");
+	const struct mg_kb *kb = NULL;
+	double elemental;
+	if ((o.in.has_form || !isnan(o.in.mg_compound)) && !(kb = cli_kb(cli, &status)))
+		return status;
+	int r = mg_night_input_entry(&o.in, kb, &entry, &elemental, &form, &err);
+	if (r) {
+		status = cli_fail(&err);
 		goto out;
 	}
 
-	struct mg_db_night rec = {date, entry.data, m.tib, m.sol, m.waso, m.tst, m.terminal_wake, m.se_pct,
-				  o.mg_elemental};
+	struct mg_db_night rec = {date, entry.data, m.tib, m.sol, m.waso, m.tst, m.terminal_wake, m.se_pct, elemental};
 	if (!(db = cli_db_open(cli, MG_DB_CREATE, &status)))
 		goto out;
 	/* The form of the latest night before this one, for the note on a new form. */
@@ -625,7 +461,7 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 	if (latest && (prev = malloc(sizeof *prev)) && !mg_night_entry_read(latest, strlen(latest), prev, &err) &&
 	    prev->magnesium == MG_NIGHT_MG_TAKEN && prev->form[0])
 		prev_form = prev->form;
-	if (mg_db_begin(db, &err) || mg_db_night_put(db, &rec, o.replace, cli_now(), &err) ||
+	if (mg_db_begin(db, &err) || mg_db_night_put(db, &rec, o.in.replace, cli_now(), &err) ||
 	    mg_db_commit(db, &err)) {
 		status = cli_fail(&err);
 		goto out;
@@ -633,12 +469,25 @@ int cmd_log(int argc, char **argv, struct mg_cli *cli)
 	printf("Logged the night of %s: in bed %dh%02d, asleep %dh%02d, sleep efficiency %.1f %%, "
 	       "%d min to fall asleep, %d min awake in the night.\n",
 	       date, m.tib / 60, m.tib % 60, m.tst / 60, m.tst % 60, m.se_pct, m.sol, m.waso);
-	if (!isnan(o.mg_elemental))
-		log_warnings(cli, db, o.mg_elemental, form, prev_form);
+	if (!isnan(elemental))
+		log_warnings(cli, db, elemental, form, prev_form);
 out:
 	free(prev);
 	free(latest);
 	mg_buf_release(&entry);
 	mg_db_close(db);
 	return status;
+}
+
+/* Offsets from the system time zone at bed and at the final awakening, so
+ * a DST change inside the night is counted in real minutes. */
+int cli_night_compute(struct mg_night *n, struct mg_night_metrics *m, struct mg_error *err)
+{
+	struct mg_night_times t;
+	int r = mg_night_timeline(n, &t, err);
+	if (r)
+		return r;
+	n->utc_offset_evening = cli_utc_offset_at(t.local[MG_EV_BED]);
+	n->utc_offset_morning = cli_utc_offset_at(t.local[MG_EV_FINAL_WAKE]);
+	return mg_night_compute(n, m, err);
 }

@@ -84,13 +84,7 @@ int cmd_psqi(int argc, char **argv, struct mg_cli *cli)
 		mg_buf_release(&ans);
 		return cli_fail(&err);
 	}
-	mg_buf_puts(&res, "{\"components\":[");
-	for (int i = 0; i < 7; i++)
-		mg_buf_printf(&res, "%s%d", i ? "," : "", r.components[i]);
-	mg_buf_printf(&res, "],\"global\":%d,\"poor_sleeper\":%s,\"efficiency_pct\":", r.global,
-		      r.poor_sleeper ? "true" : "false");
-	mg_buf_put_num(&res, r.efficiency_pct, 1);
-	mg_buf_putc(&res, '}');
+	mg_psqi_result_json(&r, &res);
 	if (json)
 		mg_buf_puts(&ans, json);
 	if (!cli_q_save(cli, "psqi", q.date, ans.data, res.data, &status)) {

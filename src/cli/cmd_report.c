@@ -18,20 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static json_t *load_array(const struct mg_buf *b)
 {
 	json_t *a = json_loadb(b->len ? b->data : "[]", b->len ? b->len : 2, 0, NULL);
@@ -101,23 +87,10 @@ const struct cli_help cli_help_report = {
 	NULL,
 };
 
-int cmd_report(int argc, char **argv, struct mg_cli *cli)
+int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, const char *to, int32_t today,
+		    struct mg_buf *out, struct mg_error *err)
 {
-	struct report_opts o = {NULL, NULL, NULL};
-	int status = EXIT_OK, fd = -1;
-	if (cli_parse_options("report", argc, argv, report_options, &o, 0, &status) < 0)
-		return status;
-	const char *out_path = o.out, *from = o.from, *to = o.to;
-	if (from && to && strcmp(from, to) > 0)
-		return cli_error(EXIT_USAGE, "--from: must not be after --to");
-	if (out_path && access(out_path, F_OK) == 0)
-		return cli_error(EXIT_USAGE, "--out: '%s' already exists; choose a new file", out_path);
-	if (access(cli_db_path(cli), F_OK) != 0)
-		return cli_error(EXIT_USAGE, "report: no store at '%s'; log a night with 'mgsleep log' first",
-				 cli_db_path(cli));
-
-	struct mg_error err = {0};
-	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, pb = MG_BUF_INIT, db_dev = MG_BUF_INIT, out = MG_BUF_INIT;
+	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, pb = MG_BUF_INIT, db_dev = MG_BUF_INIT;
 	struct mg_report_device_night *dev = NULL;
 	json_t *da = NULL;
 	struct mg_report_night *nights = NULL;
@@ -131,39 +104,35 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	char order[2 * MG_NOF1_MAX_PAIRS];
 	json_t *na = NULL, *qa = NULL, *pa = NULL;
 	struct mg_report_input in = {.version = MGSLEEP_VERSION, .from = from, .to = to, .diet_mg = NAN};
-	struct mg_db *db = cli_db_open(cli, 0, &status);
-	if (!db)
-		goto out;
+	int r;
 	if (!a || !p) {
-		status = cli_error(EXIT_FAIL, "out of memory");
+		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	int r = cli_stored_advice(cli, db, a, p, &status);
-	if (r < 0)
+	if ((r = cli_stored_advice_e(db, kb, a, p, err)) < 0) {
+		r = err->code ? err->code : MG_ENOMEM;
 		goto out;
+	}
 	if (r == 0)
 		in.advice = a;
 	in.advice_needs_age = r == 2;
-
-	if (mg_db_nights_json(db, from, to, &nb, &err) || mg_db_questionnaire_list(db, "isi", &qb, &err) ||
-	    mg_db_questionnaire_list(db, "psqi", &pb, &err) || mg_db_device_nights_json(db, from, to, &db_dev, &err)) {
-		status = cli_fail(&err);
+	if ((r = mg_db_nights_json(db, from, to, &nb, err)) || (r = mg_db_questionnaire_list(db, "isi", &qb, err)) ||
+	    (r = mg_db_questionnaire_list(db, "psqi", &pb, err)) ||
+	    (r = mg_db_device_nights_json(db, from, to, &db_dev, err)))
 		goto out;
-	}
 	/* Diet: what the advice used (the profile's figure, or the estimate
 	 * cli_stored_advice filled in), else the estimate alone. */
 	if (in.advice && !isnan(p->diet_mg)) {
 		in.diet_mg = p->diet_mg;
 		in.diet_source = p->diet_source[0] ? p->diet_source : "the profile";
-	} else if (cli_diet_estimate(db, &in.diet_mg, diet_source, sizeof diet_source, &err)) {
-		status = cli_fail(&err);
+	} else if ((r = cli_diet_estimate(db, &in.diet_mg, diet_source, sizeof diet_source, err))) {
 		goto out;
 	} else {
 		in.diet_source = diet_source;
 	}
 	if (!(na = load_array(&nb)) || !(qa = load_array(&qb)) || !(pa = load_array(&pb)) ||
 	    !(da = load_array(&db_dev))) {
-		status = cli_error(EXIT_FAIL, "report: cannot read the store's nights or scores");
+		r = mg_fail(err, MG_EIO, "store", "report: cannot read the store's nights or scores");
 		goto out;
 	}
 	nights = calloc(json_array_size(na) + 1, sizeof *nights);
@@ -171,8 +140,9 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	entries = calloc(json_array_size(na) + 1, sizeof *entries);
 	isi = calloc(json_array_size(qa) + 1, sizeof *isi);
 	psqi = calloc(json_array_size(pa) + 1, sizeof *psqi);
-	if (!nights || !tags || !entries || !isi || !psqi) {
-		status = cli_error(EXIT_FAIL, "out of memory");
+	dev = calloc(json_array_size(da) + 1, sizeof *dev);
+	if (!nights || !tags || !entries || !isi || !psqi || !dev) {
+		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	size_t i;
@@ -205,10 +175,6 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	in.isi = isi;
 	in.psqi = psqi;
 	/* Device nights: the chosen source's main sleep of each date. */
-	if (!(dev = calloc(json_array_size(da) + 1, sizeof *dev))) {
-		status = cli_error(EXIT_FAIL, "out of memory");
-		goto out;
-	}
 	json_array_foreach(da, i, row) {
 		struct mg_report_device_night *dn = &dev[in.n_device];
 		json_t *sol = json_object_get(row, "sol"), *waso = json_object_get(row, "waso");
@@ -226,39 +192,17 @@ int cmd_report(int argc, char **argv, struct mg_cli *cli)
 	in.device = dev;
 
 	/* The trial as of --to (its evenings before that morning), else today. */
-	char today[11];
-	cli_today(today);
-	int32_t as_of;
-	mg_date_parse(to ? to : today, &as_of);
-	r = cli_trial_report(db, cli_kb(cli, &status), as_of, &trial, order, &status);
-	if (r < 0)
+	int32_t as_of = today;
+	if (to)
+		mg_date_parse(to, &as_of);
+	if ((r = cli_trial_report_id_e(db, kb, 0, as_of, &trial, order, err)) < 0) {
+		r = err->code ? err->code : MG_ENOMEM;
 		goto out;
+	}
 	if (r == 0)
 		in.trial = &trial;
-
-	if (mg_render_sleep_report(&in, &out, &err)) {
-		status = cli_fail(&err);
-		goto out;
-	}
-	if (!out_path) {
-		status = cli_write(out.data, out.len);
-		goto out;
-	}
-	if ((fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
-		status = cli_error(errno == EEXIST ? EXIT_USAGE : EXIT_FAIL, "--out: cannot create '%s': %s", out_path,
-				   strerror(errno));
-		goto out;
-	}
-	if (write_all(fd, out.data, out.len) || close(fd)) {
-		fd = -1;
-		unlink(out_path);
-		status = cli_error(EXIT_FAIL, "--out: cannot write '%s': %s", out_path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
+	r = mg_render_sleep_report(&in, out, err);
 out:
-	if (fd >= 0)
-		close(fd);
 	json_decref(na);
 	json_decref(qa);
 	json_decref(pa);
@@ -275,6 +219,58 @@ out:
 	mg_buf_release(&qb);
 	mg_buf_release(&pb);
 	mg_buf_release(&db_dev);
+	return r;
+}
+
+int cmd_report(int argc, char **argv, struct mg_cli *cli)
+{
+	struct report_opts o = {NULL, NULL, NULL};
+	struct mg_error err = {0};
+	struct mg_buf out = MG_BUF_INIT;
+	int status = EXIT_OK, fd = -1;
+	char today_s[11];
+	int32_t today;
+	if (cli_parse_options("report", argc, argv, report_options, &o, 0, &status) < 0)
+		return status;
+	const char *out_path = o.out, *from = o.from, *to = o.to;
+	if (from && to && strcmp(from, to) > 0)
+		return cli_error(EXIT_USAGE, "--from: must not be after --to");
+	if (out_path && access(out_path, F_OK) == 0)
+		return cli_error(EXIT_USAGE, "--out: '%s' already exists; choose a new file", out_path);
+	if (access(cli_db_path(cli), F_OK) != 0)
+		return cli_error(EXIT_USAGE, "report: no store at '%s'; log a night with 'mgsleep log' first",
+				 cli_db_path(cli));
+	cli_today(today_s);
+	mg_date_parse(today_s, &today);
+	const struct mg_kb *kb = cli_kb(cli, &status);
+	if (!kb)
+		return status;
+	struct mg_db *db = cli_db_open(cli, 0, &status);
+	if (!db)
+		goto out;
+	if (cli_report_html(db, kb, from, to, today, &out, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (!out_path) {
+		status = cli_write(out.data, out.len);
+		goto out;
+	}
+	if ((fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
+		status = cli_error(errno == EEXIST ? EXIT_USAGE : EXIT_FAIL, "--out: cannot create '%s': %s", out_path,
+				   strerror(errno));
+		goto out;
+	}
+	if (cli_write_fd(fd, out.data, out.len) || close(fd)) {
+		fd = -1;
+		unlink(out_path);
+		status = cli_error(EXIT_FAIL, "--out: cannot write '%s': %s", out_path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
 	mg_buf_release(&out);
 	mg_db_close(db);
 	return status;

@@ -161,6 +161,27 @@ static void text_section(struct mg_buf *out, const struct mg_summary *s, int has
 	}
 }
 
+static void summary_json(struct mg_buf *out, const struct mg_summary *s, const struct mg_summary *sd)
+{
+	mg_buf_putc(out, '{');
+	json_section(out, s);
+	mg_buf_puts(out, ",\"device\":{");
+	json_section(out, sd);
+	mg_buf_puts(out, "}}\n");
+}
+
+int cli_summary_json(struct mg_db *db, size_t weeks, struct mg_buf *out, struct mg_error *err)
+{
+	struct mg_summary s, sd;
+	struct mg_summary_week *wk = calloc(weeks, sizeof *wk), *wkd = calloc(weeks, sizeof *wkd);
+	int r = !wk || !wkd ? mg_fail(err, MG_ENOMEM, NULL, "out of memory") : 0;
+	if (!r && !(r = mg_db_summarise(db, wk, weeks, &s, err)) && !(r = mg_db_summarise_device(db, wkd, weeks, &sd, err)))
+		summary_json(out, &s, &sd);
+	free(wk);
+	free(wkd);
+	return r;
+}
+
 struct summary_opts {
 	long weeks;
 	const char *format;
@@ -210,11 +231,7 @@ int cmd_summary(int argc, char **argv, struct mg_cli *cli)
 	if (!strcmp(fmt, "json")) {
 		/* The diary's summary at the top level (as before imports existed); the
 		 * devices' beside it. */
-		mg_buf_putc(&out, '{');
-		json_section(&out, &s);
-		mg_buf_puts(&out, ",\"device\":{");
-		json_section(&out, &sd);
-		mg_buf_puts(&out, "}}\n");
+		summary_json(&out, &s, &sd);
 	} else if (!strcmp(fmt, "csv")) {
 		mg_buf_puts(&out, "week_of,nights,nights_mg");
 		for (int k = 0; k < MG_M_COUNT; k++)

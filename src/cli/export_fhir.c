@@ -5,10 +5,12 @@
  * (weights in pounds converted there), each night is validated and measured
  * by mg_night_compute, and the questionnaires are scored again by
  * mg_isi_score and mg_psqi_score (what was stored came from them). */
-#include "cli.h"
+#include "trial_cli.h"
 
 #include <mgsleep/fhir.h>
 #include <mgsleep/night.h>
+#include <mgsleep/sleep_report.h>
+#include <mgsleep/stats.h>
 
 #include <jansson.h>
 #include <math.h>
@@ -92,14 +94,57 @@ static int questionnaire_of(json_t *q, struct mg_fhir_questionnaire *fq, struct 
 	return 0;
 }
 
-int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fhir_trial *trials, size_t n_trials,
-		    struct mg_buf *out, int *status)
+/* Every trial in the store, analysed as of today, for the FHIR export
+ * (nothing lost: replaced and finished trials too). *list and *rts are the
+ * caller's to free; -1 with err set. */
+static int fhir_trials(struct mg_db *db, const struct mg_kb *kb, struct mg_fhir_trial **list,
+		       struct mg_report_trial **rts, char (**orders)[2 * MG_NOF1_MAX_PAIRS], size_t *n,
+		       struct mg_error *err)
+{
+	char today[11];
+	int32_t d;
+	struct mg_buf b = MG_BUF_INIT;
+	*n = 0;
+	cli_today(today);
+	mg_date_parse(today, &d);
+	if (mg_db_trial_list_json(db, &b, err)) {
+		mg_buf_release(&b);
+		return -1;
+	}
+	json_t *arr = b.failed ? NULL : json_loadb(b.data ? b.data : "[]", b.data ? b.len : 2, 0, NULL);
+	mg_buf_release(&b);
+	size_t m = json_array_size(arr);
+	*list = calloc(m + 1, sizeof **list);
+	*rts = calloc(m + 1, sizeof **rts);
+	*orders = calloc(m + 1, sizeof **orders);
+	int rc = 0;
+	if (!arr || !*list || !*rts || !*orders)
+		rc = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; !rc && i < m; i++) {
+		json_t *row = json_array_get(arr, i);
+		long long id = json_integer_value(json_object_get(row, "id"));
+		if (cli_trial_report_id_e(db, kb, id, d, &(*rts)[i], (*orders)[i], err) < 0) {
+			rc = -1;
+			break;
+		}
+		const char *st = json_string_value(json_object_get(row, "status"));
+		(*list)[*n].rt = &(*rts)[i];
+		(*list)[*n].id = id;
+		(*list)[*n].replaced = st && !strcmp(st, "replaced");
+		(*n)++;
+	}
+	json_decref(arr);
+	return rc;
+}
+
+static int export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fhir_trial *trials, size_t n_trials,
+		       struct mg_buf *out, struct mg_error *err)
 {
 	json_t *root = json_loads(json, 0, NULL), *v;
 	json_t *profile = json_object_get(root, "profile"), *nights = json_object_get(root, "nights");
 	json_t *qs = json_object_get(root, "questionnaires");
-	struct mg_error err = {0};
 	struct mg_profile p;
+	int r = 0;
 	struct mg_fhir_input in = {.trials = trials, .n_trials = n_trials};
 	struct mg_fhir_night *fn = calloc(json_array_size(nights) + 1, sizeof *fn);
 	struct mg_fhir_questionnaire *fq = calloc(json_array_size(qs) + 1, sizeof *fq);
@@ -112,19 +157,21 @@ int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fh
 									   : json_object_size(json_object_get(v, "answers"));
 	fa = calloc(n_answers + 1, sizeof *fa);
 	if (!root) {
-		*status = cli_error(EXIT_FAIL, "export: cannot read the store's export");
+		r = mg_fail(err, MG_EIO, "export", "export: cannot read the store's export");
 		goto out;
 	}
 	if (!fn || !fq || !fa || !forms) {
-		*status = cli_error(EXIT_FAIL, "out of memory");
+		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	mg_profile_init(&p);
 	if (json_is_object(profile)) {
-		if (!(text = json_dumps(profile, JSON_COMPACT)) || mg_profile_load_json(&p, kb, text, strlen(text), &err)) {
-			*status = text ? cli_fail(&err) : cli_error(EXIT_FAIL, "out of memory");
+		if (!(text = json_dumps(profile, JSON_COMPACT))) {
+			r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
+		if ((r = mg_profile_load_json(&p, kb, text, strlen(text), err)))
+			goto out;
 		in.profile = &p;
 	}
 	in.nights = fn;
@@ -138,8 +185,7 @@ int cli_export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fh
 		else
 			fq[in.n_questionnaires] = (struct mg_fhir_questionnaire){0};
 	}
-	if (mg_render_fhir(&in, out, &err))
-		*status = cli_fail(&err);
+	r = mg_render_fhir(&in, out, err);
 out:
 	free(text);
 	free(fn);
@@ -147,5 +193,21 @@ out:
 	free(fq);
 	free(fa);
 	json_decref(root);
-	return *status;
+	return r;
+}
+
+int cli_export_fhir_e(struct mg_db *db, const struct mg_kb *kb, const char *json, struct mg_buf *out,
+		      struct mg_error *err)
+{
+	struct mg_report_trial *rts = NULL;
+	struct mg_fhir_trial *trials = NULL;
+	char(*orders)[2 * MG_NOF1_MAX_PAIRS] = NULL;
+	size_t n = 0;
+	int r = fhir_trials(db, kb, &trials, &rts, &orders, &n, err);
+	if (!r)
+		r = export_fhir(kb, json, trials, n, out, err);
+	free(rts);
+	free(trials);
+	free(orders);
+	return r ? (err && err->code ? err->code : MG_ENOMEM) : 0;
 }

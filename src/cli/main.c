@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #ifndef MGSLEEP_VERSION
@@ -43,8 +44,10 @@ static const struct cmd {
 	{"profile", cmd_profile, "store your profile so that 'mgsleep advise' needs no options", &cli_help_profile},
 	{"psqi", cmd_psqi, "fill in the Pittsburgh Sleep Quality Index; store and show your scores", &cli_help_psqi},
 	{"report", cmd_report, "your diary, scores, trial and advice as one HTML file to print or share", &cli_help_report},
+	{"screen", cmd_screen, "advise a list of profiles (NDJSON, CSV or FHIR): one result line each", &cli_help_screen},
 	{"summary", cmd_summary, "weekly means, nights with and without magnesium, and the trend", &cli_help_summary},
 	{"trial", cmd_trial, "plan, follow and analyse a randomised trial of magnesium on yourself", &cli_help_trial},
+	{"web", cmd_web, "keep your diary, follow a trial and share the report in your browser", &cli_help_web},
 	{"version", cmd_version, "print the program and knowledge-base versions", &version_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -110,6 +113,20 @@ int cli_write(const char *buf, size_t len)
 	if (fflush(stdout))
 		return cli_error(EXIT_FAIL, "cannot write output: %s", strerror(errno));
 	return EXIT_OK;
+}
+
+int cli_write_fd(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 char *cli_read_file(const char *path, size_t max, size_t *len, const char *what, int *status)

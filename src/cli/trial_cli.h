@@ -28,11 +28,45 @@ struct cli_trial_run {
 struct cli_trial_run *cli_trial_analyse(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
 					int *status);
 
+/* The same without printing, for the web API: errors in err (no trial:
+ * MG_EINVAL naming "trial"; damaged: MG_EIO). */
+int cli_trial_load_e(struct mg_db *db, const struct mg_kb *kb, long long id, struct mg_trial *t,
+		     struct mg_error *err);
+int cli_trial_load_pauses_e(struct mg_db *db, long long id, struct mg_trial_pauses *pz, struct mg_error *err);
+struct cli_trial_run *cli_trial_analyse_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+					  struct mg_error *err);
+
 /* The command's output, or "out of memory" once for a failed buffer. */
 int cli_trial_emit(const struct mg_buf *out);
 
 /* mgsleep trial plan (cmd_trial_plan.c), and its options for the help. */
 extern const struct cli_option cli_trial_plan_options[];
 int cli_trial_plan(int argc, char **argv, struct mg_cli *cli, const struct mg_kb *kb);
+
+/* A plan as 'trial plan' makes it, without printing (the CLI and the web
+ * API): the design checked (messages name log-style flags: "--washout:
+ * ..."), a current trial retired when replace (else MG_EEXIST), the dose
+ * from the stored profile's advice, the power, all stored in one
+ * transaction, and the trial read back with its id. now: the created
+ * stamp. */
+#include <mgsleep/trial_report.h>
+struct cli_plan_in {
+	int32_t start; /* first evening of the whole trial (baseline first) */
+	long pairs, period_days, washout, baseline;
+	const char *outcome; /* NULL: sol */
+	uint64_t seed;
+	int replace;
+};
+struct cli_plan_out {
+	struct mg_trial t, old;
+	struct mg_trial_plan_power pw;
+	const char *form_name, *retire_as;
+};
+int cli_trial_plan_make(struct mg_db *db, const struct mg_kb *kb, const struct cli_plan_in *in, int32_t today,
+			const char *now, struct cli_plan_out *o, struct mg_error *err);
+/* What mg_trial_plan_text and _json lay out; ics: the file written or NULL. */
+void cli_trial_plan_view(const struct cli_plan_out *o, const char *ics, struct mg_trial_plan_view *v);
+/* cli_trial_read_nights without printing. */
+struct mg_trial_nights *cli_trial_read_nights_e(struct mg_db *db, int32_t from, int32_t to, struct mg_error *err);
 
 #endif

@@ -7,42 +7,56 @@
 
 #include <stdlib.h>
 
+int cli_trial_load_e(struct mg_db *db, const struct mg_kb *kb, long long id, struct mg_trial *t,
+		     struct mg_error *err)
+{
+	int found = 0, r = mg_db_trial_read(db, id, t, &found, err);
+	if (r)
+		return r;
+	if (!found)
+		return id ? mg_fail(err, MG_EINVAL, "trial", "--trial: no trial %lld; see 'mgsleep trial list'", id)
+			  : mg_fail(err, MG_EINVAL, "trial", "trial: no trial planned; run 'mgsleep trial plan' first");
+	if (mg_trial_bind(t, kb, err))
+		return mg_fail(err, MG_EIO, "trial", "trial: the stored trial is damaged");
+	return 0;
+}
+
 int cli_trial_load(struct mg_db *db, const struct mg_kb *kb, long long id, struct mg_trial *t, int *status)
 {
 	struct mg_error err = {0};
-	int found = 0;
-	if (mg_db_trial_read(db, id, t, &found, &err))
-		return *status = cli_fail(&err), -1;
-	if (!found) {
-		*status = id ? cli_error(EXIT_USAGE, "--trial: no trial %lld; see 'mgsleep trial list'", id)
-			     : cli_error(EXIT_USAGE, "trial: no trial planned; run 'mgsleep trial plan' first");
-		return -1;
-	}
-	if (mg_trial_bind(t, kb, &err))
-		return *status = cli_error(EXIT_FAIL, "trial: the stored trial is damaged"), -1;
-	return 0;
+	return cli_trial_load_e(db, kb, id, t, &err) ? (*status = cli_fail(&err), -1) : 0;
+}
+
+int cli_trial_load_pauses_e(struct mg_db *db, long long id, struct mg_trial_pauses *pz, struct mg_error *err)
+{
+	mg_trial_pauses_init(pz);
+	return mg_db_trial_events_each(db, id, mg_trial_pauses_add, pz, err);
 }
 
 int cli_trial_load_pauses(struct mg_db *db, long long id, struct mg_trial_pauses *pz, int *status)
 {
 	struct mg_error err = {0};
-	mg_trial_pauses_init(pz);
-	if (mg_db_trial_events_each(db, id, mg_trial_pauses_add, pz, &err))
-		return *status = cli_fail(&err), -1;
-	return 0;
+	return cli_trial_load_pauses_e(db, id, pz, &err) ? (*status = cli_fail(&err), -1) : 0;
+}
+
+struct mg_trial_nights *cli_trial_read_nights_e(struct mg_db *db, int32_t from, int32_t to, struct mg_error *err)
+{
+	struct mg_trial_nights *nt = mg_trial_nights_new(from, to);
+	if (!nt)
+		mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	else if (mg_db_nights_each(db, from + 1, to + 1, mg_trial_nights_put, nt, err)) {
+		mg_trial_nights_free(nt);
+		nt = NULL;
+	}
+	return nt;
 }
 
 struct mg_trial_nights *cli_trial_read_nights(struct mg_db *db, int32_t from, int32_t to, int *status)
 {
 	struct mg_error err = {0};
-	struct mg_trial_nights *nt = mg_trial_nights_new(from, to);
+	struct mg_trial_nights *nt = cli_trial_read_nights_e(db, from, to, &err);
 	if (!nt)
-		*status = cli_error(EXIT_FAIL, "out of memory");
-	else if (mg_db_nights_each(db, from + 1, to + 1, mg_trial_nights_put, nt, &err)) {
 		*status = cli_fail(&err);
-		mg_trial_nights_free(nt);
-		nt = NULL;
-	}
 	return nt;
 }
 
@@ -66,25 +80,24 @@ static int add_score(void *ctx, const struct mg_trial_score *s)
 	return 0;
 }
 
-struct cli_trial_run *cli_trial_analyse(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
-					int *status)
+struct cli_trial_run *cli_trial_analyse_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+					  struct mg_error *err)
 {
-	struct mg_error err = {0};
 	struct scores isi = {0};
 	struct mg_trial_nights *nt = NULL;
 	struct cli_trial_run *run = malloc(sizeof *run);
 	int ok = 0;
 	if (!run) {
-		*status = cli_error(EXIT_FAIL, "out of memory");
+		mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		return NULL;
 	}
-	if (cli_trial_load(db, kb, id, &run->t, status) || cli_trial_load_pauses(db, run->t.id, &run->pz, status) ||
-	    !(nt = cli_trial_read_nights(db, run->t.p.start - run->t.p.baseline, mg_trial_last_evening(&run->t.p),
-					 status)))
+	if (cli_trial_load_e(db, kb, id, &run->t, err) || cli_trial_load_pauses_e(db, run->t.id, &run->pz, err) ||
+	    !(nt = cli_trial_read_nights_e(db, run->t.p.start - run->t.p.baseline, mg_trial_last_evening(&run->t.p), err)))
 		goto out;
-	if (mg_db_scores_each(db, "isi", add_score, &isi, &err) ||
-	    mg_trial_analyse(kb, &run->t, &run->pz, nt, isi.v, isi.n, today, &run->an, &err)) {
-		*status = err.code ? cli_fail(&err) : cli_error(EXIT_FAIL, "out of memory");
+	if (mg_db_scores_each(db, "isi", add_score, &isi, err) ||
+	    mg_trial_analyse(kb, &run->t, &run->pz, nt, isi.v, isi.n, today, &run->an, err)) {
+		if (!err || !err->code)
+			mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	ok = 1;
@@ -98,22 +111,41 @@ out:
 	return run;
 }
 
-int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
-			struct mg_report_trial *rt, char *order, int *status)
+struct cli_trial_run *cli_trial_analyse(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+					int *status)
 {
 	struct mg_error err = {0};
+	struct cli_trial_run *run = cli_trial_analyse_e(db, kb, id, today, &err);
+	if (!run)
+		*status = cli_fail(&err);
+	return run;
+}
+
+int cli_trial_report_id_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			  struct mg_report_trial *rt, char *order, struct mg_error *err)
+{
 	struct mg_trial t;
 	int found = 0;
-	if (mg_db_trial_read(db, id, &t, &found, &err))
-		return *status = cli_fail(&err), -1;
+	if (mg_db_trial_read(db, id, &t, &found, err))
+		return -1;
 	if (!found)
 		return 1;
-	struct cli_trial_run *run = cli_trial_analyse(db, kb, id, today, status);
+	struct cli_trial_run *run = cli_trial_analyse_e(db, kb, id, today, err);
 	if (!run)
 		return -1;
 	mg_trial_report_fill(kb, &run->an, rt, order);
 	free(run);
 	return 0;
+}
+
+int cli_trial_report_id(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
+			struct mg_report_trial *rt, char *order, int *status)
+{
+	struct mg_error err = {0};
+	int r = cli_trial_report_id_e(db, kb, id, today, rt, order, &err);
+	if (r < 0)
+		*status = cli_fail(&err);
+	return r;
 }
 
 int cli_trial_report(struct mg_db *db, const struct mg_kb *kb, int32_t today, struct mg_report_trial *rt,

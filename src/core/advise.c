@@ -218,9 +218,8 @@ int mg_advise(const struct mg_kb *kb, const struct mg_profile *p, struct mg_advi
 	 * under-18 and 65-plus rules all depend on age. */
 	if (isnan(p->age))
 		return mg_fail(err, MG_EINVAL, "age",
-			       "--age: required for advice, because the kidney estimates and the rules for "
-			       "children and people aged 65 or more depend on it (for the stored profile: "
-			       "mgsleep profile set --age N)");
+			       "age: required for advice, because the kidney estimates and the rules for "
+			       "children and people aged 65 or more depend on it");
 
 	struct mg_facts f = {0, NAN, p->age, p->isi, p->conditions, p->symptoms, 0};
 	renal_estimate(a, kb, p);

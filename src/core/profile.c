@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -274,8 +275,265 @@ int mg_profile_set(struct mg_profile *p, const struct mg_kb *kb, const char *fie
 	return set_text(p, kb, (struct who){f, 0}, value, err);
 }
 
-int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
-			 struct mg_error *err)
+/* A record's id: a string of at most idcap - 1 bytes, or an integer (given
+ * back as its decimal text); absent or null leaves id "". */
+static int read_id(const json_t *v, char *id, size_t idcap, struct mg_error *err)
+{
+	id[0] = '\0';
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_integer(v)) {
+		snprintf(id, idcap, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	}
+	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= idcap ||
+	    memchr(json_string_value(v), '\0', json_string_length(v)))
+		return mg_fail(err, MG_EINVAL, "id", "id: accepted: a string of 1 to %zu bytes, or an integer",
+			       idcap - 1);
+	memcpy(id, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
+
+/* The fast path of the reader, for batches (`mgsleep screen`): a scan of
+ * the common shape, a flat object of ASCII strings without escapes, plain
+ * numbers, booleans, null and arrays of such strings, with no jansson tree
+ * (which was most of the time of a screened profile). It applies the same
+ * field functions to a copy and commits only when the whole object was read
+ * without an error; anything else (a syntax or value error, an escape, a
+ * non-ASCII byte, an unknown or repeated key, a big number) returns 0 and
+ * the jansson path below reads the input from scratch, so errors and every
+ * unusual input are that path's. On success both give the same profile
+ * (fuzz/fuzz_profile_fast.c checks it). */
+struct scan {
+	const char *s, *end;
+};
+
+static void ws(struct scan *c)
+{
+	while (c->s < c->end && (*c->s == ' ' || *c->s == '\t' || *c->s == '\n' || *c->s == '\r'))
+		c->s++;
+}
+
+/* A string of printable ASCII without escapes: its bytes (not terminated). */
+static int str(struct scan *c, const char **v, size_t *n)
+{
+	if (c->s == c->end || *c->s != '"')
+		return -1;
+	const char *b = ++c->s;
+	while (c->s < c->end && *c->s != '"') {
+		unsigned char ch = (unsigned char)*c->s;
+		if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+			return -1;
+		c->s++;
+	}
+	if (c->s == c->end)
+		return -1;
+	*v = b;
+	*n = (size_t)(c->s++ - b);
+	return 0;
+}
+
+/* A JSON number (RFC 8259 grammar) as jansson reads it: an integer (no
+ * fraction or exponent; at most 15 digits, so exact as a double) or a real
+ * through strtod. *integer says which. */
+static int num(struct scan *c, double *v, int *integer)
+{
+	const char *b = c->s, *p = c->s;
+	char buf[48];
+	if (p < c->end && *p == '-')
+		p++;
+	if (p == c->end || !isdigit((unsigned char)*p) || (*p == '0' && p + 1 < c->end && isdigit((unsigned char)p[1])))
+		return -1;
+	while (p < c->end && isdigit((unsigned char)*p))
+		p++;
+	*integer = 1;
+	if (p < c->end && *p == '.') {
+		*integer = 0;
+		if (++p == c->end || !isdigit((unsigned char)*p))
+			return -1;
+		while (p < c->end && isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p < c->end && (*p == 'e' || *p == 'E')) {
+		*integer = 0;
+		if (++p < c->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == c->end || !isdigit((unsigned char)*p))
+			return -1;
+		while (p < c->end && isdigit((unsigned char)*p))
+			p++;
+	}
+	if ((size_t)(p - b) >= sizeof buf || (*integer && p - b > 15))
+		return -1;
+	memcpy(buf, b, (size_t)(p - b));
+	buf[p - b] = '\0';
+	*v = *integer ? (double)strtoll(buf, NULL, 10) : strtod(buf, NULL);
+	if (!isfinite(*v))
+		return -1;
+	c->s = p;
+	return 0;
+}
+
+static int word(struct scan *c, const char *w)
+{
+	size_t n = strlen(w);
+	if ((size_t)(c->end - c->s) < n || memcmp(c->s, w, n))
+		return -1;
+	c->s += n;
+	return 0;
+}
+
+/* One value for field f (NULL: the id). 0, or -1 to fall back. */
+static int fast_value(struct scan *c, struct mg_profile *p, const struct mg_kb *kb, const struct field *f,
+		      char *id, size_t idcap)
+{
+	struct who w = {f, 1};
+	const char *v;
+	size_t n;
+	double d;
+	int integer;
+	if (!word(c, "null"))
+		return 0;
+	if (!f) { /* the id: as read_id takes it */
+		if (*c->s == '"') {
+			if (str(c, &v, &n) || n == 0 || n >= idcap)
+				return -1;
+			memcpy(id, v, n);
+			id[n] = '\0';
+			return 0;
+		}
+		if (num(c, &d, &integer) || !integer)
+			return -1;
+		snprintf(id, idcap, "%lld", (long long)d);
+		return 0;
+	}
+	switch (*c->s) {
+	case '"': {
+		char text[128];
+		if (str(c, &v, &n) || f->kind == K_BOOL || f->kind == K_LIST || n >= sizeof text)
+			return -1;
+		memcpy(text, v, n);
+		text[n] = '\0';
+		return set_text(p, kb, w, text, NULL) ? -1 : 0;
+	}
+	case 't':
+	case 'f':
+		if (f->kind != K_BOOL)
+			return -1;
+		if (!word(c, "true"))
+			return set_bool(p, f, 1);
+		return word(c, "false") ? -1 : set_bool(p, f, 0);
+	case '[':
+		if (f->kind != K_LIST)
+			return -1;
+		c->s++;
+		ws(c);
+		if (c->s < c->end && *c->s == ']') {
+			c->s++;
+			return 0;
+		}
+		for (;;) {
+			ws(c);
+			if (str(c, &v, &n) || add_list_item(p, kb, w, v, n, NULL))
+				return -1;
+			ws(c);
+			if (c->s < c->end && *c->s == ',') {
+				c->s++;
+				continue;
+			}
+			if (c->s < c->end && *c->s == ']') {
+				c->s++;
+				return 0;
+			}
+			return -1;
+		}
+	default:
+		if (f->kind != K_NUM || f->id == F_CREAT || num(c, &d, &integer))
+			return -1;
+		return set_num(p, w, d, NULL) ? -1 : 0;
+	}
+}
+
+/* 1 when read (*p and id set), 0 to fall back to the jansson path. */
+static int load_fast(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
+		     size_t idcap)
+{
+	struct scan c = {json, json + len};
+	struct mg_profile tmp = *p;
+	uint32_t seen = 0;
+	char idv[256] = "";
+	ws(&c);
+	if (c.s == c.end || *c.s++ != '{')
+		return 0;
+	ws(&c);
+	if (c.s < c.end && *c.s == '}') {
+		c.s++;
+	} else {
+		for (;;) {
+			const char *k;
+			size_t n;
+			char key[24];
+			ws(&c);
+			if (str(&c, &k, &n) || n >= sizeof key)
+				return 0;
+			memcpy(key, k, n);
+			key[n] = '\0';
+			const struct field *f = id && !strcmp(key, "id") ? NULL : find_field(key, 1);
+			unsigned bit = f ? (unsigned)(f - fields) : N_FIELDS;
+			if ((!f && !(id && !strcmp(key, "id"))) || seen >> bit & 1)
+				return 0;
+			seen |= 1u << bit;
+			ws(&c);
+			if (c.s == c.end || *c.s++ != ':')
+				return 0;
+			ws(&c);
+			if (c.s == c.end || fast_value(&c, &tmp, kb, f, idv, id ? idcap : sizeof idv))
+				return 0;
+			ws(&c);
+			if (c.s < c.end && *c.s == ',') {
+				c.s++;
+				continue;
+			}
+			if (c.s < c.end && *c.s == '}') {
+				c.s++;
+				break;
+			}
+			return 0;
+		}
+	}
+	ws(&c);
+	if (c.s != c.end)
+		return 0;
+	*p = tmp;
+	if (id)
+		memcpy(id, idv, strlen(idv) + 1);
+	return 1;
+}
+
+static int load_tree(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
+		     size_t idcap, struct mg_error *err);
+
+/* The one reader of the profile JSON; id (when not NULL) also accepts a
+ * top-level "id", read before any other key so that an error elsewhere can
+ * still name the record. */
+static int load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
+		     size_t idcap, struct mg_error *err)
+{
+	if (load_fast(p, kb, json, len, id, idcap))
+		return 0;
+	return load_tree(p, kb, json, len, id, idcap, err);
+}
+
+int mg_profile_load_json_tree(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
+			      char *id, size_t idcap, struct mg_error *err)
+{
+	if (id && idcap < 2)
+		return mg_fail(err, MG_EINVAL, "id", "id: no room");
+	return load_tree(p, kb, json, len, id, idcap, err);
+}
+
+static int load_tree(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
+		     size_t idcap, struct mg_error *err)
 {
 	json_error_t je;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
@@ -293,9 +551,13 @@ int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const cha
 		r = mg_fail(err, MG_EINVAL, "profile", "profile: the top level must be a JSON object");
 		goto out;
 	}
+	if (id && (r = read_id(json_object_get(root, "id"), id, idcap, err)))
+		goto out;
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v) {
+		if (id && !strcmp(key, "id"))
+			continue;
 		const struct field *f = find_field(key, 1);
 		if (!f) {
 			r = mg_fail(err, MG_EINVAL, "profile", "profile: unknown key '%.40s'; accepted: age, sex, weight, "
@@ -335,6 +597,38 @@ int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const cha
 out:
 	json_decref(root);
 	return r;
+}
+
+int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,
+			 struct mg_error *err)
+{
+	return load_json(p, kb, json, len, NULL, 0, err);
+}
+
+int mg_profile_load_json_id(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len, char *id,
+			    size_t idcap, struct mg_error *err)
+{
+	if (idcap < 2)
+		return mg_fail(err, MG_EINVAL, "id", "id: no room");
+	id[0] = '\0';
+	return load_json(p, kb, json, len, id, idcap, err);
+}
+
+int mg_profile_key_kind(const char *key)
+{
+	const struct field *f = find_field(key, 1);
+	return !f ? 0 : f->kind == K_BOOL ? 2 : f->kind == K_LIST ? 3 : 1;
+}
+
+int mg_profile_set_key(struct mg_profile *p, const struct mg_kb *kb, const char *key, const char *value,
+		       struct mg_error *err)
+{
+	const struct field *f = find_field(key, 1);
+	if (!f)
+		return mg_fail(err, MG_EINVAL, "profile", "profile: unknown key");
+	if (!value)
+		return reject(err, (struct who){f, 1}, "missing value", f->accepted ? f->accepted : "a name");
+	return set_text(p, kb, (struct who){f, 1}, value, err);
 }
 
 int mg_profile_check(const struct mg_profile *p, struct mg_error *err)

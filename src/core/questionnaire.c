@@ -734,3 +734,22 @@ int mg_psqi_score(const struct mg_psqi_answers *a, struct mg_psqi_result *res, s
 	*res = o;
 	return 0;
 }
+
+void mg_isi_result_json(const struct mg_isi *s, struct mg_buf *out)
+{
+	mg_buf_printf(out, "{\"total\":%d,\"category\":\"%s\",\"category_text\":", s->total,
+		      mg_isi_category_name(s->category));
+	mg_buf_put_json_str(out, mg_isi_category_label(s->category));
+	mg_buf_putc(out, '}');
+}
+
+void mg_psqi_result_json(const struct mg_psqi_result *r, struct mg_buf *out)
+{
+	mg_buf_puts(out, "{\"components\":[");
+	for (int i = 0; i < MG_PSQI_COMPONENTS; i++)
+		mg_buf_printf(out, "%s%d", i ? "," : "", r->components[i]);
+	mg_buf_printf(out, "],\"global\":%d,\"poor_sleeper\":%s,\"efficiency_pct\":", r->global,
+		      r->poor_sleeper ? "true" : "false");
+	mg_buf_put_num(out, r->efficiency_pct, 1);
+	mg_buf_putc(out, '}');
+}

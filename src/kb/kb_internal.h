@@ -126,6 +126,10 @@ struct mg_drug_name {
 	int med;   /* index into kb->medicines, or -1 for a combination */
 	int combo; /* index into kb->combos, or -1 */
 	const char *sig; /* several ingredients ("a/b"): canonical ingredients sorted, '/'-joined; else NULL */
+	/* For "did you mean": strlen(canon) and mg_medname_chars(canon), so most
+	 * names are ruled out without an edit-distance table. */
+	size_t len;
+	uint32_t chars;
 };
 
 /* A combination product (medicines.json "combinations"). */
@@ -271,6 +275,10 @@ int mg_kb_find_canon(const struct mg_kb *kb, const char *canon);
  * each part reduced as the normaliser does, sorted, joined with '/'. Returns 0,
  * or -1 if the name has fewer than two parts or does not fit. */
 int mg_medname_sig(const struct mg_kb *kb, const char *name, char *out, size_t outsz);
+/* The characters a canonical name holds, as a set (bit c & 31): one edit
+ * (insert, delete, substitute, transpose) changes at most two members, so
+ * popcount(a ^ b) / 2, rounded up, never exceeds the edit distance. */
+uint32_t mg_medname_chars(const char *canon);
 int mg_kb_build(struct mg_kb **out, void *root, const char *canonical, size_t canonical_len,
 		const char *hash, const char *origin, struct mg_error *err);
 

@@ -57,7 +57,8 @@ static int add_name(struct ctx *c, json_t *v, const char *generic, unsigned shor
 	memcpy(p, canon, (size_t)n + 1);
 	if (kb->n_drugs >= cap)
 		return bad(c, "too many medicine names", NULL);
-	kb->drugs[kb->n_drugs++] = (struct mg_drug_name){key, p, generic, inter, med, combo, NULL};
+	kb->drugs[kb->n_drugs++] =
+		(struct mg_drug_name){key, p, generic, inter, med, combo, NULL, (size_t)n, mg_medname_chars(p)};
 	return 0;
 }
 

@@ -26,6 +26,10 @@ struct pending {
 	struct timespec start;
 	struct mg_buf body;
 	int calls;
+	int streamed;           /* the body goes to sink */
+	int sink_failed;        /* sink.write said stop */
+	size_t received;        /* bytes of a streamed body */
+	struct mg_http_sink sink;
 };
 
 static double ms_since(const struct timespec *t0)
@@ -114,11 +118,28 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		 * closes the connection (keep-alive lost; 37,000 -> 8,300 requests/s
 		 * measured, ../shared/guide/cds-hooks.md). */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > h->o.max_body) {
+		if (h->o.sink) {
+			struct mg_http_request req = {method, url, "", 0, c, NULL};
+			int s = h->o.sink(h->o.ctx, &req, &p->sink, &res);
+			if (s < 0)
+				return answer(h, c, method, p, &res);
+			p->streamed = s == 1;
+		}
+		size_t cap = p->streamed ? p->sink.max : h->o.max_body;
+		if (cl && strtoull(cl, NULL, 10) > cap) {
 			res.status = MHD_HTTP_CONTENT_TOO_LARGE;
 			res.route = "too-large";
 			return answer(h, c, method, p, &res);
 		}
+		return MHD_YES;
+	}
+	if (*upload_size && p->streamed) {
+		p->received += *upload_size;
+		if (p->received > p->sink.max)
+			p->sink_failed = 2;
+		else if (!p->sink_failed && p->sink.write(p->sink.state, upload, *upload_size))
+			p->sink_failed = 1;
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -127,12 +148,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (p->body.failed) {
+	if (p->body.failed || p->sink_failed == 2) {
 		res.status = MHD_HTTP_CONTENT_TOO_LARGE;
 		res.route = "too-large";
 		return answer(h, c, method, p, &res);
 	}
-	struct mg_http_request req = {method, url, p->body.len ? p->body.data : "", p->body.len, c};
+	struct mg_http_request req = {method, url, p->body.len ? p->body.data : "", p->body.len, c,
+				      p->streamed ? p->sink.state : NULL};
 	h->o.handler(h->o.ctx, &req, &res);
 	return answer(h, c, method, p, &res);
 }
@@ -142,6 +164,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum
 	struct pending *p = *state;
 	(void)cls, (void)c, (void)toe;
 	if (p) {
+		if (p->sink.close)
+			p->sink.close(p->sink.state);
+		/* A body may hold a passphrase (the web app's unlock): wiped, not
+		 * just freed. */
+		volatile char *b = p->body.data;
+		for (size_t i = 0; b && i < p->body.len; i++)
+			b[i] = 0;
 		mg_buf_release(&p->body);
 		free(p);
 		*state = NULL;
@@ -198,9 +227,22 @@ int mg_http_listen(struct mg_http **out, const struct mg_http_opts *o, struct mg
 int mg_http_run(struct mg_http *h, struct mg_error *err)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (h->v6 ? MHD_USE_IPv6 : 0);
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
-				MHD_OPTION_THREAD_POOL_SIZE, h->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+	int tls = h->o.tls_cert || h->o.tls_key;
+	if (tls && !(h->o.tls_cert && h->o.tls_key))
+		return mg_fail(err, MG_EINVAL, "tls", "tls: a certificate and its key, both or neither");
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return mg_fail(err, MG_EIO, "tls", "tls: this libmicrohttpd was built without TLS");
+	/* The TLS options come last: without TLS an MHD_OPTION_END takes the
+	 * place of the first, and MHD reads no further. MHD copies the PEM
+	 * into GnuTLS at start, but the caller keeps it until mg_http_stop. */
+	h->d = MHD_start_daemon(
+		flags | (tls ? MHD_USE_TLS : 0), 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
+		MHD_OPTION_THREAD_POOL_SIZE, h->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+		h->o.tls_cert, MHD_OPTION_HTTPS_MEM_KEY, h->o.tls_key, MHD_OPTION_END);
+	if (!h->d && tls)
+		return mg_fail(err, MG_EINVAL, "tls",
+			       "tls: the certificate or key was refused (not PEM, or the key is not the certificate's)");
 	if (!h->d)
 		return mg_fail(err, MG_EIO, "listen", "cannot start the HTTP server");
 	return 0;

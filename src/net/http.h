@@ -10,7 +10,8 @@
  *
  * Ownership: mg_http_start allocates the server, mg_http_stop frees it after
  * the last request has finished. A request's strings live until the handler
- * returns; the handler fills res->body, which the server releases. */
+ * returns (a buffered body is then wiped and freed); the handler fills
+ * res->body, which the server releases. */
 #ifndef MG_NET_HTTP_H
 #define MG_NET_HTTP_H
 
@@ -26,7 +27,8 @@ struct mg_http_request {
 	const char *path;   /* without the query string */
 	const char *body;   /* NUL-terminated; "" when none */
 	size_t body_len;
-	void *conn; /* for mg_http_header */
+	void *conn;   /* for mg_http_header */
+	void *upload; /* the sink's state when the route streams its body (struct mg_http_sink), else NULL */
 };
 
 #define MG_HTTP_MAX_HEADERS 12
@@ -56,6 +58,27 @@ const char *mg_http_cookie(const struct mg_http_request *req, const char *name);
  * CR or LF (no header injection). */
 int mg_http_set_header(struct mg_http_response *res, const char *name, const char *value);
 
+/* A route whose body is streamed instead of held (an upload): chosen by the
+ * caller's sink callback from the method, path and headers (req->body is
+ * then "" and req->upload NULL). Every chunk goes to write as it arrives;
+ * over max bytes in all (declared or received) the answer is 413 without
+ * calling the handler. The handler then gets req->upload = state. close is
+ * called once in every case, after the handler or when the request is
+ * abandoned, and releases state. */
+struct mg_http_sink {
+	size_t max;
+	/* 0, or -1 to stop writing (the rest is read and dropped; the handler
+	 * learns why from its state). */
+	int (*write)(void *state, const char *data, size_t len);
+	void (*close)(void *state);
+	void *state;
+};
+/* 1 with *sink filled to stream this request's body, 0 to buffer it as
+ * usual, -1 to refuse it: the answer is then res as filled (the handler is
+ * not called). */
+typedef int (*mg_http_sink_fn)(void *ctx, const struct mg_http_request *req, struct mg_http_sink *sink,
+			       struct mg_http_response *res);
+
 typedef void (*mg_http_handler_fn)(void *ctx, const struct mg_http_request *req, struct mg_http_response *res);
 /* One finished request: its method, the handler's route label, status and
  * duration in milliseconds. Called from the server's threads. */
@@ -68,14 +91,20 @@ struct mg_http_opts {
 	size_t max_body;   /* bytes; 0: 1 MiB */
 	mg_http_handler_fn handler;
 	mg_http_log_fn log; /* or NULL */
-	void *ctx;          /* passed to both */
+	void *ctx;          /* passed to all three */
+	mg_http_sink_fn sink; /* or NULL: every body is buffered (max_body) */
+	/* HTTPS: the certificate (chain) and its private key as PEM text, both
+	 * or neither (NULL: plain HTTP). Not copied: they must outlive the
+	 * server. */
+	const char *tls_cert, *tls_key;
 };
 
 /* Bind and listen (no request is served yet): the caller learns the port
  * before the first request can arrive. 0, or MG_EINVAL (host is not an
  * address), MG_EIO (the port is taken or cannot be bound), MG_ENOMEM. */
 int mg_http_listen(struct mg_http **out, const struct mg_http_opts *o, struct mg_error *err);
-/* Serve from a thread pool. 0, or MG_EIO. */
+/* Serve from a thread pool. 0, or MG_EINVAL (only one of tls_cert and
+ * tls_key, or the TLS library refused them: not PEM, or not a pair), MG_EIO. */
 int mg_http_run(struct mg_http *h, struct mg_error *err);
 /* The port listened on (the one chosen when 0 was asked). */
 unsigned mg_http_port(const struct mg_http *h);

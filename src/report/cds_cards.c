@@ -7,12 +7,15 @@
 #include "doc.h"
 #include "../kb/kb_internal.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #define SUMMARY_MAX 139 /* "< 140 characters" (CDS Hooks 2.0, Card) */
+#define LINK_LABEL_MAX 100 /* characters of a link's label: the citation's authors and title */
+#define MAX_LINKS 5
 #define OVERRIDE_SYSTEM "urn:mgsleep:cds:override-reason"
 
 static const char *const indicator_of_verdict[] = {"info", "info", "warning", "critical"};
@@ -54,27 +57,85 @@ static void references(struct card *c, const struct mg_kb *kb, const struct mg_a
 	mg_buf_puts(&c->detail, "\n\n_Information, not medical advice._");
 }
 
-/* Cut at a character boundary so that the summary stays under 140 characters. */
+/* p into dst (cap bytes), at most max characters, cut at a character
+ * boundary. With sentences set, it stops before the second ". " and a cut
+ * falls back to the last space, marked "...". */
+static void cut(char *dst, size_t cap, const char *p, size_t max, int sentences)
+{
+	size_t chars = 0, i = 0, space = 0;
+	int stops = 0;
+	for (; p[i] && i + 4 < cap; i++) {
+		if (((unsigned char)p[i] & 0xC0) != 0x80 && ++chars > max)
+			break;
+		if (sentences && p[i] == '.' && p[i + 1] == ' ' && ++stops == 2)
+			break;
+		if (p[i] == ' ')
+			space = i;
+		dst[i] = p[i];
+	}
+	if (sentences && p[i] && p[i] != '.' && space && space + 4 <= cap) {
+		memcpy(dst + space, "...", 3);
+		i = space + 3;
+	}
+	dst[i] = '\0';
+}
+
+/* So that the summary stays under 140 characters. */
 static void put_summary(struct mg_buf *out, const struct mg_buf *s)
 {
 	char tmp[4 * SUMMARY_MAX + 4];
-	size_t chars = 0, i = 0;
-	const char *p = s->data ? s->data : "";
-	for (; p[i] && i < sizeof tmp - 4; i++) {
-		if (((unsigned char)p[i] & 0xC0) != 0x80 && ++chars > SUMMARY_MAX)
-			break;
-		tmp[i] = p[i];
-	}
-	tmp[i] = '\0';
+	cut(tmp, sizeof tmp, s->data ? s->data : "", SUMMARY_MAX, 0);
 	mg_buf_put_json_str(out, tmp);
+}
+
+/* A link to each source the card cites that has a URL (at most MAX_LINKS),
+ * labelled with its reference number and the citation's authors and title
+ * (up to its second sentence's end). */
+static void put_links(struct mg_buf *out, const struct card *c, const struct mg_kb *kb, const struct mg_advice *a)
+{
+	int n = 0;
+	for (size_t k = 0; a && k < a->n_refs && n < MAX_LINKS; k++) {
+		unsigned short s = a->ref_order[k];
+		if (!c->cited[s] || s >= mg_kb_source_count(kb))
+			continue;
+		const struct mg_source *src = mg_kb_source(kb, s);
+		if (!src->url || !*src->url)
+			continue;
+		char label[4 * LINK_LABEL_MAX + 24];
+		int m = snprintf(label, sizeof label, "[%zu] ", k + 1);
+		cut(label + m, sizeof label - (size_t)m, src->citation, LINK_LABEL_MAX, 1);
+		mg_buf_puts(out, n++ ? "," : ",\"links\":[");
+		mg_buf_puts(out, "{\"label\":");
+		mg_buf_put_json_str(out, label);
+		mg_buf_puts(out, ",\"url\":");
+		mg_buf_put_json_str(out, src->url);
+		mg_buf_puts(out, ",\"type\":\"absolute\"}");
+	}
+	if (n)
+		mg_buf_putc(out, ']');
+}
+
+/* A version 4 UUID (RFC 9562 5.4) from 16 random bytes. */
+static void put_uuid(struct mg_buf *out, const struct mg_cds_opts *o)
+{
+	unsigned char b[16];
+	o->random(o->random_ctx, b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+	mg_buf_puts(out, "\"uuid\":\"");
+	for (int i = 0; i < 16; i++)
+		mg_buf_printf(out, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b[i]);
+	mg_buf_puts(out, "\",");
 }
 
 static void emit(struct mg_buf *out, int *n, struct card *c, const struct mg_kb *kb, const struct mg_advice *a,
 		 const char *indicator, const char *suggestion_json, const struct mg_cds_opts *o)
 {
 	references(c, kb, a);
-	mg_buf_puts(out, *n ? ",\n" : "\n");
-	mg_buf_puts(out, "{\"summary\":");
+	mg_buf_puts(out, *n ? ",\n{" : "\n{");
+	if (o && o->random)
+		put_uuid(out, o);
+	mg_buf_puts(out, "\"summary\":");
 	put_summary(out, &c->summary);
 	mg_buf_puts(out, ",\"indicator\":\"");
 	mg_buf_puts(out, indicator);
@@ -95,6 +156,7 @@ static void emit(struct mg_buf *out, int *n, struct card *c, const struct mg_kb 
 			 "\"display\":\"Benefit outweighs the risk for this patient\"},"
 			 "{\"system\":\"" OVERRIDE_SYSTEM "\",\"code\":\"not-applicable\","
 			 "\"display\":\"Not applicable to this patient\"}]");
+	put_links(out, c, kb, a);
 	if (suggestion_json) {
 		mg_buf_puts(out, ",\"selectionBehavior\":\"at-most-one\",\"suggestions\":[");
 		mg_buf_puts(out, suggestion_json);
@@ -240,7 +302,11 @@ static void missing_card(struct mg_buf *out, int *n, struct card *c, const struc
 		mg_buf_puts(&c->detail, "`: ");
 		mg_buf_puts(&c->detail, in->dropped[i].why);
 	}
-	emit(out, n, c, kb, a, relevant ? "warning" : "info", NULL, o);
+	/* What a decision rests on (age, kidney function) missing is a warning;
+	 * a refinement (weight or sex for Cockcroft-Gault) or a resource not
+	 * used is information. */
+	unsigned decisive = MG_FHIR_NO_PATIENT | MG_FHIR_NO_BIRTHDATE | MG_FHIR_NO_KIDNEY;
+	emit(out, n, c, kb, a, relevant & decisive ? "warning" : "info", NULL, o);
 }
 
 /* Is this advised medicine one of the request's orders? */
@@ -313,6 +379,35 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+static int is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	return s[36] == '\0';
+}
+
+/* The rule a card's links or overrideReasons break, or NULL. */
+static const char *check_lists(const json_t *card, const char **field)
+{
+	const json_t *links = json_object_get(card, "links"), *reasons = json_object_get(card, "overrideReasons"), *e;
+	size_t k;
+	if (links && !json_is_array(links))
+		return *field = "links", "not an array";
+	json_array_foreach(links, k, e) {
+		const char *type = json_string_value(json_object_get(e, "type"));
+		if (!json_is_string(json_object_get(e, "label")) || !json_is_string(json_object_get(e, "url")) || !type ||
+		    (strcmp(type, "absolute") && strcmp(type, "smart")))
+			return *field = "links", "each needs label, url and type absolute or smart";
+	}
+	if (reasons && !json_is_array(reasons))
+		return *field = "overrideReasons", "not an array";
+	json_array_foreach(reasons, k, e)
+		if (!json_is_string(json_object_get(e, "display")))
+			return *field = "overrideReasons", "each Coding needs a display";
+	return NULL;
+}
+
 int mg_cds_cards_check(const char *json, size_t len, struct mg_error *err)
 {
 	json_error_t je;
@@ -330,26 +425,93 @@ int mg_cds_cards_check(const char *json, size_t len, struct mg_error *err)
 	json_array_foreach(cards, i, card) {
 		const char *s = json_string_value(json_object_get(card, "summary"));
 		const char *ind = json_string_value(json_object_get(card, "indicator"));
+		const json_t *uuid = json_object_get(card, "uuid"), *src = json_object_get(card, "source");
+		const json_t *url = json_object_get(src, "url");
 		json_t *sugg = json_object_get(card, "suggestions");
 		const char *sel = json_string_value(json_object_get(card, "selectionBehavior"));
 		const char *why = NULL, *field = NULL;
-		if (!s || utf8_chars(s) >= 140)
+		if (uuid && (!json_is_string(uuid) || !is_uuid(json_string_value(uuid))))
+			field = "uuid", why = "not a UUID (8-4-4-4-12 hexadecimal digits)";
+		else if (!s || utf8_chars(s) >= 140)
 			field = "summary", why = "missing, not a string or 140 characters or more";
 		else if (!ind || (strcmp(ind, "info") && strcmp(ind, "warning") && strcmp(ind, "critical")))
 			field = "indicator", why = "missing or not info, warning or critical";
-		else if (!json_is_string(json_object_get(json_object_get(card, "source"), "label")))
+		else if (!json_is_string(json_object_get(src, "label")))
 			field = "source.label", why = "missing or not a string";
+		else if (url && !json_is_string(url))
+			field = "source.url", why = "not a string";
 		else if (sugg && (!json_is_array(sugg) || !sel || (strcmp(sel, "at-most-one") && strcmp(sel, "any"))))
 			field = "selectionBehavior", why = "suggestions need selectionBehavior at-most-one or any";
 		for (size_t k = 0; !why && json_is_array(sugg) && k < json_array_size(sugg); k++)
 			if (!json_is_string(json_object_get(json_array_get(sugg, k), "label")))
 				field = "suggestions.label", why = "a suggestion without a label";
+		if (!why)
+			why = check_lists(card, &field);
 		if (why) {
 			snprintf(f, sizeof f, "cards[%zu].%s", i, field);
 			r = mg_fail(err, MG_EINVAL, f, "%s: %s", f, why);
 			goto out;
 		}
 	}
+out:
+	json_decref(root);
+	return r;
+}
+
+/* The rule a feedback entry breaks, or NULL. */
+static const char *feedback_entry(const json_t *e, int *overridden, const char **field)
+{
+	const char *card = json_string_value(json_object_get(e, "card"));
+	const char *outcome = json_string_value(json_object_get(e, "outcome"));
+	const json_t *reason = json_object_get(e, "overrideReason"), *acc = json_object_get(e, "acceptedSuggestions"), *x;
+	size_t k;
+	if (!json_is_object(e))
+		return *field = "", "not an object";
+	if (!card || !*card)
+		return *field = ".card", "missing or not a non-empty string";
+	if (!outcome || (strcmp(outcome, "accepted") && strcmp(outcome, "overridden")))
+		return *field = ".outcome", "missing or not accepted or overridden";
+	*overridden = outcome[0] == 'o';
+	if (reason && (!json_is_object(reason) || !*overridden))
+		return *field = ".overrideReason", "an object, and only with outcome overridden";
+	if (acc && !json_is_array(acc))
+		return *field = ".acceptedSuggestions", "not an array";
+	json_array_foreach(acc, k, x)
+		if (!json_is_string(json_object_get(x, "id")))
+			return *field = ".acceptedSuggestions", "each needs an id";
+	return NULL;
+}
+
+int mg_cds_feedback_read(const char *json, size_t len, struct mg_cds_feedback *out, struct mg_error *err)
+{
+	json_error_t je;
+	json_t *root = json_loadb(json, len, 0, &je), *e;
+	struct mg_cds_feedback n = {0, 0};
+	size_t i;
+	int r = 0;
+	char f[64];
+	*out = n;
+	if (!root)
+		return mg_fail(err, MG_EPARSE, "$", "not valid JSON at byte %d", je.position);
+	json_t *fb = json_object_get(root, "feedback");
+	if (!json_is_array(fb) || !json_array_size(fb)) {
+		r = mg_fail(err, MG_EINVAL, "feedback", "feedback: missing, not an array or empty");
+		goto out;
+	}
+	json_array_foreach(fb, i, e) {
+		const char *field = NULL, *why;
+		int overridden = 0;
+		if ((why = feedback_entry(e, &overridden, &field))) {
+			snprintf(f, sizeof f, "feedback[%zu]%s", i, field);
+			r = mg_fail(err, MG_EINVAL, f, "%s: %s", f, why);
+			goto out;
+		}
+		if (overridden)
+			n.overridden++;
+		else
+			n.accepted++;
+	}
+	*out = n;
 out:
 	json_decref(root);
 	return r;

@@ -311,3 +311,44 @@ void mg_render_json(const struct mg_advice *a, const struct mg_render_opts *o, s
 	put(b, "}\n");
 	mg_buf_release(&tmp);
 }
+
+const char *mg_sleep_use_name(enum mg_sleep_use u)
+{
+	static const char *const names[] = {"preferred", "acceptable", "avoid"};
+	return (unsigned)u < 3 ? names[u] : "";
+}
+
+void mg_forms_json_one(const struct mg_kb *kb, const struct mg_compound *c, size_t i, struct mg_buf *b)
+{
+	mg_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+	mg_buf_put_json_str(b, c->id);
+	mg_buf_puts(b, ",\"name\":");
+	mg_buf_put_json_str(b, c->name);
+	mg_buf_puts(b, ",\"formula\":");
+	mg_buf_put_json_str(b, c->formula);
+	mg_buf_printf(b, ",\"molar_mass\":%.2f,\"elemental_percent\":%.2f", c->molar_mass, c->fraction * 100);
+	mg_buf_puts(b, ",\"compound_mg_per_100mg_elemental\":");
+	mg_buf_put_num(b, 100 / c->fraction, 0);
+	mg_buf_puts(b, ",\"sleep_use\":");
+	mg_buf_put_json_str(b, mg_sleep_use_name(c->use));
+	mg_buf_puts(b, ",\"gi\":");
+	mg_buf_put_json_str(b, c->gi);
+	mg_buf_puts(b, ",\"sleep_evidence\":");
+	mg_buf_put_json_str(b, c->sleep_evidence);
+	mg_buf_puts(b, ",\"refs\":[");
+	for (unsigned k = 0; k < c->refs.n; k++) {
+		if (k)
+			mg_buf_putc(b, ',');
+		mg_buf_put_json_str(b, mg_kb_source(kb, c->refs.idx[k])->id);
+	}
+	mg_buf_puts(b, "]}");
+}
+
+void mg_forms_json(const struct mg_kb *kb, struct mg_buf *out)
+{
+	size_t n = mg_kb_compound_count(kb);
+	mg_buf_putc(out, '[');
+	for (size_t i = 0; i < n; i++)
+		mg_forms_json_one(kb, mg_kb_compound(kb, i), i, out);
+	mg_buf_puts(out, "]\n");
+}

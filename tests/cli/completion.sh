@@ -52,7 +52,7 @@ check "diary --format: text, json, csv" sh -c "[ \"\$(sort '$tmp/c' | tr '\n' ' 
 complete_words advise --sex ""
 check "advise --sex: female, male" sh -c "[ \"\$(sort '$tmp/c' | tr '\n' ' ')\" = 'female male ' ]"
 complete_words help s
-check "help s: summary, symptoms" sh -c "[ \"\$(sort '$tmp/c' | tr '\n' ' ')\" = 'summary symptoms ' ]"
+check "help s: screen, summary, symptoms" sh -c "[ \"\$(sort '$tmp/c' | tr '\n' ' ')\" = 'screen summary symptoms ' ]"
 complete_words import ""
 check "import FILE: nothing offered, so bash completes file names" test ! -s "$tmp/c"
 check "no store was created by completing" test ! -e "$MGSLEEP_DB"

@@ -5,14 +5,15 @@
  *		a new key pair for ALG, ES384 (P-384, the default) or RS384
  *		(RSA 2048): the public key as a JWKS, the private one as a JWK,
  *		both with kid KID and alg ALG
- *	jwt_tool sign PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI
+ *	jwt_tool sign PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI [NAME=VALUE ...]
  *		prints the compact JWS of {iss, aud, iat: now, exp: now +
  *		EXP_OFFSET seconds, jti}, signed with the key's alg (ES384 when
- *		it has none) and the header's kid that of the key
+ *		it has none) and the header's kid that of the key, and each
+ *		NAME=VALUE as one more header string (e.g. jku=URL, x5u=URL)
  *	jwt_tool mint PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI_PREFIX N
- *		prints N such tokens, one a line, with jti JTI_PREFIX-0 to
- *		JTI_PREFIX-(N-1): the load generator's supply for bench/cds.sh,
- *		since the service refuses a replayed jti
+ *		prints N such tokens (no extra header), one a line, with jti
+ *		JTI_PREFIX-0 to JTI_PREFIX-(N-1): the load generator's supply for
+ *		bench/cds.sh, since the service refuses a replayed jti
  *
  * Exit 0 on success, 1 on any failure (a message on stderr). */
 #include <jansson.h>
@@ -70,7 +71,7 @@ out:
 /* N tokens (one for sign, many for mint), the i-th with jti JTI when n is 0,
  * JTI-i otherwise; the key is read and imported once. */
 static int sign(const char *priv_path, const char *iss, const char *aud, const char *exp_offset, const char *jti,
-		long n)
+		char **headers, int nheaders, long n)
 {
 	jwk_t *key = NULL;
 	jwt_t *jwt = NULL;
@@ -93,6 +94,18 @@ static int sign(const char *priv_path, const char *iss, const char *aud, const c
 	if (r_jwt_set_sign_alg(jwt, alg ? r_str_to_jwa_alg(alg) : R_JWA_ALG_ES384) ||
 	    r_jwt_set_header_str_value(jwt, "typ", "JWT"))
 		goto fail;
+	for (int i = 0; i < nheaders; i++) {
+		char *eq = strchr(headers[i], '=');
+		if (!eq) {
+			fprintf(stderr, "jwt_tool: a header is NAME=VALUE\n");
+			goto out;
+		}
+		*eq = 0;
+		if (r_jwt_set_header_str_value(jwt, headers[i], eq + 1)) {
+			fprintf(stderr, "jwt_tool: header %s could not be set\n", headers[i]);
+			goto out;
+		}
+	}
 	for (long i = 0; i < (n ? n : 1); i++) {
 		if (n)
 			snprintf(id, sizeof id, "%s-%ld", jti, i);
@@ -123,8 +136,8 @@ int main(int argc, char **argv)
 {
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "keygen"))
 		return keygen(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : "ES384");
-	if (argc == 7 && !strcmp(argv[1], "sign"))
-		return sign(argv[2], argv[3], argv[4], argv[5], argv[6], 0);
+	if (argc >= 7 && !strcmp(argv[1], "sign"))
+		return sign(argv[2], argv[3], argv[4], argv[5], argv[6], argv + 7, argc - 7, 0);
 	if (argc == 8 && !strcmp(argv[1], "mint")) {
 		char *end;
 		errno = 0;
@@ -133,10 +146,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "jwt_tool: N: a whole number of tokens, at least 1\n");
 			return 1;
 		}
-		return sign(argv[2], argv[3], argv[4], argv[5], argv[6], n);
+		return sign(argv[2], argv[3], argv[4], argv[5], argv[6], NULL, 0, n);
 	}
 	fprintf(stderr, "usage: jwt_tool keygen KID PUBLIC_JWKS_FILE PRIVATE_JWK_FILE [ES384|RS384]\n"
-			"       jwt_tool sign PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI\n"
+			"       jwt_tool sign PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI [NAME=VALUE ...]\n"
 			"       jwt_tool mint PRIVATE_JWK_FILE ISS AUD EXP_OFFSET JTI_PREFIX N\n");
 	return 1;
 }

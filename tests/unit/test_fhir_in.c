@@ -186,6 +186,111 @@ static void test_medicines(void)
 	   "medicationReference to a contained Medication: magnesium oxide ordered, kept out of the profile's list");
 }
 
+/* One card rule per case, magnesium oxide ordered unless said otherwise.
+ * Expected values by hand from ../shared/reference/magnesium-evidence.md:
+ * kidney cases A, B and D of 6.2/6.3 (Cockcroft-Gault and CKD-EPI 2021,
+ * rounded to whole mL/min as the detail shows them; 9.3 rule 1: the lower
+ * estimate under 30 -> do not recommend -> critical; rule 2: 30-59, or
+ * unknown at 65 or over -> clinician review -> warning); spacing "at least N
+ * hours" is the larger of the before/after hours of section 5 (tetracyclines
+ * 4-6 h after -> 6, ciprofloxacin 6, moxifloxacin 8, dolutegravir 6,
+ * gabapentin 2, bisphosphonates SmPC 3-4 -> 4, levothyroxine 4, iron and
+ * penicillamine 3-4 -> 4, any other medicine 2-3 -> 3); rules 4 (heart
+ * block, heart failure), 5 (digoxin) and 6 (potassium-sparing) -> refer ->
+ * warning. Ages on 2025-06-15. */
+#define MG_ORDER BUNDLE(E(MEDREQ("o1", "draft", MGOX)))
+#define ADULT "\"patient\":" PAT("male", "1980-01-01"), "\"creat\":" OBS("2160-0", "2025-01-01", "0.9", "mg/dL")
+#define TAKING(coding) "\"meds\":" BUNDLE(E(MEDREQ("m1", "active", coding)))
+#define WEIGHT(kg) "\"w\":" OBS("29463-7", "2025-01-01", kg, "kg")
+static const struct {
+	const char *name, *req, *indicator; /* the advice card's */
+	const char *has[3];                 /* in the response */
+} rules[] = {
+	{"case A: man 70 y, 80 kg, creatinine 1.2 mg/dL: CG 64.81, CKD-EPI 65.06, both >= 60",
+	 REQ(MG_ORDER, "\"patient\":" PAT("male", "1955-01-01"), "\"creat\":" OBS("2160-0", "2025-01-01", "1.2", "mg/dL"),
+	     WEIGHT("80")),
+	 "info", {"Cockcroft-Gault 65 mL/min", "CKD-EPI 2021 65 mL/min/1.73 m2", "age 70, male, serum creatinine 1.2 mg/dL, weight 80 kg"}},
+	{"case B: woman 80 y, 55 kg, creatinine 1.4 mg/dL: CG 27.83 < 30 though CKD-EPI 38.03",
+	 REQ(MG_ORDER, "\"patient\":" PAT("female", "1945-01-01"), "\"creat\":" OBS("2160-0", "2025-01-01", "1.4", "mg/dL"),
+	     WEIGHT("55")),
+	 "critical", {"Cockcroft-Gault 28 mL/min", "CKD-EPI 2021 38 mL/min/1.73 m2", "age 80, female"}},
+	{"case D in umol/L: man 85 y, 62 kg, 176.8 umol/L = 2.0 mg/dL: CG 23.68, CKD-EPI 32.10",
+	 REQ(MG_ORDER, "\"patient\":" PAT("male", "1940-01-01"), "\"creat\":" OBS("14682-9", "2025-01-01", "176.8", "umol/L"),
+	     WEIGHT("62")),
+	 "critical", {"Cockcroft-Gault 24 mL/min", "CKD-EPI 2021 32 mL/min/1.73 m2", "serum creatinine 2 mg/dL"}},
+	{"reported eGFR 45 (30-59): clinician review",
+	 REQ(MG_ORDER, "\"patient\":" PAT("female", "1980-01-01"), "\"egfr\":" OBS("98979-8", "2025-01-01", "45", "mL/min/{1.73_m2}")),
+	 "warning", {"reported eGFR 45 mL/min/1.73 m2"}},
+	{"75 y, no creatinine or eGFR: clinician review, and a card saying to order a creatinine",
+	 REQ(MG_ORDER, "\"patient\":" PAT("female", "1950-01-01")), "warning", {"order a serum creatinine"}},
+	{"man 45 y, creatinine 0.9 mg/dL, no weight: the card about the weight is information only",
+	 REQ(MG_ORDER, ADULT), "info", {"\"indicator\":\"info\",\"detail\":\"What could not be judged:\\n\\n- no body weight"}},
+	{"doxycycline taken (tetracycline)", REQ(MG_ORDER, ADULT, TAKING(RX("199026", ",\"display\":\"Doxycycline 100 MG Oral Capsule\""))),
+	 NULL, {"Keep doxycycline and magnesium at least 6 hours apart"}},
+	{"ciprofloxacin taken (fluoroquinolone)", REQ(MG_ORDER, ADULT, TAKING(RX("2551", ""))), NULL,
+	 {"Keep ciprofloxacin and magnesium at least 6 hours apart"}},
+	{"moxifloxacin taken (fluoroquinolone, 4 h / 8 h)", REQ(MG_ORDER, ADULT, TAKING(RX("139462", ""))), NULL,
+	 {"Keep moxifloxacin and magnesium at least 8 hours apart"}},
+	{"dolutegravir taken (integrase inhibitor)", REQ(MG_ORDER, ADULT, TAKING(RX("1433868", ""))), NULL,
+	 {"Keep dolutegravir and magnesium at least 6 hours apart"}},
+	{"gabapentin taken", REQ(MG_ORDER, ADULT, TAKING(RX("25480", ""))), NULL,
+	 {"Keep gabapentin and magnesium at least 2 hours apart"}},
+	{"alendronic acid taken (bisphosphonate)",
+	 REQ(MG_ORDER, ADULT, TAKING(RX("904431", ",\"display\":\"Alendronic acid 70 MG Oral Tablet\""))), NULL,
+	 {"Keep alendronate and magnesium at least 4 hours apart"}},
+	{"levothyroxine taken",
+	 REQ(MG_ORDER, ADULT, TAKING(RX("892246", ",\"display\":\"Levothyroxine Sodium 0.1 MG Oral Tablet\""))), NULL,
+	 {"Keep levothyroxine and magnesium at least 4 hours apart"}},
+	{"ferrous sulfate taken (iron)",
+	 REQ(MG_ORDER, ADULT, TAKING(RX("310325", ",\"display\":\"ferrous sulfate 325 MG Oral Tablet\""))), NULL,
+	 {"magnesium at least 4 hours apart", "iron"}},
+	{"penicillamine taken",
+	 REQ(MG_ORDER, ADULT, TAKING(RX("198071", ",\"display\":\"Penicillamine 250 MG Oral Tablet\""))), NULL,
+	 {"Keep penicillamine and magnesium at least 4 hours apart"}},
+	{"furosemide taken (loop diuretic): Mg status, general spacing", REQ(MG_ORDER, ADULT, TAKING(RX("4603", ""))), NULL,
+	 {"Keep furosemide and magnesium at least 3 hours apart", "check blood magnesium"}},
+	{"omeprazole taken (PPI)", REQ(MG_ORDER, ADULT, TAKING(RX("7646", ""))), NULL,
+	 {"Keep omeprazole and magnesium at least 3 hours apart"}},
+	{"spironolactone taken (potassium-sparing): refer", REQ(MG_ORDER, ADULT, TAKING(RX("9997", ""))), "warning",
+	 {"Keep spironolactone and magnesium at least 3 hours apart", "keep magnesium"}},
+	{"digoxin taken: refer", REQ(MG_ORDER, ADULT, TAKING(RX("3407", ""))), "warning",
+	 {"Keep digoxin and magnesium at least 3 hours apart"}},
+	{"combination product amiloride/hydrochlorothiazide: both ingredients, refer",
+	 REQ(MG_ORDER, ADULT, "\"meds\":{\"resourceType\":\"MedicationRequest\",\"status\":\"active\",\"medicationCodeableConcept\":"
+	     "{\"text\":\"amiloride / hydrochlorothiazide 5 mg/50 mg tablet\"}}"),
+	 "warning", {"Keep amiloride and magnesium at least 3 hours apart",
+		     "Keep hydrochlorothiazide and magnesium at least 3 hours apart"}},
+	{"heart block (SNOMED 233917008): refer", REQ(MG_ORDER, ADULT, "\"c\":" COND("http://snomed.info/sct", "233917008", "", "")),
+	 "warning", {NULL}},
+	{"heart failure (SNOMED 84114007): refer", REQ(MG_ORDER, ADULT, "\"c\":" COND("http://snomed.info/sct", "84114007", "", "")),
+	 "warning", {NULL}},
+	{"ciprofloxacin ordered, magnesium taken: the spacing card too",
+	 REQ(BUNDLE(E(MEDREQ("o2", "draft", RX("2551", "")))), ADULT, TAKING(MGOX)), NULL,
+	 {"Keep ciprofloxacin and magnesium at least 6 hours apart"}},
+};
+
+static void test_card_rules(void)
+{
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		struct mg_fhir_in in;
+		struct mg_advice a;
+		char *cards = NULL;
+		int r = cards_for(rules[i].req, &in, &a, &cards);
+		ok(!r && cards, "%s: valid cards", rules[i].name);
+		const char *adv = cards ? strstr(cards, "\"summary\":\"Magnesium: ") : NULL;
+		const char *ind = adv ? strstr(adv, "\"indicator\":\"") : NULL;
+		if (rules[i].indicator) {
+			size_t n = strlen(rules[i].indicator);
+			ok(ind && !strncmp(ind + 13, rules[i].indicator, n) && ind[13 + n] == '"',
+			   "%s: the advice card is %s", rules[i].name, rules[i].indicator);
+		}
+		for (int k = 0; k < 3 && rules[i].has[k]; k++)
+			if (!ok(cards && strstr(cards, rules[i].has[k]), "%s: says '%s'", rules[i].name, rules[i].has[k]))
+				printf("# %s\n", cards ? cards : "(none)");
+		free(cards);
+	}
+}
+
 static void test_cards(void)
 {
 	struct mg_fhir_in in;
@@ -242,6 +347,105 @@ static void test_validator(void)
 	memset(longs + strlen(longs), 'a', 140);
 	strncat(longs, "\"}]}", sizeof longs - strlen(longs) - 1);
 	ok(mg_cds_cards_check(longs, strlen(longs), &err) == MG_EINVAL, "validator rejects a 140-character summary");
+	longs[strlen("{\"cards\":[{\"indicator\":\"info\",\"source\":{\"label\":\"y\"},\"summary\":\"") + 139] = 0;
+	strncat(longs, "\"}]}", sizeof longs - strlen(longs) - 1);
+	ok(mg_cds_cards_check(longs, strlen(longs), &err) == 0, "validator accepts a 139-character summary");
+#define CARD(extra) "{\"cards\":[{\"summary\":\"x\",\"indicator\":\"info\",\"source\":{\"label\":\"y\"}" extra "}]}"
+	static const struct {
+		const char *json, *field; /* NULL: valid */
+	} v[] = {
+		{CARD(",\"uuid\":\"4e0a3a1e-3283-4575-ab82-028d55fe2719\""), NULL},
+		{CARD(",\"uuid\":\"4e0a3a1e32834575ab82028d55fe2719\""), "cards[0].uuid"},
+		{CARD(",\"uuid\":\"4e0a3a1e-3283-4575-ab82-028d55fe271\""), "cards[0].uuid"},
+		{CARD(",\"uuid\":7"), "cards[0].uuid"},
+		{"{\"cards\":[{\"summary\":\"x\",\"indicator\":\"info\",\"source\":{}}]}", "cards[0].source.label"},
+		{"{\"cards\":[{\"summary\":\"x\",\"indicator\":\"info\"}]}", "cards[0].source.label"},
+		{"{\"cards\":[{\"summary\":\"x\",\"indicator\":\"info\",\"source\":{\"label\":\"y\",\"url\":1}}]}",
+		 "cards[0].source.url"},
+		{CARD(",\"indicator\":\"hard-stop\""), "cards[0].indicator"},
+		{CARD(",\"links\":[{\"label\":\"a\",\"url\":\"https://a.example\",\"type\":\"absolute\"}]"), NULL},
+		{CARD(",\"links\":[{\"label\":\"a\",\"url\":\"https://a.example\",\"type\":\"relative\"}]"), "cards[0].links"},
+		{CARD(",\"links\":[{\"label\":\"a\",\"type\":\"smart\"}]"), "cards[0].links"},
+		{CARD(",\"overrideReasons\":[{\"code\":\"c\",\"system\":\"s\"}]"), "cards[0].overrideReasons"},
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		memset(&err, 0, sizeof err);
+		int r = mg_cds_cards_check(v[i].json, strlen(v[i].json), &err);
+		ok(v[i].field ? r == MG_EINVAL && !strcmp(err.field, v[i].field) : r == 0, "validator %s %s",
+		   v[i].field ? "rejects, naming" : "accepts", v[i].field ? v[i].field : v[i].json);
+	}
+}
+
+/* Counts bytes 0x00, 0x01 ... so that the uuid is known in advance. */
+static void counting_random(void *ctx, unsigned char *buf, size_t n)
+{
+	unsigned char *next = ctx;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (*next)++;
+}
+
+static void test_uuid_and_links(void)
+{
+	struct mg_fhir_in in;
+	struct mg_advice a;
+	struct mg_buf b = MG_BUF_INIT;
+	struct mg_error err = {0};
+	unsigned char next = 0;
+	struct mg_cds_opts o = {"https://cds.example.org/sources", counting_random, &next};
+	const char *req = REQ(MG_ORDER, ADULT, TAKING(RX("2551", "")));
+	int r = parse(req, &in) || mg_advise(kb, &in.profile, &a, NULL) || mg_cds_cards(kb, &in, &a, &o, &b, &err);
+	ok(!r && !mg_cds_cards_check(b.data, b.len, &err), "cards with uuids and links: valid");
+	/* Bytes 00..0f with the version nibble set to 4 (byte 6: 0x06 -> 0x46) and
+	 * the variant bits to 10 (byte 8: 0x08 -> 0x88), RFC 9562 5.4. */
+	ok(b.data && strstr(b.data, "\"uuid\":\"00010203-0405-4607-8809-0a0b0c0d0e0f\""),
+	   "the first card's uuid: bytes 00..0f as a version 4 UUID");
+	ok(b.data && strstr(b.data, "\"uuid\":\"10111213-1415-4617-9819-1a1b1c1d1e1f\""),
+	   "the second card's uuid: the next 16 bytes");
+	ok(b.data && strstr(b.data, "\"url\":\"https://cds.example.org/sources\""), "source.url is the given sources URL");
+	ok(b.data && strstr(b.data, "\"links\":[{\"label\":\"[") && strstr(b.data, "\"type\":\"absolute\""),
+	   "links to the cited sources, numbered as in the detail");
+	ok(b.data && strstr(b.data, "**References**\\n\\n1. "), "numbered references in the detail");
+	mg_buf_release(&b);
+}
+
+static void test_feedback(void)
+{
+	static const struct {
+		const char *json;
+		int rc;
+		unsigned acc, ovr;
+		const char *field;
+	} f[] = {
+		{"{\"feedback\":[{\"card\":\"c1\",\"outcome\":\"accepted\",\"acceptedSuggestions\":[{\"id\":\"s\"}]},"
+		 "{\"card\":\"c2\",\"outcome\":\"overridden\",\"overrideReason\":{\"userComment\":\"x\"}},"
+		 "{\"card\":\"c3\",\"outcome\":\"overridden\"}]}", 0, 1, 2, NULL},
+		{"{\"feedback\":[]}", MG_EINVAL, 0, 0, "feedback"},
+		{"{\"feedback\":{}}", MG_EINVAL, 0, 0, "feedback"},
+		{"{}", MG_EINVAL, 0, 0, "feedback"},
+		{"{\"feedback\":[{\"outcome\":\"accepted\"}]}", MG_EINVAL, 0, 0, "feedback[0].card"},
+		{"{\"feedback\":[{\"card\":\"\",\"outcome\":\"accepted\"}]}", MG_EINVAL, 0, 0, "feedback[0].card"},
+		{"{\"feedback\":[{\"card\":\"c\",\"outcome\":\"ignored\"}]}", MG_EINVAL, 0, 0, "feedback[0].outcome"},
+		{"{\"feedback\":[{\"card\":\"c\",\"outcome\":\"accepted\"},{\"card\":\"c\",\"outcome\":\"accepted\","
+		 "\"overrideReason\":{}}]}", MG_EINVAL, 0, 0, "feedback[1].overrideReason"},
+		{"{\"feedback\":[{\"card\":\"c\",\"outcome\":\"accepted\",\"acceptedSuggestions\":[{}]}]}", MG_EINVAL, 0, 0,
+		 "feedback[0].acceptedSuggestions"},
+		{"{\"feedback\":[7]}", MG_EINVAL, 0, 0, "feedback[0]"},
+		{"{\"feedback\":[", MG_EPARSE, 0, 0, "$"},
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		struct mg_cds_feedback c = {9, 9};
+		struct mg_error err = {0};
+		int r = mg_cds_feedback_read(f[i].json, strlen(f[i].json), &c, &err);
+		ok(r == f[i].rc && c.accepted == f[i].acc && c.overridden == f[i].ovr &&
+			   (!f[i].field || !strcmp(err.field, f[i].field)),
+		   "feedback %zu: rc %d, %u accepted, %u overridden%s%s", i, f[i].rc, f[i].acc, f[i].ovr,
+		   f[i].field ? ", naming " : "", f[i].field ? f[i].field : "");
+	}
+	struct mg_error err = {0};
+	struct mg_cds_feedback c;
+	const char *secret = "{\"feedback\":[{\"card\":\"c\",\"outcome\":\"secret-outcome\"}]}";
+	ok(mg_cds_feedback_read(secret, strlen(secret), &c, &err) && !strstr(err.msg, "secret"),
+	   "the error never repeats a value");
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -297,7 +501,8 @@ static void test_fixtures(void)
 			continue;
 		char *s = slurp(path, &len);
 		int bad = s && mg_cds_cards_check(s, len, &err) != 0;
-		ok(bad == (cardfiles[i][1][0] == '1'), "%s: validator %s it", cardfiles[i][0], bad ? "rejects" : "accepts");
+		ok(bad == (cardfiles[i][1][0] == '1') && (!bad || !strcmp(err.field, "cards[0].indicator")),
+		   "%s: validator %s it%s", cardfiles[i][0], bad ? "rejects" : "accepts", bad ? " (cards[0].indicator)" : "");
 		free(s);
 	}
 }
@@ -326,7 +531,10 @@ int main(void)
 	test_conditions();
 	test_medicines();
 	test_cards();
+	test_card_rules();
 	test_validator();
+	test_uuid_and_links();
+	test_feedback();
 	test_fixtures();
 	test_errors();
 	mg_kb_free(kb);

@@ -245,6 +245,40 @@ static void advice(void)
 	ok(dtg, "5 / S26: dolutegravir from Triumeq keeps 2 h before / 6 h after, RxCUI 1433868");
 }
 
+/* The "did you mean" search skips names by length and by the characters
+ * they hold (lower bounds on the edit distance). A name as many substitutions
+ * from a listed medicine as the limit allows (1 up to 5 letters, 2 up to 9,
+ * 3 beyond: medname.h) is within reach, so it must still get a suggestion,
+ * and so must a deletion or a transposition. */
+static void edits_within_limit(void)
+{
+	size_t n = mg_kb_medicine_count(kb), tried = 0, got = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = mg_kb_medicine(kb, i)->name;
+		size_t len = strlen(name);
+		if (len < 7 || len > 40 || strspn(name, "abcdefghijklmnopqrstuvwxyz") != len)
+			continue;
+		char v[3][48];
+		size_t mid = len / 2, limit = len <= 9 ? 2 : 3;
+		memcpy(v[0], name, len + 1); /* limit substitutions, two apart */
+		for (size_t k = 0; k < limit; k++)
+			v[0][1 + 2 * k] = name[1 + 2 * k] == 'q' ? 'x' : 'q';
+		memcpy(v[1], name, mid); /* a deletion */
+		memcpy(v[1] + mid, name + mid + 1, len - mid);
+		memcpy(v[2], name, len + 1); /* a transposition */
+		v[2][mid] = name[mid + 1], v[2][mid + 1] = name[mid];
+		for (int k = 0; k < 3; k++) {
+			struct mg_med_match m;
+			if (mg_kb_match_medicine(kb, v[k], &m))
+				continue; /* the edit made another listed name */
+			tried++;
+			got += mg_kb_suggest_medicine(kb, v[k]) != NULL;
+		}
+	}
+	ok(tried > 100 && got == tried, "every name within the edit limit of a medicine gets a suggestion (%zu of %zu)",
+	   got, tried);
+}
+
 int main(void)
 {
 	struct mg_kb *k = NULL;
@@ -256,6 +290,7 @@ int main(void)
 	kb = k;
 	table();
 	unrecognised();
+	edits_within_limit();
 	kb_fields();
 	advice();
 	mg_kb_free(k);
