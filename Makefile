@@ -102,7 +102,7 @@ fuzz-regress: fuzz
 	done; echo "fuzz-regress: ok"
 
 bench: deps-dev build
-	ninja -C $(BUILD) bench/bench_advise bench/bench_store
+	ninja -C $(BUILD) bench/bench_advise bench/bench_store bench/bench_jwt tests/jwt_tool
 	./bench/run.sh $(BUILD)
 
 clean:
