@@ -45,6 +45,10 @@ struct mg_http_response {
 		char *value;      /* owned */
 	} headers[MG_HTTP_MAX_HEADERS];
 	int nheaders;
+	/* A file sent instead of body (mg_http_send_fd): read as it is sent,
+	 * never held in memory; the server closes it. */
+	int file_fd, has_file;
+	unsigned long long file_len;
 };
 
 /* The value of header name (case-insensitive), or NULL; lives as long as req. */
@@ -57,6 +61,11 @@ const char *mg_http_cookie(const struct mg_http_request *req, const char *name);
  * MG_EINVAL when MG_HTTP_MAX_HEADERS are already set or the value holds a
  * CR or LF (no header injection). */
 int mg_http_set_header(struct mg_http_response *res, const char *name, const char *value);
+
+/* Answer with the first len bytes of the open file fd (a download too big to
+ * hold, a backup) instead of res->body; the server owns fd from now on and
+ * closes it after sending, or on any failure. */
+void mg_http_send_fd(struct mg_http_response *res, int fd, unsigned long long len);
 
 /* A route whose body is streamed instead of held (an upload): chosen by the
  * caller's sink callback from the method, path and headers (req->body is

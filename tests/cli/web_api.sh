@@ -373,6 +373,41 @@ ok "$([ "$st" = 400 ]; echo $?)" "report from after to: 400"
 st=$(api GET /api/export?format=xml)
 ok "$([ "$st" = 400 ]; echo $?)" "export in an unknown format: 400"
 
+# ---- CSV export (a zip of the CLI's folder) and backup -------------------
+"$bin" export --format csv --out "$tmp/cli-csv" >/dev/null
+st=$(api GET /api/export?format=csv)
+ok "$([ "$st" = 200 ] && header Content-Type | grep -q '^application/zip' &&
+	header Content-Disposition | grep -q 'attachment; filename="mgsleep-export.zip"'; echo $?)" \
+	"GET /api/export?format=csv: a zip attachment"
+# Unzipped by Python's zipfile (its own reader, CRC checked by testzip), then
+# compared with the CLI's folder byte for byte.
+ok "$(python3 -c "
+import os,sys,zipfile
+z=zipfile.ZipFile('$tmp/body')
+if z.testzip() is not None: sys.exit(1)
+names=sorted(z.namelist())
+if names!=sorted(os.listdir('$tmp/cli-csv')) or names!=['nights.csv','profile.csv','questionnaires.csv']: sys.exit(1)
+sys.exit(0 if all(z.read(n)==open('$tmp/cli-csv/'+n,'rb').read() for n in names) else 1)"; echo $?)" \
+	"the zip holds nights.csv, questionnaires.csv, profile.csv, each = 'export --format csv --out DIR' byte for byte"
+ok "$([ "$(grep -c . "$tmp/cli-csv/nights.csv")" = 31 ]; echo $?)" "nights.csv: a header and the 30 nights"
+st=$(api GET /api/backup)
+cp "$tmp/body" "$tmp/web-backup.db"
+"$bin" backup "$tmp/cli-backup.db" >/dev/null
+ok "$([ "$st" = 200 ] && header Content-Disposition | grep -q 'attachment; filename="mgsleep-backup.db"' &&
+	[ "$(head -c 15 "$tmp/web-backup.db")" = "SQLite format 3" ]; echo $?)" \
+	"GET /api/backup: an attachment, an SQLite database"
+MGSLEEP_DB="$tmp/web-backup.db" "$bin" export >"$tmp/web-backup.json"
+MGSLEEP_DB="$tmp/cli-backup.db" "$bin" export >"$tmp/cli-backup.json"
+ok "$(python3 -c "
+import json,sys
+a=json.load(open('$tmp/web-backup.json')); b=json.load(open('$tmp/cli-backup.json'))
+a.pop('exported_at',None); b.pop('exported_at',None)
+sys.exit(0 if a==b and len(a['nights'])==30 else 1)"; echo $?)" \
+	"the backup opens with mgsleep and holds what 'mgsleep backup' holds (30 nights)"
+ok "$([ -z "$(ls -A "$tmp/uploads")" ]; echo $?)" "no temporary backup left behind (the server's TMPDIR is empty)"
+st=$(api POST /api/backup '{}')
+ok "$([ "$st" = 405 ]; echo $?)" "POST /api/backup: 405"
+
 # ---- import (streamed) ---------------------------------------------------
 oura=$FIX/oura/oura-cloud-api-v1_sleep-period_example.json
 if [ -f "$oura" ]; then
@@ -437,6 +472,12 @@ ok "$([ "$st" = 200 ]; echo $?)" "POST /api/unlock: 200"
 st=$(api POST /api/nights '{"date":"2026-11-20","bed":"23:00","sol":10,"awakenings":0,"waso":0,"final_wake":"06:00","out_of_bed":"06:10"}')
 ok "$([ "$st" = 201 ] && jq_ok 'd["tst"]==410'; echo $?)" "then a night is stored (TST 420-10 = 410)"
 ok "$(! grep -q correct-horse "$tmp/web.err"; echo $?)" "the passphrase is not in the log"
+st=$(api GET /api/backup)
+cp "$tmp/body" "$tmp/sealed-backup.db"
+ok "$([ "$st" = 200 ] && [ "$(head -c 15 "$tmp/sealed-backup.db")" != "SQLite format 3" ] &&
+	[ "$(MGSLEEP_DB="$tmp/sealed-backup.db" MGSLEEP_PASSPHRASE=correct-horse "$bin" diary --format json |
+		python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ]; echo $?)" \
+	"GET /api/backup of an encrypted store: still encrypted, opens with the same passphrase (1 night)"
 stop_server
 ok "$([ "$(MGSLEEP_PASSPHRASE=correct-horse "$bin" diary --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ]; echo $?)" \
 	"the night is in the encrypted store after the server stops"
