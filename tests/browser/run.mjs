@@ -379,6 +379,40 @@ try {
 		ok(errors.length === 0, 'trial: no console or CSP errors', errors.join('\n'));
 		await page.close();
 	}
+	// 7. A CSV of no known layout, with its columns named on the Import page
+	// (as 'import --map start=Begin,end=Finish,stage=Phase --source mywatch').
+	// By hand: in bed 22:50-06:40 UTC = 470 min, asleep 23:00-06:30 = 450 min;
+	// the night is dated by the morning, 2024-06-02 (before the 90 days the
+	// diary shows by default, so the screenshots above are not touched).
+	{
+		const csv = path.join(outDir, 'mapped.csv');
+		fs.writeFileSync(csv, 'Begin,Finish,Phase\n2024-06-01T22:50:00Z,2024-06-02T06:40:00Z,in bed\n2024-06-01T23:00:00Z,2024-06-02T06:30:00Z,asleep\n');
+		const { page, errors } = await open('/import');
+		const submit = async () => {
+			await page.evaluate(() => { document.querySelector('#report').dataset.done = '0'; });
+			await page.click('#upload button[type="submit"]');
+			await page.waitForFunction(() => document.querySelector('#report')?.dataset.done === '1', null, { timeout: 30000 }).catch(() => {});
+		};
+		await page.setInputFiles('#file', csv);
+		await page.fill('#map-start', 'Begin');
+		await page.fill('#map-end', 'Nope');
+		await submit();
+		const summary = await page.locator('#upload .summary').textContent().catch(() => '');
+		ok(summary.includes("map end: no column 'Nope' in the header") && summary.includes('mapped.csv'),
+			'import CSV: a map naming no column of the file says which key and column, naming the file', summary);
+		await page.fill('#map-end', 'Finish');
+		await page.fill('#map-stage', 'Phase');
+		await page.fill('#source', 'mywatch');
+		await submit();
+		const text = await page.locator('#report').textContent();
+		ok(text.includes('Imported 1 night') && text.includes('2024-06-02') && !(await page.locator('#upload .error, #upload .summary').count()),
+			'import CSV with a column map: one night, 2024-06-02', text);
+		const dev = await page.evaluate(async () => (await (await fetch('/api/nights?from=2024-06-02&to=2024-06-02')).json()).device_nights);
+		ok(dev.length === 1 && dev[0].source === 'mywatch' && dev[0].tib === 470 && dev[0].tst === 450,
+			'import CSV: the night is from mywatch, 470 min in bed, 450 asleep (by hand)', JSON.stringify(dev));
+		ok(errors.length === 0, 'import CSV: no console errors', errors.join('\n'));
+		await page.close();
+	}
 } catch (e) {
 	ok(false, 'the browser tests ran to the end', e.stack);
 } finally {

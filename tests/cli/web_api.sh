@@ -427,6 +427,38 @@ else
 	skip "no Oura fixture at $oura"
 	skip "no Oura fixture at $oura"
 fi
+# A CSV of no known layout with a column map, as 'import --map ... --source'.
+# By hand: in bed 22:50-06:40 UTC = 470 min, asleep 23:00-06:30 = 450 min,
+# 10 min to fall asleep; the night is the morning's date, 2026-03-02.
+printf 'Begin,Finish,Phase\n2026-03-01T22:50:00Z,2026-03-02T06:40:00Z,in bed\n2026-03-01T23:00:00Z,2026-03-02T06:30:00Z,asleep\n' >"$tmp/mapped.csv"
+MGSLEEP_DB="$tmp/csv-cli.db" "$bin" import "$tmp/mapped.csv" --map start=Begin,end=Finish,stage=Phase --source mywatch \
+	--format json >"$tmp/csv-cli.json"
+st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "file=@$tmp/mapped.csv" \
+	-F map=start=Begin,end=Finish,stage=Phase -F source=mywatch "$base/api/import")
+ok "$([ "$st" = 200 ] && python3 -c "
+import json,sys
+a=json.load(open('$tmp/body')); b=json.load(open('$tmp/csv-cli.json'))
+sys.exit(0 if a['counts']==b['counts'] and b['nights']==1 and b['first']=='2026-03-02' and a['nights']-a['nights_before']==1
+	and {c['source'] for c in a['counts']}=={'mywatch'} else 1)"; echo $?)" \
+	"POST /api/import with map and source: the report of 'import --map ... --source mywatch' (1 night, source mywatch)"
+st=$(api GET '/api/nights?from=2026-03-02&to=2026-03-02')
+ok "$([ "$st" = 200 ] && jq_ok "[(n['source'],n['tib'],n['tst'],n['sol']) for n in d['device_nights']]==[('mywatch',470,450,10)]"; echo $?)" \
+	"the mapped night: mywatch, 470 min in bed, 450 asleep, 10 to fall asleep (by hand)"
+api GET /api/nights >/dev/null
+cp "$tmp/body" "$tmp/before-bad-map.json"
+st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "file=@$tmp/mapped.csv;filename=mine.csv" \
+	-F map=start=Begin,end=Nope "$base/api/import")
+ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='map' and d['error']['message']==\"mine.csv: map end: no column 'Nope' in the header\""; echo $?)" \
+	"a map naming a column not in the header: 400, field map, naming the key and the upload (not the temporary path)"
+st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "file=@$tmp/mapped.csv" \
+	-F map=start=Begin "$base/api/import")
+ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='map' and 'end' in d['error']['message'] and '--map' not in d['error']['message']"; echo $?)" \
+	"a map without end: 400, field map, saying end is required"
+st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "file=@$tmp/mapped.csv" "$base/api/import")
+ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='file' and 'map' in d['error']['message']"; echo $?)" \
+	"the same CSV without a map: 400, saying to give a map"
+api GET /api/nights >/dev/null
+ok "$(cmp -s "$tmp/body" "$tmp/before-bad-map.json"; echo $?)" "the refused imports changed nothing"
 st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -F "file=@examples/profile.json" "$base/api/import")
 ok "$([ "$st" = 403 ]; echo $?)" "an upload without X-CSRF-Token: 403"
 st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "dry_run=1" "$base/api/import")
