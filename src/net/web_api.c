@@ -238,25 +238,6 @@ static void report(struct mg_web *w, const struct mg_http_request *req, struct m
 	web_csp_for_inline_styles(res);
 }
 
-/* GET /api/trial: the current trial as stored ('trial status' reads it). */
-static void trial(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
-{
-	struct mg_error err = {0};
-	char *json = NULL;
-	if (!web_method(req, res, "GET"))
-		return;
-	if (mg_db_trial_latest(w->db, &json, &err))
-		web_fail(res, &err);
-	else if (!json)
-		web_error(res, 404, "trial", "trial: none planned yet");
-	else {
-		web_json(res);
-		mg_buf_puts(&res->body, json);
-		mg_buf_putc(&res->body, '\n');
-	}
-	free(json);
-}
-
 /* A questionnaire's date: given (not in the future) or today; NULL with the
  * 400 written. */
 static const char *q_date(const char *date, char today[11], struct mg_http_response *res)
@@ -441,7 +422,7 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 		summary(w, req, res);
 	} else if (!strcmp(p, "trial")) {
 		res->route = "trial";
-		trial(w, req, res);
+		web_trial_get(w, req, res);
 	} else if (!strncmp(p, "trial/", 6)) {
 		res->route = "trial";
 		if (web_trial(w, req, res, p + 6))

@@ -207,6 +207,39 @@ ok "$([ "$st" = 404 ] && jq_ok 'd["error"]["field"]=="trial"'; echo $?)" "GET /a
 "$bin" trial plan --start 2026-10-01 --seed 7 --ics "$tmp/cli.ics" >/dev/null 2>"$tmp/plan.err"
 st=$(api GET /api/trial)
 ok "$([ "$st" = 200 ] && jq_ok 'd["start"]=="2026-10-01" and d["pairs"]==6'; echo $?)" "GET /api/trial: the trial the CLI planned"
+# Its periods and tonight from the library (as 'trial plan --format json'
+# and 'trial today'). By hand: 6 pairs of 28-night periods from 2026-10-01
+# (kb/trial.json defaults), period k from 2026-10-01 + 28(k-1) days to 27
+# days later; the arms of seed 7 from the CLI's own plan in a scratch store.
+MGSLEEP_DB="$tmp/arms.db" "$bin" profile set --profile examples/profile.json >/dev/null 2>&1
+MGSLEEP_DB="$tmp/arms.db" "$bin" trial plan --start 2026-10-01 --seed 7 --format json >"$tmp/arms-plan.json"
+st=$(api GET '/api/trial?date=2026-10-10')
+ok "$([ "$st" = 200 ] && python3 -c "
+import datetime as dt,json,sys
+d=json.load(open('$tmp/body')); cli=json.load(open('$tmp/arms-plan.json'))['periods']
+s=dt.date(2026,10,1)
+want=[(k+1,k//2+1,str(s+dt.timedelta(28*k)),str(s+dt.timedelta(28*k+27)),str(s+dt.timedelta(28*k+7)),cli[k]['arm']) for k in range(12)]
+got=[(p['period'],p['pair'],p['start'],p['end'],p['analysed_from'],p['arm']) for p in d['periods']]
+sys.exit(0 if got==want and want[-1][3]=='2027-09-01' else 1)"; echo $?)" \
+	"GET /api/trial: 12 periods of 28 nights from 2026-10-01 to 2027-09-01 (by hand), the CLI's arms"
+"$bin" trial today --date 2026-10-10 >"$tmp/today.txt"
+mg=$(grep -q '^Tonight: take no magnesium' "$tmp/today.txt" && echo False || echo True)
+# Evening 2026-10-10 is 9 days after the start: period 1, night 10 (after
+# the 7-night washout), pair 1; to take the dose iff 'trial today' says so.
+ok "$(jq_ok "d['tonight']['date']=='2026-10-10' and d['tonight']['phase']=='period' and d['tonight']['period']==1 and d['tonight']['pair']==1
+	and d['tonight']['night']==10 and not d['tonight']['washout'] and not d['tonight']['paused'] and d['tonight']['magnesium']==$mg
+	and (d['tonight']['dose'] is not None)==$mg" && grep -q '^2026-10-10: period 1 of 12 (pair 1), night 10 of 28\.$' "$tmp/today.txt"; echo $?)" \
+	"tonight on 2026-10-10: period 1 of 12, night 10, as 'trial today --date 2026-10-10' says"
+st=$(api GET '/api/trial?date=2026-10-03')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['night']==3 and d['tonight']['washout']"; echo $?)" "tonight on 2026-10-03: night 3, a washout night"
+st=$(api GET '/api/trial?date=2026-09-30')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['phase']=='before' and d['tonight']['period'] is None and not d['tonight']['magnesium']"; echo $?)" \
+	"tonight the evening before the start: before, nothing to take"
+st=$(api GET '/api/trial?date=2027-09-02')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['phase']=='ended' and d['tonight']['last_evening']=='2027-09-01' and d['tonight']['dose'] is None"; echo $?)" \
+	"tonight after 2027-09-01: ended"
+st=$(api GET '/api/trial?date=2026-13-01')
+ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='date'"; echo $?)" "GET /api/trial with an impossible date: 400"
 st=$(api GET /api/trial/ics)
 ok "$([ "$st" = 200 ] && header Content-Type | grep -q '^text/calendar' && header Content-Disposition | grep -q attachment &&
 	[ "$(grep -v '^DTSTAMP' "$tmp/body")" = "$(grep -v '^DTSTAMP' "$tmp/cli.ics")" ]; echo $?)" \
@@ -227,6 +260,14 @@ st=$(api POST /api/trial/resume '{"date":"2026-10-05"}')
 ok "$([ "$st" = 400 ]; echo $?)" "resume on the day the pause began: 400"
 st=$(api POST /api/trial/resume '{"date":"2026-10-09"}')
 ok "$([ "$st" = 200 ]; echo $?)" "POST /api/trial/resume: 200"
+# The pause: evenings 2026-10-05 to 2026-10-08 (resumed on 2026-10-09).
+st=$(api GET '/api/trial?date=2026-10-06')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['phase']=='paused' and d['tonight']['paused'] and d['tonight']['paused_since']=='2026-10-05'
+	and not d['tonight']['magnesium'] and d['tonight']['dose'] is None" &&
+	"$bin" trial today --date 2026-10-06 | grep -q 'paused since 2026-10-05'; echo $?)" \
+	"tonight in the pause: paused since 2026-10-05, no magnesium (as 'trial today')"
+st=$(api GET '/api/trial?date=2026-10-09')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['phase']=='period' and not d['tonight']['paused']"; echo $?)" "tonight on the day of the resume: a period night again"
 ok "$([ "$(sqlite3 "$MGSLEEP_DB" "SELECT group_concat(kind) FROM (SELECT kind FROM trial_event ORDER BY id)")" = event,resume ]; echo $?)" \
 	"the event and the resume are stored"
 st=$(api POST /api/trial/plan '{"start":"2026-10-01","seed":7}')
