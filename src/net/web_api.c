@@ -452,6 +452,14 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 			web_json(res);
 			mg_forms_json(w->o.kb, &res->body);
 		}
+	} else if (!strcmp(p, "questionnaires")) {
+		/* The ISI and PSQI items as published (src/core/questionnaire.c),
+		 * from which the Questionnaires page builds its forms. */
+		res->route = "questionnaires";
+		if (web_method(req, res, "GET")) {
+			web_json(res);
+			mg_questionnaires_json(&res->body);
+		}
 	} else if (!strcmp(p, "foods") || !strncmp(p, "food", 4) || !strncmp(p, "diet/", 5)) {
 		res->route = "food";
 		if (web_food(w, req, res, p))

@@ -294,6 +294,31 @@ st=$(api POST /api/trial/analysis '{}')
 ok "$([ "$st" = 405 ]; echo $?)" "POST to analysis: 405"
 
 # ISI: seven items of 2 = 14, in the 8-14 band (subthreshold).
+# The forms' wording (GET /api/questionnaires) against the reference
+# (section 7.1: 7 ISI items, items 1-3 and their anchors None .. Very severe;
+# the recall period of 2 weeks) and docs/questionnaires.md's table of PSQI
+# keys in questionnaire order (19 items, q5j_reason and q5j optional).
+st=$(api GET /api/questionnaires)
+ok "$([ "$st" = 200 ] && python3 -c "
+import json,re,sys
+d=json.load(open('$tmp/body'))
+isi=d['isi']['items']
+ok=len(isi)==7 and [i['key'] for i in isi]==['item%d'%k for k in range(1,8)]
+ok=ok and [i['text'] for i in isi[:3]]==['Difficulty falling asleep','Difficulty staying asleep','Problems waking up too early']
+ok=ok and all(i['anchors']==['None','Mild','Moderate','Severe','Very severe'] for i in isi[:3])
+ok=ok and isi[3]['anchors'][0]=='Very satisfied' and isi[3]['anchors'][4]=='Very dissatisfied' and '2 weeks' in d['isi']['instructions']
+doc=open('docs/questionnaires.md').read()
+table=doc[doc.index('| Key | Question'):]
+keys=[]
+for k in re.findall(r'^[|] '+chr(96)+'([a-z0-9_]+)'+chr(96), table, re.M):
+    if k=='q5a': keys+=['q5'+c for c in 'abcdefghi']
+    elif k not in keys: keys.append(k)
+psqi=d['psqi']['items']
+ok=ok and [i['key'] for i in psqi]==keys and len(psqi)==19
+ok=ok and [i['key'] for i in psqi if i['optional']]==['q5j_reason','q5j']
+ok=ok and [i['kind'] for i in psqi[:4]]==['time','minutes','time','hours'] and psqi[18]['anchors'][3]=='A very big problem'
+sys.exit(0 if ok else 1)"; echo $?)" \
+	"GET /api/questionnaires: the ISI as the reference (7.1) gives it, the PSQI keys of docs/questionnaires.md in order"
 st=$(api POST /api/isi '{"date":"2026-11-19","answers":[2,2,2,2,2,2,2]}')
 ok "$([ "$st" = 201 ] && jq_ok 'd["total"]==14 and d["category"]=="subthreshold"'; echo $?)" "POST /api/isi: 14, subthreshold"
 st=$(api POST /api/isi '{"answers":[2,2,2,2,2,2,9]}')
