@@ -106,6 +106,9 @@ static enum MHD_Result answer(struct mg_http *h, struct MHD_Connection *c, const
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
 		for (int i = 0; i < res->nheaders; i++)
 			MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+		for (const struct mg_http_header *hd = h->o.headers; hd && hd->name; hd++)
+			if (!MHD_get_response_header(r, hd->name))
+				MHD_add_response_header(r, hd->name, hd->value);
 		ok = MHD_queue_response(c, (unsigned)res->status, r);
 		MHD_destroy_response(r);
 	}

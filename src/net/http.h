@@ -93,6 +93,11 @@ typedef void (*mg_http_handler_fn)(void *ctx, const struct mg_http_request *req,
  * duration in milliseconds. Called from the server's threads. */
 typedef void (*mg_http_log_fn)(void *ctx, const char *method, const char *route, int status, double ms);
 
+/* A header every answer carries (struct mg_http_opts.headers). */
+struct mg_http_header {
+	const char *name, *value;
+};
+
 struct mg_http_opts {
 	const char *host;  /* numeric IPv4 or IPv6 address, or "localhost"; NULL: 127.0.0.1 */
 	unsigned port;     /* 0: any free port (mg_http_port tells which) */
@@ -106,6 +111,10 @@ struct mg_http_opts {
 	 * or neither (NULL: plain HTTP). Not copied: they must outlive the
 	 * server. */
 	const char *tls_cert, *tls_key;
+	/* Headers added to every answer, the server's own refusals (413) and
+	 * the handler's answers alike, unless the handler set the same header
+	 * itself; ends at a NULL name; NULL: none. Not copied. */
+	const struct mg_http_header *headers;
 };
 
 /* Bind and listen (no request is served yet): the caller learns the port

@@ -70,6 +70,18 @@ jq_ok() {
 
 header() { grep -i "^$1:" "$tmp/headers" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'; }
 
+# secure: the web app's five security headers, each exactly once, with the
+# values docs/web-api.md gives (the CSP as written there).
+CSP_WANT="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+secure() {
+	[ "$(header Content-Security-Policy)" = "$CSP_WANT" ] && [ "$(header X-Content-Type-Options)" = nosniff ] &&
+		[ "$(header Referrer-Policy)" = no-referrer ] && [ "$(header X-Frame-Options)" = DENY ] &&
+		[ "$(header Cache-Control)" = no-store ] &&
+		for h in Content-Security-Policy X-Content-Type-Options Referrer-Policy X-Frame-Options Cache-Control; do
+			[ "$(grep -ci "^$h:" "$tmp/headers")" = 1 ] || return 1
+		done
+}
+
 start_server
 ok "$(printf '%s\n' "$url" | grep -Eqx 'http://127\.0\.0\.1:[0-9]+/\?token=[0-9a-f]{64}'; echo $?)" \
 	"first line: Open http://127.0.0.1:PORT/?token= and 64 hex digits"
@@ -164,9 +176,13 @@ ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="out-of-bed"'; echo $?)" "a
 st=$(api POST /api/nights '{"date":"2999-01-01","bed":"23:00","sol":10,"awakenings":0,"waso":0,"final_wake":"06:00","out_of_bed":"06:10"}')
 ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="date"'; echo $?)" "a night in the future: 400"
 python3 -c "print('{\"comment\":\"' + 'x' * (1100 * 1024) + '\"}')" >"$tmp/big.json"
-st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+st=$(curl -s -D "$tmp/headers" -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
 	--data-binary @"$tmp/big.json" "$base/api/nights")
 ok "$([ "$st" = 413 ]; echo $?)" "a body over 1 MiB: 413"
+ok "$(secure; echo $?)" "the server's own 413 carries the CSP, nosniff, no-referrer, DENY and no-store"
+st=$(curl -s -D "$tmp/headers" -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+	-H 'Content-Length: 2000000' --data-binary '{}' "$base/api/nights" 2>/dev/null)
+ok "$([ "$st" = 413 ] && secure; echo $?)" "a body declared over 1 MiB: 413 before reading it, with the security headers"
 
 st=$(api GET /api/nights/2026-11-20)
 ok "$([ "$st" = 200 ] && jq_ok 'd["sol_min"]==50'; echo $?)" "GET /api/nights/DATE: the entry"
@@ -378,7 +394,9 @@ else
 	for _ in 1 2 3 4 5; do skip "no food table in this build"; done
 fi
 st=$(api GET /api/nope)
-ok "$([ "$st" = 404 ]; echo $?)" "an unknown endpoint: 404"
+ok "$([ "$st" = 404 ] && secure; echo $?)" "an unknown endpoint: 404, with the security headers"
+st=$(curl -s -D "$tmp/headers" -o /dev/null -w '%{http_code}' -b "$tmp/jar" "$base/no-such-page")
+ok "$([ "$st" = 404 ] && secure; echo $?)" "an unknown page: 404, with the security headers"
 st=$(api DELETE /api/profile)
 ok "$([ "$st" = 405 ]; echo $?)" "a method an endpoint does not take: 405"
 
@@ -434,6 +452,7 @@ styles=re.findall(r'<style>(.*?)</style>', html, re.S)
 want=[\"'sha256-%s'\" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in styles]
 sys.exit(0 if styles and all(w in csp for w in want) and 'unsafe-inline' not in csp and \"default-src 'none'\" in csp else 1)"; echo $?)" \
 	"the report's CSP allows its <style> by SHA-256 (hashlib), never unsafe-inline"
+ok "$([ "$(grep -ci '^Content-Security-Policy:' "$tmp/headers")" = 1 ]; echo $?)" "the report has one CSP (its own, not the common one too)"
 st=$(api GET '/api/report?from=2026-12-01&to=2026-11-01')
 ok "$([ "$st" = 400 ]; echo $?)" "report from after to: 400"
 st=$(api GET /api/export?format=xml)
@@ -533,8 +552,8 @@ st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $c
 	--data-binary '{}' "$base/api/import")
 ok "$([ "$st" = 415 ]; echo $?)" "an upload that is not multipart/form-data: 415"
 st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: multipart/form-data; boundary=b' \
-	-H 'Content-Length: 999999999999' --data-binary 'x' "$base/api/import" 2>/dev/null)
-ok "$([ "$st" = 413 ]; echo $?)" "an upload declared over the cap: 413"
+	-H 'Content-Length: 999999999999' -D "$tmp/headers" --data-binary 'x' "$base/api/import" 2>/dev/null)
+ok "$([ "$st" = 413 ] && secure; echo $?)" "an upload declared over the cap: 413, with the security headers"
 # 50 MB of CSV rows nobody can read as sleep: streamed to disk, refused by
 # the importer, and the server's peak memory grows by far less than 50 MB.
 python3 -c "
