@@ -382,6 +382,13 @@ if [ "$st" = 200 ]; then
 	st=$(api POST /api/food "{\"food\":\"$ndb\",\"amount\":\"a zz-secret\"}")
 	ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="amount"' && ! grep -q secret "$tmp/body"; echo $?)" \
 		"a food amount that cannot be read: 400, not echoed"
+	st=$(api POST /api/food "{\"food\":\"$ndb\",\"amount\":\"2 zzjars\"}")
+	ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='amount' and 'no portion of that name' in d['error']['message'] and 'or grams' in d['error']['message']" &&
+		! grep -q zzjars "$tmp/body"; echo $?)" \
+		"a unit the food has not: 400, the library's message (field and portions), the unit not echoed"
+	st=$(api POST /api/food "{\"food\":\"$ndb\",\"amount\":\"20 kg\"}")
+	ok "$([ "$st" = 400 ] && jq_ok "'10000 g' in d['error']['message']" && ! grep -q 20000 "$tmp/body"; echo $?)" \
+		"20 kg: over the 10 kg cap, the amount (20000 g) not echoed"
 	st=$(api GET /api/food)
 	id=$(python3 -c "import json; print(json.load(open('$tmp/body'))[0]['id'])")
 	ok "$([ "$st" = 200 ] && jq_ok 'len(d)==1'; echo $?)" "GET /api/food: the entry"
