@@ -26,6 +26,18 @@ static void put_nums(struct mg_buf *b, const char *const *keys, const double *v,
 	}
 }
 
+/* The planned dose's object, left open for the caller's further keys:
+ * {"elemental_mg","compound_mg","form" */
+static void put_dose(struct mg_buf *b, const struct mg_trial *t)
+{
+	mg_buf_puts(b, "{\"elemental_mg\":");
+	put_num(b, t->elemental_mg, 1);
+	mg_buf_puts(b, ",\"compound_mg\":");
+	put_num(b, t->compound_mg, 1);
+	mg_buf_puts(b, ",\"form\":");
+	mg_buf_put_json_str(b, t->form);
+}
+
 void mg_trial_periods_json(struct mg_buf *b, const struct mg_trial *t)
 {
 	struct mg_trial_period per[MG_TRIAL_MAX_PERIODS];
@@ -80,12 +92,7 @@ void mg_trial_tonight_json(struct mg_buf *b, const struct mg_kb *kb, const struc
 	mg_buf_printf(b, "\"magnesium\":%s,\"dose\":", period && tn.magnesium ? "true" : "false");
 	if (period && tn.magnesium) {
 		const struct mg_compound *c = kb ? mg_kb_find_compound(kb, t->form) : NULL;
-		mg_buf_puts(b, "{\"elemental_mg\":");
-		put_num(b, t->elemental_mg, 1);
-		mg_buf_puts(b, ",\"compound_mg\":");
-		put_num(b, t->compound_mg, 1);
-		mg_buf_puts(b, ",\"form\":");
-		mg_buf_put_json_str(b, t->form);
+		put_dose(b, t);
 		mg_buf_puts(b, ",\"name\":");
 		mg_buf_put_json_str(b, c ? c->name : t->form);
 		mg_buf_puts(b, "}");
@@ -115,12 +122,8 @@ void mg_trial_plan_json(struct mg_buf *b, const struct mg_trial_plan_view *v)
 	}
 	mg_buf_printf(b, "\"outcome\":\"%s\",\"unit\":", t->oc->id);
 	mg_buf_put_json_str(b, t->oc->unit);
-	mg_buf_puts(b, ",\"dose\":{\"elemental_mg\":");
-	put_num(b, t->elemental_mg, 1);
-	mg_buf_puts(b, ",\"compound_mg\":");
-	put_num(b, t->compound_mg, 1);
-	mg_buf_puts(b, ",\"form\":");
-	mg_buf_put_json_str(b, t->form);
+	mg_buf_puts(b, ",\"dose\":");
+	put_dose(b, t);
 	mg_buf_puts(b, "},\"analysis\":{\"test\":\"randomisation-exact\",\"sides\":2,\"alpha\":");
 	put_num(b, t->spec.alpha, 4);
 	mg_buf_printf(b, ",\"estimate\":\"mean-difference-t95\",\"min_pairs\":%d,\"mid\":", t->spec.min_pairs);
