@@ -173,6 +173,13 @@ const char *mg_psqi_instructions(void);
  * form); NULL outside. */
 const struct mg_psqi_item *mg_psqi_item(int i);
 
+/* The published wording of both forms as data, for the web app's pages
+ * (GET /api/questionnaires): {"isi":{"instructions","items":[{"key"
+ * ("item1".."item7"),"number","text","anchors":[5]}]},"psqi":{"instructions",
+ * "items":[{"key","number","text","kind" (time, minutes, hours, choice,
+ * text),"optional","anchors":[4] or null}]}} in questionnaire order. */
+void mg_questionnaires_json(struct mg_buf *out);
+
 /* Strict "HH:MM" or "H:MM", 00:00..23:59, nothing else (no spaces, no
  * seconds): 0 and *minutes set, or -1. */
 int mg_q_parse_hhmm(const char *s, int *minutes);

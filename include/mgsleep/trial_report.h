@@ -31,6 +31,20 @@ void mg_trial_plan_text(struct mg_buf *b, const struct mg_kb *kb, const struct m
 /* docs/statistics.md 12.1 */
 void mg_trial_plan_json(struct mg_buf *b, const struct mg_trial_plan_view *v);
 
+/* The plan's periods as 'trial plan --format json' gives them: [{"period",
+ * "pair", "start", "end" (evenings), "arm" ("magnesium" or "none"),
+ * "analysed_from"}] (mg_trial_calendar). */
+void mg_trial_periods_json(struct mg_buf *b, const struct mg_trial *t);
+/* 'trial today' for evening d as data (mg_trial_tonight, docs/web-api.md):
+ * {"date", "phase" (before, baseline, period, paused, ended), "paused",
+ * "first_evening", "last_evening", "periods", "period_days",
+ * "baseline_days", "period", "pair", "night" (null outside a period),
+ * "baseline_night", "paused_since", "magnesium" (take the dose tonight),
+ * "dose" ({"elemental_mg", "compound_mg", "form", "name"} or null),
+ * "washout", "isi_tomorrow"}. kb may be NULL (the form's id as its name). */
+void mg_trial_tonight_json(struct mg_buf *b, const struct mg_kb *kb, const struct mg_trial *t,
+			   const struct mg_trial_pauses *pz, int32_t d);
+
 /* The calendar of the plan (RFC 5545, CRLF lines): one all-day event per
  * period and one for the baseline. now is "YYYY-MM-DDTHH:MM:SSZ" (DTSTAMP),
  * version the program's. */

@@ -115,6 +115,11 @@ int cli_q_history_text(const char *kind, const char *json);
 void cli_csv_quoted(struct mg_buf *b, const char *s);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
+/* The same tables into t[] (the caller's, released by the caller), named
+ * cli_export_csv_names[] in the folder; 0 or MG_ENOMEM. The web app zips them. */
+#define CLI_CSV_TABLES 3
+extern const char *const cli_export_csv_names[CLI_CSV_TABLES];
+int cli_export_csv_tables(const char *json, struct mg_buf t[CLI_CSV_TABLES]);
 /* An export (JSON text, mg_db_export_json) as an HL7 FHIR R4 Bundle (JSON)
  * appended to out: the typed input of mg_render_fhir (include/mgsleep/fhir.h)
  * gathered from it, and every trial in the store (current, finished and

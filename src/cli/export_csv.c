@@ -83,7 +83,9 @@ static int write_file(const char *dir, const char *name, const struct mg_buf *b)
 	return fclose(f);
 }
 
-int cli_export_csv(const char *json, const char *dir, int *status)
+const char *const cli_export_csv_names[CLI_CSV_TABLES] = {"nights.csv", "questionnaires.csv", "profile.csv"};
+
+int cli_export_csv_tables(const char *json, struct mg_buf t[CLI_CSV_TABLES])
 {
 	static const char *const night_cols[] = {"date", "bed", "try_sleep", "sol_min", "awakenings", "waso_min",
 						 "final_wake", "out_of_bed", "quality", "comment", "tags", "nap_min",
@@ -94,62 +96,65 @@ int cli_export_csv(const char *json, const char *dir, int *status)
 	static const char *const mg_cols[] = {"form", "elemental_mg", "compound_mg", "time"};
 	struct mg_night_entry e;
 	json_t *root = json_loads(json, 0, NULL), *v;
-	struct mg_buf n = MG_BUF_INIT, q = MG_BUF_INIT, p = MG_BUF_INIT;
+	struct mg_buf *n = &t[0], *q = &t[1], *p = &t[2];
 	size_t i, k;
-	if (mkdir(dir, 0700)) {
-		json_decref(root);
-		return *status = cli_error(EXIT_USAGE, "--out '%s': cannot create the folder (it must not exist yet): %s",
-					   dir, strerror(errno));
-	}
 	for (k = 0; k < sizeof night_cols / sizeof *night_cols; k++)
-		mg_buf_printf(&n, "%s%s", k ? "," : "", night_cols[k]);
+		mg_buf_printf(n, "%s%s", k ? "," : "", night_cols[k]);
 	for (k = 0; k < sizeof mg_cols / sizeof *mg_cols; k++)
-		mg_buf_printf(&n, ",mg_%s", mg_cols[k]);
+		mg_buf_printf(n, ",mg_%s", mg_cols[k]);
 	for (k = 0; k < sizeof metric_cols / sizeof *metric_cols; k++)
-		mg_buf_printf(&n, ",%s", metric_cols[k]);
-	mg_buf_puts(&n, "\r\n");
+		mg_buf_printf(n, ",%s", metric_cols[k]);
+	mg_buf_puts(n, "\r\n");
 	json_array_foreach(json_object_get(root, "nights"), i, v) {
 		/* The entry's own items flattened as stored, each cell as the JSON
 		 * export holds it (an item not stored stays an empty cell). */
 		json_t *items = json_object_get(v, "entry");
 		for (k = 0; k < sizeof night_cols / sizeof *night_cols; k++)
-			csv_field(&n, json_object_get(k ? items : v, night_cols[k]), k == 0);
+			csv_field(n, json_object_get(k ? items : v, night_cols[k]), k == 0);
 		cli_night_entry(v, &e);
-		mg_buf_putc(&n, ',');
-		csv_text(&n, e.form);
-		csv_num(&n, e.elemental_mg);
-		csv_num(&n, e.compound_mg);
-		mg_buf_putc(&n, ',');
-		csv_text(&n, e.time);
+		mg_buf_putc(n, ',');
+		csv_text(n, e.form);
+		csv_num(n, e.elemental_mg);
+		csv_num(n, e.compound_mg);
+		mg_buf_putc(n, ',');
+		csv_text(n, e.time);
 		for (k = 0; k < sizeof metric_cols / sizeof *metric_cols; k++)
-			csv_field(&n, json_object_get(v, metric_cols[k]), 0);
-		mg_buf_puts(&n, "\r\n");
+			csv_field(n, json_object_get(v, metric_cols[k]), 0);
+		mg_buf_puts(n, "\r\n");
 	}
-	mg_buf_puts(&q, "kind,date,answers,result\r\n");
+	mg_buf_puts(q, "kind,date,answers,result\r\n");
 	json_array_foreach(json_object_get(root, "questionnaires"), i, v) {
-		csv_field(&q, json_object_get(v, "kind"), 1);
-		csv_field(&q, json_object_get(v, "date"), 0);
-		csv_field(&q, json_object_get(v, "answers"), 0);
-		csv_field(&q, json_object_get(v, "result"), 0);
-		mg_buf_puts(&q, "\r\n");
+		csv_field(q, json_object_get(v, "kind"), 1);
+		csv_field(q, json_object_get(v, "date"), 0);
+		csv_field(q, json_object_get(v, "answers"), 0);
+		csv_field(q, json_object_get(v, "result"), 0);
+		mg_buf_puts(q, "\r\n");
 	}
-	mg_buf_puts(&p, "field,value\r\n");
+	mg_buf_puts(p, "field,value\r\n");
 	const char *key;
 	json_object_foreach(json_object_get(root, "profile"), key, v) {
 		json_t *kj = json_string(key);
-		csv_field(&p, kj, 1);
-		csv_field(&p, v, 0);
-		mg_buf_puts(&p, "\r\n");
+		csv_field(p, kj, 1);
+		csv_field(p, v, 0);
+		mg_buf_puts(p, "\r\n");
 		json_decref(kj);
 	}
 	json_decref(root);
-	if (n.failed || q.failed || p.failed)
+	return n->failed || q->failed || p->failed ? MG_ENOMEM : 0;
+}
+
+int cli_export_csv(const char *json, const char *dir, int *status)
+{
+	struct mg_buf t[CLI_CSV_TABLES] = {MG_BUF_INIT, MG_BUF_INIT, MG_BUF_INIT};
+	if (mkdir(dir, 0700))
+		return *status = cli_error(EXIT_USAGE, "--out '%s': cannot create the folder (it must not exist yet): %s",
+					   dir, strerror(errno));
+	if (cli_export_csv_tables(json, t))
 		*status = cli_error(EXIT_FAIL, "out of memory");
-	else if (write_file(dir, "nights.csv", &n) || write_file(dir, "questionnaires.csv", &q) ||
-		 write_file(dir, "profile.csv", &p))
-		*status = cli_error(EXIT_FAIL, "--out '%s': write failed", dir);
-	mg_buf_release(&n);
-	mg_buf_release(&q);
-	mg_buf_release(&p);
+	for (int k = 0; k < CLI_CSV_TABLES && *status == EXIT_OK; k++)
+		if (write_file(dir, cli_export_csv_names[k], &t[k]))
+			*status = cli_error(EXIT_FAIL, "--out '%s': write failed", dir);
+	for (int k = 0; k < CLI_CSV_TABLES; k++)
+		mg_buf_release(&t[k]);
 	return *status;
 }

@@ -699,20 +699,16 @@ int mg_food_portion_grams(const struct mg_food *f, const char *text, double *gra
 			g = n * G_PER_OZ;
 		else if (g < 0 && nu == 1 && !strcmp(uw[0].s, "lb"))
 			g = n * G_PER_LB;
-		if (g < 0) {
-			char what[120];
-			size_t ul = strlen(unit);
-			while (ul && (unit[ul - 1] == ' ' || unit[ul - 1] == '\t'))
-				ul--;
-			snprintf(what, sizeof what, "no portion '%.*s' for this food", (int)(ul > 60 ? 60 : ul), unit);
-			return amount_error(f, err, what);
-		}
+		/* The unit typed is not repeated: it is the person's own words
+		 * (health data); the food's portions say what is accepted. */
+		if (g < 0)
+			return amount_error(f, err, "amount: no portion of that name for this food");
 	}
 	if (!(g > 0) || !isfinite(g))
 		return amount_error(f, err, "amount must be a number greater than zero");
 	if (g > MAX_GRAMS)
-		return mg_fail(err, MG_EINVAL, "amount", "amount is %.0f g, more than %.0f g of one food at once",
-			       g, MAX_GRAMS);
+		return mg_fail(err, MG_EINVAL, "amount", "amount: more than %.0f g of one food at once; accepted: up to "
+			       "%.0f g", MAX_GRAMS, MAX_GRAMS);
 	*grams = g;
 	return 0;
 }

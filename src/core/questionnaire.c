@@ -753,3 +753,47 @@ void mg_psqi_result_json(const struct mg_psqi_result *r, struct mg_buf *out)
 	mg_buf_put_num(out, r->efficiency_pct, 1);
 	mg_buf_putc(out, '}');
 }
+
+void mg_questionnaires_json(struct mg_buf *out)
+{
+	static const char *const kinds[] = {[MG_PSQI_TIME] = "time", [MG_PSQI_MINUTES] = "minutes",
+					    [MG_PSQI_HOURS] = "hours", [MG_PSQI_CHOICE] = "choice",
+					    [MG_PSQI_TEXT] = "text"};
+	mg_buf_puts(out, "{\"isi\":{\"instructions\":");
+	mg_buf_put_json_str(out, mg_isi_instructions());
+	mg_buf_puts(out, ",\"items\":[");
+	for (int i = 1; i <= MG_ISI_ITEMS; i++) {
+		mg_buf_printf(out, "%s{\"key\":\"item%d\",\"number\":\"%d\",\"text\":", i > 1 ? "," : "", i, i);
+		mg_buf_put_json_str(out, mg_isi_item_text(i));
+		mg_buf_puts(out, ",\"anchors\":[");
+		for (int v = 0; v <= MG_ISI_MAX_ANSWER; v++) {
+			if (v)
+				mg_buf_putc(out, ',');
+			mg_buf_put_json_str(out, mg_isi_anchor(i, v));
+		}
+		mg_buf_puts(out, "]}");
+	}
+	mg_buf_puts(out, "]},\"psqi\":{\"instructions\":");
+	mg_buf_put_json_str(out, mg_psqi_instructions());
+	mg_buf_puts(out, ",\"items\":[");
+	for (int i = 0; i < MG_PSQI_ITEMS; i++) {
+		const struct mg_psqi_item *it = &psqi_items[i];
+		mg_buf_printf(out, "%s{\"key\":\"%s\",\"number\":\"%s\",\"text\":", i ? "," : "", it->key, it->number);
+		mg_buf_put_json_str(out, it->text);
+		mg_buf_printf(out, ",\"kind\":\"%s\",\"optional\":%s,\"anchors\":", kinds[it->kind],
+			      it->optional ? "true" : "false");
+		if (it->anchors) {
+			mg_buf_putc(out, '[');
+			for (int v = 0; v < 4; v++) {
+				if (v)
+					mg_buf_putc(out, ',');
+				mg_buf_put_json_str(out, it->anchors[v]);
+			}
+			mg_buf_putc(out, ']');
+		} else {
+			mg_buf_puts(out, "null");
+		}
+		mg_buf_putc(out, '}');
+	}
+	mg_buf_puts(out, "]}}\n");
+}

@@ -66,8 +66,20 @@ int mg_http_set_header(struct mg_http_response *res, const char *name, const cha
 	return 0;
 }
 
+void mg_http_send_fd(struct mg_http_response *res, int fd, unsigned long long len)
+{
+	if (res->has_file)
+		close(res->file_fd);
+	res->file_fd = fd;
+	res->file_len = len;
+	res->has_file = 1;
+}
+
 static void release(struct mg_http_response *res)
 {
+	if (res->has_file)
+		close(res->file_fd);
+	res->has_file = 0;
 	mg_buf_release(&res->body);
 	for (int i = 0; i < res->nheaders; i++)
 		free(res->headers[i].value);
@@ -77,14 +89,26 @@ static void release(struct mg_http_response *res)
 static enum MHD_Result answer(struct mg_http *h, struct MHD_Connection *c, const char *method, struct pending *p,
 			      struct mg_http_response *res)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(res->body.len, res->body.len ? res->body.data : (void *)"",
-								 MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r;
+	if (res->has_file) {
+		/* MHD owns the descriptor once the response exists (it closes it
+		 * when the response is destroyed). */
+		r = MHD_create_response_from_fd64(res->file_len, res->file_fd);
+		if (r)
+			res->has_file = 0;
+	} else {
+		r = MHD_create_response_from_buffer(res->body.len, res->body.len ? res->body.data : (void *)"",
+						    MHD_RESPMEM_MUST_COPY);
+	}
 	enum MHD_Result ok = MHD_NO;
 	if (r) {
 		if (res->content_type)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
 		for (int i = 0; i < res->nheaders; i++)
 			MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+		for (const struct mg_http_header *hd = h->o.headers; hd && hd->name; hd++)
+			if (!MHD_get_response_header(r, hd->name))
+				MHD_add_response_header(r, hd->name, hd->value);
 		ok = MHD_queue_response(c, (unsigned)res->status, r);
 		MHD_destroy_response(r);
 	}

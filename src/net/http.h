@@ -45,6 +45,10 @@ struct mg_http_response {
 		char *value;      /* owned */
 	} headers[MG_HTTP_MAX_HEADERS];
 	int nheaders;
+	/* A file sent instead of body (mg_http_send_fd): read as it is sent,
+	 * never held in memory; the server closes it. */
+	int file_fd, has_file;
+	unsigned long long file_len;
 };
 
 /* The value of header name (case-insensitive), or NULL; lives as long as req. */
@@ -57,6 +61,11 @@ const char *mg_http_cookie(const struct mg_http_request *req, const char *name);
  * MG_EINVAL when MG_HTTP_MAX_HEADERS are already set or the value holds a
  * CR or LF (no header injection). */
 int mg_http_set_header(struct mg_http_response *res, const char *name, const char *value);
+
+/* Answer with the first len bytes of the open file fd (a download too big to
+ * hold, a backup) instead of res->body; the server owns fd from now on and
+ * closes it after sending, or on any failure. */
+void mg_http_send_fd(struct mg_http_response *res, int fd, unsigned long long len);
 
 /* A route whose body is streamed instead of held (an upload): chosen by the
  * caller's sink callback from the method, path and headers (req->body is
@@ -84,6 +93,11 @@ typedef void (*mg_http_handler_fn)(void *ctx, const struct mg_http_request *req,
  * duration in milliseconds. Called from the server's threads. */
 typedef void (*mg_http_log_fn)(void *ctx, const char *method, const char *route, int status, double ms);
 
+/* A header every answer carries (struct mg_http_opts.headers). */
+struct mg_http_header {
+	const char *name, *value;
+};
+
 struct mg_http_opts {
 	const char *host;  /* numeric IPv4 or IPv6 address, or "localhost"; NULL: 127.0.0.1 */
 	unsigned port;     /* 0: any free port (mg_http_port tells which) */
@@ -97,6 +111,10 @@ struct mg_http_opts {
 	 * or neither (NULL: plain HTTP). Not copied: they must outlive the
 	 * server. */
 	const char *tls_cert, *tls_key;
+	/* Headers added to every answer, the server's own refusals (413) and
+	 * the handler's answers alike, unless the handler set the same header
+	 * itself; ends at a NULL name; NULL: none. Not copied. */
+	const struct mg_http_header *headers;
 };
 
 /* Bind and listen (no request is served yet): the caller learns the port

@@ -157,27 +157,18 @@ void web_csp_for_inline_styles(struct mg_http_response *res)
 	mg_buf_release(&csp);
 }
 
-static int has_header(const struct mg_http_response *res, const char *name)
-{
-	for (int i = 0; i < res->nheaders; i++)
-		if (!strcmp(res->headers[i].name, name))
-			return 1;
-	return 0;
-}
-
-/* Every answer, refused ones too. */
-static void security_headers(const struct mg_http_request *req, struct mg_http_response *res)
-{
-	(void)req;
-	if (!has_header(res, "Content-Security-Policy"))
-		mg_http_set_header(res, "Content-Security-Policy", CSP);
-	mg_http_set_header(res, "X-Content-Type-Options", "nosniff");
-	mg_http_set_header(res, "Referrer-Policy", "no-referrer");
-	mg_http_set_header(res, "X-Frame-Options", "DENY");
+/* Every answer, refused ones too (the HTTP server adds them, its own 413
+ * included); a handler's own Content-Security-Policy (the report's) wins. */
+static const struct mg_http_header security_headers[] = {
+	{"Content-Security-Policy", CSP},
+	{"X-Content-Type-Options", "nosniff"},
+	{"Referrer-Policy", "no-referrer"},
+	{"X-Frame-Options", "DENY"},
 	/* The pages carry the CSRF token and the API health data: neither is
 	 * kept by the browser or a proxy. */
-	mg_http_set_header(res, "Cache-Control", "no-store");
-}
+	{"Cache-Control", "no-store"},
+	{NULL, NULL},
+};
 
 /* A path to send the browser back to: this server's own, never "//host" or
  * "/\\host" (which browsers read as another site), nothing to escape. */
@@ -326,10 +317,10 @@ static void handle(void *ctx, const struct mg_http_request *req, struct mg_http_
 {
 	struct mg_web *w = ctx;
 	if (gate(w, req, res))
-		goto out;
+		return;
 	if (strncmp(req->path, "/api/", 5)) {
 		page(w, req, res);
-		goto out;
+		return;
 	}
 	pthread_mutex_lock(&w->lock);
 	if (!strcmp(req->path, "/api/unlock")) {
@@ -352,8 +343,6 @@ static void handle(void *ctx, const struct mg_http_request *req, struct mg_http_
 		mg_buf_release(&res->body);
 		web_error(res, 500, "", "out of memory");
 	}
-out:
-	security_headers(req, res);
 }
 
 static int sink(void *ctx, const struct mg_http_request *req, struct mg_http_sink *s, struct mg_http_response *res)
@@ -361,14 +350,9 @@ static int sink(void *ctx, const struct mg_http_request *req, struct mg_http_sin
 	struct mg_web *w = ctx;
 	if (strcmp(req->path, "/api/import") || strcmp(req->method, "POST"))
 		return 0;
-	if (gate(w, req, res)) {
-		security_headers(req, res);
+	if (gate(w, req, res))
 		return -1;
-	}
-	int r = web_import_sink(w, req, s, res);
-	if (r < 0)
-		security_headers(req, res);
-	return r;
+	return web_import_sink(w, req, s, res);
 }
 
 static void log_fwd(void *ctx, const char *method, const char *route, int status, double ms)
@@ -430,7 +414,8 @@ int mg_web_start(struct mg_web **out, const struct mg_web_opts *o, struct mg_err
 				  .ctx = w,
 				  .sink = sink,
 				  .tls_cert = tls ? o->tls_cert : NULL,
-				  .tls_key = tls ? o->tls_key : NULL};
+				  .tls_key = tls ? o->tls_key : NULL,
+				  .headers = security_headers};
 	if ((r = mg_http_listen(&w->http, &ho, err)))
 		goto fail;
 	w->port = mg_http_port(w->http);

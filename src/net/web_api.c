@@ -238,51 +238,6 @@ static void report(struct mg_web *w, const struct mg_http_request *req, struct m
 	web_csp_for_inline_styles(res);
 }
 
-/* GET /api/trial: the current trial as stored ('trial status' reads it). */
-static void trial(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
-{
-	struct mg_error err = {0};
-	char *json = NULL;
-	if (!web_method(req, res, "GET"))
-		return;
-	if (mg_db_trial_latest(w->db, &json, &err))
-		web_fail(res, &err);
-	else if (!json)
-		web_error(res, 404, "trial", "trial: none planned yet");
-	else {
-		web_json(res);
-		mg_buf_puts(&res->body, json);
-		mg_buf_putc(&res->body, '\n');
-	}
-	free(json);
-}
-
-/* GET /api/export?format=json|fhir: 'export' and 'export --format fhir',
- * everything in the store, as a download. */
-static void export(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
-{
-	struct mg_error err = {0};
-	struct mg_buf json = MG_BUF_INIT;
-	const char *f = mg_http_query(req, "format");
-	int fhir = f && !strcmp(f, "fhir");
-	if (!web_method(req, res, "GET"))
-		return;
-	if (f && strcmp(f, "json") && !fhir) {
-		web_error(res, 400, "format", "format: accepted: json, fhir (csv: use mgsleep export --format csv)");
-		return;
-	}
-	if (mg_db_export_json(w->db, fhir ? &json : &res->body, &err) ||
-	    (fhir && cli_export_fhir_e(w->db, w->o.kb, json.data, &res->body, &err))) {
-		web_fail(res, &err);
-	} else {
-		res->content_type = fhir ? "application/fhir+json" : "application/json";
-		mg_http_set_header(res, "Content-Disposition",
-				   fhir ? "attachment; filename=\"mgsleep-fhir.json\""
-					: "attachment; filename=\"mgsleep-export.json\"");
-	}
-	mg_buf_release(&json);
-}
-
 /* A questionnaire's date: given (not in the future) or today; NULL with the
  * 400 written. */
 static const char *q_date(const char *date, char today[11], struct mg_http_response *res)
@@ -467,14 +422,17 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 		summary(w, req, res);
 	} else if (!strcmp(p, "trial")) {
 		res->route = "trial";
-		trial(w, req, res);
+		web_trial_get(w, req, res);
 	} else if (!strncmp(p, "trial/", 6)) {
 		res->route = "trial";
 		if (web_trial(w, req, res, p + 6))
 			web_error(res, 404, "path", "path: no such API endpoint (docs/web-api.md)");
 	} else if (!strcmp(p, "export")) {
 		res->route = "export";
-		export(w, req, res);
+		web_export(w, req, res);
+	} else if (!strcmp(p, "backup")) {
+		res->route = "backup";
+		web_backup(w, req, res);
 	} else if (!strcmp(p, "isi")) {
 		res->route = "isi";
 		if (!strcmp(req->method, "GET"))
@@ -493,6 +451,14 @@ void web_api(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 		if (web_method(req, res, "GET")) {
 			web_json(res);
 			mg_forms_json(w->o.kb, &res->body);
+		}
+	} else if (!strcmp(p, "questionnaires")) {
+		/* The ISI and PSQI items as published (src/core/questionnaire.c),
+		 * from which the Questionnaires page builds its forms. */
+		res->route = "questionnaires";
+		if (web_method(req, res, "GET")) {
+			web_json(res);
+			mg_questionnaires_json(&res->body);
 		}
 	} else if (!strcmp(p, "foods") || !strncmp(p, "food", 4) || !strncmp(p, "diet/", 5)) {
 		res->route = "food";

@@ -62,18 +62,6 @@ static void food_list(struct mg_web *w, const struct mg_http_request *req, struc
 		mg_buf_putc(&res->body, '\n');
 }
 
-/* The amount parser's message quotes the amount ('no portion '2 jars'
- * for this food'): said without it here, as every API error is. */
-static const char *unquoted(const char *m, const char *amount, char *out, size_t n)
-{
-	size_t al = strlen(amount);
-	const char *at = al ? strstr(m, amount) : NULL;
-	if (!at || at == m || at[-1] != '\'' || at[al] != '\'')
-		return strstr(m, amount) && al ? "amount: accepted: grams (30 g) or one of this food's portions" : m;
-	snprintf(out, n, "%.*sof that name%s", (int)(at - 1 - m), m, at + al + 1);
-	return out;
-}
-
 /* POST /api/food {"food": NDB number, "amount": "1 cup", "date"}: 'food
  * log', the amount read by the same parser (mg_food_portion_grams). */
 static void food_log(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
@@ -81,7 +69,7 @@ static void food_log(struct mg_web *w, const struct mg_http_request *req, struct
 	struct mg_error err = {0};
 	struct mg_food f;
 	double grams;
-	char date[11], msg[sizeof err.msg];
+	char date[11];
 	int32_t d;
 	json_t *root = json_loadb(req->body, req->body_len, 0, NULL);
 	const char *ndb = json_string_value(json_object_get(root, "food"));
@@ -103,7 +91,7 @@ static void food_log(struct mg_web *w, const struct mg_http_request *req, struct
 	}
 	mg_date_format(ds ? d : web_today(), date);
 	if (mg_food_portion_grams(&f, amount, &grams, &err)) {
-		web_error(res, 400, "amount", unquoted(err.msg, amount, msg, sizeof msg));
+		web_fail(res, &err);
 		goto out;
 	}
 	double mg = mg_food_mg(&f, grams);

@@ -3,7 +3,8 @@
  * server's upload sink), then read by the importers exactly as 'mgsleep
  * import FILE' reads it, in one transaction, with its JSON report.
  * Form fields: file (the export; required), dry_run ("1"/"true"),
- * prefer_source, tz. */
+ * prefer_source, tz, and for a CSV of no known layout map and source, as
+ * 'import --map SPEC --source NAME' takes them. */
 #include "web_internal.h"
 #include "web_multipart.h"
 
@@ -18,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FIELD_MAX 128
+#define FIELD_MAX 512 /* a map names up to four columns */
 
-enum part { P_NONE, P_FILE, P_DRY_RUN, P_PREFER, P_TZ };
+enum part { P_NONE, P_FILE, P_DRY_RUN, P_PREFER, P_TZ, P_MAP, P_SOURCE };
 
 struct upload {
 	struct mg_multipart *mp;
@@ -29,7 +30,7 @@ struct upload {
 	enum part part;
 	int have_file, failed;
 	struct mg_error err;
-	char fields[P_TZ + 1][FIELD_MAX]; /* the short text fields */
+	char fields[P_SOURCE + 1][FIELD_MAX]; /* the short text fields */
 	size_t field_len;
 };
 
@@ -41,6 +42,8 @@ static int on_part(void *ctx, const char *name, const char *filename)
 		  : !strcmp(name, "dry_run") ? P_DRY_RUN
 		  : !strcmp(name, "prefer_source") ? P_PREFER
 		  : !strcmp(name, "tz") ? P_TZ
+		  : !strcmp(name, "map") ? P_MAP
+		  : !strcmp(name, "source") ? P_SOURCE
 					 : P_NONE;
 	if (u->part != P_FILE)
 		return 0;
@@ -180,7 +183,9 @@ void web_import(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 	u->fd = -1;
 	const char *dry = u->fields[P_DRY_RUN];
 	int dry_run = !strcmp(dry, "1") || !strcmp(dry, "true") || !strcmp(dry, "on");
-	struct mg_import_opts o = {u->fields[P_TZ][0] ? u->fields[P_TZ] : NULL, NULL, NULL};
+	struct mg_import_opts o = {u->fields[P_TZ][0] ? u->fields[P_TZ] : NULL,
+				   u->fields[P_MAP][0] ? u->fields[P_MAP] : NULL,
+				   u->fields[P_SOURCE][0] ? u->fields[P_SOURCE] : NULL};
 	const char *prefer = u->fields[P_PREFER][0] ? u->fields[P_PREFER] : NULL;
 	if (mg_tz_check(o.tz, &err)) {
 		web_error(res, 400, "tz", "tz: not a time zone this computer knows");
@@ -196,10 +201,14 @@ void web_import(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 		/* The parsers name the file in err.field; say "file" instead of
 		 * the temporary path. */
 		int ours = err.code == MG_ENOMEM || !err.field[0] || !strcmp(err.field, "store");
+		int map = !strcmp(err.field, "map");
+		char msg2[sizeof msg];
 		if (ours)
 			web_fail(res, &err);
-		else
-			web_error(res, 400, "file", renamed(err.msg, u->path, u->name, msg, sizeof msg));
+		else /* the map's errors say "--map", the CLI's flag: here it is the field map */
+			web_error(res, 400, map ? "map" : "file",
+				  renamed(renamed(err.msg, u->path, u->name, msg, sizeof msg), "--map", "map", msg2,
+					  sizeof msg2));
 		goto out;
 	}
 	mg_buf_putc(&names, '[');

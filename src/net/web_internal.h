@@ -59,6 +59,11 @@ int web_food(struct mg_web *w, const struct mg_http_request *req, struct mg_http
 /* /api/trial/P (web_trial.c): analysis, ics, event, resume; -1 for
  * another P (nothing written). */
 int web_trial(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res, const char *p);
+/* GET /api/trial[?date=]: the stored trial with its periods and tonight. */
+void web_trial_get(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res);
+/* GET /api/export?format=json|fhir|csv and GET /api/backup (web_export.c). */
+void web_export(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res);
+void web_backup(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res);
 /* POST /api/import, streamed (web_import.c). */
 int web_import_sink(struct mg_web *w, const struct mg_http_request *req, struct mg_http_sink *sink,
 		    struct mg_http_response *res);

@@ -211,6 +211,52 @@ out:
 	mg_buf_release(&text);
 }
 
+/* GET /api/trial[?date=]: the current trial as stored, with its periods
+ * (as 'trial plan --format json') and what evening date (default today) is
+ * for it (as 'trial today --date': mg_trial_tonight, with the pauses), so
+ * the pages show the library's calendar and never compute one. */
+void web_trial_get(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
+{
+	struct mg_error err = {0};
+	struct latest *l = malloc(sizeof *l);
+	char *json = NULL, date[11];
+	int32_t d;
+	if (!l) {
+		web_error(res, 500, "", "out of memory");
+		goto out;
+	}
+	if (!web_method(req, res, "GET") || date_or_today(mg_http_query(req, "date"), date, &d, res))
+		goto out;
+	if (mg_db_trial_latest(w->db, &json, &err)) {
+		web_fail(res, &err);
+		goto out;
+	}
+	if (!json) {
+		web_error(res, 404, "trial", "trial: none planned yet");
+		goto out;
+	}
+	size_t n = strlen(json);
+	while (n && json[n - 1] != '}')
+		n--;
+	if (!n || cli_trial_load_e(w->db, w->o.kb, 0, &l->t, &err) ||
+	    cli_trial_load_pauses_e(w->db, l->t.id, &l->pz, &err)) {
+		if (!n)
+			mg_fail(&err, MG_EIO, "trial", "trial: the stored trial is damaged");
+		trial_fail(res, &err);
+		goto out;
+	}
+	web_json(res);
+	mg_buf_add(&res->body, json, n - 1);
+	mg_buf_puts(&res->body, ",\"periods\":");
+	mg_trial_periods_json(&res->body, &l->t);
+	mg_buf_puts(&res->body, ",\"tonight\":");
+	mg_trial_tonight_json(&res->body, w->o.kb, &l->t, &l->pz, d);
+	mg_buf_puts(&res->body, "}\n");
+out:
+	free(json);
+	free(l);
+}
+
 /* An integer body field, or def when absent; -1 with the 400 written when
  * it is not a whole number. */
 static int int_field(json_t *root, const char *key, long def, long *out, struct mg_http_response *res)

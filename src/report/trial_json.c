@@ -26,13 +26,88 @@ static void put_nums(struct mg_buf *b, const char *const *keys, const double *v,
 	}
 }
 
+/* The planned dose's object, left open for the caller's further keys:
+ * {"elemental_mg","compound_mg","form" */
+static void put_dose(struct mg_buf *b, const struct mg_trial *t)
+{
+	mg_buf_puts(b, "{\"elemental_mg\":");
+	put_num(b, t->elemental_mg, 1);
+	mg_buf_puts(b, ",\"compound_mg\":");
+	put_num(b, t->compound_mg, 1);
+	mg_buf_puts(b, ",\"form\":");
+	mg_buf_put_json_str(b, t->form);
+}
+
+void mg_trial_periods_json(struct mg_buf *b, const struct mg_trial *t)
+{
+	struct mg_trial_period per[MG_TRIAL_MAX_PERIODS];
+	mg_trial_calendar(&t->p, per);
+	mg_buf_putc(b, '[');
+	for (int k = 0; k < 2 * t->p.pairs; k++) {
+		char ps[11], pe[11], pa[11];
+		mg_date_format(per[k].start, ps);
+		mg_date_format(per[k].end, pe);
+		mg_date_format(per[k].analysed_from, pa);
+		mg_buf_printf(b, "%s{\"period\":%d,\"pair\":%d,\"start\":\"%s\",\"end\":\"%s\",\"arm\":\"%s\","
+				 "\"analysed_from\":\"%s\"}",
+			      k ? "," : "", k + 1, per[k].pair, ps, pe, per[k].magnesium ? "magnesium" : "none", pa);
+	}
+	mg_buf_putc(b, ']');
+}
+
+void mg_trial_tonight_json(struct mg_buf *b, const struct mg_kb *kb, const struct mg_trial *t,
+			   const struct mg_trial_pauses *pz, int32_t d)
+{
+	static const char *const phases[] = {[MG_TRIAL_BEFORE] = "before", [MG_TRIAL_BASELINE] = "baseline",
+					     [MG_TRIAL_ENDED] = "ended", [MG_TRIAL_PAUSED] = "paused",
+					     [MG_TRIAL_PERIOD] = "period"};
+	struct mg_trial_tonight tn;
+	char date[11], first[11], last[11];
+	mg_trial_tonight(t, pz, d, &tn);
+	mg_date_format(d, date);
+	mg_date_format(t->p.start - t->p.baseline, first);
+	mg_date_format(mg_trial_last_evening(&t->p), last);
+	mg_buf_printf(b, "{\"date\":\"%s\",\"phase\":\"%s\",\"paused\":%s,\"first_evening\":\"%s\","
+			 "\"last_evening\":\"%s\",\"periods\":%d,\"period_days\":%d,\"baseline_days\":%d,",
+		      date, phases[tn.phase], tn.phase == MG_TRIAL_PAUSED ? "true" : "false", first, last, 2 * t->p.pairs,
+		      t->p.period_days, t->p.baseline);
+	int period = tn.phase == MG_TRIAL_PERIOD;
+	if (period)
+		mg_buf_printf(b, "\"period\":%d,\"pair\":%d,\"night\":%d,", tn.period, tn.pair, tn.night);
+	else
+		mg_buf_puts(b, "\"period\":null,\"pair\":null,\"night\":null,");
+	if (tn.phase == MG_TRIAL_BASELINE)
+		mg_buf_printf(b, "\"baseline_night\":%d,", tn.baseline_night);
+	else
+		mg_buf_puts(b, "\"baseline_night\":null,");
+	if (tn.phase == MG_TRIAL_PAUSED) {
+		char ps[11];
+		mg_date_format(pz->from[tn.pause], ps);
+		mg_buf_printf(b, "\"paused_since\":\"%s\",", ps);
+	} else {
+		mg_buf_puts(b, "\"paused_since\":null,");
+	}
+	/* Only a planned magnesium evening takes the dose; every other phase
+	 * (before, baseline, pause, the none arm, after the end) takes none. */
+	mg_buf_printf(b, "\"magnesium\":%s,\"dose\":", period && tn.magnesium ? "true" : "false");
+	if (period && tn.magnesium) {
+		const struct mg_compound *c = kb ? mg_kb_find_compound(kb, t->form) : NULL;
+		put_dose(b, t);
+		mg_buf_puts(b, ",\"name\":");
+		mg_buf_put_json_str(b, c ? c->name : t->form);
+		mg_buf_puts(b, "}");
+	} else {
+		mg_buf_puts(b, "null");
+	}
+	mg_buf_printf(b, ",\"washout\":%s,\"isi_tomorrow\":%s}", period && tn.washout ? "true" : "false",
+		      period && tn.isi_tomorrow ? "true" : "false");
+}
+
 void mg_trial_plan_json(struct mg_buf *b, const struct mg_trial_plan_view *v)
 {
 	const struct mg_trial *t = v->t;
 	const struct mg_trial_power_plan *pp = v->pp;
 	char d0[11], d1[11];
-	struct mg_trial_period per[MG_TRIAL_MAX_PERIODS];
-	mg_trial_calendar(&t->p, per);
 	mg_date_format(t->p.start, d0);
 	mg_date_format(mg_trial_last_evening(&t->p), d1);
 	mg_buf_printf(b, "{\"seed\":\"%s\",\"start\":\"%s\",\"end\":\"%s\",\"pairs\":%d,\"period_days\":%d,\"washout\":%d,"
@@ -47,29 +122,17 @@ void mg_trial_plan_json(struct mg_buf *b, const struct mg_trial_plan_view *v)
 	}
 	mg_buf_printf(b, "\"outcome\":\"%s\",\"unit\":", t->oc->id);
 	mg_buf_put_json_str(b, t->oc->unit);
-	mg_buf_puts(b, ",\"dose\":{\"elemental_mg\":");
-	put_num(b, t->elemental_mg, 1);
-	mg_buf_puts(b, ",\"compound_mg\":");
-	put_num(b, t->compound_mg, 1);
-	mg_buf_puts(b, ",\"form\":");
-	mg_buf_put_json_str(b, t->form);
+	mg_buf_puts(b, ",\"dose\":");
+	put_dose(b, t);
 	mg_buf_puts(b, "},\"analysis\":{\"test\":\"randomisation-exact\",\"sides\":2,\"alpha\":");
 	put_num(b, t->spec.alpha, 4);
 	mg_buf_printf(b, ",\"estimate\":\"mean-difference-t95\",\"min_pairs\":%d,\"mid\":", t->spec.min_pairs);
 	put_num(b, t->spec.mid, 3);
-	mg_buf_printf(b, ",\"mid_source\":\"%s\",\"interim\":\"no-claim\"},\"periods\":[",
+	mg_buf_printf(b, ",\"mid_source\":\"%s\",\"interim\":\"no-claim\"},\"periods\":",
 		      t->spec.mid_verified ? "published" : "product-choice");
-	for (int k = 0; k < 2 * t->p.pairs; k++) {
-		char ps[11], pe[11], pa[11];
-		mg_date_format(per[k].start, ps);
-		mg_date_format(per[k].end, pe);
-		mg_date_format(per[k].analysed_from, pa);
-		mg_buf_printf(b, "%s{\"period\":%d,\"pair\":%d,\"start\":\"%s\",\"end\":\"%s\",\"arm\":\"%s\","
-				 "\"analysed_from\":\"%s\"}",
-			      k ? "," : "", k + 1, per[k].pair, ps, pe, per[k].magnesium ? "magnesium" : "none", pa);
-	}
+	mg_trial_periods_json(b, t);
 	const struct mg_power_spec *f = &pp->fixed;
-	mg_buf_puts(b, "],\"power\":{\"conclusion_counted\":\"benefit\",\"effect\":");
+	mg_buf_puts(b, ",\"power\":{\"conclusion_counted\":\"benefit\",\"effect\":");
 	put_num(b, f->effect, 3);
 	mg_buf_printf(b, ",\"effect_source\":\"%s\",\"chance\":", t->oc->has_evidence ? "prior-mean" : "mid");
 	put_num(b, v->fixed->power, 4);

@@ -379,6 +379,96 @@ try {
 		ok(errors.length === 0, 'trial: no console or CSP errors', errors.join('\n'));
 		await page.close();
 	}
+	// 7. A CSV of no known layout, with its columns named on the Import page
+	// (as 'import --map start=Begin,end=Finish,stage=Phase --source mywatch').
+	// By hand: in bed 22:50-06:40 UTC = 470 min, asleep 23:00-06:30 = 450 min;
+	// the night is dated by the morning, 2024-06-02 (before the 90 days the
+	// diary shows by default, so the screenshots above are not touched).
+	{
+		const csv = path.join(outDir, 'mapped.csv');
+		fs.writeFileSync(csv, 'Begin,Finish,Phase\n2024-06-01T22:50:00Z,2024-06-02T06:40:00Z,in bed\n2024-06-01T23:00:00Z,2024-06-02T06:30:00Z,asleep\n');
+		const { page, errors } = await open('/import');
+		const submit = async () => {
+			await page.evaluate(() => { document.querySelector('#report').dataset.done = '0'; });
+			await page.click('#upload button[type="submit"]');
+			await page.waitForFunction(() => document.querySelector('#report')?.dataset.done === '1', null, { timeout: 30000 }).catch(() => {});
+		};
+		await page.setInputFiles('#file', csv);
+		await page.fill('#map-start', 'Begin');
+		await page.fill('#map-end', 'Nope');
+		await submit();
+		const summary = await page.locator('#upload .summary').textContent().catch(() => '');
+		ok(summary.includes("map end: no column 'Nope' in the header") && summary.includes('mapped.csv'),
+			'import CSV: a map naming no column of the file says which key and column, naming the file', summary);
+		await page.fill('#map-end', 'Finish');
+		await page.fill('#map-stage', 'Phase');
+		await page.fill('#source', 'mywatch');
+		await submit();
+		const text = await page.locator('#report').textContent();
+		ok(text.includes('Imported 1 night') && text.includes('2024-06-02') && !(await page.locator('#upload .error, #upload .summary').count()),
+			'import CSV with a column map: one night, 2024-06-02', text);
+		const dev = await page.evaluate(async () => (await (await fetch('/api/nights?from=2024-06-02&to=2024-06-02')).json()).device_nights);
+		ok(dev.length === 1 && dev[0].source === 'mywatch' && dev[0].tib === 470 && dev[0].tst === 450,
+			'import CSV: the night is from mywatch, 470 min in bed, 450 asleep (by hand)', JSON.stringify(dev));
+		ok(errors.length === 0, 'import CSV: no console errors', errors.join('\n'));
+		await page.close();
+	}
+	// 8. The PSQI, answered on the page. By hand from the component rules
+	// (reference 7.2): quality "fairly good" C1 = 1; latency 20 min -> 1,
+	// + Q5a 1 = 2 -> C2 = 1; 5.5 h asleep -> C3 = 2; in bed 22:30-06:30 =
+	// 8 h, 5.5 / 8 = 68.75 % -> C4 = 2; Q5b-j 3+0+0+0+0+0+1+0 + Q5j 2 = 6 ->
+	// C5 = 1; medicine less than once a week C6 = 1; Q8 0 + Q9 2 = 2 -> C7 = 1.
+	// Global 1+1+2+2+1+1+1 = 9, over 5: a poor sleeper.
+	{
+		const { page, errors } = await open('/questionnaires');
+		await page.fill('#psqi-bedtime', '22:30');
+		await page.fill('#psqi-sleep_latency_min', '20');
+		await page.fill('#psqi-rise_time', '06:30');
+		await page.fill('#psqi-sleep_hours', '5.5');
+		const choices = { q5a: 1, q5b: 3, q5c: 0, q5d: 0, q5e: 0, q5f: 0, q5g: 0, q5h: 1, q5i: 0, q5j: 2, sleep_quality: 1, sleep_medication: 1, trouble_staying_awake: 0, enthusiasm: 2 };
+		for (const [k, v] of Object.entries(choices)) await page.check(`#psqi input[name="${k}"][value="${v}"]`);
+		await page.fill('#psqi-q5j_reason', 'noise');
+		await page.fill('#psqi-date', '2025-03-11');
+		await page.click('#psqi button[type="submit"]');
+		await page.locator('#psqi-result .notice').waitFor({ timeout: 5000 }).catch(() => {});
+		const text = await page.textContent('#psqi-result');
+		ok(/Score 9 of 21/.test(text) && /poor sleeper/.test(text), 'PSQI: the hand-scored answers give 9 of 21, a poor sleeper', text);
+		await page.locator('#psqi-history table').waitFor({ timeout: 5000 }).catch(() => {});
+		ok((await page.textContent('#psqi-history')).includes('2025-03-11'), 'PSQI: the score is in the history');
+		ok(errors.length === 0, 'PSQI: no console errors', errors.join('\n'));
+		await page.close();
+	}
+
+	// 9. Food search and log: almonds (USDA 12061) have 270 mg per 100 g
+	// (the table; tests/cli/diet.sh), so 1 oz = 28.35 g gives 76.5 mg.
+	{
+		const { page, errors } = await open('/questionnaires');
+		const have = await page.evaluate(async () => (await fetch('/api/foods?q=almonds')).status);
+		if (have !== 200) {
+			for (let i = 0; i < 4; i++) skip('food search and log', 'this build has no food table');
+		} else {
+			await page.fill('#food-q', 'almonds');
+			await page.press('#food-q', 'Enter');
+			const hit = page.locator('#food-results li', { hasText: 'Nuts, almonds — 270 mg magnesium per 100 g' });
+			await hit.first().waitFor({ timeout: 5000 }).catch(() => {});
+			ok(await hit.count() === 1, 'food: searching almonds finds Nuts, almonds at 270 mg per 100 g', await page.textContent('#food-results'));
+			await hit.locator('button').click();
+			ok(await page.isVisible('#food-log') && (await page.textContent('#food-chosen')) === 'Nuts, almonds', 'food: "Log this" opens the log form for it');
+			await page.fill('#food-amount', '2 zzbowls');
+			await page.click('#food-log button[type="submit"]');
+			await page.locator('#food-log .error').waitFor({ timeout: 5000 }).catch(() => {});
+			const msg = await page.locator('#food-log .error').textContent().catch(() => '');
+			ok(msg.includes('no portion of that name') && msg.includes('1 oz') && !msg.includes('zzbowls'),
+				'food: an unknown unit names the field and the portions, not the unit typed', msg);
+			await page.fill('#food-amount', '1 oz');
+			await page.click('#food-log button[type="submit"]');
+			await page.locator('#food-list table').waitFor({ timeout: 5000 }).catch(() => {});
+			const list = await page.textContent('#food-list');
+			ok(list.includes('Nuts, almonds') && list.includes('76.5'), 'food: 1 oz of almonds is logged, 76.5 mg (270 x 28.35 / 100)', list);
+		}
+		ok(errors.length === 0, 'food: no console errors', errors.join('\n'));
+		await page.close();
+	}
 } catch (e) {
 	ok(false, 'the browser tests ran to the end', e.stack);
 } finally {

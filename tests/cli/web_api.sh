@@ -70,6 +70,18 @@ jq_ok() {
 
 header() { grep -i "^$1:" "$tmp/headers" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'; }
 
+# secure: the web app's five security headers, each exactly once, with the
+# values docs/web-api.md gives (the CSP as written there).
+CSP_WANT="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+secure() {
+	[ "$(header Content-Security-Policy)" = "$CSP_WANT" ] && [ "$(header X-Content-Type-Options)" = nosniff ] &&
+		[ "$(header Referrer-Policy)" = no-referrer ] && [ "$(header X-Frame-Options)" = DENY ] &&
+		[ "$(header Cache-Control)" = no-store ] &&
+		for h in Content-Security-Policy X-Content-Type-Options Referrer-Policy X-Frame-Options Cache-Control; do
+			[ "$(grep -ci "^$h:" "$tmp/headers")" = 1 ] || return 1
+		done
+}
+
 start_server
 ok "$(printf '%s\n' "$url" | grep -Eqx 'http://127\.0\.0\.1:[0-9]+/\?token=[0-9a-f]{64}'; echo $?)" \
 	"first line: Open http://127.0.0.1:PORT/?token= and 64 hex digits"
@@ -164,9 +176,13 @@ ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="out-of-bed"'; echo $?)" "a
 st=$(api POST /api/nights '{"date":"2999-01-01","bed":"23:00","sol":10,"awakenings":0,"waso":0,"final_wake":"06:00","out_of_bed":"06:10"}')
 ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="date"'; echo $?)" "a night in the future: 400"
 python3 -c "print('{\"comment\":\"' + 'x' * (1100 * 1024) + '\"}')" >"$tmp/big.json"
-st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+st=$(curl -s -D "$tmp/headers" -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
 	--data-binary @"$tmp/big.json" "$base/api/nights")
 ok "$([ "$st" = 413 ]; echo $?)" "a body over 1 MiB: 413"
+ok "$(secure; echo $?)" "the server's own 413 carries the CSP, nosniff, no-referrer, DENY and no-store"
+st=$(curl -s -D "$tmp/headers" -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+	-H 'Content-Length: 2000000' --data-binary '{}' "$base/api/nights" 2>/dev/null)
+ok "$([ "$st" = 413 ] && secure; echo $?)" "a body declared over 1 MiB: 413 before reading it, with the security headers"
 
 st=$(api GET /api/nights/2026-11-20)
 ok "$([ "$st" = 200 ] && jq_ok 'd["sol_min"]==50'; echo $?)" "GET /api/nights/DATE: the entry"
@@ -207,6 +223,39 @@ ok "$([ "$st" = 404 ] && jq_ok 'd["error"]["field"]=="trial"'; echo $?)" "GET /a
 "$bin" trial plan --start 2026-10-01 --seed 7 --ics "$tmp/cli.ics" >/dev/null 2>"$tmp/plan.err"
 st=$(api GET /api/trial)
 ok "$([ "$st" = 200 ] && jq_ok 'd["start"]=="2026-10-01" and d["pairs"]==6'; echo $?)" "GET /api/trial: the trial the CLI planned"
+# Its periods and tonight from the library (as 'trial plan --format json'
+# and 'trial today'). By hand: 6 pairs of 28-night periods from 2026-10-01
+# (kb/trial.json defaults), period k from 2026-10-01 + 28(k-1) days to 27
+# days later; the arms of seed 7 from the CLI's own plan in a scratch store.
+MGSLEEP_DB="$tmp/arms.db" "$bin" profile set --profile examples/profile.json >/dev/null 2>&1
+MGSLEEP_DB="$tmp/arms.db" "$bin" trial plan --start 2026-10-01 --seed 7 --format json >"$tmp/arms-plan.json"
+st=$(api GET '/api/trial?date=2026-10-10')
+ok "$([ "$st" = 200 ] && python3 -c "
+import datetime as dt,json,sys
+d=json.load(open('$tmp/body')); cli=json.load(open('$tmp/arms-plan.json'))['periods']
+s=dt.date(2026,10,1)
+want=[(k+1,k//2+1,str(s+dt.timedelta(28*k)),str(s+dt.timedelta(28*k+27)),str(s+dt.timedelta(28*k+7)),cli[k]['arm']) for k in range(12)]
+got=[(p['period'],p['pair'],p['start'],p['end'],p['analysed_from'],p['arm']) for p in d['periods']]
+sys.exit(0 if got==want and want[-1][3]=='2027-09-01' else 1)"; echo $?)" \
+	"GET /api/trial: 12 periods of 28 nights from 2026-10-01 to 2027-09-01 (by hand), the CLI's arms"
+"$bin" trial today --date 2026-10-10 >"$tmp/today.txt"
+mg=$(grep -q '^Tonight: take no magnesium' "$tmp/today.txt" && echo False || echo True)
+# Evening 2026-10-10 is 9 days after the start: period 1, night 10 (after
+# the 7-night washout), pair 1; to take the dose iff 'trial today' says so.
+ok "$(jq_ok "d['tonight']['date']=='2026-10-10' and d['tonight']['phase']=='period' and d['tonight']['period']==1 and d['tonight']['pair']==1
+	and d['tonight']['night']==10 and not d['tonight']['washout'] and not d['tonight']['paused'] and d['tonight']['magnesium']==$mg
+	and (d['tonight']['dose'] is not None)==$mg" && grep -q '^2026-10-10: period 1 of 12 (pair 1), night 10 of 28\.$' "$tmp/today.txt"; echo $?)" \
+	"tonight on 2026-10-10: period 1 of 12, night 10, as 'trial today --date 2026-10-10' says"
+st=$(api GET '/api/trial?date=2026-10-03')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['night']==3 and d['tonight']['washout']"; echo $?)" "tonight on 2026-10-03: night 3, a washout night"
+st=$(api GET '/api/trial?date=2026-09-30')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['phase']=='before' and d['tonight']['period'] is None and not d['tonight']['magnesium']"; echo $?)" \
+	"tonight the evening before the start: before, nothing to take"
+st=$(api GET '/api/trial?date=2027-09-02')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['phase']=='ended' and d['tonight']['last_evening']=='2027-09-01' and d['tonight']['dose'] is None"; echo $?)" \
+	"tonight after 2027-09-01: ended"
+st=$(api GET '/api/trial?date=2026-13-01')
+ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='date'"; echo $?)" "GET /api/trial with an impossible date: 400"
 st=$(api GET /api/trial/ics)
 ok "$([ "$st" = 200 ] && header Content-Type | grep -q '^text/calendar' && header Content-Disposition | grep -q attachment &&
 	[ "$(grep -v '^DTSTAMP' "$tmp/body")" = "$(grep -v '^DTSTAMP' "$tmp/cli.ics")" ]; echo $?)" \
@@ -227,6 +276,14 @@ st=$(api POST /api/trial/resume '{"date":"2026-10-05"}')
 ok "$([ "$st" = 400 ]; echo $?)" "resume on the day the pause began: 400"
 st=$(api POST /api/trial/resume '{"date":"2026-10-09"}')
 ok "$([ "$st" = 200 ]; echo $?)" "POST /api/trial/resume: 200"
+# The pause: evenings 2026-10-05 to 2026-10-08 (resumed on 2026-10-09).
+st=$(api GET '/api/trial?date=2026-10-06')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['phase']=='paused' and d['tonight']['paused'] and d['tonight']['paused_since']=='2026-10-05'
+	and not d['tonight']['magnesium'] and d['tonight']['dose'] is None" &&
+	"$bin" trial today --date 2026-10-06 | grep -q 'paused since 2026-10-05'; echo $?)" \
+	"tonight in the pause: paused since 2026-10-05, no magnesium (as 'trial today')"
+st=$(api GET '/api/trial?date=2026-10-09')
+ok "$([ "$st" = 200 ] && jq_ok "d['tonight']['phase']=='period' and not d['tonight']['paused']"; echo $?)" "tonight on the day of the resume: a period night again"
 ok "$([ "$(sqlite3 "$MGSLEEP_DB" "SELECT group_concat(kind) FROM (SELECT kind FROM trial_event ORDER BY id)")" = event,resume ]; echo $?)" \
 	"the event and the resume are stored"
 st=$(api POST /api/trial/plan '{"start":"2026-10-01","seed":7}')
@@ -253,6 +310,31 @@ st=$(api POST /api/trial/analysis '{}')
 ok "$([ "$st" = 405 ]; echo $?)" "POST to analysis: 405"
 
 # ISI: seven items of 2 = 14, in the 8-14 band (subthreshold).
+# The forms' wording (GET /api/questionnaires) against the reference
+# (section 7.1: 7 ISI items, items 1-3 and their anchors None .. Very severe;
+# the recall period of 2 weeks) and docs/questionnaires.md's table of PSQI
+# keys in questionnaire order (19 items, q5j_reason and q5j optional).
+st=$(api GET /api/questionnaires)
+ok "$([ "$st" = 200 ] && python3 -c "
+import json,re,sys
+d=json.load(open('$tmp/body'))
+isi=d['isi']['items']
+ok=len(isi)==7 and [i['key'] for i in isi]==['item%d'%k for k in range(1,8)]
+ok=ok and [i['text'] for i in isi[:3]]==['Difficulty falling asleep','Difficulty staying asleep','Problems waking up too early']
+ok=ok and all(i['anchors']==['None','Mild','Moderate','Severe','Very severe'] for i in isi[:3])
+ok=ok and isi[3]['anchors'][0]=='Very satisfied' and isi[3]['anchors'][4]=='Very dissatisfied' and '2 weeks' in d['isi']['instructions']
+doc=open('docs/questionnaires.md').read()
+table=doc[doc.index('| Key | Question'):]
+keys=[]
+for k in re.findall(r'^[|] '+chr(96)+'([a-z0-9_]+)'+chr(96), table, re.M):
+    if k=='q5a': keys+=['q5'+c for c in 'abcdefghi']
+    elif k not in keys: keys.append(k)
+psqi=d['psqi']['items']
+ok=ok and [i['key'] for i in psqi]==keys and len(psqi)==19
+ok=ok and [i['key'] for i in psqi if i['optional']]==['q5j_reason','q5j']
+ok=ok and [i['kind'] for i in psqi[:4]]==['time','minutes','time','hours'] and psqi[18]['anchors'][3]=='A very big problem'
+sys.exit(0 if ok else 1)"; echo $?)" \
+	"GET /api/questionnaires: the ISI as the reference (7.1) gives it, the PSQI keys of docs/questionnaires.md in order"
 st=$(api POST /api/isi '{"date":"2026-11-19","answers":[2,2,2,2,2,2,2]}')
 ok "$([ "$st" = 201 ] && jq_ok 'd["total"]==14 and d["category"]=="subthreshold"'; echo $?)" "POST /api/isi: 14, subthreshold"
 st=$(api POST /api/isi '{"answers":[2,2,2,2,2,2,9]}')
@@ -300,6 +382,13 @@ if [ "$st" = 200 ]; then
 	st=$(api POST /api/food "{\"food\":\"$ndb\",\"amount\":\"a zz-secret\"}")
 	ok "$([ "$st" = 400 ] && jq_ok 'd["error"]["field"]=="amount"' && ! grep -q secret "$tmp/body"; echo $?)" \
 		"a food amount that cannot be read: 400, not echoed"
+	st=$(api POST /api/food "{\"food\":\"$ndb\",\"amount\":\"2 zzjars\"}")
+	ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='amount' and 'no portion of that name' in d['error']['message'] and 'or grams' in d['error']['message']" &&
+		! grep -q zzjars "$tmp/body"; echo $?)" \
+		"a unit the food has not: 400, the library's message (field and portions), the unit not echoed"
+	st=$(api POST /api/food "{\"food\":\"$ndb\",\"amount\":\"20 kg\"}")
+	ok "$([ "$st" = 400 ] && jq_ok "'10000 g' in d['error']['message']" && ! grep -q 20000 "$tmp/body"; echo $?)" \
+		"20 kg: over the 10 kg cap, the amount (20000 g) not echoed"
 	st=$(api GET /api/food)
 	id=$(python3 -c "import json; print(json.load(open('$tmp/body'))[0]['id'])")
 	ok "$([ "$st" = 200 ] && jq_ok 'len(d)==1'; echo $?)" "GET /api/food: the entry"
@@ -312,7 +401,9 @@ else
 	for _ in 1 2 3 4 5; do skip "no food table in this build"; done
 fi
 st=$(api GET /api/nope)
-ok "$([ "$st" = 404 ]; echo $?)" "an unknown endpoint: 404"
+ok "$([ "$st" = 404 ] && secure; echo $?)" "an unknown endpoint: 404, with the security headers"
+st=$(curl -s -D "$tmp/headers" -o /dev/null -w '%{http_code}' -b "$tmp/jar" "$base/no-such-page")
+ok "$([ "$st" = 404 ] && secure; echo $?)" "an unknown page: 404, with the security headers"
 st=$(api DELETE /api/profile)
 ok "$([ "$st" = 405 ]; echo $?)" "a method an endpoint does not take: 405"
 
@@ -368,10 +459,46 @@ styles=re.findall(r'<style>(.*?)</style>', html, re.S)
 want=[\"'sha256-%s'\" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in styles]
 sys.exit(0 if styles and all(w in csp for w in want) and 'unsafe-inline' not in csp and \"default-src 'none'\" in csp else 1)"; echo $?)" \
 	"the report's CSP allows its <style> by SHA-256 (hashlib), never unsafe-inline"
+ok "$([ "$(grep -ci '^Content-Security-Policy:' "$tmp/headers")" = 1 ]; echo $?)" "the report has one CSP (its own, not the common one too)"
 st=$(api GET '/api/report?from=2026-12-01&to=2026-11-01')
 ok "$([ "$st" = 400 ]; echo $?)" "report from after to: 400"
 st=$(api GET /api/export?format=xml)
 ok "$([ "$st" = 400 ]; echo $?)" "export in an unknown format: 400"
+
+# ---- CSV export (a zip of the CLI's folder) and backup -------------------
+"$bin" export --format csv --out "$tmp/cli-csv" >/dev/null
+st=$(api GET /api/export?format=csv)
+ok "$([ "$st" = 200 ] && header Content-Type | grep -q '^application/zip' &&
+	header Content-Disposition | grep -q 'attachment; filename="mgsleep-export.zip"'; echo $?)" \
+	"GET /api/export?format=csv: a zip attachment"
+# Unzipped by Python's zipfile (its own reader, CRC checked by testzip), then
+# compared with the CLI's folder byte for byte.
+ok "$(python3 -c "
+import os,sys,zipfile
+z=zipfile.ZipFile('$tmp/body')
+if z.testzip() is not None: sys.exit(1)
+names=sorted(z.namelist())
+if names!=sorted(os.listdir('$tmp/cli-csv')) or names!=['nights.csv','profile.csv','questionnaires.csv']: sys.exit(1)
+sys.exit(0 if all(z.read(n)==open('$tmp/cli-csv/'+n,'rb').read() for n in names) else 1)"; echo $?)" \
+	"the zip holds nights.csv, questionnaires.csv, profile.csv, each = 'export --format csv --out DIR' byte for byte"
+ok "$([ "$(grep -c . "$tmp/cli-csv/nights.csv")" = 31 ]; echo $?)" "nights.csv: a header and the 30 nights"
+st=$(api GET /api/backup)
+cp "$tmp/body" "$tmp/web-backup.db"
+"$bin" backup "$tmp/cli-backup.db" >/dev/null
+ok "$([ "$st" = 200 ] && header Content-Disposition | grep -q 'attachment; filename="mgsleep-backup.db"' &&
+	[ "$(head -c 15 "$tmp/web-backup.db")" = "SQLite format 3" ]; echo $?)" \
+	"GET /api/backup: an attachment, an SQLite database"
+MGSLEEP_DB="$tmp/web-backup.db" "$bin" export >"$tmp/web-backup.json"
+MGSLEEP_DB="$tmp/cli-backup.db" "$bin" export >"$tmp/cli-backup.json"
+ok "$(python3 -c "
+import json,sys
+a=json.load(open('$tmp/web-backup.json')); b=json.load(open('$tmp/cli-backup.json'))
+a.pop('exported_at',None); b.pop('exported_at',None)
+sys.exit(0 if a==b and len(a['nights'])==30 else 1)"; echo $?)" \
+	"the backup opens with mgsleep and holds what 'mgsleep backup' holds (30 nights)"
+ok "$([ -z "$(ls -A "$tmp/uploads")" ]; echo $?)" "no temporary backup left behind (the server's TMPDIR is empty)"
+st=$(api POST /api/backup '{}')
+ok "$([ "$st" = 405 ]; echo $?)" "POST /api/backup: 405"
 
 # ---- import (streamed) ---------------------------------------------------
 oura=$FIX/oura/oura-cloud-api-v1_sleep-period_example.json
@@ -392,6 +519,38 @@ else
 	skip "no Oura fixture at $oura"
 	skip "no Oura fixture at $oura"
 fi
+# A CSV of no known layout with a column map, as 'import --map ... --source'.
+# By hand: in bed 22:50-06:40 UTC = 470 min, asleep 23:00-06:30 = 450 min,
+# 10 min to fall asleep; the night is the morning's date, 2026-03-02.
+printf 'Begin,Finish,Phase\n2026-03-01T22:50:00Z,2026-03-02T06:40:00Z,in bed\n2026-03-01T23:00:00Z,2026-03-02T06:30:00Z,asleep\n' >"$tmp/mapped.csv"
+MGSLEEP_DB="$tmp/csv-cli.db" "$bin" import "$tmp/mapped.csv" --map start=Begin,end=Finish,stage=Phase --source mywatch \
+	--format json >"$tmp/csv-cli.json"
+st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "file=@$tmp/mapped.csv" \
+	-F map=start=Begin,end=Finish,stage=Phase -F source=mywatch "$base/api/import")
+ok "$([ "$st" = 200 ] && python3 -c "
+import json,sys
+a=json.load(open('$tmp/body')); b=json.load(open('$tmp/csv-cli.json'))
+sys.exit(0 if a['counts']==b['counts'] and b['nights']==1 and b['first']=='2026-03-02' and a['nights']-a['nights_before']==1
+	and {c['source'] for c in a['counts']}=={'mywatch'} else 1)"; echo $?)" \
+	"POST /api/import with map and source: the report of 'import --map ... --source mywatch' (1 night, source mywatch)"
+st=$(api GET '/api/nights?from=2026-03-02&to=2026-03-02')
+ok "$([ "$st" = 200 ] && jq_ok "[(n['source'],n['tib'],n['tst'],n['sol']) for n in d['device_nights']]==[('mywatch',470,450,10)]"; echo $?)" \
+	"the mapped night: mywatch, 470 min in bed, 450 asleep, 10 to fall asleep (by hand)"
+api GET /api/nights >/dev/null
+cp "$tmp/body" "$tmp/before-bad-map.json"
+st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "file=@$tmp/mapped.csv;filename=mine.csv" \
+	-F map=start=Begin,end=Nope "$base/api/import")
+ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='map' and d['error']['message']==\"mine.csv: map end: no column 'Nope' in the header\""; echo $?)" \
+	"a map naming a column not in the header: 400, field map, naming the key and the upload (not the temporary path)"
+st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "file=@$tmp/mapped.csv" \
+	-F map=start=Begin "$base/api/import")
+ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='map' and 'end' in d['error']['message'] and '--map' not in d['error']['message']"; echo $?)" \
+	"a map without end: 400, field map, saying end is required"
+st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "file=@$tmp/mapped.csv" "$base/api/import")
+ok "$([ "$st" = 400 ] && jq_ok "d['error']['field']=='file' and 'map' in d['error']['message']"; echo $?)" \
+	"the same CSV without a map: 400, saying to give a map"
+api GET /api/nights >/dev/null
+ok "$(cmp -s "$tmp/body" "$tmp/before-bad-map.json"; echo $?)" "the refused imports changed nothing"
 st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -F "file=@examples/profile.json" "$base/api/import")
 ok "$([ "$st" = 403 ]; echo $?)" "an upload without X-CSRF-Token: 403"
 st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -F "dry_run=1" "$base/api/import")
@@ -400,8 +559,8 @@ st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $c
 	--data-binary '{}' "$base/api/import")
 ok "$([ "$st" = 415 ]; echo $?)" "an upload that is not multipart/form-data: 415"
 st=$(curl -s -o "$tmp/body" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: multipart/form-data; boundary=b' \
-	-H 'Content-Length: 999999999999' --data-binary 'x' "$base/api/import" 2>/dev/null)
-ok "$([ "$st" = 413 ]; echo $?)" "an upload declared over the cap: 413"
+	-H 'Content-Length: 999999999999' -D "$tmp/headers" --data-binary 'x' "$base/api/import" 2>/dev/null)
+ok "$([ "$st" = 413 ] && secure; echo $?)" "an upload declared over the cap: 413, with the security headers"
 # 50 MB of CSV rows nobody can read as sleep: streamed to disk, refused by
 # the importer, and the server's peak memory grows by far less than 50 MB.
 python3 -c "
@@ -437,6 +596,12 @@ ok "$([ "$st" = 200 ]; echo $?)" "POST /api/unlock: 200"
 st=$(api POST /api/nights '{"date":"2026-11-20","bed":"23:00","sol":10,"awakenings":0,"waso":0,"final_wake":"06:00","out_of_bed":"06:10"}')
 ok "$([ "$st" = 201 ] && jq_ok 'd["tst"]==410'; echo $?)" "then a night is stored (TST 420-10 = 410)"
 ok "$(! grep -q correct-horse "$tmp/web.err"; echo $?)" "the passphrase is not in the log"
+st=$(api GET /api/backup)
+cp "$tmp/body" "$tmp/sealed-backup.db"
+ok "$([ "$st" = 200 ] && [ "$(head -c 15 "$tmp/sealed-backup.db")" != "SQLite format 3" ] &&
+	[ "$(MGSLEEP_DB="$tmp/sealed-backup.db" MGSLEEP_PASSPHRASE=correct-horse "$bin" diary --format json |
+		python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ]; echo $?)" \
+	"GET /api/backup of an encrypted store: still encrypted, opens with the same passphrase (1 night)"
 stop_server
 ok "$([ "$(MGSLEEP_PASSPHRASE=correct-horse "$bin" diary --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ]; echo $?)" \
 	"the night is in the encrypted store after the server stops"

@@ -352,9 +352,12 @@ static void test_amounts(void)
 	g = -1;
 	memset(&err, 0, sizeof err);
 	ok(mg_food_portion_grams(&f, "1 bowl", &g, &err) == MG_EINVAL, "unknown unit is an error");
-	ok(!strcmp(err.field, "amount") && strstr(err.msg, "'bowl'") && strstr(err.msg, "1 cup (30 g)") &&
-		   strstr(err.msg, "1 bunch (340 g)") && strstr(err.msg, "1 package (10 oz) (284 g)") && g == -1,
-	   "  names the unit and lists the portions: %s", err.msg);
+	/* Never the unit typed (the house rule: no value echoed), only the
+	 * field and the food's portions. */
+	ok(!strcmp(err.field, "amount") && !strstr(err.msg, "bowl") && strstr(err.msg, "no portion of that name") &&
+		   strstr(err.msg, "1 cup (30 g)") && strstr(err.msg, "1 bunch (340 g)") &&
+		   strstr(err.msg, "1 package (10 oz) (284 g)") && g == -1,
+	   "  names the field, not the unit typed, and lists the portions: %s", err.msg);
 	const char *bad[] = {"-1 cup", "0", "0 g", "0.0 cup", "-30g", "", "   ", "1/0 cup", "cup -1", "20 kg", "1e999 g"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		memset(&err, 0, sizeof err);
@@ -362,6 +365,10 @@ static void test_amounts(void)
 			   err.msg[0],
 		   "'%s' is an error: %s", bad[i], err.msg);
 	}
+	/* 20 kg is 20000 g: over the 10 kg cap, said without the amount. */
+	ok(mg_food_portion_grams(&f, "20 kg", &g, &err) == MG_EINVAL && !strstr(err.msg, "20000") &&
+		   !strstr(err.msg, "20 kg") && strstr(err.msg, "10000 g"),
+	   "20 kg: over the cap, the amount not echoed: %s", err.msg);
 	ok(strstr((mg_food_portion_grams(&f, "-1 cup", &g, &err), err.msg), "greater than zero") != NULL,
 	   "negative amount: 'greater than zero'");
 	/* A food without portions: grams only. 01289 has an empty portions field. */

@@ -9,8 +9,12 @@ const barText = $('#progress-text');
 function report(r) {
 	if (!r || typeof r !== 'object') return [renderValue(r)];
 	const out = [];
-	const nights = r.nights ?? 0;
-	out.push(el('p', { class: 'big' }, `${r.dry_run ? 'Would import' : 'Imported'} ${nights} night${nights === 1 ? '' : 's'}${r.naps ? ` and ${r.naps} nap${r.naps === 1 ? '' : 's'}` : ''}${r.first ? `, from ${r.first} to ${r.last}` : ''}.`));
+	// nights, naps, first and last are the store's after the import (as in
+	// 'import' of the CLI: "Nights with device sleep: N (first to last), K new").
+	const added = (r.nights ?? 0) - (r.nights_before ?? 0);
+	const plural = (k, w) => `${k} ${w}${k === 1 ? '' : 's'}`;
+	out.push(el('p', { class: 'big' }, `${r.dry_run ? 'Would import' : 'Imported'} ${plural(added, 'night')}.`));
+	if (r.nights) out.push(el('p', {}, `Nights with device sleep in your diary: ${r.nights}, from ${r.first} to ${r.last}${r.naps ? `; ${plural(r.naps, 'nap')}` : ''}.`));
 	if (r.counts && r.counts.length) out.push(el('h3', {}, 'Records'), renderValue(r.counts));
 	if (r.info && r.info.length) out.push(el('h3', {}, 'Notes'), el('ul', {}, r.info.map((i) => el('li', {}, typeof i === 'string' ? i : i.text || i.message || JSON.stringify(i)))));
 	if (!r.dry_run) out.push(el('p', {}, el('a', { href: '/diary' }, 'See them in your diary')));

@@ -1,35 +1,8 @@
-// Questionnaires: ISI and PSQI (the items of src/core/questionnaire.c, the
-// published wording), their scores (computed by the server) and history;
-// the diet quiz (items from the knowledge base, through the API), food
-// search and log.
+// Questionnaires: ISI and PSQI (their published wording from the server,
+// GET /api/questionnaires: src/core/questionnaire.c, the one copy), their
+// scores (computed by the server) and history; the diet quiz (items from the
+// knowledge base, through the API), food search and log.
 import { api, el, $, showError, clearErrors, announce, renderValue, today, valueOf } from './app.js';
-
-const ISI = [
-	['Difficulty falling asleep', ['None', 'Mild', 'Moderate', 'Severe', 'Very severe']],
-	['Difficulty staying asleep', ['None', 'Mild', 'Moderate', 'Severe', 'Very severe']],
-	['Problems waking up too early', ['None', 'Mild', 'Moderate', 'Severe', 'Very severe']],
-	['How satisfied/dissatisfied are you with your current sleep pattern?', ['Very satisfied', 'Satisfied', 'Moderately satisfied', 'Dissatisfied', 'Very dissatisfied']],
-	['How noticeable to others do you think your sleep problem is in terms of impairing the quality of your life?', ['Not at all noticeable', 'A little', 'Somewhat', 'Much', 'Very much noticeable']],
-	['How worried/distressed are you about your current sleep problem?', ['Not at all worried', 'A little', 'Somewhat', 'Much', 'Very much worried']],
-	['To what extent do you consider your sleep problem to interfere with your daily functioning (e.g. daytime fatigue, mood, ability to function at work/daily chores, concentration, memory, mood, etc.) currently?', ['Not at all interfering', 'A little', 'Somewhat', 'Much', 'Very much interfering']],
-];
-const FREQ = ['Not during the past month', 'Less than once a week', 'Once or twice a week', 'Three or more times a week'];
-const Q5 = (id, what) => [id, `During the past month, how often have you had trouble sleeping because you ${what}?`, FREQ];
-const PSQI = [
-	['bedtime', 'During the past month, what time have you usually gone to bed at night?', 'time'],
-	['sleep_latency_min', 'During the past month, how long (in minutes) has it usually taken you to fall asleep each night?', 'minutes'],
-	['rise_time', 'During the past month, what time have you usually gotten up in the morning?', 'time'],
-	['sleep_hours', 'During the past month, how many hours of actual sleep did you get at night? (This may be different than the number of hours you spent in bed.)', 'hours'],
-	Q5('q5a', 'cannot get to sleep within 30 minutes'), Q5('q5b', 'wake up in the middle of the night or early morning'),
-	Q5('q5c', 'have to get up to use the bathroom'), Q5('q5d', 'cannot breathe comfortably'), Q5('q5e', 'cough or snore loudly'),
-	Q5('q5f', 'feel too cold'), Q5('q5g', 'feel too hot'), Q5('q5h', 'had bad dreams'), Q5('q5i', 'have pain'),
-	['q5j_reason', 'Other reason(s) for trouble sleeping during the past month, please describe (leave empty if none)', 'text'],
-	['q5j', 'How often during the past month have you had trouble sleeping because of this?', FREQ, true],
-	['sleep_quality', 'During the past month, how would you rate your sleep quality overall?', ['Very good', 'Fairly good', 'Fairly bad', 'Very bad']],
-	['sleep_medication', 'During the past month, how often have you taken medicine to help you sleep (prescribed or "over the counter")?', FREQ],
-	['trouble_staying_awake', 'During the past month, how often have you had trouble staying awake while driving, eating meals, or engaging in social activity?', FREQ],
-	['enthusiasm', 'During the past month, how much of a problem has it been for you to keep up enough enthusiasm to get things done?', ['No problem at all', 'Only a very slight problem', 'Somewhat of a problem', 'A very big problem']],
-];
 
 const choice = (name, text, anchors, number) => el('fieldset', {},
 	el('legend', {}, number ? `${number}. ${text}` : text),
@@ -39,19 +12,21 @@ function dateField(id) {
 	return el('div', { class: 'field' }, el('label', { for: id }, 'Day you answered'), el('input', { type: 'date', id, name: 'date', value: today() }));
 }
 
-function buildIsi() {
-	$('#isi').replaceChildren(...ISI.map(([t, a], i) => choice(`item${i + 1}`, t, a, i + 1)), dateField('isi-date'),
+function buildIsi(isi) {
+	$('#isi-instructions').textContent = isi.instructions;
+	$('#isi').replaceChildren(...isi.items.map((it) => choice(it.key, it.text, it.anchors, it.number)), dateField('isi-date'),
 		el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Score it')));
 }
 
-function buildPsqi() {
-	const kids = PSQI.map(([id, text, kind], i) => {
-		const num = i < 4 ? String(i + 1) : id.startsWith('q5') ? `5${id[2]}` : String(i - 9);
-		if (Array.isArray(kind)) return choice(id, text, kind, num);
-		const input = kind === 'time' ? el('input', { type: 'text', id: `psqi-${id}`, name: id, inputmode: 'numeric', placeholder: 'HH:MM', 'data-clock': '' })
-			: kind === 'text' ? el('input', { type: 'text', id: `psqi-${id}`, name: id })
-				: el('div', { class: 'unit' }, el('input', { type: 'number', id: `psqi-${id}`, name: id, min: '0', max: kind === 'hours' ? '24' : '1440', step: kind === 'hours' ? '0.25' : '1', inputmode: 'decimal' }), el('span', {}, kind));
-		return el('div', { class: 'field' }, el('label', { for: `psqi-${id}` }, `${num}. ${text}`), input);
+function buildPsqi(psqi) {
+	$('#psqi-instructions').textContent = psqi.instructions;
+	const kids = psqi.items.map(({ key, number, text, kind, anchors }) => {
+		if (kind === 'choice') return choice(key, text, anchors, number);
+		const id = `psqi-${key}`;
+		const input = kind === 'time' ? el('input', { type: 'text', id, name: key, inputmode: 'numeric', placeholder: 'HH:MM', 'data-clock': '' })
+			: kind === 'text' ? el('input', { type: 'text', id, name: key })
+				: el('div', { class: 'unit' }, el('input', { type: 'number', id, name: key, min: '0', max: kind === 'hours' ? '24' : '1440', step: kind === 'hours' ? '0.25' : '1', inputmode: 'decimal' }), el('span', {}, kind));
+		return el('div', { class: 'field' }, el('label', { for: id }, `${number}. ${text}`), input);
 	});
 	$('#psqi').replaceChildren(...kids, dateField('psqi-date'), el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Score it')));
 }
@@ -93,7 +68,7 @@ function submitter(kind, ids) {
 		ev.preventDefault();
 		clearErrors(form);
 		const body = { date: form.elements.date.value };
-		if (kind === 'isi') body.answers = ISI.map((_, i) => (form.elements[`item${i + 1}`].value === '' ? null : Number(form.elements[`item${i + 1}`].value)));
+		if (kind === 'isi') body.answers = ids.map((k) => (form.elements[k].value === '' ? null : Number(form.elements[k].value)));
 		else body.answers = answersOf(form, ids);
 		try {
 			const r = await api('POST', `/api/${kind}`, body);
@@ -177,10 +152,15 @@ $('#food-log').addEventListener('submit', async (ev) => {
 	} catch (e) { showError(form, e); }
 });
 
-buildIsi();
-buildPsqi();
-submitter('isi');
-submitter('psqi', PSQI.map((p) => p[0]));
+try {
+	const q = await api('GET', '/api/questionnaires');
+	buildIsi(q.isi);
+	buildPsqi(q.psqi);
+	submitter('isi', q.isi.items.map((it) => it.key));
+	submitter('psqi', q.psqi.items.map((it) => it.key));
+} catch (e) {
+	for (const k of ['isi', 'psqi']) $(`#${k}`).replaceChildren(el('p', {}, `The questions could not be loaded: ${e.message}`));
+}
 history('isi');
 history('psqi');
 buildQuiz();

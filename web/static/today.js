@@ -10,7 +10,7 @@ const editing = /^\d{4}-\d{2}-\d{2}$/.test(new URLSearchParams(location.search).
 const box = $('#tonight');
 
 function instruction(trial, advice) {
-	if (trial && (trial.periods || trial.order)) return [...tonightOf(trial, today()), el('p', {}, el('a', { href: '/trial' }, 'Your trial'))];
+	if (trial && trial.tonight) return [...tonightOf(trial), el('p', {}, el('a', { href: '/trial' }, 'Your trial'))];
 	const d = advice && advice.dose;
 	if (d && d.elemental_mg) {
 		return [el('p', { class: 'big' }, doseWords(d)),
@@ -21,7 +21,7 @@ function instruction(trial, advice) {
 }
 
 async function showTonight() {
-	const [trial, advice] = await Promise.all([api('GET', '/api/trial').catch(() => null), api('GET', '/api/advice').catch(() => null)]);
+	const [trial, advice] = await Promise.all([api('GET', `/api/trial?date=${today()}`).catch(() => null), api('GET', '/api/advice').catch(() => null)]);
 	box.replaceChildren(...instruction(trial && !trial.retired ? trial : null, advice));
 }
 

@@ -1,52 +1,39 @@
-// Tonight's instruction, shared by the Today and Trial pages.
+// Tonight's instruction, shared by the Today and Trial pages. Display only:
+// the periods and tonight's phase, period and dose come from the server
+// (GET /api/trial?date=: the library's mg_trial_tonight, as
+// 'mgsleep trial today'); nothing here computes a calendar.
 import { el } from './app.js';
 
 // A dose as words: the advice's (with its own text and timing) or the
-// trial's planned dose.
+// trial's planned dose ({elemental_mg, compound_mg, form, name}).
 export function doseWords(d) {
 	if (!d) return 'your magnesium';
 	if (d.text) return `${d.text}. ${d.timing || ''}`.trim();
-	return d.elemental_mg ? `${d.elemental_mg} mg elemental magnesium${d.form ? ` (${d.compound_mg ? `${d.compound_mg} mg ` : ''}${d.form})` : ''}` : 'your magnesium';
+	const what = d.name || d.form;
+	return d.elemental_mg ? `${d.elemental_mg} mg elemental magnesium${what ? ` (${d.compound_mg ? `${d.compound_mg} mg ` : ''}${what})` : ''}` : 'your magnesium';
 }
 
-const addDays = (iso, n) => {
-	const d = new Date(`${iso}T00:00:00Z`);
-	d.setUTCDate(d.getUTCDate() + n);
-	return d.toISOString().slice(0, 10);
-};
-
-// The plan as 'trial plan --format json' shows it (periods, dose, end),
-// from the trial as GET /api/trial stores it (start, period_days, order):
-// period k runs period_days evenings from start + k * period_days, the
-// baseline the baseline_days evenings before start (src/core/trial_run.c).
-export function planOf(t) {
-	if (!t || t.periods || !Array.isArray(t.order)) return t;
-	const n = t.period_days;
-	const periods = t.order.map((arm, k) => ({
-		period: k + 1, pair: Math.floor(k / 2) + 1, start: addDays(t.start, k * n), end: addDays(t.start, (k + 1) * n - 1),
-		arm: arm === 'mg' ? 'magnesium' : 'none', analysed_from: addDays(t.start, k * n + (t.washout || 0)),
-	}));
-	return {
-		...t, periods, end: periods.length ? periods[periods.length - 1].end : t.start,
-		baseline: t.baseline_days ? { start: addDays(t.start, -t.baseline_days), end: addDays(t.start, -1) } : null,
-		dose: t.dose || { elemental_mg: t.elemental_mg, compound_mg: t.compound_mg, form: t.form },
-	};
-}
-
-// Tonight's arm: the planned period holding this evening (the server's
-// "tonight" when it gives one, which also knows about pauses).
-export function tonightOf(t, day) {
-	t = planOf(t);
-	if (t.status === 'paused') return [el('p', { class: 'big' }, 'Your trial is paused: no magnesium for it tonight.'), el('p', {}, 'Resume it on the Trial page when you are ready.')];
-	if (t.tonight) return [el('p', { class: 'big' }, typeof t.tonight === 'string' ? t.tonight : t.tonight.text || t.tonight.instruction || '')];
-	const p = (t.periods || []).find((x) => x.start <= day && day <= x.end);
-	if (!p) {
-		const first = t.baseline ? t.baseline.start : t.start;
-		if (t.baseline && t.baseline.start <= day && day <= t.baseline.end) return [el('p', { class: 'big' }, 'Tonight: take no magnesium, and keep logging (the nights before the trial).')];
-		if (first && day < first) return [el('p', { class: 'big' }, `Your trial starts on the evening of ${first}. Nothing to take for it yet.`)];
-		return [el('p', {}, 'Your trial\'s planned periods are over: see whether it helped below.')];
+// The trial's answer for this evening (t.tonight) in words.
+export function tonightOf(t) {
+	const n = t && t.tonight;
+	if (!n) return [el('p', {}, 'Tonight\'s instruction is not available.')];
+	switch (n.phase) {
+	case 'before':
+		return [el('p', { class: 'big' }, `Your trial starts on the evening of ${n.first_evening}. Nothing to take for it yet.`)];
+	case 'baseline':
+		return [el('p', { class: 'big' }, 'Tonight: take no magnesium, and keep logging.'),
+			el('p', {}, `Baseline night ${n.baseline_night} of ${n.baseline_days}, before the trial's periods.`)];
+	case 'paused':
+		return [el('p', { class: 'big' }, 'Your trial is paused: take no magnesium for it tonight.'),
+			el('p', {}, `Paused since ${n.paused_since}. Talk to a clinician before restarting; then resume it on the Trial page.`)];
+	case 'ended':
+		return [el('p', {}, `Your trial ended on the evening of ${n.last_evening}: see whether it helped below.`)];
+	default: {
+		const out = [el('p', { class: 'big' }, n.magnesium ? `Tonight: take ${doseWords(n.dose)} at bedtime.` : 'Tonight: take no magnesium.'),
+			el('p', {}, `Period ${n.period} of ${n.periods} (pair ${n.pair}), night ${n.night} of ${n.period_days}, as planned.`)];
+		if (n.washout) out.push(el('p', {}, 'A washout night: keep to the plan and log it; it is not analysed.'));
+		if (n.isi_tomorrow) out.push(el('p', {}, 'The last evening of the period: fill in the ISI tomorrow morning (on the Questionnaires page).'));
+		return out;
 	}
-	return [el('p', { class: 'big' }, p.arm === 'magnesium' ? `Tonight: take ${doseWords(t.dose)}.` : 'Tonight: take no magnesium.'),
-		el('p', {}, `Period ${p.period} of ${t.periods.length} (pair ${p.pair}), ${p.start} to ${p.end}, as planned.`)];
+	}
 }
-

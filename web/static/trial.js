@@ -2,7 +2,7 @@
 // pause and resume, and the analysis with the report's charts (SVG images
 // served by the program).
 import { api, el, $, showError, clearErrors, announce, renderValue, today, formObject } from './app.js';
-import { doseWords, tonightOf, planOf } from './tonight.js';
+import { doseWords, tonightOf } from './tonight.js';
 
 // The report's charts (GET /api/report, src/report/report_charts.c): its
 // figures, parsed as an inert document (no script runs), stripped of
@@ -24,13 +24,12 @@ async function reportCharts() {
 }
 
 function drawNow(t) {
-	if (!t || t.retired || (!t.periods && !t.order && !t.tonight)) {
+	if (!t || !t.tonight) {
 		return [el('p', {}, 'No trial yet. Plan one below; you need about 12 weeks or more, and a diary each morning.')];
 	}
 	const out = [];
-	const tonight = tonightOf(t, today());
-	if (tonight) out.push(...tonight);
-	if (t.paused || t.status === 'paused') out.push(el('p', {}, el('strong', {}, 'Paused. '), 'Resume below when you are ready.'));
+	out.push(...tonightOf(t));
+	if (t.tonight.paused) out.push(el('p', {}, el('strong', {}, 'Paused. '), 'Resume below when you are ready.'));
 	const progress = t.progress || t.adherence;
 	if (progress) out.push(el('h3', {}, 'Progress'), renderValue(progress));
 	return out.length ? out : [renderValue(t)];
@@ -39,11 +38,14 @@ function drawNow(t) {
 const OUTCOMES = { sol: 'minutes to fall asleep', tst: 'time asleep', se: 'sleep efficiency', waso: 'minutes awake in the night', awakenings: 'times woken', quality: 'sleep quality', isi: 'Insomnia Severity Index' };
 
 function drawPlan(t) {
-	const p = planOf(t && (t.plan || t));
-	if (!p || !p.periods) return [];
-	const out = [el('p', {}, `${p.pairs} pairs of ${p.period_days}-night periods, one with magnesium and one without in each pair, in random order, from ${p.start} to ${p.end}. `,
+	// The stored trial with the library's periods (GET /api/trial).
+	const p = t;
+	if (!p || !p.periods || !p.periods.length) return [];
+	const end = p.periods[p.periods.length - 1].end;
+	const dose = { elemental_mg: p.elemental_mg, compound_mg: p.compound_mg, form: p.form };
+	const out = [el('p', {}, `${p.pairs} pairs of ${p.period_days}-night periods, one with magnesium and one without in each pair, in random order, from ${p.start} to ${end}. `,
 		`The first ${p.washout} nights of each period are left out, while the effect of the change settles. Measured: ${OUTCOMES[p.outcome] || p.outcome}${p.unit ? ` (${p.unit})` : ''}.`)];
-	if (p.dose) out.push(el('p', {}, `With magnesium: ${doseWords(p.dose)} each evening.`));
+	if (dose.elemental_mg) out.push(el('p', {}, `With magnesium: ${doseWords(dose)} each evening.`));
 	if (p.power && typeof p.power.chance === 'number') {
 		out.push(el('h3', {}, 'Can it tell?'), el('p', {}, `If magnesium helps you as much as the studies suggest, the chance that this trial shows it is about ${Math.round(p.power.chance * 100)} % (from ${p.power.simulations || 'many'} simulated trials).`,
 			p.power.diary_used ? '' : ' Your diary was too short to use; the estimate uses typical night-to-night variation.'));
@@ -72,7 +74,7 @@ function drawAnalysis(a, charts) {
 
 async function refresh() {
 	let t = null;
-	try { t = await api('GET', '/api/trial'); } catch { /* none yet */ }
+	try { t = await api('GET', `/api/trial?date=${today()}`); } catch { /* none yet */ }
 	$('#now').replaceChildren(...drawNow(t));
 	$('#plan').replaceChildren(...drawPlan(t));
 	try {
