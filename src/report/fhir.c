@@ -7,12 +7,13 @@
  * the bytes the CLI wrote since issue 5): each resource hashed as jansson's
  * JSON_COMPACT | JSON_REAL_PRECISION(15) dump, the Bundle written as its
  * JSON_INDENT(1) dump, key order as inserted. Building and dumping that tree
- * took about a second for three years of nights (issue 14), so the resources
- * are now written straight as compact text (hashed as they are), joined, and
- * indented in one pass at the end. Where jansson would have refused a value
- * (a NULL or non-UTF-8 string, a number that is not finite) the key or the
- * element is left out as its failed json_pack or json_object_set_new did;
- * tests/unit/test_fhir.c compares with the tree on such input. */
+ * took about a second for three years of nights (issue 14), so each
+ * resource is now written straight as compact text, hashed, wrapped in its
+ * entry (hashed again for the Bundle's id) and indented into out; the
+ * Bundle's id is filled in at the end. Where jansson would have refused a
+ * value (a NULL or non-UTF-8 string, a number that is not finite) the key or
+ * the element is left out as its failed json_pack or json_object_set_new
+ * did; tests/unit/test_fhir_bytes.c compares with the tree on such input. */
 #include <mgsleep/fhir.h>
 #include <mgsleep/night.h>
 #include <mgsleep/sleep_report.h>
@@ -31,17 +32,19 @@
 #define OWN_Q "https://mgsleep.invalid/Questionnaire/"
 #define PHR_SLEEP "http://hl7.org/fhir/uv/phr/StructureDefinition/pcd-sleep-observation"
 
-/* `{"resourceType":"Bundle","id":"` + 36 + `","type":"collection","entry":[`, the id filled in at the end */
-#define BUNDLE_HEAD "{\"resourceType\":\"Bundle\",\"id\":\""
-#define BUNDLE_TAIL "\",\"type\":\"collection\",\"entry\":["
+/* The Bundle's first lines as JSON_INDENT(1) lays them out; its id (36
+ * characters) is filled in at the end. */
+#define BUNDLE_HEAD "{\n \"resourceType\": \"Bundle\",\n \"id\": \""
+#define BUNDLE_TAIL "\",\n \"type\": \"collection\",\n \"entry\": ["
 #define UUID_LEN 36
 
 struct fhir {
-	struct mg_buf doc; /* the Bundle, compact: head, then the entries */
-	struct mg_buf res; /* the resource being written, compact, without its id */
+	struct mg_buf *out;  /* the Bundle, indented */
+	struct mg_buf res;   /* the resource being written, compact, without its id */
+	struct mg_buf entry; /* the entry being written, compact */
 	size_t res_type_end; /* in res: just after the resourceType's value */
 	crypto_generichash_state bundle; /* of the Bundle's compact form without its id (its id's input) */
-	char patient[64];  /* fullUrl of the Patient */
+	char patient[64];    /* fullUrl of the Patient */
 	int seq;
 };
 
@@ -208,6 +211,25 @@ static void hash_text(crypto_generichash_state *st, const char *s, size_t n)
 	crypto_generichash_update(st, (const unsigned char *)s, n);
 }
 
+/* The final hash as a version-8 UUID "xxxxxxxx-xxxx-8xxx-[89ab]xxx-xxxxxxxxxxxx" (36 characters and a NUL). */
+static void uuid(crypto_generichash_state *st, char u[UUID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char h[16];
+	crypto_generichash_final(st, h, sizeof h);
+	h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* version 8: custom */
+	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 9562 variant */
+	for (int i = 0, n = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			u[n++] = '-';
+		u[n++] = hex[h[i] >> 4];
+		u[n++] = hex[h[i] & 15];
+	}
+	u[UUID_LEN] = '\0';
+}
+
+static void reindent(struct mg_buf *out, const char *s, size_t n, int depth);
+
 /* Ends the resource in f->res (valid: 0 when jansson's json_pack of it
  * failed, which left an entry with only an id), gives it an id (a hash of
  * its position and its compact form; resourceType first, then id) and
@@ -215,48 +237,48 @@ static void hash_text(crypto_generichash_state *st, const char *s, size_t n)
  * url is not NULL. */
 static void add(struct fhir *f, int valid, char *url)
 {
-	unsigned char h[16];
-	char seq[24], u[64];
+	char seq[24], id[UUID_LEN + 1];
 	crypto_generichash_state st;
-	struct mg_buf *d = &f->doc;
+	struct mg_buf *e = &f->entry, *r = &f->res;
 	if (valid)
-		mg_buf_putc(&f->res, '}');
+		mg_buf_putc(r, '}');
+	valid = valid && !r->failed;
 	int n = snprintf(seq, sizeof seq, "mgsleep-fhir %d\n", f->seq++);
-	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_init(&st, NULL, 0, 16);
 	hash_text(&st, seq, (size_t)n);
-	if (valid && !f->res.failed)
-		hash_text(&st, f->res.data, f->res.len);
-	crypto_generichash_final(&st, h, sizeof h);
-	h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* version 8: custom */
-	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 9562 variant */
-	n = snprintf(u, sizeof u, "urn:uuid:");
-	for (int i = 0; i < 16; i++)
-		n += snprintf(u + n, sizeof u - (size_t)n, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "",
-			      h[i]);
-	size_t start = d->len;
+	if (valid)
+		hash_text(&st, r->data, r->len);
+	uuid(&st, id);
+	mg_buf_reset(e);
 	if (f->seq > 1) /* not the first entry */
-		mg_buf_putc(d, ',');
-	LIT(d, "{\"fullUrl\":\"");
-	mg_buf_add(d, u, (size_t)n);
-	LIT(d, "\",\"resource\":");
-	if (valid && !f->res.failed) {
-		mg_buf_add(d, f->res.data, f->res_type_end);
-		LIT(d, ",\"id\":\"");
-		mg_buf_add(d, u + 9, (size_t)n - 9);
-		mg_buf_putc(d, '"');
-		mg_buf_add(d, f->res.data + f->res_type_end, f->res.len - f->res_type_end);
+		mg_buf_putc(e, ',');
+	LIT(e, "{\"fullUrl\":\"urn:uuid:");
+	mg_buf_add(e, id, UUID_LEN);
+	LIT(e, "\",\"resource\":");
+	if (valid) {
+		mg_buf_add(e, r->data, f->res_type_end);
+		LIT(e, ",\"id\":\"");
+		mg_buf_add(e, id, UUID_LEN);
+		mg_buf_putc(e, '"');
+		mg_buf_add(e, r->data + f->res_type_end, r->len - f->res_type_end);
 	} else {
-		LIT(d, "{\"id\":\"");
-		mg_buf_add(d, u + 9, (size_t)n - 9);
-		LIT(d, "\"}");
+		LIT(e, "{\"id\":\"");
+		mg_buf_add(e, id, UUID_LEN);
+		LIT(e, "\"}");
 	}
-	mg_buf_putc(d, '}');
-	if (f->res.failed)
-		d->failed = 1;
-	if (!d->failed)
-		hash_text(&f->bundle, d->data + start, d->len - start);
+	mg_buf_putc(e, '}');
+	if (r->failed || e->failed) {
+		f->out->failed = 1;
+	} else {
+		hash_text(&f->bundle, e->data, e->len);
+		/* the comma, then the entry on its own line at depth 2 */
+		size_t skip = f->seq > 1;
+		mg_buf_add(f->out, e->data, skip);
+		LIT(f->out, "\n  ");
+		reindent(f->out, e->data + skip, e->len - skip, 2);
+	}
 	if (url)
-		memcpy(url, u, (size_t)n + 1);
+		snprintf(url, 64, "urn:uuid:%s", id);
 }
 
 /* An Observation about the person: code, subject, performer. */
@@ -670,21 +692,13 @@ static void add_trial(struct fhir *f, const struct mg_fhir_trial *ft)
 	add(f, 1, NULL);
 }
 
-static void indent(struct mg_buf *b, int depth)
+/* The compact JSON s (one entry, as written above) the way jansson's
+ * JSON_INDENT(1) dump lays it out at depth: one space of indent per level,
+ * ": " after keys, "{}" and "[]" when empty. Written straight into out's
+ * memory, with room made for the longest piece first. */
+static void reindent(struct mg_buf *out, const char *s, size_t n, int depth)
 {
-	char sp[64];
-	mg_buf_putc(b, '\n');
-	memset(sp, ' ', sizeof sp);
-	for (; depth > 0; depth -= (int)sizeof sp)
-		mg_buf_add(b, sp, depth < (int)sizeof sp ? (size_t)depth : sizeof sp);
-}
-
-/* The compact JSON s (as written above) the way jansson's JSON_INDENT(1)
- * dump lays it out: one space of indent per level, ": " after keys, "{}"
- * and "[]" when empty. */
-static void reindent(struct mg_buf *out, const char *s, size_t n)
-{
-	int depth = 0;
+	static const char nl[] = "\n                                                                ";
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -695,39 +709,55 @@ static void reindent(struct mg_buf *out, const char *s, size_t n)
 		}
 		if (c != '{' && c != '[' && c != '}' && c != ']' && c != ',' && c != ':')
 			continue;
-		mg_buf_add(out, s + run, i - run);
+		/* the run before c, then c and at most a newline and the indent */
+		if (!mg_buf_has_room(out, i - run + 3 + sizeof nl) && mg_buf_reserve(out, i - run + 3 + sizeof nl))
+			return;
+		if (depth + 1 >= (int)sizeof nl - 1) { /* deeper than this file writes */
+			out->failed = 1;
+			return;
+		}
+		char *d = out->data + out->len;
+		memcpy(d, s + run, i - run);
+		d += i - run;
 		run = i + 1;
 		switch (c) {
 		case '{':
 		case '[':
-			mg_buf_putc(out, c);
+			*d++ = c;
 			if (i + 1 < n && s[i + 1] == (c == '{' ? '}' : ']')) {
-				mg_buf_putc(out, s[++i]);
+				*d++ = s[++i];
 				run = i + 1;
 			} else {
-				indent(out, ++depth);
+				depth++;
+				memcpy(d, nl, (size_t)depth + 1);
+				d += depth + 1;
 			}
 			break;
 		case '}':
 		case ']':
-			indent(out, --depth);
-			mg_buf_putc(out, c);
+			depth--;
+			memcpy(d, nl, (size_t)depth + 1);
+			d += depth + 1;
+			*d++ = c;
 			break;
 		case ',':
-			mg_buf_putc(out, ',');
-			indent(out, depth);
+			*d++ = ',';
+			memcpy(d, nl, (size_t)depth + 1);
+			d += depth + 1;
 			break;
 		default:
-			mg_buf_add(out, ": ", 2);
+			*d++ = ':';
+			*d++ = ' ';
 		}
+		out->len = (size_t)(d - out->data);
+		*d = '\0';
 	}
 	mg_buf_add(out, s + run, n - run);
 }
 
 int mg_render_fhir(const struct mg_fhir_input *in, struct mg_buf *out, struct mg_error *err)
 {
-	struct fhir f = {.doc = MG_BUF_INIT, .res = MG_BUF_INIT};
-	f.doc.max = out->max; /* no lower cap than the answer's */
+	struct fhir f = {.out = out, .res = MG_BUF_INIT, .entry = MG_BUF_INIT};
 	int rc = 0;
 	if (sodium_init() < 0) {
 		rc = mg_fail(err, MG_EIO, NULL, "cannot start libsodium for the FHIR bundle's ids");
@@ -738,7 +768,8 @@ int mg_render_fhir(const struct mg_fhir_input *in, struct mg_buf *out, struct mg
 	crypto_generichash_init(&f.bundle, NULL, 0, 16);
 	hash_text(&f.bundle, "mgsleep-fhir -1\n{\"resourceType\":\"Bundle\",\"entries\":[",
 		  sizeof "mgsleep-fhir -1\n{\"resourceType\":\"Bundle\",\"entries\":[" - 1);
-	LIT(&f.doc, BUNDLE_HEAD "________-____-____-____-____________" BUNDLE_TAIL);
+	size_t id_at = out->len + sizeof BUNDLE_HEAD - 1;
+	LIT(out, BUNDLE_HEAD "________-____-____-____-____________" BUNDLE_TAIL);
 	add_patient(&f, in->profile);
 	for (size_t i = 0; i < in->n_nights; i++)
 		add_night(&f, &in->nights[i]);
@@ -746,29 +777,17 @@ int mg_render_fhir(const struct mg_fhir_input *in, struct mg_buf *out, struct mg
 		add_questionnaire(&f, &in->questionnaires[i]);
 	for (size_t i = 0; i < in->n_trials; i++)
 		add_trial(&f, &in->trials[i]);
-	LIT(&f.doc, "]}");
-	if (f.doc.failed || f.res.failed) {
+	LIT(out, "\n ]\n}\n");
+	if (out->failed) {
 		rc = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	hash_text(&f.bundle, "]}", 2);
-	unsigned char h[16];
-	crypto_generichash_final(&f.bundle, h, sizeof h);
-	h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* version 8: custom */
-	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 9562 variant */
 	char id[UUID_LEN + 1];
-	for (int i = 0, n = 0; i < 16; i++)
-		n += snprintf(id + n, sizeof id - (size_t)n, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "",
-			      h[i]);
-	memcpy(f.doc.data + sizeof BUNDLE_HEAD - 1, id, UUID_LEN);
-	/* the indented form is longer than the compact one */
-	if (!mg_buf_reserve(out, f.doc.len + 1))
-		reindent(out, f.doc.data, f.doc.len);
-	mg_buf_putc(out, '\n');
-	if (out->failed)
-		rc = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	uuid(&f.bundle, id);
+	memcpy(out->data + id_at, id, UUID_LEN);
 out:
-	mg_buf_release(&f.doc);
 	mg_buf_release(&f.res);
+	mg_buf_release(&f.entry);
 	return rc;
 }
