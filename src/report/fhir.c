@@ -145,14 +145,19 @@ static void real(struct mg_buf *b, double v)
  * "2026-11-19T22:30:00+01:00". */
 static void datetime(struct mg_buf *b, int64_t local, int offset)
 {
-	char buf[40], date[11], clock[6];
+	/* "\"" date "T" clock ":00" sign HH ":" MM "\"", without snprintf (two per resource) */
+	char buf[28];
 	int32_t day = mg_day_of(local * 60);
-	int off = offset < 0 ? -offset : offset;
-	mg_date_format(day, date);
-	mg_clock_format((int)(local - (int64_t)day * 1440), clock);
-	int n = snprintf(buf, sizeof buf, "\"%sT%s:00%c%02d:%02d\"", date, clock, offset < 0 ? '-' : '+', off / 60 % 100,
-			 off % 60);
-	mg_buf_add(b, buf, (size_t)n);
+	int off = offset < 0 ? -offset : offset, hh = off / 60 % 100, mm = off % 60;
+	buf[0] = '"';
+	mg_date_format(day, buf + 1);
+	buf[11] = 'T';
+	mg_clock_format((int)(local - (int64_t)day * 1440), buf + 12);
+	memcpy(buf + 17, ":00", 3);
+	buf[20] = offset < 0 ? '-' : '+';
+	buf[21] = (char)('0' + hh / 10), buf[22] = (char)('0' + hh % 10), buf[23] = ':';
+	buf[24] = (char)('0' + mm / 10), buf[25] = (char)('0' + mm % 10), buf[26] = '"';
+	mg_buf_add(b, buf, 27);
 }
 
 /* What json_pack of a quantity accepted: a finite value, UTF-8 strings. */
@@ -702,9 +707,20 @@ static void reindent(struct mg_buf *out, const char *s, size_t n, int depth)
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (c == '"') { /* to the closing quote; escapes are skipped whole */
-			for (i++; i < n && s[i] != '"'; i++)
-				i += s[i] == '\\';
+		if (c == '"') { /* to the closing quote: one not after an odd number of backslashes */
+			for (;;) {
+				const char *q = memchr(s + i + 1, '"', n - i - 1);
+				if (!q) {
+					i = n;
+					break;
+				}
+				i = (size_t)(q - s);
+				size_t k = 0;
+				while (s[i - 1 - k] == '\\')
+					k++;
+				if (!(k & 1))
+					break;
+			}
 			continue;
 		}
 		if (c != '{' && c != '[' && c != '}' && c != ']' && c != ',' && c != ':')
