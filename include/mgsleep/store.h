@@ -217,6 +217,20 @@ int mg_db_trial_events_each(struct mg_db *db, long long id, int (*cb)(void *ctx,
  * oldest first (mg_night_record: the entry read by mg_night_entry_parse). */
 int mg_db_nights_each(struct mg_db *db, int32_t from, int32_t to,
 		      int (*cb)(void *ctx, const struct mg_night_record *r), void *ctx, struct mg_error *err);
+/* One diary night as stored, for a caller that reads the entry whole
+ * (mg_night_entry_read): the report. Borrowed for the callback only. The
+ * metrics as mg_db_nights_json lists them (se to 0.1), a NULL as 0. */
+struct mg_db_night_row {
+	const char *date;  /* "YYYY-MM-DD" as stored */
+	const char *entry; /* the entry's JSON as stored; NULL if missing */
+	size_t entry_len;
+	int tib, tst, sol, waso;
+	double se_pct;
+};
+/* The nights of mg_db_nights_json (from, to: "YYYY-MM-DD" or NULL, open),
+ * oldest first, without building and parsing its JSON. */
+int mg_db_night_rows_each(struct mg_db *db, const char *from, const char *to,
+			  int (*cb)(void *ctx, const struct mg_db_night_row *r), void *ctx, struct mg_error *err);
 /* The totals of one questionnaire kind ("isi", "psqi"), by date then entry
  * order; results without a numeric total are left out. */
 int mg_db_scores_each(struct mg_db *db, const char *kind, int (*cb)(void *ctx, const struct mg_trial_score *s),

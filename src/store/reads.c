@@ -225,6 +225,39 @@ int mg_db_nights_each(struct mg_db *db, int32_t from, int32_t to,
 		    -1, range, night_cb, &w, err, "nights");
 }
 
+int mg_db_night_rows_each(struct mg_db *db, const char *from, const char *to,
+			  int (*cb)(void *ctx, const struct mg_db_night_row *r), void *ctx, struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0, rc;
+	/* the rows and order of mg_db_nights_json (db.c) */
+	if (sqlite3_prepare_v2(mg_db_sqlite(db),
+			       "SELECT date, entry, tib, tst, sol, waso, round(se, 1) FROM nights WHERE "
+			       "(?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date",
+			       -1, &st, NULL) != SQLITE_OK)
+		return mg_db_sql_fail(db, err, "nights");
+	if (from)
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	while (!r && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mg_db_night_row row;
+		row.date = (const char *)sqlite3_column_text(st, 0);
+		row.entry = (const char *)sqlite3_column_text(st, 1);
+		row.entry_len = (size_t)sqlite3_column_bytes(st, 1); /* after the text, as SQLite asks */
+		row.tib = sqlite3_column_int(st, 2);
+		row.tst = sqlite3_column_int(st, 3);
+		row.sol = sqlite3_column_int(st, 4);
+		row.waso = sqlite3_column_int(st, 5);
+		row.se_pct = sqlite3_column_double(st, 6);
+		r = cb(ctx, &row);
+	}
+	if (!r && rc != SQLITE_DONE)
+		r = mg_db_sql_fail(db, err, "nights");
+	sqlite3_finalize(st);
+	return r;
+}
+
 struct score_walk {
 	int (*cb)(void *, const struct mg_trial_score *);
 	void *ctx;

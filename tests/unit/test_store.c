@@ -35,6 +35,21 @@ static char *slurp(const char *p, size_t *n)
 	return b;
 }
 
+struct rows_seen {
+	int n;
+	char text[512];
+};
+
+static int rows_cb(void *ctx, const struct mg_db_night_row *r)
+{
+	struct rows_seen *s = ctx;
+	size_t len = strlen(s->text);
+	snprintf(s->text + len, sizeof s->text - len, "%s %.*s %d %d %d %d %.10g|", r->date, (int)r->entry_len, r->entry,
+		 r->tib, r->tst, r->sol, r->waso, r->se_pct);
+	s->n++;
+	return 0;
+}
+
 int main(void)
 {
 	struct mg_db *db = NULL;
@@ -419,6 +434,32 @@ int main(void)
 			}
 		}
 		ok(failures == 0, "two processes opening a schema-1 store at once both succeed, 8 rounds (%d failed)", failures);
+	}
+
+	/* mg_db_night_rows_each: the rows of mg_db_nights_json, typed. Three
+	 * nights put out of order; se 88.94 is listed to 0.1 as 88.9. */
+	{
+		static const char *dates[] = {"2026-03-02", "2026-03-01", "2026-03-03"};
+		ok(mg_db_open(&db, path("rows.db"), NULL, MG_DB_CREATE, &err) == 0, "store for the night rows");
+		for (int k = 0; k < 3; k++) {
+			char entry[64];
+			snprintf(entry, sizeof entry, "{\"date\":\"%s\",\"quality\":%d}", dates[k], k + 1);
+			struct mg_db_night n = {dates[k], entry, 480 + k, 10 + k, 20 + k, 450 - k, 5, 88.94, NAN};
+			mg_db_begin(db, &err);
+			mg_db_night_put(db, &n, 0, "2026-03-04T08:00:00Z", &err);
+			mg_db_commit(db, &err);
+		}
+		struct rows_seen seen = {0};
+		ok(mg_db_night_rows_each(db, "2026-03-02", NULL, rows_cb, &seen, &err) == 0 && seen.n == 2 &&
+			   !strcmp(seen.text, "2026-03-02 {\"date\":\"2026-03-02\",\"quality\":1} 480 450 10 20 88.9|"
+					       "2026-03-03 {\"date\":\"2026-03-03\",\"quality\":3} 482 448 12 22 88.9|"),
+		   "night rows from a date: in date order, entry as stored, metrics, se to 0.1 (%s)", seen.text);
+		seen = (struct rows_seen){0};
+		ok(mg_db_night_rows_each(db, NULL, "2026-03-01", rows_cb, &seen, &err) == 0 && seen.n == 1 &&
+			   !strncmp(seen.text, "2026-03-01 ", 11),
+		   "night rows up to a date");
+		mg_db_close(db);
+		db = NULL;
 	}
 
 	char cmd[160];
