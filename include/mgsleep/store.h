@@ -298,10 +298,10 @@ int mg_db_restore_new(const char *path, const char *passphrase, const char *json
 /* Everything in the store as one JSON document with a schema version
  * (docs/data-formats.md). Deterministic: same data, same bytes. */
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
-/* The same document cut after "questionnaires" (format, schema_version,
- * profile, nights, questionnaires: the same bytes as there, then "}"): what
- * the FHIR export reads, without the imported device records that make up
- * most of a full export. */
-int mg_db_export_diary_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
+/* The same document with only its format, schema_version, profile and
+ * questionnaires (the same bytes as there, then "}"): what the FHIR export
+ * reads beside the nights (mg_db_night_rows_each), without the imported
+ * device records that make up most of a full export. */
+int mg_db_export_profile_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
 
 #endif

@@ -115,11 +115,11 @@ int cli_q_history_text(const char *kind, const char *json);
 void cli_csv_quoted(struct mg_buf *b, const char *s);
 /* Write an export (JSON text) as CSV files in the new folder dir. */
 int cli_export_csv(const char *json, const char *dir, int *status);
-/* An export (JSON text, mg_db_export_json or the shorter
- * mg_db_export_diary_json: only its profile, nights and questionnaires are
- * read) as an HL7 FHIR R4 Bundle (JSON)
- * appended to out: the typed input of mg_render_fhir (include/mgsleep/fhir.h)
- * gathered from it, and every trial in the store (current, finished and
+/* The store as an HL7 FHIR R4 Bundle (JSON) appended to out: the typed
+ * input of mg_render_fhir (include/mgsleep/fhir.h) gathered from json (an
+ * export, mg_db_export_json or the shorter mg_db_export_profile_json: its
+ * profile and questionnaires), the diary nights (mg_db_night_rows_each, in
+ * date order as the export lists them), and every trial in the store (current, finished and
  * replaced; cli_trial_report_id) analysed as of today as one Observation
  * each (docs/fhir.md). 0, or the error in err; prints nothing (the web API
  * uses it too). */

@@ -271,7 +271,7 @@ static void export(struct mg_web *w, const struct mg_http_request *req, struct m
 		web_error(res, 400, "format", "format: accepted: json, fhir (csv: use mgsleep export --format csv)");
 		return;
 	}
-	if ((fhir ? mg_db_export_diary_json(w->db, &json, &err) : mg_db_export_json(w->db, &res->body, &err)) ||
+	if ((fhir ? mg_db_export_profile_json(w->db, &json, &err) : mg_db_export_json(w->db, &res->body, &err)) ||
 	    (fhir && cli_export_fhir_e(w->db, w->o.kb, json.data, &res->body, &err))) {
 		web_fail(res, &err);
 	} else {
