@@ -231,6 +231,18 @@ struct mg_db_night_row {
  * oldest first, without building and parsing its JSON. */
 int mg_db_night_rows_each(struct mg_db *db, const char *from, const char *to,
 			  int (*cb)(void *ctx, const struct mg_db_night_row *r), void *ctx, struct mg_error *err);
+/* One device night as mg_db_device_nights_json lists it (the fields the
+ * report reads), borrowed for the callback only; sol and waso -1 when the
+ * device does not say. */
+struct mg_db_device_night_row {
+	const char *date, *source; /* "YYYY-MM-DD"; the source's name */
+	int main, chosen;          /* 1: the main sleep; the night's chosen source */
+	int tib, tst, sol, waso;
+};
+/* The rows of mg_db_device_nights_json, in its order, without its JSON. */
+int mg_db_device_night_rows_each(struct mg_db *db, const char *from, const char *to,
+				 int (*cb)(void *ctx, const struct mg_db_device_night_row *r), void *ctx,
+				 struct mg_error *err);
 /* The totals of one questionnaire kind ("isi", "psqi"), by date then entry
  * order; results without a numeric total are left out. */
 int mg_db_scores_each(struct mg_db *db, const char *kind, int (*cb)(void *ctx, const struct mg_trial_score *s),

@@ -114,6 +114,39 @@ static int night_row(void *ctx, const struct mg_db_night_row *row)
 	return 0;
 }
 
+/* The device nights the report shows: the chosen source's main sleep of
+ * each date (mg_db_device_night_rows_each); names[i] is dev[i].source. */
+struct device_rows {
+	struct mg_report_device_night *dev;
+	char **names;
+	size_t n, cap;
+	struct mg_error *err;
+};
+
+static int device_row(void *ctx, const struct mg_db_device_night_row *row)
+{
+	struct device_rows *w = ctx;
+	int32_t date;
+	if (!row->main || !row->chosen || !row->date || mg_date_parse(row->date, &date) || !row->source)
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct mg_report_device_night *dev = realloc(w->dev, cap * sizeof *dev);
+		if (dev)
+			w->dev = dev;
+		char **names = dev ? realloc(w->names, cap * sizeof *names) : NULL;
+		if (!names)
+			return mg_fail(w->err, MG_ENOMEM, NULL, "out of memory");
+		w->names = names;
+		w->cap = cap;
+	}
+	if (!(w->names[w->n] = strdup(row->source)))
+		return mg_fail(w->err, MG_ENOMEM, NULL, "out of memory");
+	w->dev[w->n] = (struct mg_report_device_night){date, w->names[w->n], row->tib, row->tst, row->sol, row->waso};
+	w->n++;
+	return 0;
+}
+
 struct report_opts {
 	const char *out, *from, *to;
 };
@@ -136,9 +169,8 @@ const struct cli_help cli_help_report = {
 int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, const char *to, int32_t today,
 		    struct mg_buf *out, struct mg_error *err)
 {
-	struct mg_buf qb = MG_BUF_INIT, pb = MG_BUF_INIT, db_dev = MG_BUF_INIT;
-	struct mg_report_device_night *dev = NULL;
-	json_t *da = NULL;
+	struct mg_buf qb = MG_BUF_INIT, pb = MG_BUF_INIT;
+	struct device_rows devs = {.err = err};
 	struct night_rows rows = {.err = err};
 	struct mg_report_score *isi = NULL, *psqi = NULL;
 	char diet_source[96];
@@ -164,7 +196,7 @@ int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, 
 	if ((r = mg_db_night_rows_each(db, from, to, night_row, &rows, err)) ||
 	    (r = mg_db_questionnaire_list(db, "isi", &qb, err)) ||
 	    (r = mg_db_questionnaire_list(db, "psqi", &pb, err)) ||
-	    (r = mg_db_device_nights_json(db, from, to, &db_dev, err)))
+	    (r = mg_db_device_night_rows_each(db, from, to, device_row, &devs, err)))
 		goto out;
 	/* Diet: what the advice used (the profile's figure, or the estimate
 	 * cli_stored_advice filled in), else the estimate alone. */
@@ -176,20 +208,17 @@ int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, 
 	} else {
 		in.diet_source = diet_source;
 	}
-	if (!(qa = load_array(&qb)) || !(pa = load_array(&pb)) ||
-	    !(da = load_array(&db_dev))) {
+	if (!(qa = load_array(&qb)) || !(pa = load_array(&pb))) {
 		r = mg_fail(err, MG_EIO, "store", "report: cannot read the store's nights or scores");
 		goto out;
 	}
 	isi = calloc(json_array_size(qa) + 1, sizeof *isi);
 	psqi = calloc(json_array_size(pa) + 1, sizeof *psqi);
-	dev = calloc(json_array_size(da) + 1, sizeof *dev);
-	if (!isi || !psqi || !dev) {
+	if (!isi || !psqi) {
 		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	size_t i;
-	json_t *row;
 	/* the pointers into the entries, now that they stay put */
 	for (i = 0; i < rows.n; i++) {
 		struct mg_night_entry *e = &rows.entries[i];
@@ -205,21 +234,9 @@ int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, 
 	in.isi = isi;
 	in.psqi = psqi;
 	/* Device nights: the chosen source's main sleep of each date. */
-	json_array_foreach(da, i, row) {
-		struct mg_report_device_night *dn = &dev[in.n_device];
-		json_t *sol = json_object_get(row, "sol"), *waso = json_object_get(row, "waso");
-		if (!get_int(row, "main") || !get_int(row, "chosen") ||
-		    mg_date_parse(json_string_value(json_object_get(row, "date")), &dn->date))
-			continue;
-		dn->source = json_string_value(json_object_get(row, "source"));
-		dn->tib = get_int(row, "tib");
-		dn->tst = get_int(row, "tst");
-		dn->sol = json_is_integer(sol) ? (int)json_integer_value(sol) : -1;
-		dn->waso = json_is_integer(waso) ? (int)json_integer_value(waso) : -1;
-		if (dn->source)
-			in.n_device++;
-	}
-	in.device = dev;
+	static const struct mg_report_device_night no_device[1];
+	in.device = devs.dev ? devs.dev : no_device;
+	in.n_device = devs.n;
 
 	/* The trial as of --to (its evenings before that morning), else today. */
 	int32_t as_of = today;
@@ -235,8 +252,10 @@ int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, 
 out:
 	json_decref(qa);
 	json_decref(pa);
-	json_decref(da);
-	free(dev);
+	for (size_t k = 0; k < devs.n; k++)
+		free(devs.names[k]);
+	free(devs.names);
+	free(devs.dev);
 	free(rows.nights);
 	free(rows.tags);
 	free(rows.entries);
@@ -246,7 +265,6 @@ out:
 	free(p);
 	mg_buf_release(&qb);
 	mg_buf_release(&pb);
-	mg_buf_release(&db_dev);
 	return r;
 }
 

@@ -258,6 +258,42 @@ int mg_db_night_rows_each(struct mg_db *db, const char *from, const char *to,
 	return r;
 }
 
+int mg_db_device_night_rows_each(struct mg_db *db, const char *from, const char *to,
+				 int (*cb)(void *ctx, const struct mg_db_device_night_row *r), void *ctx,
+				 struct mg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0, rc;
+	/* the rows and order of mg_db_device_nights_json (imports.c) */
+	if (sqlite3_prepare_v2(mg_db_sqlite(db),
+			       "SELECT n.date, s.name, n.main, n.chosen, n.tib, n.tst, n.sol, n.waso FROM device_night n "
+			       "JOIN import_source s ON s.id = n.source "
+			       "WHERE (?1 IS NULL OR n.date >= ?1) AND (?2 IS NULL OR n.date <= ?2) "
+			       "ORDER BY n.date, n.chosen DESC, n.main DESC, n.start",
+			       -1, &st, NULL) != SQLITE_OK)
+		return mg_db_sql_fail(db, err, "device nights");
+	if (from)
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	while (!r && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mg_db_device_night_row row;
+		row.date = (const char *)sqlite3_column_text(st, 0);
+		row.source = (const char *)sqlite3_column_text(st, 1);
+		row.main = sqlite3_column_int(st, 2);
+		row.chosen = sqlite3_column_int(st, 3);
+		row.tib = sqlite3_column_int(st, 4);
+		row.tst = sqlite3_column_int(st, 5);
+		row.sol = sqlite3_column_type(st, 6) == SQLITE_INTEGER ? sqlite3_column_int(st, 6) : -1;
+		row.waso = sqlite3_column_type(st, 7) == SQLITE_INTEGER ? sqlite3_column_int(st, 7) : -1;
+		r = cb(ctx, &row);
+	}
+	if (!r && rc != SQLITE_DONE)
+		r = mg_db_sql_fail(db, err, "device nights");
+	sqlite3_finalize(st);
+	return r;
+}
+
 struct score_walk {
 	int (*cb)(void *, const struct mg_trial_score *);
 	void *ctx;

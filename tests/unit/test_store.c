@@ -50,6 +50,16 @@ static int rows_cb(void *ctx, const struct mg_db_night_row *r)
 	return 0;
 }
 
+static int device_rows_cb(void *ctx, const struct mg_db_device_night_row *r)
+{
+	struct rows_seen *s = ctx;
+	size_t len = strlen(s->text);
+	snprintf(s->text + len, sizeof s->text - len, "%s %s %d %d %d %d %d %d|", r->date, r->source, r->main, r->chosen,
+		 r->tib, r->tst, r->sol, r->waso);
+	s->n++;
+	return 0;
+}
+
 int main(void)
 {
 	struct mg_db *db = NULL;
@@ -464,6 +474,28 @@ int main(void)
 		ok(mg_db_night_rows_each(db, NULL, "2026-03-01", rows_cb, &seen, &err) == 0 && seen.n == 1 &&
 			   !strncmp(seen.text, "2026-03-01 ", 11),
 		   "night rows up to a date");
+		mg_db_close(db);
+		db = NULL;
+		/* device nights, written as the import derives them: the walk gives
+		 * them by date, chosen source first, main sleep first, then start;
+		 * an unknown sol or waso as -1 */
+		sqlite3 *s3;
+		int sql_ok = sqlite3_open(path("rows.db"), &s3) == SQLITE_OK &&
+			     sqlite3_exec(s3,
+					  "INSERT INTO import_source (id, name, kind) VALUES (1, 'Watch', 0), (2, 'Ring', 1);"
+					  "INSERT INTO device_night (date, source, main, chosen, start, end, end_offset, tib, tst, "
+					  "sol, waso) VALUES ('2026-03-02', 2, 1, 0, 100, 200, 60, 400, 350, 12, 30),"
+					  "('2026-03-02', 1, 0, 1, 50, 80, 60, 30, 25, NULL, NULL),"
+					  "('2026-03-02', 1, 1, 1, 90, 190, 60, 420, 380, 14, NULL),"
+					  "('2026-03-01', 1, 1, 1, 10, 20, 60, 410, 370, 9, 21)",
+					  NULL, NULL, NULL) == SQLITE_OK;
+		sqlite3_close(s3);
+		seen = (struct rows_seen){0};
+		ok(sql_ok && mg_db_open(&db, path("rows.db"), NULL, 0, &err) == 0 &&
+			   mg_db_device_night_rows_each(db, "2026-03-02", NULL, device_rows_cb, &seen, &err) == 0 &&
+			   !strcmp(seen.text, "2026-03-02 Watch 1 1 420 380 14 -1|2026-03-02 Watch 0 1 30 25 -1 -1|"
+					      "2026-03-02 Ring 1 0 400 350 12 30|"),
+		   "device night rows from a date, in the listing's order (%s)", seen.text);
 		mg_db_close(db);
 		db = NULL;
 	}
