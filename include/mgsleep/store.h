@@ -217,6 +217,32 @@ int mg_db_trial_events_each(struct mg_db *db, long long id, int (*cb)(void *ctx,
  * oldest first (mg_night_record: the entry read by mg_night_entry_parse). */
 int mg_db_nights_each(struct mg_db *db, int32_t from, int32_t to,
 		      int (*cb)(void *ctx, const struct mg_night_record *r), void *ctx, struct mg_error *err);
+/* One diary night as stored, for a caller that reads the entry whole
+ * (mg_night_entry_read): the report. Borrowed for the callback only. The
+ * metrics as mg_db_nights_json lists them (se to 0.1), a NULL as 0. */
+struct mg_db_night_row {
+	const char *date;  /* "YYYY-MM-DD" as stored */
+	const char *entry; /* the entry's JSON as stored; NULL if missing */
+	size_t entry_len;
+	int tib, tst, sol, waso;
+	double se_pct;
+};
+/* The nights of mg_db_nights_json (from, to: "YYYY-MM-DD" or NULL, open),
+ * oldest first, without building and parsing its JSON. */
+int mg_db_night_rows_each(struct mg_db *db, const char *from, const char *to,
+			  int (*cb)(void *ctx, const struct mg_db_night_row *r), void *ctx, struct mg_error *err);
+/* One device night as mg_db_device_nights_json lists it (the fields the
+ * report reads), borrowed for the callback only; sol and waso -1 when the
+ * device does not say. */
+struct mg_db_device_night_row {
+	const char *date, *source; /* "YYYY-MM-DD"; the source's name */
+	int main, chosen;          /* 1: the main sleep; the night's chosen source */
+	int tib, tst, sol, waso;
+};
+/* The rows of mg_db_device_nights_json, in its order, without its JSON. */
+int mg_db_device_night_rows_each(struct mg_db *db, const char *from, const char *to,
+				 int (*cb)(void *ctx, const struct mg_db_device_night_row *r), void *ctx,
+				 struct mg_error *err);
 /* The totals of one questionnaire kind ("isi", "psqi"), by date then entry
  * order; results without a numeric total are left out. */
 int mg_db_scores_each(struct mg_db *db, const char *kind, int (*cb)(void *ctx, const struct mg_trial_score *s),
@@ -284,5 +310,10 @@ int mg_db_restore_new(const char *path, const char *passphrase, const char *json
 /* Everything in the store as one JSON document with a schema version
  * (docs/data-formats.md). Deterministic: same data, same bytes. */
 int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
+/* The same document with only its format, schema_version, profile and
+ * questionnaires (the same bytes as there, then "}"): what the FHIR export
+ * reads beside the nights (mg_db_night_rows_each), without the imported
+ * device records that make up most of a full export. */
+int mg_db_export_profile_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err);
 
 #endif

@@ -120,9 +120,11 @@ int cli_export_csv(const char *json, const char *dir, int *status);
 #define CLI_CSV_TABLES 3
 extern const char *const cli_export_csv_names[CLI_CSV_TABLES];
 int cli_export_csv_tables(const char *json, struct mg_buf t[CLI_CSV_TABLES]);
-/* An export (JSON text, mg_db_export_json) as an HL7 FHIR R4 Bundle (JSON)
- * appended to out: the typed input of mg_render_fhir (include/mgsleep/fhir.h)
- * gathered from it, and every trial in the store (current, finished and
+/* The store as an HL7 FHIR R4 Bundle (JSON) appended to out: the typed
+ * input of mg_render_fhir (include/mgsleep/fhir.h) gathered from json (an
+ * export, mg_db_export_json or the shorter mg_db_export_profile_json: its
+ * profile and questionnaires), the diary nights (mg_db_night_rows_each, in
+ * date order as the export lists them), and every trial in the store (current, finished and
  * replaced; cli_trial_report_id) analysed as of today as one Observation
  * each (docs/fhir.md). 0, or the error in err; prints nothing (the web API
  * uses it too). */

@@ -44,7 +44,8 @@ int cmd_export(int argc, char **argv, struct mg_cli *cli)
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		return status;
-	if (mg_db_export_json(db, &out, &err)) {
+	/* FHIR reads the profile and questionnaires of the export, and the nights itself */
+	if ((!strcmp(fmt, "fhir") ? mg_db_export_profile_json : mg_db_export_json)(db, &out, &err)) {
 		status = cli_fail(&err);
 	} else if (!strcmp(fmt, "csv")) {
 		cli_export_csv(out.data, outpath, &status);

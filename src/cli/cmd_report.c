@@ -68,6 +68,85 @@ static size_t load_scores(json_t *qa, const char *from, const char *to, const ch
 	return n;
 }
 
+/* The report's diary nights, read row by row (mg_db_night_rows_each). */
+struct night_rows {
+	struct mg_report_night *nights;
+	char (*tags)[128];
+	struct mg_night_entry *entries; /* the report borrows form and comment from these */
+	size_t n, cap;
+	struct mg_error *err;
+};
+
+static int night_row(void *ctx, const struct mg_db_night_row *row)
+{
+	struct night_rows *w = ctx;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct mg_report_night *nights = realloc(w->nights, cap * sizeof *nights);
+		if (nights)
+			w->nights = nights;
+		char(*tags)[128] = nights ? realloc(w->tags, cap * sizeof *tags) : NULL;
+		if (tags)
+			w->tags = tags;
+		struct mg_night_entry *entries = tags ? realloc(w->entries, cap * sizeof *entries) : NULL;
+		if (!entries)
+			return mg_fail(w->err, MG_ENOMEM, NULL, "out of memory");
+		w->entries = entries;
+		w->cap = cap;
+	}
+	struct mg_report_night *n = &w->nights[w->n];
+	memset(n, 0, sizeof *n);
+	if (!row->date || mg_date_parse(row->date, &n->date))
+		return 0;
+	n->tib = row->tib;
+	n->tst = row->tst;
+	n->sol = row->sol;
+	n->waso = row->waso;
+	n->se_pct = row->se_pct;
+	struct mg_night_entry *e = &w->entries[w->n];
+	mg_night_entry_read(row->entry, row->entry ? row->entry_len : 0, e, NULL);
+	/* Not answered stays NaN: never read as none. */
+	n->mg = e->magnesium == MG_NIGHT_MG_NONE ? 0 : e->elemental_mg;
+	n->quality = e->n.quality;
+	n->nap_min = e->nap_min > 0 ? e->nap_min : 0;
+	entry_tags(e, w->tags[w->n], sizeof w->tags[0]);
+	w->n++;
+	return 0;
+}
+
+/* The device nights the report shows: the chosen source's main sleep of
+ * each date (mg_db_device_night_rows_each); names[i] is dev[i].source. */
+struct device_rows {
+	struct mg_report_device_night *dev;
+	char **names;
+	size_t n, cap;
+	struct mg_error *err;
+};
+
+static int device_row(void *ctx, const struct mg_db_device_night_row *row)
+{
+	struct device_rows *w = ctx;
+	int32_t date;
+	if (!row->main || !row->chosen || !row->date || mg_date_parse(row->date, &date) || !row->source)
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct mg_report_device_night *dev = realloc(w->dev, cap * sizeof *dev);
+		if (dev)
+			w->dev = dev;
+		char **names = dev ? realloc(w->names, cap * sizeof *names) : NULL;
+		if (!names)
+			return mg_fail(w->err, MG_ENOMEM, NULL, "out of memory");
+		w->names = names;
+		w->cap = cap;
+	}
+	if (!(w->names[w->n] = strdup(row->source)))
+		return mg_fail(w->err, MG_ENOMEM, NULL, "out of memory");
+	w->dev[w->n] = (struct mg_report_device_night){date, w->names[w->n], row->tib, row->tst, row->sol, row->waso};
+	w->n++;
+	return 0;
+}
+
 struct report_opts {
 	const char *out, *from, *to;
 };
@@ -90,19 +169,16 @@ const struct cli_help cli_help_report = {
 int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, const char *to, int32_t today,
 		    struct mg_buf *out, struct mg_error *err)
 {
-	struct mg_buf nb = MG_BUF_INIT, qb = MG_BUF_INIT, pb = MG_BUF_INIT, db_dev = MG_BUF_INIT;
-	struct mg_report_device_night *dev = NULL;
-	json_t *da = NULL;
-	struct mg_report_night *nights = NULL;
+	struct mg_buf qb = MG_BUF_INIT, pb = MG_BUF_INIT;
+	struct device_rows devs = {.err = err};
+	struct night_rows rows = {.err = err};
 	struct mg_report_score *isi = NULL, *psqi = NULL;
-	char(*tags)[128] = NULL;
-	struct mg_night_entry *entries = NULL;
 	char diet_source[96];
 	struct mg_advice *a = malloc(sizeof *a);
 	struct mg_profile *p = malloc(sizeof *p);
 	struct mg_report_trial trial;
 	char order[2 * MG_NOF1_MAX_PAIRS];
-	json_t *na = NULL, *qa = NULL, *pa = NULL;
+	json_t *qa = NULL, *pa = NULL;
 	struct mg_report_input in = {.version = MGSLEEP_VERSION, .from = from, .to = to, .diet_mg = NAN};
 	int r;
 	if (!a || !p) {
@@ -116,9 +192,11 @@ int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, 
 	if (r == 0)
 		in.advice = a;
 	in.advice_needs_age = r == 2;
-	if ((r = mg_db_nights_json(db, from, to, &nb, err)) || (r = mg_db_questionnaire_list(db, "isi", &qb, err)) ||
+	/* the nights typed, not as mg_db_nights_json's JSON parsed again (issue 14: most of a long report's time) */
+	if ((r = mg_db_night_rows_each(db, from, to, night_row, &rows, err)) ||
+	    (r = mg_db_questionnaire_list(db, "isi", &qb, err)) ||
 	    (r = mg_db_questionnaire_list(db, "psqi", &pb, err)) ||
-	    (r = mg_db_device_nights_json(db, from, to, &db_dev, err)))
+	    (r = mg_db_device_night_rows_each(db, from, to, device_row, &devs, err)))
 		goto out;
 	/* Diet: what the advice used (the profile's figure, or the estimate
 	 * cli_stored_advice filled in), else the estimate alone. */
@@ -130,66 +208,35 @@ int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, 
 	} else {
 		in.diet_source = diet_source;
 	}
-	if (!(na = load_array(&nb)) || !(qa = load_array(&qb)) || !(pa = load_array(&pb)) ||
-	    !(da = load_array(&db_dev))) {
+	if (!(qa = load_array(&qb)) || !(pa = load_array(&pb))) {
 		r = mg_fail(err, MG_EIO, "store", "report: cannot read the store's nights or scores");
 		goto out;
 	}
-	nights = calloc(json_array_size(na) + 1, sizeof *nights);
-	tags = calloc(json_array_size(na) + 1, sizeof *tags);
-	entries = calloc(json_array_size(na) + 1, sizeof *entries);
 	isi = calloc(json_array_size(qa) + 1, sizeof *isi);
 	psqi = calloc(json_array_size(pa) + 1, sizeof *psqi);
-	dev = calloc(json_array_size(da) + 1, sizeof *dev);
-	if (!nights || !tags || !entries || !isi || !psqi || !dev) {
+	if (!isi || !psqi) {
 		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	size_t i;
-	json_t *row;
-	json_array_foreach(na, i, row) {
-		struct mg_report_night *n = &nights[in.n_nights];
-		if (mg_date_parse(json_string_value(json_object_get(row, "date")), &n->date))
-			continue;
-		n->tib = get_int(row, "tib");
-		n->tst = get_int(row, "tst");
-		n->sol = get_int(row, "sol");
-		n->waso = get_int(row, "waso");
-		n->se_pct = json_number_value(json_object_get(row, "se"));
-		/* Kept to the end: the report borrows its form and comment. */
-		struct mg_night_entry *e = &entries[in.n_nights];
-		cli_night_entry(row, e);
-		/* Not answered stays NaN: never read as none. */
-		n->mg = e->magnesium == MG_NIGHT_MG_NONE ? 0 : e->elemental_mg;
-		n->form = e->form[0] ? e->form : NULL;
-		n->quality = e->n.quality;
-		n->nap_min = e->nap_min > 0 ? e->nap_min : 0;
-		n->comment = e->has_comment ? e->comment : NULL;
-		entry_tags(e, tags[in.n_nights], sizeof tags[0]);
-		n->tags = tags[in.n_nights];
-		in.n_nights++;
+	/* the pointers into the entries, now that they stay put */
+	for (i = 0; i < rows.n; i++) {
+		struct mg_night_entry *e = &rows.entries[i];
+		rows.nights[i].form = e->form[0] ? e->form : NULL;
+		rows.nights[i].comment = e->has_comment ? e->comment : NULL;
+		rows.nights[i].tags = rows.tags[i];
 	}
+	in.n_nights = rows.n;
 	in.n_isi = load_scores(qa, from, to, "total", NULL, isi);
 	in.n_psqi = load_scores(pa, from, to, "global", "poor_sleeper", psqi);
-	in.nights = nights;
+	static const struct mg_report_night no_nights[1];
+	in.nights = rows.nights ? rows.nights : no_nights;
 	in.isi = isi;
 	in.psqi = psqi;
 	/* Device nights: the chosen source's main sleep of each date. */
-	json_array_foreach(da, i, row) {
-		struct mg_report_device_night *dn = &dev[in.n_device];
-		json_t *sol = json_object_get(row, "sol"), *waso = json_object_get(row, "waso");
-		if (!get_int(row, "main") || !get_int(row, "chosen") ||
-		    mg_date_parse(json_string_value(json_object_get(row, "date")), &dn->date))
-			continue;
-		dn->source = json_string_value(json_object_get(row, "source"));
-		dn->tib = get_int(row, "tib");
-		dn->tst = get_int(row, "tst");
-		dn->sol = json_is_integer(sol) ? (int)json_integer_value(sol) : -1;
-		dn->waso = json_is_integer(waso) ? (int)json_integer_value(waso) : -1;
-		if (dn->source)
-			in.n_device++;
-	}
-	in.device = dev;
+	static const struct mg_report_device_night no_device[1];
+	in.device = devs.dev ? devs.dev : no_device;
+	in.n_device = devs.n;
 
 	/* The trial as of --to (its evenings before that morning), else today. */
 	int32_t as_of = today;
@@ -203,22 +250,21 @@ int cli_report_html(struct mg_db *db, const struct mg_kb *kb, const char *from, 
 		in.trial = &trial;
 	r = mg_render_sleep_report(&in, out, err);
 out:
-	json_decref(na);
 	json_decref(qa);
 	json_decref(pa);
-	json_decref(da);
-	free(dev);
-	free(nights);
-	free(tags);
-	free(entries);
+	for (size_t k = 0; k < devs.n; k++)
+		free(devs.names[k]);
+	free(devs.names);
+	free(devs.dev);
+	free(rows.nights);
+	free(rows.tags);
+	free(rows.entries);
 	free(isi);
 	free(psqi);
 	free(a);
 	free(p);
-	mg_buf_release(&nb);
 	mg_buf_release(&qb);
 	mg_buf_release(&pb);
-	mg_buf_release(&db_dev);
 	return r;
 }
 

@@ -18,24 +18,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A stored night; -1 when the library does not accept it (it is left out).
- * The entry is read by mg_night_entry_read (cli_night_entry); form is where
- * fn->form's text is kept. */
-static int night_of(json_t *night, struct mg_fhir_night *fn, char form[48])
+/* The diary nights as FHIR input; forms[i] keeps nights[i].form's text. */
+struct fhir_nights {
+	struct mg_fhir_night *nights;
+	char (*forms)[48];
+	size_t n, cap;
+	struct mg_error *err;
+};
+
+/* A stored night (mg_db_night_rows_each); left out when the library does
+ * not accept it. The entry is read by mg_night_entry_read; fn->form is set
+ * once all are read (the arrays move while they grow). */
+static int night_of(void *ctx, const struct mg_db_night_row *row)
 {
+	struct fhir_nights *w = ctx;
 	struct mg_night_entry e;
-	const char *date = json_string_value(json_object_get(night, "date"));
-	if (cli_night_entry(night, &e) || !date || mg_date_parse(date, &e.n.date) || e.n.bed == MG_NIGHT_UNSET ||
-	    e.n.final_wake == MG_NIGHT_UNSET || e.n.out_of_bed == MG_NIGHT_UNSET)
-		return -1;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct mg_fhir_night *nights = realloc(w->nights, cap * sizeof *nights);
+		if (nights)
+			w->nights = nights;
+		char(*forms)[48] = nights ? realloc(w->forms, cap * sizeof *forms) : NULL;
+		if (!forms)
+			return mg_fail(w->err, MG_ENOMEM, NULL, "out of memory");
+		w->forms = forms;
+		w->cap = cap;
+	}
+	struct mg_fhir_night *fn = &w->nights[w->n];
+	if (!row->entry || mg_night_entry_read(row->entry, row->entry_len, &e, NULL) || !row->date ||
+	    mg_date_parse(row->date, &e.n.date) || e.n.bed == MG_NIGHT_UNSET || e.n.final_wake == MG_NIGHT_UNSET ||
+	    e.n.out_of_bed == MG_NIGHT_UNSET)
+		return 0;
 	fn->n = e.n;
 	if (mg_night_compute(&fn->n, &fn->m, NULL))
-		return -1;
+		return 0;
 	fn->mg = e.elemental_mg;
 	fn->compound_mg = e.compound_mg;
-	snprintf(form, sizeof e.form, "%s", e.form);
-	fn->form = e.form[0] ? form : NULL;
+	snprintf(w->forms[w->n], sizeof e.form, "%s", e.form);
 	fn->mg_time = e.time_min;
+	w->n++;
 	return 0;
 }
 
@@ -137,19 +158,18 @@ static int fhir_trials(struct mg_db *db, const struct mg_kb *kb, struct mg_fhir_
 	return rc;
 }
 
-static int export_fhir(const struct mg_kb *kb, const char *json, const struct mg_fhir_trial *trials, size_t n_trials,
-		       struct mg_buf *out, struct mg_error *err)
+static int export_fhir(struct mg_db *db, const struct mg_kb *kb, const char *json, const struct mg_fhir_trial *trials,
+		       size_t n_trials, struct mg_buf *out, struct mg_error *err)
 {
 	json_t *root = json_loads(json, 0, NULL), *v;
-	json_t *profile = json_object_get(root, "profile"), *nights = json_object_get(root, "nights");
+	json_t *profile = json_object_get(root, "profile");
 	json_t *qs = json_object_get(root, "questionnaires");
+	struct fhir_nights nights = {.err = err};
 	struct mg_profile p;
 	int r = 0;
 	struct mg_fhir_input in = {.trials = trials, .n_trials = n_trials};
-	struct mg_fhir_night *fn = calloc(json_array_size(nights) + 1, sizeof *fn);
 	struct mg_fhir_questionnaire *fq = calloc(json_array_size(qs) + 1, sizeof *fq);
 	struct mg_fhir_answer *fa = NULL;
-	char(*forms)[48] = calloc(json_array_size(nights) + 1, sizeof *forms);
 	size_t i, n_answers = 0;
 	char *text = NULL;
 	json_array_foreach(qs, i, v)
@@ -160,7 +180,7 @@ static int export_fhir(const struct mg_kb *kb, const char *json, const struct mg
 		r = mg_fail(err, MG_EIO, "export", "export: cannot read the store's export");
 		goto out;
 	}
-	if (!fn || !fq || !fa || !forms) {
+	if (!fq || !fa) {
 		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
@@ -174,9 +194,13 @@ static int export_fhir(const struct mg_kb *kb, const char *json, const struct mg
 			goto out;
 		in.profile = &p;
 	}
-	in.nights = fn;
-	json_array_foreach(nights, i, v)
-		in.n_nights += !night_of(v, &fn[in.n_nights], forms[in.n_nights]);
+	/* the nights typed, in the export's order (not its JSON parsed again: issue 14) */
+	if ((r = mg_db_night_rows_each(db, NULL, NULL, night_of, &nights, err)))
+		goto out;
+	for (i = 0; i < nights.n; i++)
+		nights.nights[i].form = nights.forms[i][0] ? nights.forms[i] : NULL;
+	in.nights = nights.nights;
+	in.n_nights = nights.n;
 	in.questionnaires = fq;
 	n_answers = 0;
 	json_array_foreach(qs, i, v) {
@@ -188,8 +212,8 @@ static int export_fhir(const struct mg_kb *kb, const char *json, const struct mg
 	r = mg_render_fhir(&in, out, err);
 out:
 	free(text);
-	free(fn);
-	free(forms);
+	free(nights.nights);
+	free(nights.forms);
 	free(fq);
 	free(fa);
 	json_decref(root);
@@ -205,7 +229,7 @@ int cli_export_fhir_e(struct mg_db *db, const struct mg_kb *kb, const char *json
 	size_t n = 0;
 	int r = fhir_trials(db, kb, &trials, &rts, &orders, &n, err);
 	if (!r)
-		r = export_fhir(kb, json, trials, n, out, err);
+		r = export_fhir(db, kb, json, trials, n, out, err);
 	free(rts);
 	free(trials);
 	free(orders);

@@ -149,7 +149,10 @@ void web_export(struct mg_web *w, const struct mg_http_request *req, struct mg_h
 		web_error(res, 400, "format", "format: accepted: json, fhir, csv");
 		return;
 	}
-	if (mg_db_export_json(w->db, fhir || csv ? &json : &res->body, &err) ||
+	/* FHIR needs only the profile and questionnaires of the export (the
+	 * nights are read typed): the shorter export, as 'export --format fhir'. */
+	if ((fhir ? mg_db_export_profile_json(w->db, &json, &err)
+		  : mg_db_export_json(w->db, csv ? &json : &res->body, &err)) ||
 	    (fhir && cli_export_fhir_e(w->db, w->o.kb, json.data, &res->body, &err)) ||
 	    (csv && export_csv_zip(json.data, &res->body, &err))) {
 		web_fail(res, &err);

@@ -2,13 +2,22 @@
  * gathers the typed input (src/cli/export_fhir.c, from the store's export);
  * the night is placed in time by mg_night_timeline and dates are written
  * with night.h. What goes in, the codes and what is left out: docs/fhir.md.
- * Built as a jansson tree and dumped once, so key order and number forms
- * are jansson's (the bytes the CLI wrote before issue 12). */
+ *
+ * The bytes are those of the jansson tree this file built before (issue 12:
+ * the bytes the CLI wrote since issue 5): each resource hashed as jansson's
+ * JSON_COMPACT | JSON_REAL_PRECISION(15) dump, the Bundle written as its
+ * JSON_INDENT(1) dump, key order as inserted. Building and dumping that tree
+ * took about a second for three years of nights (issue 14), so each
+ * resource is now written straight as compact text, hashed, wrapped in its
+ * entry (hashed again for the Bundle's id) and indented into out; the
+ * Bundle's id is filled in at the end. Where jansson would have refused a
+ * value (a NULL or non-UTF-8 string, a number that is not finite) the key or
+ * the element is left out as its failed json_pack or json_object_set_new
+ * did; tests/unit/test_fhir_bytes.c compares with the tree on such input. */
 #include <mgsleep/fhir.h>
 #include <mgsleep/night.h>
 #include <mgsleep/sleep_report.h>
 
-#include <jansson.h>
 #include <math.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -23,125 +32,326 @@
 #define OWN_Q "https://mgsleep.invalid/Questionnaire/"
 #define PHR_SLEEP "http://hl7.org/fhir/uv/phr/StructureDefinition/pcd-sleep-observation"
 
+/* The Bundle's first lines as JSON_INDENT(1) lays them out; its id (36
+ * characters) is filled in at the end. */
+#define BUNDLE_HEAD "{\n \"resourceType\": \"Bundle\",\n \"id\": \""
+#define BUNDLE_TAIL "\",\n \"type\": \"collection\",\n \"entry\": ["
+#define UUID_LEN 36
+
 struct fhir {
-	json_t *entries;
-	char patient[64]; /* fullUrl of the Patient */
+	struct mg_buf *out;  /* the Bundle, indented */
+	struct mg_buf res;   /* the resource being written, compact, without its id */
+	struct mg_buf entry; /* the entry being written, compact */
+	size_t res_type_end; /* in res: just after the resourceType's value */
+	crypto_generichash_state bundle; /* of the Bundle's compact form without its id (its id's input) */
+	char patient[64];    /* fullUrl of the Patient */
 	int seq;
 };
 
+#define LIT(b, s) mg_buf_add((b), s, sizeof s - 1)
+
+/* jansson's utf8_check_string: what json_string and json_pack's "s" accept. */
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (!s)
+		return 0;
+	while (*p) {
+		unsigned c = *p, n;
+		uint32_t v;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 1, v = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			n = 2, v = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			n = 3, v = c & 0x07;
+		else
+			return 0;
+		for (unsigned i = 1; i <= n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+			v = (v << 6) | (p[i] & 0x3F);
+		}
+		if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (n == 2 && v < 0x800) || (n == 3 && v < 0x10000))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/* A string as jansson dumps it: \" \\ \b \f \n \r \t, other controls as
+ * \u00XX (upper case), everything else (UTF-8 included) as it is. */
+static void str(struct mg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *run = s;
+	mg_buf_putc(b, '"');
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		char e[6] = {'\\', 0, '0', '0', 0, 0};
+		size_t n = 2;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		switch (c) {
+		case '"': e[1] = '"'; break;
+		case '\\': e[1] = '\\'; break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		default:
+			e[1] = 'u', e[4] = hex[c >> 4], e[5] = hex[c & 15], n = 6;
+		}
+		mg_buf_add(b, run, (size_t)(p - run));
+		mg_buf_add(b, e, n);
+		run = p + 1;
+	}
+	mg_buf_puts(b, run);
+	mg_buf_putc(b, '"');
+}
+
+/* jansson's jsonp_dtostr with precision 15: "%.15g", ".0" when it would read
+ * as an integer, and the exponent without "+" or leading zeros. */
+static void real(struct mg_buf *b, double v)
+{
+	char t[40];
+	int n = snprintf(t, sizeof t - 3, "%.15g", v);
+	if (n < 0 || (size_t)n >= sizeof t - 3)
+		return;
+	if (!strchr(t, '.') && !strchr(t, 'e'))
+		memcpy(t + n, ".0", 3), n += 2;
+	char *start = strchr(t, 'e');
+	if (start) {
+		start++;
+		char *end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, (size_t)(t + n - end) + 1);
+			n -= (int)(end - start);
+		}
+	}
+	mg_buf_add(b, t, (size_t)n);
+}
+
 /* Local minutes since the epoch and the UTC offset in minutes ->
  * "2026-11-19T22:30:00+01:00". */
-static json_t *datetime(int64_t local, int offset)
+static void datetime(struct mg_buf *b, int64_t local, int offset)
 {
-	char buf[40], date[11], clock[6];
+	/* "\"" date "T" clock ":00" sign HH ":" MM "\"", without snprintf (two per resource) */
+	char buf[28];
 	int32_t day = mg_day_of(local * 60);
-	int off = offset < 0 ? -offset : offset;
-	mg_date_format(day, date);
-	mg_clock_format((int)(local - (int64_t)day * 1440), clock);
-	snprintf(buf, sizeof buf, "%sT%s:00%c%02d:%02d", date, clock, offset < 0 ? '-' : '+', off / 60 % 100,
-		 off % 60);
-	return json_string(buf);
+	int off = offset < 0 ? -offset : offset, hh = off / 60 % 100, mm = off % 60;
+	buf[0] = '"';
+	mg_date_format(day, buf + 1);
+	buf[11] = 'T';
+	mg_clock_format((int)(local - (int64_t)day * 1440), buf + 12);
+	memcpy(buf + 17, ":00", 3);
+	buf[20] = offset < 0 ? '-' : '+';
+	buf[21] = (char)('0' + hh / 10), buf[22] = (char)('0' + hh % 10), buf[23] = ':';
+	buf[24] = (char)('0' + mm / 10), buf[25] = (char)('0' + mm % 10), buf[26] = '"';
+	mg_buf_add(b, buf, 27);
 }
 
-static json_t *quantity(double value, const char *code, const char *unit)
+/* What json_pack of a quantity accepted: a finite value, UTF-8 strings. */
+static int quantity_ok(double value, const char *code, const char *unit)
 {
-	json_t *v = value == floor(value) && fabs(value) < 1e15 ? json_integer((json_int_t)value) : json_real(value);
-	return json_pack("{s:o,s:s,s:s,s:s}", "value", v, "unit", unit, "system", UCUM, "code", code);
+	return isfinite(value) && utf8_ok(code) && utf8_ok(unit);
 }
 
-static json_t *concept(const char *system, const char *code, const char *display)
+static void quantity(struct mg_buf *b, double value, const char *code, const char *unit)
 {
-	return json_pack("{s:[{s:s,s:s,s:s}],s:s}", "coding", "system", system, "code", code, "display", display,
-			 "text", display);
+	LIT(b, "{\"value\":");
+	if (value == floor(value) && fabs(value) < 1e15)
+		mg_buf_put_int(b, (long long)value, 0);
+	else
+		real(b, value);
+	LIT(b, ",\"unit\":");
+	str(b, unit);
+	LIT(b, ",\"system\":\"" UCUM "\",\"code\":");
+	str(b, code);
+	mg_buf_putc(b, '}');
 }
 
-static json_t *ref(const char *url)
+/* system, code and display are this file's ASCII constants. */
+static void concept(struct mg_buf *b, const char *system, const char *code, const char *display)
 {
-	return json_pack("{s:s}", "reference", url);
+	LIT(b, "{\"coding\":[{\"system\":");
+	str(b, system);
+	LIT(b, ",\"code\":");
+	str(b, code);
+	LIT(b, ",\"display\":");
+	str(b, display);
+	LIT(b, "}],\"text\":");
+	str(b, display);
+	mg_buf_putc(b, '}');
 }
 
-/* Give res an id (resourceType first, then id) and append it as an entry;
- * its fullUrl is copied to url (room for 64) when url is not NULL. */
-static void add(struct fhir *f, json_t *res, char *url)
+static void ref(struct mg_buf *b, const char *url)
 {
-	char *dump = json_dumps(res, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	LIT(b, "{\"reference\":");
+	str(b, url);
+	mg_buf_putc(b, '}');
+}
+
+/* Begins the resource in f->res: {"resourceType":"TYPE" (the id goes after it). */
+static struct mg_buf *begin(struct fhir *f, const char *type)
+{
+	mg_buf_reset(&f->res);
+	LIT(&f->res, "{\"resourceType\":");
+	str(&f->res, type);
+	f->res_type_end = f->res.len;
+	return &f->res;
+}
+
+static void hash_text(crypto_generichash_state *st, const char *s, size_t n)
+{
+	crypto_generichash_update(st, (const unsigned char *)s, n);
+}
+
+/* The final hash as a version-8 UUID "xxxxxxxx-xxxx-8xxx-[89ab]xxx-xxxxxxxxxxxx" (36 characters and a NUL). */
+static void uuid(crypto_generichash_state *st, char u[UUID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
 	unsigned char h[16];
-	char seq[24], u[64];
-	crypto_generichash_state st;
-	snprintf(seq, sizeof seq, "mgsleep-fhir %d\n", f->seq++);
-	crypto_generichash_init(&st, NULL, 0, sizeof h);
-	crypto_generichash_update(&st, (const unsigned char *)seq, strlen(seq));
-	if (dump)
-		crypto_generichash_update(&st, (const unsigned char *)dump, strlen(dump));
-	crypto_generichash_final(&st, h, sizeof h);
-	free(dump);
+	crypto_generichash_final(st, h, sizeof h);
 	h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* version 8: custom */
 	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 9562 variant */
-	int n = snprintf(u, sizeof u, "urn:uuid:");
-	for (int i = 0; i < 16; i++)
-		n += snprintf(u + n, sizeof u - (size_t)n, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "",
-			      h[i]);
-	json_t *r = json_object(), *v;
-	const char *key;
-	json_object_set(r, "resourceType", json_object_get(res, "resourceType"));
-	json_object_set_new(r, "id", json_string(u + strlen("urn:uuid:")));
-	json_object_foreach(res, key, v) {
-		if (strcmp(key, "resourceType"))
-			json_object_set(r, key, v);
+	for (int i = 0, n = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			u[n++] = '-';
+		u[n++] = hex[h[i] >> 4];
+		u[n++] = hex[h[i] & 15];
 	}
-	json_decref(res);
-	json_array_append_new(f->entries, json_pack("{s:s,s:o}", "fullUrl", u, "resource", r));
+	u[UUID_LEN] = '\0';
+}
+
+static void reindent(struct mg_buf *out, const char *s, size_t n, int depth);
+
+/* Ends the resource in f->res (valid: 0 when jansson's json_pack of it
+ * failed, which left an entry with only an id), gives it an id (a hash of
+ * its position and its compact form; resourceType first, then id) and
+ * appends it as an entry; its fullUrl is copied to url (room for 64) when
+ * url is not NULL. */
+static void add(struct fhir *f, int valid, char *url)
+{
+	char seq[24], id[UUID_LEN + 1];
+	crypto_generichash_state st;
+	struct mg_buf *e = &f->entry, *r = &f->res;
+	if (valid)
+		mg_buf_putc(r, '}');
+	valid = valid && !r->failed;
+	int n = snprintf(seq, sizeof seq, "mgsleep-fhir %d\n", f->seq++);
+	crypto_generichash_init(&st, NULL, 0, 16);
+	hash_text(&st, seq, (size_t)n);
+	if (valid)
+		hash_text(&st, r->data, r->len);
+	uuid(&st, id);
+	mg_buf_reset(e);
+	if (f->seq > 1) /* not the first entry */
+		mg_buf_putc(e, ',');
+	LIT(e, "{\"fullUrl\":\"urn:uuid:");
+	mg_buf_add(e, id, UUID_LEN);
+	LIT(e, "\",\"resource\":");
+	if (valid) {
+		mg_buf_add(e, r->data, f->res_type_end);
+		LIT(e, ",\"id\":\"");
+		mg_buf_add(e, id, UUID_LEN);
+		mg_buf_putc(e, '"');
+		mg_buf_add(e, r->data + f->res_type_end, r->len - f->res_type_end);
+	} else {
+		LIT(e, "{\"id\":\"");
+		mg_buf_add(e, id, UUID_LEN);
+		LIT(e, "\"}");
+	}
+	mg_buf_putc(e, '}');
+	if (r->failed || e->failed) {
+		f->out->failed = 1;
+	} else {
+		hash_text(&f->bundle, e->data, e->len);
+		/* the comma, then the entry on its own line at depth 2 */
+		size_t skip = f->seq > 1;
+		mg_buf_add(f->out, e->data, skip);
+		LIT(f->out, "\n  ");
+		reindent(f->out, e->data + skip, e->len - skip, 2);
+	}
 	if (url)
-		memcpy(url, u, strlen(u) + 1);
+		snprintf(url, 64, "urn:uuid:%s", id);
 }
 
 /* An Observation about the person: code, subject, performer. */
-static json_t *observation(const struct fhir *f, json_t *code)
+static struct mg_buf *observation(struct fhir *f, const char *system, const char *code, const char *display)
 {
-	return json_pack("{s:s,s:s,s:o,s:o}", "resourceType", "Observation", "status", "final", "code", code,
-			 "subject", ref(f->patient));
+	struct mg_buf *b = begin(f, "Observation");
+	LIT(b, ",\"status\":\"final\",\"code\":");
+	concept(b, system, code, display);
+	LIT(b, ",\"subject\":");
+	ref(b, f->patient);
+	return b;
+}
+
+static void value_quantity(struct mg_buf *b, double value, const char *code, const char *unit)
+{
+	if (!quantity_ok(value, code, unit))
+		return;
+	LIT(b, ",\"valueQuantity\":");
+	quantity(b, value, code, unit);
 }
 
 static void add_patient(struct fhir *f, const struct mg_profile *p)
 {
-	json_t *pat = json_pack("{s:s}", "resourceType", "Patient");
-	if (p && (p->sex == MG_SEX_FEMALE || p->sex == MG_SEX_MALE))
-		json_object_set_new(pat, "gender", json_string(p->sex == MG_SEX_FEMALE ? "female" : "male"));
-	add(f, pat, f->patient);
+	struct mg_buf *b = begin(f, "Patient");
+	if (p && (p->sex == MG_SEX_FEMALE || p->sex == MG_SEX_MALE)) {
+		LIT(b, ",\"gender\":");
+		str(b, p->sex == MG_SEX_FEMALE ? "female" : "male");
+	}
+	add(f, 1, f->patient);
 	if (!p)
 		return;
 
 	/* Age without a birth date: FHIR R4 Patient has no age element, so the
 	 * age the person entered is an Observation (LOINC 30525-0 "Age"). */
 	if (!isnan(p->age)) {
-		json_t *o = observation(f, concept(LOINC, "30525-0", "Age"));
-		json_object_set_new(o, "valueQuantity", quantity(p->age, "a", "years"));
-		add(f, o, NULL);
+		value_quantity(observation(f, LOINC, "30525-0", "Age"), p->age, "a", "years");
+		add(f, 1, NULL);
 	}
 	if (isfinite(p->weight_kg)) {
-		json_t *o = observation(f, concept(LOINC, "29463-7", "Body weight"));
-		json_object_set_new(o, "valueQuantity", quantity(round(p->weight_kg * 10) / 10, "kg", "kg"));
-		add(f, o, NULL);
+		value_quantity(observation(f, LOINC, "29463-7", "Body weight"), round(p->weight_kg * 10) / 10, "kg", "kg");
+		add(f, 1, NULL);
 	}
 	if (!isnan(p->height_cm)) {
-		json_t *o = observation(f, concept(LOINC, "8302-2", "Body height"));
-		json_object_set_new(o, "valueQuantity", quantity(p->height_cm, "cm", "cm"));
-		add(f, o, NULL);
+		value_quantity(observation(f, LOINC, "8302-2", "Body height"), p->height_cm, "cm", "cm");
+		add(f, 1, NULL);
 	}
 }
 
-/* A sleep Observation shaped like the HL7 PHR IG examples. */
-static json_t *sleep_obs(const struct fhir *f, json_t *code, int phr, json_t *start, json_t *end)
+/* A sleep Observation shaped like the HL7 PHR IG examples, from start
+ * (local minutes, offset) to end. */
+static struct mg_buf *sleep_obs(struct fhir *f, const char *system, const char *code, const char *display, int phr,
+				int64_t start, int off_start, int64_t end, int off_end)
 {
-	json_t *o = json_pack("{s:s}", "resourceType", "Observation");
+	struct mg_buf *b = begin(f, "Observation");
 	if (phr)
-		json_object_set_new(o, "meta", json_pack("{s:[s]}", "profile", PHR_SLEEP));
-	json_object_set_new(o, "status", json_string("final"));
-	json_object_set_new(o, "code", code);
-	json_object_set_new(o, "subject", ref(f->patient));
-	json_object_set_new(o, "effectivePeriod", json_pack("{s:o,s:o}", "start", start, "end", end));
-	json_object_set_new(o, "performer", json_pack("[o]", ref(f->patient)));
-	return o;
+		LIT(b, ",\"meta\":{\"profile\":[\"" PHR_SLEEP "\"]}");
+	LIT(b, ",\"status\":\"final\",\"code\":");
+	concept(b, system, code, display);
+	LIT(b, ",\"subject\":");
+	ref(b, f->patient);
+	LIT(b, ",\"effectivePeriod\":{\"start\":");
+	datetime(b, start, off_start);
+	LIT(b, ",\"end\":");
+	datetime(b, end, off_end);
+	LIT(b, "},\"performer\":[");
+	ref(b, f->patient);
+	mg_buf_putc(b, ']');
+	return b;
 }
 
 static void add_night(struct fhir *f, const struct mg_fhir_night *fn)
@@ -159,6 +369,7 @@ static void add_night(struct fhir *f, const struct mg_fhir_night *fn)
 	const struct mg_night *n = &fn->n;
 	const struct mg_night_metrics *m = &fn->m;
 	struct mg_night_times t;
+	struct mg_buf *b;
 	if (mg_night_timeline(n, &t, NULL))
 		return;
 	int64_t l_bed = t.local[MG_EV_BED], l_try = t.local[MG_EV_TRY_SLEEP], l_fw = t.local[MG_EV_FINAL_WAKE],
@@ -168,152 +379,263 @@ static void add_night(struct fhir *f, const struct mg_fhir_night *fn)
 	const double value[] = {m->tst, m->tib, m->sol, m->waso, round(m->se_pct * 10) / 10, n->awakenings};
 
 	for (size_t k = 0; k < sizeof metrics / sizeof *metrics; k++) {
-		json_t *o = sleep_obs(f, concept(metrics[k].system, metrics[k].code, metrics[k].display), k == 0,
-				      datetime(l_bed, off_ev), datetime(l_oob, off_mo));
-		json_object_set_new(o, "valueQuantity", quantity(value[k], metrics[k].ucum, metrics[k].unit));
-		add(f, o, NULL);
+		b = sleep_obs(f, metrics[k].system, metrics[k].code, metrics[k].display, k == 0, l_bed, off_ev, l_oob,
+			      off_mo);
+		value_quantity(b, value[k], metrics[k].ucum, metrics[k].unit);
+		add(f, 1, NULL);
 	}
 	/* Asleep from sleep onset to the final wake, coded as in the PHR IG's
 	 * stage example (the awakenings inside are not separate periods). */
-	json_t *o = sleep_obs(f, concept(SNOMED, "258158006", "Sleep, function (observable entity)"), 1,
-			      datetime(l_try + m->sol, off_ev), datetime(l_fw, off_mo));
-	json_object_set_new(o, "valueCodeableConcept", concept(SNOMED, "248220008", "Asleep (finding)"));
-	add(f, o, NULL);
+	b = sleep_obs(f, SNOMED, "258158006", "Sleep, function (observable entity)", 1, l_try + m->sol, off_ev, l_fw,
+		      off_mo);
+	LIT(b, ",\"valueCodeableConcept\":");
+	concept(b, SNOMED, "248220008", "Asleep (finding)");
+	add(f, 1, NULL);
 	if (n->quality > 0) {
-		o = sleep_obs(f, concept(OWN_CS, "sleep-quality", "Sleep quality rating (1 very poor to 5 very good)"),
-			      0, datetime(l_bed, off_ev), datetime(l_oob, off_mo));
-		json_object_set_new(o, "valueInteger", json_integer(n->quality));
-		add(f, o, NULL);
+		b = sleep_obs(f, OWN_CS, "sleep-quality", "Sleep quality rating (1 very poor to 5 very good)", 0, l_bed,
+			      off_ev, l_oob, off_mo);
+		LIT(b, ",\"valueInteger\":");
+		mg_buf_put_int(b, n->quality, 0);
+		add(f, 1, NULL);
 	}
 
 	if (isnan(fn->mg))
 		return;
-	char name[128], text[256];
+	char name[128], text[256], clock[6];
 	snprintf(name, sizeof name, "magnesium%s%s", fn->form ? " " : "", fn->form ? fn->form : "");
 	int len = snprintf(text, sizeof text, "%g mg elemental magnesium", fn->mg);
 	if (!isnan(fn->compound_mg) && len > 0 && (size_t)len < sizeof text)
 		len += snprintf(text + len, sizeof text - (size_t)len, " (%g mg %s)", fn->compound_mg, name);
-	json_t *dosage = json_object(), *when;
-	if (fn->mg_time >= 0 && fn->mg_time < 1440) {
+	int timed = fn->mg_time >= 0 && fn->mg_time < 1440;
+	int64_t l_t = 0;
+	if (timed) {
 		/* the last time the clock showed that time before the final wake */
-		char clock[6];
-		int64_t l_t = l_fw - ((n->final_wake - fn->mg_time) % 1440 + 1440) % 1440;
+		l_t = l_fw - ((n->final_wake - fn->mg_time) % 1440 + 1440) % 1440;
 		mg_clock_format(fn->mg_time, clock);
-		when = datetime(l_t, l_t <= l_bed ? off_ev : off_mo);
 		if (len > 0 && (size_t)len < sizeof text)
 			snprintf(text + len, sizeof text - (size_t)len, " at %s", clock);
-		json_object_set_new(dosage, "text", json_string(text));
-		json_object_set_new(dosage, "timing", json_pack("{s:[O]}", "event", when));
+	}
+	b = begin(f, "MedicationStatement");
+	if (!utf8_ok(name)) {
+		add(f, 0, NULL);
+		return;
+	}
+	LIT(b, ",\"status\":\"completed\",\"medicationCodeableConcept\":{\"text\":");
+	str(b, name);
+	LIT(b, "},\"subject\":");
+	ref(b, f->patient);
+	LIT(b, ",\"effectiveDateTime\":");
+	size_t when = b->len;
+	if (timed) {
+		datetime(b, l_t, l_t <= l_bed ? off_ev : off_mo);
 	} else {
 		/* no time logged: the evening's date */
 		char d[11];
 		mg_date_format(mg_day_of(l_bed * 60), d);
-		when = json_string(d);
-		json_object_set_new(dosage, "text", json_string(text));
+		str(b, d);
 	}
-	json_object_set_new(dosage, "doseAndRate", json_pack("[{s:o}]", "doseQuantity", quantity(fn->mg, "mg", "mg")));
-	json_t *ms = json_pack("{s:s,s:s,s:{s:s},s:o,s:o,s:[o]}", "resourceType", "MedicationStatement", "status",
-			       "completed", "medicationCodeableConcept", "text", name, "subject", ref(f->patient),
-			       "effectiveDateTime", when, "dosage", dosage);
-	add(f, ms, NULL);
+	size_t when_len = b->len - when;
+	LIT(b, ",\"dosage\":[{");
+	size_t open = b->len;
+	if (utf8_ok(text)) {
+		LIT(b, "\"text\":");
+		str(b, text);
+	}
+	if (timed) {
+		if (b->len > open)
+			mg_buf_putc(b, ',');
+		LIT(b, "\"timing\":{\"event\":[");
+		if (!b->failed)
+			mg_buf_add(b, b->data + when, when_len);
+		LIT(b, "]}");
+	}
+	if (quantity_ok(fn->mg, "mg", "mg")) {
+		if (b->len > open)
+			mg_buf_putc(b, ',');
+		LIT(b, "\"doseAndRate\":[{\"doseQuantity\":");
+		quantity(b, fn->mg, "mg", "mg");
+		LIT(b, "}]");
+	}
+	LIT(b, "}]");
+	add(f, 1, NULL);
 }
 
-/* One stored answer as a FHIR answer value; NULL when it has none. */
-static json_t *answer(const struct mg_fhir_answer *a)
+/* One stored answer as a FHIR answer value into b; 0 when it has none (the
+ * item is left out). */
+static int answer(struct mg_buf *b, const struct mg_fhir_answer *a)
 {
 	int min;
 	char clock[6], buf[16];
 	switch (a->type) {
 	case MG_FHIR_INTEGER:
-		return json_pack("{s:I}", "valueInteger", (json_int_t)a->integer);
+		LIT(b, "{\"valueInteger\":");
+		mg_buf_put_int(b, a->integer, 0);
+		break;
 	case MG_FHIR_DECIMAL:
-		return json_pack("{s:f}", "valueDecimal", a->decimal);
+		if (!isfinite(a->decimal))
+			return 0;
+		LIT(b, "{\"valueDecimal\":");
+		real(b, a->decimal);
+		break;
 	case MG_FHIR_BOOLEAN:
-		return json_pack("{s:b}", "valueBoolean", a->integer != 0);
+		if (a->integer != 0)
+			LIT(b, "{\"valueBoolean\":true");
+		else
+			LIT(b, "{\"valueBoolean\":false");
+		break;
 	case MG_FHIR_STRING:
 		if (a->text && strlen(a->text) == 5 && !mg_clock_parse(a->text, &min)) {
 			mg_clock_format(min, clock);
 			snprintf(buf, sizeof buf, "%s:00", clock);
-			return json_pack("{s:s}", "valueTime", buf);
+			LIT(b, "{\"valueTime\":");
+			str(b, buf);
+			break;
 		}
-		return a->text ? json_pack("{s:s}", "valueString", a->text) : NULL;
+		if (!utf8_ok(a->text))
+			return 0;
+		LIT(b, "{\"valueString\":");
+		str(b, a->text);
+		break;
+	default:
+		return 0;
 	}
-	return NULL;
+	mg_buf_putc(b, '}');
+	return 1;
 }
 
-static json_t *score_obs(const struct fhir *f, const char *code, const char *display, const char *date,
-			 const char *qr, double score)
+static int answer_ok(const struct mg_fhir_answer *a)
 {
-	json_t *o = observation(f, concept(OWN_CS, code, display));
-	json_object_set_new(o, "effectiveDateTime", json_string(date));
-	json_object_set_new(o, "valueQuantity", quantity(score, "{score}", "score"));
-	json_object_set_new(o, "derivedFrom", json_pack("[o]", ref(qr)));
-	return o;
+	int min;
+	switch (a->type) {
+	case MG_FHIR_INTEGER:
+	case MG_FHIR_BOOLEAN:
+		return 1;
+	case MG_FHIR_DECIMAL:
+		return isfinite(a->decimal);
+	case MG_FHIR_STRING:
+		return (a->text && strlen(a->text) == 5 && !mg_clock_parse(a->text, &min)) || utf8_ok(a->text);
+	}
+	return 0;
+}
+
+static struct mg_buf *score_obs(struct fhir *f, const char *code, const char *display, const char *date,
+				const char *qr, double score)
+{
+	struct mg_buf *b = observation(f, OWN_CS, code, display);
+	LIT(b, ",\"effectiveDateTime\":");
+	str(b, date);
+	value_quantity(b, score, "{score}", "score");
+	LIT(b, ",\"derivedFrom\":[");
+	ref(b, qr);
+	mg_buf_putc(b, ']');
+	return b;
+}
+
+/* An element of a "component" array; *first tells whether a comma goes before. */
+static void component_start(struct mg_buf *b, int *first, const char *code, const char *display, const char *key)
+{
+	if (!*first)
+		mg_buf_putc(b, ',');
+	*first = 0;
+	LIT(b, "{\"code\":");
+	concept(b, OWN_CS, code, display);
+	mg_buf_putc(b, ',');
+	str(b, key);
+	mg_buf_putc(b, ':');
+}
+
+static void component_quantity(struct mg_buf *b, int *first, const char *code, const char *display, double value,
+			       const char *ucum, const char *unit)
+{
+	if (!quantity_ok(value, ucum, unit))
+		return;
+	component_start(b, first, code, display, "valueQuantity");
+	quantity(b, value, ucum, unit);
+	mg_buf_putc(b, '}');
+}
+
+static void component_int(struct mg_buf *b, int *first, const char *code, const char *display, long long v)
+{
+	component_start(b, first, code, display, "valueInteger");
+	mg_buf_put_int(b, v, 0);
+	mg_buf_putc(b, '}');
+}
+
+static void component_string(struct mg_buf *b, int *first, const char *code, const char *display, const char *s)
+{
+	if (!utf8_ok(s))
+		return;
+	component_start(b, first, code, display, "valueString");
+	str(b, s);
+	mg_buf_putc(b, '}');
 }
 
 static void add_questionnaire(struct fhir *f, const struct mg_fhir_questionnaire *q)
 {
 	const char *kind = q->kind == MG_FHIR_ISI ? "isi" : "psqi";
-	json_t *items = json_array();
-	char url[128], qr[64], date[11];
-	if (!items)
-		return;
+	char qr[64], date[11];
 	mg_date_format(q->date, date);
+	struct mg_buf *b = begin(f, "QuestionnaireResponse");
+	LIT(b, ",\"questionnaire\":\"" OWN_Q);
+	mg_buf_puts(b, kind);
+	LIT(b, "\",\"status\":\"completed\",\"subject\":");
+	ref(b, f->patient);
+	LIT(b, ",\"authored\":");
+	str(b, date);
+	LIT(b, ",\"author\":");
+	ref(b, f->patient);
+	LIT(b, ",\"item\":[");
+	int first = 1;
 	for (size_t i = 0; i < q->n_answers; i++) {
-		json_t *a = answer(&q->answers[i]);
-		if (a)
-			json_array_append_new(items,
-					      json_pack("{s:s,s:[o]}", "linkId", q->answers[i].link_id, "answer", a));
+		if (!answer_ok(&q->answers[i]) || !utf8_ok(q->answers[i].link_id))
+			continue;
+		if (!first)
+			mg_buf_putc(b, ',');
+		first = 0;
+		LIT(b, "{\"linkId\":");
+		str(b, q->answers[i].link_id);
+		LIT(b, ",\"answer\":[");
+		answer(b, &q->answers[i]);
+		LIT(b, "]}");
 	}
-	snprintf(url, sizeof url, OWN_Q "%s", kind);
-	add(f,
-	    json_pack("{s:s,s:s,s:s,s:o,s:s,s:o,s:o}", "resourceType", "QuestionnaireResponse", "questionnaire", url,
-		      "status", "completed", "subject", ref(f->patient), "authored", date, "author", ref(f->patient),
-		      "item", items),
-	    qr);
+	mg_buf_putc(b, ']');
+	add(f, 1, qr);
 	if (!q->scored)
 		return;
 	if (q->kind == MG_FHIR_ISI) {
-		json_t *o = score_obs(f, "isi-total", "Insomnia Severity Index (ISI) total score (0-28)", date, qr,
-				      q->isi.total);
+		b = score_obs(f, "isi-total", "Insomnia Severity Index (ISI) total score (0-28)", date, qr, q->isi.total);
 		const char *cat = mg_isi_category_label(q->isi.category);
-		if (cat)
-			json_object_set_new(o, "interpretation", json_pack("[{s:s}]", "text", cat));
-		add(f, o, NULL);
+		if (cat && utf8_ok(cat)) {
+			LIT(b, ",\"interpretation\":[{\"text\":");
+			str(b, cat);
+			LIT(b, "}]");
+		}
+		add(f, 1, NULL);
 		return;
 	}
 	const struct mg_psqi_result *r = &q->psqi;
-	json_t *o = score_obs(f, "psqi-global", "Pittsburgh Sleep Quality Index (PSQI) global score (0-21)", date, qr,
-			      r->global);
-	json_t *comp = json_array();
-	json_object_set_new(o, "interpretation",
-			    json_pack("[{s:s}]", "text",
-				      r->poor_sleeper ? "poor sleeper (global score above 5)"
-						      : "good sleeper (global score 5 or less)"));
+	b = score_obs(f, "psqi-global", "Pittsburgh Sleep Quality Index (PSQI) global score (0-21)", date, qr, r->global);
+	LIT(b, ",\"interpretation\":[{\"text\":");
+	str(b, r->poor_sleeper ? "poor sleeper (global score above 5)" : "good sleeper (global score 5 or less)");
+	LIT(b, "}],\"component\":[");
+	first = 1;
 	for (int i = 0; i < MG_PSQI_COMPONENTS; i++) {
 		char code[32], display[64];
 		snprintf(code, sizeof code, "psqi-c%d", i + 1);
 		snprintf(display, sizeof display, "PSQI component %d score (0-3)", i + 1);
-		json_array_append_new(comp, json_pack("{s:o,s:o}", "code", concept(OWN_CS, code, display),
-						      "valueQuantity", quantity(r->components[i], "{score}", "score")));
+		component_quantity(b, &first, code, display, r->components[i], "{score}", "score");
 	}
 	/* to 0.1 %, as the store keeps it */
-	json_array_append_new(comp, json_pack("{s:o,s:o}", "code",
-					      concept(OWN_CS, "psqi-sleep-efficiency", "PSQI habitual sleep efficiency"),
-					      "valueQuantity", quantity(round(r->efficiency_pct * 10) / 10, "%", "%")));
-	json_object_set_new(o, "component", comp);
-	add(f, o, NULL);
+	component_quantity(b, &first, "psqi-sleep-efficiency", "PSQI habitual sleep efficiency",
+			   round(r->efficiency_pct * 10) / 10, "%", "%");
+	mg_buf_putc(b, ']');
+	add(f, 1, NULL);
 }
 
 /* Rounded to 3 decimals, so the bundle does not carry binary noise. */
 static double r3(double x)
 {
 	return round(x * 1000) / 1000;
-}
-
-static json_t *component(const char *code, const char *display, const char *key, json_t *value)
-{
-	return json_pack("{s:o,s:o}", "code", concept(OWN_CS, code, display), key, value);
 }
 
 /* The result of one N-of-1 trial as one Observation (docs/fhir.md): a
@@ -330,55 +652,140 @@ static void add_trial(struct fhir *f, const struct mg_fhir_trial *ft)
 	char s[11], e[11], text[2048];
 	mg_date_format(t->start, s);
 	mg_date_format(t->end, e);
-	json_t *o = observation(f, concept(OWN_CS, "nof1-trial-result",
-					   "N-of-1 trial of magnesium: effect, magnesium minus none"));
-	json_object_set_new(o, "status", json_string(ft->replaced ? "cancelled"
-						     : t->interim                ? "preliminary"
-										 : "final"));
-	json_object_set_new(o, "effectivePeriod", json_pack("{s:s,s:s}", "start", s, "end", e));
-	json_t *c = json_array();
-	json_array_append_new(c, component("nof1-trial", "Trial number in mgsleep", "valueInteger", json_integer(ft->id)));
-	json_array_append_new(c, component("nof1-outcome", "Primary outcome of the trial", "valueString",
-					   json_string(t->outcome_name)));
-	json_array_append_new(c, component("nof1-conclusion", "Pre-specified conclusion", "valueString",
-					   json_string(t->conclusion ? t->conclusion : "not-enough-information")));
+	/* observation()'s "status", replaced where it stands */
+	struct mg_buf *b = begin(f, "Observation");
+	LIT(b, ",\"status\":");
+	str(b, ft->replaced ? "cancelled" : t->interim ? "preliminary" : "final");
+	LIT(b, ",\"code\":");
+	concept(b, OWN_CS, "nof1-trial-result", "N-of-1 trial of magnesium: effect, magnesium minus none");
+	LIT(b, ",\"subject\":");
+	ref(b, f->patient);
+	LIT(b, ",\"effectivePeriod\":{\"start\":");
+	str(b, s);
+	LIT(b, ",\"end\":");
+	str(b, e);
+	LIT(b, "},\"component\":[");
+	int first = 1;
+	component_int(b, &first, "nof1-trial", "Trial number in mgsleep", ft->id);
+	component_string(b, &first, "nof1-outcome", "Primary outcome of the trial", t->outcome_name);
+	component_string(b, &first, "nof1-conclusion", "Pre-specified conclusion",
+			 t->conclusion ? t->conclusion : "not-enough-information");
 	if (!t->too_few) {
-		json_array_append_new(c, component("nof1-mean-difference", "Mean difference, magnesium minus none",
-						   "valueQuantity", quantity(r3(t->mean), ucum, t->unit)));
-		json_array_append_new(c, component("nof1-ci95-low", "95 % interval of the mean difference, low",
-						   "valueQuantity", quantity(r3(t->ci_lo), ucum, t->unit)));
-		json_array_append_new(c, component("nof1-ci95-high", "95 % interval of the mean difference, high",
-						   "valueQuantity", quantity(r3(t->ci_hi), ucum, t->unit)));
+		component_quantity(b, &first, "nof1-mean-difference", "Mean difference, magnesium minus none", r3(t->mean),
+				   ucum, t->unit);
+		component_quantity(b, &first, "nof1-ci95-low", "95 % interval of the mean difference, low", r3(t->ci_lo),
+				   ucum, t->unit);
+		component_quantity(b, &first, "nof1-ci95-high", "95 % interval of the mean difference, high",
+				   r3(t->ci_hi), ucum, t->unit);
 		/* 6 significant digits: a small p stays above 0 */
 		char pv[32];
 		snprintf(pv, sizeof pv, "%.6g", t->p_value);
-		json_array_append_new(c, component("nof1-randomisation-p", "Randomisation test p-value",
-						   "valueQuantity", quantity(strtod(pv, NULL), "1", "1")));
+		component_quantity(b, &first, "nof1-randomisation-p", "Randomisation test p-value", strtod(pv, NULL), "1",
+				   "1");
 	}
-	json_array_append_new(c, component("nof1-pairs-used", "Pairs of periods used in the analysis",
-					   "valueInteger", json_integer(t->n_used)));
-	json_object_set_new(o, "component", c);
+	component_int(b, &first, "nof1-pairs-used", "Pairs of periods used in the analysis", t->n_used);
+	mg_buf_putc(b, ']');
 	snprintf(text, sizeof text, "%s%s%s", t->conclusion_text, t->pause_note[0] ? " " : "", t->pause_note);
 	size_t n = strlen(text);
 	while (n && text[n - 1] == '\n')
 		text[--n] = 0;
-	json_object_set_new(o, "note", json_pack("[{s:s}]", "text", text));
-	add(f, o, NULL);
+	if (utf8_ok(text)) {
+		LIT(b, ",\"note\":[{\"text\":");
+		str(b, text);
+		LIT(b, "}]");
+	}
+	add(f, 1, NULL);
+}
+
+/* The compact JSON s (one entry, as written above) the way jansson's
+ * JSON_INDENT(1) dump lays it out at depth: one space of indent per level,
+ * ": " after keys, "{}" and "[]" when empty. Written straight into out's
+ * memory, with room made for the longest piece first. */
+static void reindent(struct mg_buf *out, const char *s, size_t n, int depth)
+{
+	static const char nl[] = "\n                                                                ";
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '"') { /* to the closing quote: one not after an odd number of backslashes */
+			for (;;) {
+				const char *q = memchr(s + i + 1, '"', n - i - 1);
+				if (!q) {
+					i = n;
+					break;
+				}
+				i = (size_t)(q - s);
+				size_t k = 0;
+				while (s[i - 1 - k] == '\\')
+					k++;
+				if (!(k & 1))
+					break;
+			}
+			continue;
+		}
+		if (c != '{' && c != '[' && c != '}' && c != ']' && c != ',' && c != ':')
+			continue;
+		/* the run before c, then c and at most a newline and the indent */
+		if (!mg_buf_has_room(out, i - run + 3 + sizeof nl) && mg_buf_reserve(out, i - run + 3 + sizeof nl))
+			return;
+		if (depth + 1 >= (int)sizeof nl - 1) { /* deeper than this file writes */
+			out->failed = 1;
+			return;
+		}
+		char *d = out->data + out->len;
+		memcpy(d, s + run, i - run);
+		d += i - run;
+		run = i + 1;
+		switch (c) {
+		case '{':
+		case '[':
+			*d++ = c;
+			if (i + 1 < n && s[i + 1] == (c == '{' ? '}' : ']')) {
+				*d++ = s[++i];
+				run = i + 1;
+			} else {
+				depth++;
+				memcpy(d, nl, (size_t)depth + 1);
+				d += depth + 1;
+			}
+			break;
+		case '}':
+		case ']':
+			depth--;
+			memcpy(d, nl, (size_t)depth + 1);
+			d += depth + 1;
+			*d++ = c;
+			break;
+		case ',':
+			*d++ = ',';
+			memcpy(d, nl, (size_t)depth + 1);
+			d += depth + 1;
+			break;
+		default:
+			*d++ = ':';
+			*d++ = ' ';
+		}
+		out->len = (size_t)(d - out->data);
+		*d = '\0';
+	}
+	mg_buf_add(out, s + run, n - run);
 }
 
 int mg_render_fhir(const struct mg_fhir_input *in, struct mg_buf *out, struct mg_error *err)
 {
-	struct fhir f = {.entries = NULL};
-	char *text = NULL;
+	struct fhir f = {.out = out, .res = MG_BUF_INIT, .entry = MG_BUF_INIT};
 	int rc = 0;
 	if (sodium_init() < 0) {
 		rc = mg_fail(err, MG_EIO, NULL, "cannot start libsodium for the FHIR bundle's ids");
 		goto out;
 	}
-	if (!(f.entries = json_array())) {
-		rc = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
+	/* The Bundle's own id: a hash of all its entries, as the compact
+	 * {"resourceType":"Bundle","entries":[...]} at position -1. */
+	crypto_generichash_init(&f.bundle, NULL, 0, 16);
+	hash_text(&f.bundle, "mgsleep-fhir -1\n{\"resourceType\":\"Bundle\",\"entries\":[",
+		  sizeof "mgsleep-fhir -1\n{\"resourceType\":\"Bundle\",\"entries\":[" - 1);
+	size_t id_at = out->len + sizeof BUNDLE_HEAD - 1;
+	LIT(out, BUNDLE_HEAD "________-____-____-____-____________" BUNDLE_TAIL);
 	add_patient(&f, in->profile);
 	for (size_t i = 0; i < in->n_nights; i++)
 		add_night(&f, &in->nights[i]);
@@ -386,28 +793,17 @@ int mg_render_fhir(const struct mg_fhir_input *in, struct mg_buf *out, struct mg
 		add_questionnaire(&f, &in->questionnaires[i]);
 	for (size_t i = 0; i < in->n_trials; i++)
 		add_trial(&f, &in->trials[i]);
-
-	/* The Bundle's own id: a hash of all its entries. */
-	json_t *b = json_pack("{s:s,s:o}", "resourceType", "Bundle", "entries", f.entries);
-	f.seq = -1;
-	f.entries = json_array();
-	add(&f, b, NULL);
-	json_t *bundle = json_object_get(json_array_get(f.entries, 0), "resource");
-	json_t *entries = json_object_get(bundle, "entries");
-	json_object_set_new(bundle, "type", json_string("collection"));
-	json_object_set(bundle, "entry", entries);
-	json_object_del(bundle, "entries");
-	text = json_dumps(bundle, JSON_INDENT(1) | JSON_REAL_PRECISION(15));
-	if (!text) {
+	LIT(out, "\n ]\n}\n");
+	if (out->failed) {
 		rc = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	mg_buf_puts(out, text);
-	mg_buf_putc(out, '\n');
-	if (out->failed)
-		rc = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	hash_text(&f.bundle, "]}", 2);
+	char id[UUID_LEN + 1];
+	uuid(&f.bundle, id);
+	memcpy(out->data + id_at, id, UUID_LEN);
 out:
-	free(text);
-	json_decref(f.entries);
+	mg_buf_release(&f.res);
+	mg_buf_release(&f.entry);
 	return rc;
 }

@@ -526,7 +526,9 @@ int mg_db_trial_events_json(struct mg_db *db, struct mg_buf *out, struct mg_erro
 	return mg_db_trial_events_json_for(db, 0, out, err);
 }
 
-int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
+/* The export's first members: format, schema version, profile, nights
+ * (unless with_nights is 0) and questionnaires, without the closing brace. */
+static int export_head(struct mg_db *db, struct mg_buf *out, int with_nights, struct mg_error *err)
 {
 	int r;
 	char *profile = NULL;
@@ -535,8 +537,9 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 		return r;
 	mg_buf_puts(out, profile ? profile : "null");
 	free(profile);
-	mg_buf_puts(out, ",\"nights\":");
-	if ((r = json_query(db,
+	if (with_nights)
+		mg_buf_puts(out, ",\"nights\":");
+	if (with_nights && (r = json_query(db,
 			    "SELECT json_group_array(json_object('date', date, 'entry', json(entry), 'tib', tib, "
 			    "'sol', sol, 'waso', waso, 'tst', tst, 'se', se, 'terminal_wake', terminal_wake, "
 			    "'mg_elemental_mg', mg_elemental_mg, 'created', created, 'updated', updated)) "
@@ -548,6 +551,23 @@ int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err
 			    "SELECT json_group_array(json_object('kind', kind, 'date', date, 'answers', json(answers), "
 			    "'result', json(result))) FROM (SELECT * FROM questionnaires ORDER BY kind, date, id)",
 			    NULL, out, err)))
+		return r;
+	return 0;
+}
+
+int mg_db_export_profile_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
+{
+	int r = export_head(db, out, 0, err);
+	if (r)
+		return r;
+	mg_buf_puts(out, "}\n");
+	return out->failed ? mg_fail(err, MG_ENOMEM, NULL, "out of memory") : 0;
+}
+
+int mg_db_export_json(struct mg_db *db, struct mg_buf *out, struct mg_error *err)
+{
+	int r = export_head(db, out, 1, err);
+	if (r)
 		return r;
 	mg_buf_puts(out, ",\"food_log\":");
 	if ((r = json_query(db,

@@ -225,6 +225,92 @@ int mg_db_nights_each(struct mg_db *db, int32_t from, int32_t to,
 		    -1, range, night_cb, &w, err, "nights");
 }
 
+/* Runs sql with ?1 = from and ?2 = to (NULL: open) and gives each row to
+ * row(); the listings' range, as range_json in db.c binds it. */
+static int walk_range(struct mg_db *db, const char *sql, const char *from, const char *to,
+		      int (*row)(sqlite3_stmt *, void *), void *arg, struct mg_error *err, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0, rc;
+	if (sqlite3_prepare_v2(mg_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+		return mg_db_sql_fail(db, err, what);
+	if (from)
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	while (!r && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = row(st, arg);
+	if (!r && rc != SQLITE_DONE)
+		r = mg_db_sql_fail(db, err, what);
+	sqlite3_finalize(st);
+	return r;
+}
+
+struct night_row_walk {
+	int (*cb)(void *, const struct mg_db_night_row *);
+	void *ctx;
+};
+
+static int night_row_cb(sqlite3_stmt *st, void *arg)
+{
+	struct night_row_walk *w = arg;
+	struct mg_db_night_row row;
+	row.date = (const char *)sqlite3_column_text(st, 0);
+	row.entry = (const char *)sqlite3_column_text(st, 1);
+	row.entry_len = (size_t)sqlite3_column_bytes(st, 1); /* after the text, as SQLite asks */
+	row.tib = sqlite3_column_int(st, 2);
+	row.tst = sqlite3_column_int(st, 3);
+	row.sol = sqlite3_column_int(st, 4);
+	row.waso = sqlite3_column_int(st, 5);
+	row.se_pct = sqlite3_column_double(st, 6);
+	return w->cb(w->ctx, &row);
+}
+
+int mg_db_night_rows_each(struct mg_db *db, const char *from, const char *to,
+			  int (*cb)(void *ctx, const struct mg_db_night_row *r), void *ctx, struct mg_error *err)
+{
+	struct night_row_walk w = {cb, ctx};
+	/* the rows and order of mg_db_nights_json (db.c) */
+	return walk_range(db,
+			  "SELECT date, entry, tib, tst, sol, waso, round(se, 1) FROM nights WHERE "
+			  "(?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date",
+			  from, to, night_row_cb, &w, err, "nights");
+}
+
+struct device_row_walk {
+	int (*cb)(void *, const struct mg_db_device_night_row *);
+	void *ctx;
+};
+
+static int device_row_cb(sqlite3_stmt *st, void *arg)
+{
+	struct device_row_walk *w = arg;
+	struct mg_db_device_night_row row;
+	row.date = (const char *)sqlite3_column_text(st, 0);
+	row.source = (const char *)sqlite3_column_text(st, 1);
+	row.main = sqlite3_column_int(st, 2);
+	row.chosen = sqlite3_column_int(st, 3);
+	row.tib = sqlite3_column_int(st, 4);
+	row.tst = sqlite3_column_int(st, 5);
+	row.sol = sqlite3_column_type(st, 6) == SQLITE_INTEGER ? sqlite3_column_int(st, 6) : -1;
+	row.waso = sqlite3_column_type(st, 7) == SQLITE_INTEGER ? sqlite3_column_int(st, 7) : -1;
+	return w->cb(w->ctx, &row);
+}
+
+int mg_db_device_night_rows_each(struct mg_db *db, const char *from, const char *to,
+				 int (*cb)(void *ctx, const struct mg_db_device_night_row *r), void *ctx,
+				 struct mg_error *err)
+{
+	struct device_row_walk w = {cb, ctx};
+	/* the rows and order of mg_db_device_nights_json (imports.c) */
+	return walk_range(db,
+			  "SELECT n.date, s.name, n.main, n.chosen, n.tib, n.tst, n.sol, n.waso FROM device_night n "
+			  "JOIN import_source s ON s.id = n.source "
+			  "WHERE (?1 IS NULL OR n.date >= ?1) AND (?2 IS NULL OR n.date <= ?2) "
+			  "ORDER BY n.date, n.chosen DESC, n.main DESC, n.start",
+			  from, to, device_row_cb, &w, err, "device nights");
+}
+
 struct score_walk {
 	int (*cb)(void *, const struct mg_trial_score *);
 	void *ctx;

@@ -35,6 +35,31 @@ static char *slurp(const char *p, size_t *n)
 	return b;
 }
 
+struct rows_seen {
+	int n;
+	char text[512];
+};
+
+static int rows_cb(void *ctx, const struct mg_db_night_row *r)
+{
+	struct rows_seen *s = ctx;
+	size_t len = strlen(s->text);
+	snprintf(s->text + len, sizeof s->text - len, "%s %.*s %d %d %d %d %.10g|", r->date, (int)r->entry_len, r->entry,
+		 r->tib, r->tst, r->sol, r->waso, r->se_pct);
+	s->n++;
+	return 0;
+}
+
+static int device_rows_cb(void *ctx, const struct mg_db_device_night_row *r)
+{
+	struct rows_seen *s = ctx;
+	size_t len = strlen(s->text);
+	snprintf(s->text + len, sizeof s->text - len, "%s %s %d %d %d %d %d %d|", r->date, r->source, r->main, r->chosen,
+		 r->tib, r->tst, r->sol, r->waso);
+	s->n++;
+	return 0;
+}
+
 int main(void)
 {
 	struct mg_db *db = NULL;
@@ -78,8 +103,22 @@ int main(void)
 	   "export holds the schema version and the profile");
 	mg_db_export_json(db, &e2, &err);
 	ok(e1.len == e2.len && !memcmp(e1.data, e2.data, e1.len), "export is deterministic");
+	/* the profile part: the full export's bytes without its nights, cut after its questionnaires */
+	struct mg_buf e3 = MG_BUF_INIT, want = MG_BUF_INIT;
+	const char *nights = strstr(e1.data, ",\"nights\":"), *qs = strstr(e1.data, ",\"questionnaires\":"),
+		   *food = strstr(e1.data, ",\"food_log\":");
+	if (nights && qs && food) {
+		mg_buf_add(&want, e1.data, (size_t)(nights - e1.data));
+		mg_buf_add(&want, qs, (size_t)(food - qs));
+		mg_buf_puts(&want, "}\n");
+	}
+	ok(mg_db_export_profile_json(db, &e3, &err) == 0 && want.len && e3.len == want.len &&
+		   !memcmp(e3.data, want.data, e3.len) && strstr(e3.data, "\"questionnaires\":[{\"kind\":\"isi\""),
+	   "the profile export is the full export without nights, cut after its questionnaires");
+	mg_buf_release(&want);
 	mg_buf_release(&e1);
 	mg_buf_release(&e2);
+	mg_buf_release(&e3);
 	mg_db_close(db);
 	db = NULL;
 
@@ -411,6 +450,54 @@ int main(void)
 			}
 		}
 		ok(failures == 0, "two processes opening a schema-1 store at once both succeed, 8 rounds (%d failed)", failures);
+	}
+
+	/* mg_db_night_rows_each: the rows of mg_db_nights_json, typed. Three
+	 * nights put out of order; se 88.94 is listed to 0.1 as 88.9. */
+	{
+		static const char *dates[] = {"2026-03-02", "2026-03-01", "2026-03-03"};
+		ok(mg_db_open(&db, path("rows.db"), NULL, MG_DB_CREATE, &err) == 0, "store for the night rows");
+		for (int k = 0; k < 3; k++) {
+			char entry[64];
+			snprintf(entry, sizeof entry, "{\"date\":\"%s\",\"quality\":%d}", dates[k], k + 1);
+			struct mg_db_night n = {dates[k], entry, 480 + k, 10 + k, 20 + k, 450 - k, 5, 88.94, NAN};
+			mg_db_begin(db, &err);
+			mg_db_night_put(db, &n, 0, "2026-03-04T08:00:00Z", &err);
+			mg_db_commit(db, &err);
+		}
+		struct rows_seen seen = {0};
+		ok(mg_db_night_rows_each(db, "2026-03-02", NULL, rows_cb, &seen, &err) == 0 && seen.n == 2 &&
+			   !strcmp(seen.text, "2026-03-02 {\"date\":\"2026-03-02\",\"quality\":1} 480 450 10 20 88.9|"
+					       "2026-03-03 {\"date\":\"2026-03-03\",\"quality\":3} 482 448 12 22 88.9|"),
+		   "night rows from a date: in date order, entry as stored, metrics, se to 0.1 (%s)", seen.text);
+		seen = (struct rows_seen){0};
+		ok(mg_db_night_rows_each(db, NULL, "2026-03-01", rows_cb, &seen, &err) == 0 && seen.n == 1 &&
+			   !strncmp(seen.text, "2026-03-01 ", 11),
+		   "night rows up to a date");
+		mg_db_close(db);
+		db = NULL;
+		/* device nights, written as the import derives them: the walk gives
+		 * them by date, chosen source first, main sleep first, then start;
+		 * an unknown sol or waso as -1 */
+		sqlite3 *s3;
+		int sql_ok = sqlite3_open(path("rows.db"), &s3) == SQLITE_OK &&
+			     sqlite3_exec(s3,
+					  "INSERT INTO import_source (id, name, kind) VALUES (1, 'Watch', 0), (2, 'Ring', 1);"
+					  "INSERT INTO device_night (date, source, main, chosen, start, end, end_offset, tib, tst, "
+					  "sol, waso) VALUES ('2026-03-02', 2, 1, 0, 100, 200, 60, 400, 350, 12, 30),"
+					  "('2026-03-02', 1, 0, 1, 50, 80, 60, 30, 25, NULL, NULL),"
+					  "('2026-03-02', 1, 1, 1, 90, 190, 60, 420, 380, 14, NULL),"
+					  "('2026-03-01', 1, 1, 1, 10, 20, 60, 410, 370, 9, 21)",
+					  NULL, NULL, NULL) == SQLITE_OK;
+		sqlite3_close(s3);
+		seen = (struct rows_seen){0};
+		ok(sql_ok && mg_db_open(&db, path("rows.db"), NULL, 0, &err) == 0 &&
+			   mg_db_device_night_rows_each(db, "2026-03-02", NULL, device_rows_cb, &seen, &err) == 0 &&
+			   !strcmp(seen.text, "2026-03-02 Watch 1 1 420 380 14 -1|2026-03-02 Watch 0 1 30 25 -1 -1|"
+					      "2026-03-02 Ring 1 0 400 350 12 30|"),
+		   "device night rows from a date, in the listing's order (%s)", seen.text);
+		mg_db_close(db);
+		db = NULL;
 	}
 
 	char cmd[160];
