@@ -189,7 +189,7 @@ static void test_spec_example(long long real_now)
 int main(void)
 {
 	struct mg_cds_auth *a;
-	struct mg_error err;
+	struct mg_error err = {0};
 	jwk_t *hmac;
 	keypair(&ec_priv, &ec_pub, R_KEY_TYPE_EC, 384, "ec1");
 	keypair(&rsa_priv, &rsa_pub, R_KEY_TYPE_RSA, 2048, "rsa1");

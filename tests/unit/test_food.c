@@ -428,7 +428,7 @@ static void test_diet_estimate(void)
 static void test_kb_diet_items(void)
 {
 	struct mg_kb *kb = NULL;
-	struct mg_error err;
+	struct mg_error err = {0};
 	if (!ok(mg_kb_load_builtin(&kb, &err) == 0, "built-in KB loads (%s)", err.msg))
 		return;
 	size_t n;

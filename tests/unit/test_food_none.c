@@ -22,7 +22,7 @@ int main(void)
 	is_str(mg_strerror(MG_ENODATA), "not built in", "MG_ENODATA reads 'not built in'");
 
 	struct mg_kb *kb = NULL;
-	struct mg_error err;
+	struct mg_error err = {0};
 	if (ok(mg_kb_load_builtin(&kb, &err) == 0, "the built-in KB loads without the table (%s)", err.msg)) {
 		size_t n;
 		const struct mg_diet_item *it = mg_kb_diet_items(kb, &n);

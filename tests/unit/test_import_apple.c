@@ -216,7 +216,7 @@ static struct rec R;
 
 static void test_values(void)
 {
-	struct mg_error err;
+	struct mg_error err = {0};
 	int rc = both(DATA "values.xml", &R, &err);
 	is_num(rc, 0, 0, "values.xml parses");
 	is_num(R.niv, 8, 0, "values.xml: 8 intervals");
@@ -258,7 +258,7 @@ static void test_values(void)
 
 static void test_sources(void)
 {
-	struct mg_error err;
+	struct mg_error err = {0};
 	int rc = both(DATA "sources.xml", &R, &err);
 	is_num(rc, 0, 0, "sources.xml parses");
 	is_num(R.niv, 5, 0, "sources.xml: 5 overlapping intervals");
@@ -282,7 +282,7 @@ static void test_sources(void)
 
 static void test_zones(void)
 {
-	struct mg_error err;
+	struct mg_error err = {0};
 	int rc = both(DATA "zones.xml", &R, &err);
 	is_num(rc, 0, 0, "zones.xml parses");
 	is_num(R.niv, 4, 0, "zones.xml: 4 intervals");
@@ -306,7 +306,7 @@ static void test_zones(void)
 
 static void test_ios16(void)
 {
-	struct mg_error err;
+	struct mg_error err = {0};
 	int rc = both(DATA "ios16-dtd.xml", &R, &err);
 	is_num(rc, 0, 0, "ios16-dtd.xml: broken DTD and U+000B tolerated (%s)", err.msg);
 	is_num(R.niv, 1, 0, "ios16-dtd.xml: 1 interval");
@@ -318,7 +318,7 @@ static void test_ios16(void)
 
 static void test_odd(void)
 {
-	struct mg_error err;
+	struct mg_error err = {0};
 	int rc = both(DATA "odd.xml", &R, &err);
 	is_num(rc, 0, 0, "odd.xml parses (%s)", err.msg);
 	/* 2024-04-30 05:40 +0100 = 04:40Z; 2024-04-30 00:00Z = 19843 days = 1714435200, + 16800 = 1714452000;
@@ -340,7 +340,7 @@ static void test_odd(void)
 
 static void test_errors(void)
 {
-	struct mg_error err;
+	struct mg_error err = {0};
 	int rc;
 	/* truncated.xml is 406 bytes (wc -c) and ends inside a HeartRate start tag */
 	rc = both(DATA "truncated.xml", &R, &err);
@@ -399,7 +399,7 @@ static void test_charrefs(void)
 				  "sourceName=\"A&#0000000000066;\" startDate=\"2024-01-01 01:00:00 +0000\" "
 				  "endDate=\"2024-01-01 02:00:00 +0000\" value=\"HKCategoryValueSleepAnalysisInBed\"/>"
 				  "</HealthData>";
-	struct mg_error err;
+	struct mg_error err = {0};
 	int rc = both_mem("leading-zeros", doc, sizeof doc - 1, &R, &err);
 	is_num(rc, 0, 0, "leading zeros in character references (%s)", err.msg);
 	/* 2024-01-01 00:00Z = 19723 days = 1704067200; 01:00Z = 1704070800, 02:00Z = 1704074400 */
@@ -409,7 +409,7 @@ static void test_charrefs(void)
 static void test_real(void)
 {
 	static const char path[] = "../shared/fixtures/imports/apple-health/healthkit-to-sqlite_tests_export.xml";
-	struct mg_error err;
+	struct mg_error err = {0};
 	if (!tap_have_file(path))
 		return;
 	int rc = both(path, &R, &err);
@@ -439,7 +439,7 @@ static void test_big(void)
 	char *d = malloc(cap);
 	unsigned x = 12345;
 	int rc;
-	struct mg_error err;
+	struct mg_error err = {0};
 	if (!ok(d != NULL, "big: memory"))
 		return;
 	n += (size_t)sprintf(d, "<?xml version=\"1.0\"?>\n<HealthData locale=\"en\">\n");

@@ -240,7 +240,7 @@ static int csv_all(const char *data, size_t len, size_t step, struct rec *out, i
 static void test_csv_reader(void)
 {
 	struct rec rec[8];
-	struct mg_error err;
+	struct mg_error err = {0};
 	int nrec, rc;
 	static const char basic[] = "a,\"b \"\"q\"\" c\",\"x\r\ny\"\r\n,,\n\"last\"";
 	size_t steps[] = {0, 1, 2, 3};
@@ -309,7 +309,7 @@ static void test_csv_reader(void)
 static void test_saa_written(void)
 {
 	struct got *g = calloc(1, sizeof *g);
-	struct mg_error err;
+	struct mg_error err = {0};
 	int rc = run_file(mg_import_saa, DATA "saa-stages.csv", NULL, g, &err);
 	/* Record A: Id 1768086000500 ms = 2026-01-10 23:00:00.5Z (`date -u -d '2026-01-10 23:00:00' +%s` =
 	 * 1768086000), so T = 1768086000 (ms truncated); Hours 8.000 -> end T + 28800 = 1768114800.
@@ -436,7 +436,7 @@ static void test_saa_fixtures(void)
 	/* Records per file = lines starting with "Id," in each sleep-export.csv (grep -c). */
 	static const int records[] = {2, 4, 7, 8, 8, 9, 10, 11, 12};
 	struct got *g = calloc(1, sizeof *g);
-	struct mg_error err;
+	struct mg_error err = {0};
 	for (size_t i = 0; i < sizeof zips / sizeof zips[0]; i++) {
 		char path[256];
 		size_t len = 0;
@@ -490,7 +490,7 @@ static void test_saa_fixtures(void)
 static void test_oura(void)
 {
 	struct got *g = calloc(1, sizeof *g);
-	struct mg_error err;
+	struct mg_error err = {0};
 	struct mg_import_opts o = {.tz = "America/New_York"};
 	int rc = run_file(mg_import_oura_csv, DATA "oura-app.csv", NULL, g, &err);
 	ok(rc == 0, "oura app csv parsed (%s)", err.msg);
@@ -568,7 +568,7 @@ static void test_oura(void)
 static void test_generic(void)
 {
 	struct got *g = calloc(1, sizeof *g);
-	struct mg_error err;
+	struct mg_error err = {0};
 	struct mg_import_opts o = {.map = "start=start, end=End,stage=Stage,source=Device", .source = "MyTracker"};
 	int rc = run_file(mg_import_csv, DATA "generic-zone.csv", &o, g, &err);
 	/* T = 2026-01-10 23:00Z = 1768086000 (`date -u -d '2026-01-10 23:00:00' +%s`). */

@@ -224,7 +224,7 @@ static void kb_fields(void)
 static void advice(void)
 {
 	struct mg_profile p;
-	struct mg_error err;
+	struct mg_error err = {0};
 	static struct mg_advice a;
 	mg_profile_init(&p);
 	mg_profile_set(&p, kb, "age", "40", &err);

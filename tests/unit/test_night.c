@@ -60,7 +60,7 @@ static void example(struct mg_night *n)
  * --field and contains none of the values (text forms) given. */
 static void rejects_night(const struct mg_night *n, const char *field, const char *why, const char *const *values)
 {
-	struct mg_error err;
+	struct mg_error err = {0};
 	struct mg_night_metrics m, m0;
 	char flag[80];
 	memset(&err, 0, sizeof err);
@@ -85,7 +85,7 @@ static void rejects_night(const struct mg_night *n, const char *field, const cha
 static void rejects_field(const char *field, const char *value)
 {
 	struct mg_night n, n0;
-	struct mg_error err;
+	struct mg_error err = {0};
 	char flag[80];
 	example(&n);
 	n0 = n;

@@ -63,7 +63,7 @@ static int has_sym(const struct mg_profile *p, const char *name)
 static void rejects(const char *field, const char *value, const char *why)
 {
 	struct mg_profile p;
-	struct mg_error err;
+	struct mg_error err = {0};
 	char flag[80];
 	mg_profile_init(&p);
 	int r = set(&p, field, value, &err);
@@ -85,7 +85,7 @@ static void rejects(const char *field, const char *value, const char *why)
 static void flags(void)
 {
 	struct mg_profile p;
-	struct mg_error err;
+	struct mg_error err = {0};
 
 	mg_profile_init(&p);
 	ok(isnan(p.age) && isnan(p.weight_kg) && isnan(p.creatinine_mg_dl) && isnan(p.isi) && p.jurisdiction == -1 &&
@@ -238,7 +238,7 @@ static void flags(void)
 static void json(void)
 {
 	struct mg_profile p;
-	struct mg_error err;
+	struct mg_error err = {0};
 
 	mg_profile_init(&p);
 	const char *full = "{\"age\": 70, \"sex\": \"female\", \"weight\": \"154lb\", \"height\": 165,"

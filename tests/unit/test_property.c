@@ -63,7 +63,7 @@ static void setf(struct mg_profile *p, const struct mg_kb *kb, const char *f, in
 		 double v)
 {
 	char s[64];
-	struct mg_error err;
+	struct mg_error err = {0};
 	snprintf(s, sizeof s, "%.*f%s", decimals, v, suffix);
 	if (mg_profile_set(p, kb, f, s, &err)) {
 		printf("# generator produced invalid --%s: %s\n", f, err.msg);
@@ -73,7 +73,7 @@ static void setf(struct mg_profile *p, const struct mg_kb *kb, const char *f, in
 
 static void random_profile(struct mg_profile *p, const struct mg_kb *kb)
 {
-	struct mg_error err;
+	struct mg_error err = {0};
 	mg_profile_init(p);
 	if (!chance(0.03))
 		setf(p, kb, "age", 0, "", chance(0.08) ? uni(1, 17.99) : uni(18, 100));
@@ -234,7 +234,7 @@ static long variants(const struct mg_kb *kb, struct mg_advice *a, long per_drug,
 					    "oral tablet", "capsules"};
 	static const char *const freqs[] = {"od", "bd", "once daily", "at night", "prn", "twice a day"};
 	long bad = 0;
-	struct mg_error err;
+	struct mg_error err = {0};
 	for (size_t m = 0; m < mg_kb_medicine_count(kb); m++) {
 		const struct mg_medicine *med = mg_kb_medicine(kb, m);
 		struct mg_profile p;

@@ -435,6 +435,7 @@ int main(void)
 				     NULL, NULL, NULL);
 			sqlite3_close(s1);
 			pid_t kids[2];
+			fflush(stdout); /* a child must not inherit unwritten TAP lines */
 			for (int k = 0; k < 2; k++)
 				if ((kids[k] = fork()) == 0) {
 					struct mg_db *d = NULL;
