@@ -80,9 +80,10 @@ static void trial_row(sqlite3_stmt *st, struct mg_trial *t)
 	"SELECT id, created, status, start, pairs, period_days, washout, outcome, seed, orders, elemental_mg, " \
 	"compound_mg, form, baseline_days, alpha, min_pairs, mid, mid_verified FROM trial "
 
-/* Runs sql (?1 bound to id unless id < 0) and gives each row to row(). */
-static int walk(struct mg_db *db, const char *sql, long long id, const char *text, int (*row)(sqlite3_stmt *, void *),
-		void *arg, struct mg_error *err, const char *what)
+/* Runs sql and gives each row to row(): ?1 is id (unless id < 0) or text,
+ * ?2 is text2; a NULL text leaves its parameter NULL. */
+static int walk(struct mg_db *db, const char *sql, long long id, const char *text, const char *text2,
+		int (*row)(sqlite3_stmt *, void *), void *arg, struct mg_error *err, const char *what)
 {
 	sqlite3 *h = mg_db_sqlite(db);
 	sqlite3_stmt *st = NULL;
@@ -93,6 +94,8 @@ static int walk(struct mg_db *db, const char *sql, long long id, const char *tex
 		sqlite3_bind_int64(st, 1, id);
 	if (text)
 		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	if (text2)
+		sqlite3_bind_text(st, 2, text2, -1, SQLITE_STATIC);
 	while (!r && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		r = row(st, arg);
 	if (!r && rc != SQLITE_DONE)
@@ -120,7 +123,7 @@ static int trial_cb(sqlite3_stmt *st, void *arg)
 int mg_db_trial_read(struct mg_db *db, long long id, struct mg_trial *t, int *found, struct mg_error *err)
 {
 	struct trial_walk w = {NULL, NULL, t, 0};
-	int r = walk(db, TRIAL_COLUMNS "WHERE id = " TRIAL_ID, id, NULL, trial_cb, &w, err, "trial");
+	int r = walk(db, TRIAL_COLUMNS "WHERE id = " TRIAL_ID, id, NULL, NULL, trial_cb, &w, err, "trial");
 	*found = !r && w.found;
 	return r;
 }
@@ -129,7 +132,7 @@ int mg_db_trials_each(struct mg_db *db, int (*cb)(void *ctx, const struct mg_tri
 		      struct mg_error *err)
 {
 	struct trial_walk w = {cb, ctx, NULL, 0};
-	return walk(db, TRIAL_COLUMNS "ORDER BY id", -1, NULL, trial_cb, &w, err, "trial");
+	return walk(db, TRIAL_COLUMNS "ORDER BY id", -1, NULL, NULL, trial_cb, &w, err, "trial");
 }
 
 struct event_walk {
@@ -167,7 +170,7 @@ int mg_db_trial_events_each(struct mg_db *db, long long id, int (*cb)(void *ctx,
 	struct event_walk w = {cb, ctx};
 	return walk(db, "SELECT date, kind, symptoms, stops, note FROM trial_event WHERE trial = " TRIAL_ID
 			" ORDER BY date, id",
-		    id, NULL, event_cb, &w, err, "trial event");
+		    id, NULL, NULL, event_cb, &w, err, "trial event");
 }
 
 struct night_walk {
@@ -208,42 +211,17 @@ static int night_cb(sqlite3_stmt *st, void *arg)
 int mg_db_nights_each(struct mg_db *db, int32_t from, int32_t to,
 		      int (*cb)(void *ctx, const struct mg_night_record *r), void *ctx, struct mg_error *err)
 {
-	char range[24];
 	struct night_walk w = {cb, ctx};
-	/* One bound text "FROM/TO" keeps walk() to a single parameter. */
-	char d0[11] = "", d1[11] = "";
+	char d0[11], d1[11];
 	if (from != MG_DATE_UNSET)
 		mg_date_format(from, d0);
 	if (to != MG_DATE_UNSET)
 		mg_date_format(to, d1);
-	snprintf(range, sizeof range, "%s/%s", d0, d1);
 	/* se to 0.1, as every listing has shown it (the trial's se outcome). */
 	return walk(db,
 		    "SELECT date, entry, tib, sol, waso, tst, round(se, 1), terminal_wake, mg_elemental_mg FROM nights "
-		    "WHERE (substr(?1, 1, 10) = '' OR date >= substr(?1, 1, 10)) AND "
-		    "(substr(?1, 12) = '' OR date <= substr(?1, 12)) ORDER BY date",
-		    -1, range, night_cb, &w, err, "nights");
-}
-
-/* Runs sql with ?1 = from and ?2 = to (NULL: open) and gives each row to
- * row(); the listings' range, as range_json in db.c binds it. */
-static int walk_range(struct mg_db *db, const char *sql, const char *from, const char *to,
-		      int (*row)(sqlite3_stmt *, void *), void *arg, struct mg_error *err, const char *what)
-{
-	sqlite3_stmt *st = NULL;
-	int r = 0, rc;
-	if (sqlite3_prepare_v2(mg_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
-		return mg_db_sql_fail(db, err, what);
-	if (from)
-		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-	if (to)
-		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-	while (!r && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		r = row(st, arg);
-	if (!r && rc != SQLITE_DONE)
-		r = mg_db_sql_fail(db, err, what);
-	sqlite3_finalize(st);
-	return r;
+		    "WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date",
+		    -1, from != MG_DATE_UNSET ? d0 : NULL, to != MG_DATE_UNSET ? d1 : NULL, night_cb, &w, err, "nights");
 }
 
 struct night_row_walk {
@@ -271,10 +249,10 @@ int mg_db_night_rows_each(struct mg_db *db, const char *from, const char *to,
 {
 	struct night_row_walk w = {cb, ctx};
 	/* the rows and order of mg_db_nights_json (db.c) */
-	return walk_range(db,
+	return walk(db,
 			  "SELECT date, entry, tib, tst, sol, waso, round(se, 1) FROM nights WHERE "
 			  "(?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) ORDER BY date",
-			  from, to, night_row_cb, &w, err, "nights");
+			  -1, from, to, night_row_cb, &w, err, "nights");
 }
 
 struct device_row_walk {
@@ -303,12 +281,12 @@ int mg_db_device_night_rows_each(struct mg_db *db, const char *from, const char 
 {
 	struct device_row_walk w = {cb, ctx};
 	/* the rows and order of mg_db_device_nights_json (imports.c) */
-	return walk_range(db,
+	return walk(db,
 			  "SELECT n.date, s.name, n.main, n.chosen, n.tib, n.tst, n.sol, n.waso FROM device_night n "
 			  "JOIN import_source s ON s.id = n.source "
 			  "WHERE (?1 IS NULL OR n.date >= ?1) AND (?2 IS NULL OR n.date <= ?2) "
 			  "ORDER BY n.date, n.chosen DESC, n.main DESC, n.start",
-			  from, to, device_row_cb, &w, err, "device nights");
+			  -1, from, to, device_row_cb, &w, err, "device nights");
 }
 
 struct score_walk {
@@ -331,5 +309,5 @@ int mg_db_scores_each(struct mg_db *db, const char *kind, int (*cb)(void *ctx, c
 	struct score_walk w = {cb, ctx};
 	return walk(db,
 		    "SELECT date, json_extract(result, '$.total') FROM questionnaires WHERE kind = ?1 ORDER BY date, id",
-		    -1, kind, score_cb, &w, err, "questionnaires");
+		    -1, kind, NULL, score_cb, &w, err, "questionnaires");
 }
