@@ -16,7 +16,8 @@ enum mg_term_measure { MG_TERM_CREATININE = 0, MG_TERM_EGFR, MG_TERM_WEIGHT, MG_
 struct mg_term_observation {
 	const char *system, *code;
 	enum mg_term_measure measure;
-	int legacy; /* an older equation (eGFR CKD-EPI 2009, MDRD): accepted, and flagged */
+	int legacy;       /* an older equation (eGFR CKD-EPI 2009, MDRD): accepted, and flagged */
+	const char *unit; /* creatinine: the UCUM unit its code is measured in ("mg/dL", "umol/L") */
 };
 
 struct mg_term_condition {

@@ -21,7 +21,6 @@
 #define PATH_LEN 96
 
 #define RXNORM "http://www.nlm.nih.gov/research/umls/rxnorm"
-#define LOINC "http://loinc.org"
 #define SNOMED "http://snomed.info/sct"
 #define ICD10CM "http://hl7.org/fhir/sid/icd-10-cm"
 #define UCUM "http://unitsofmeasure.org"
@@ -41,7 +40,7 @@ struct obs {
 	const struct res *from;
 	int32_t day;
 	char rest[40]; /* the time after the date, compared as text */
-	int legacy;
+	const struct mg_term_observation *term; /* the KB code it matched */
 };
 
 struct ctx {
@@ -248,7 +247,7 @@ static void consider_obs(struct ctx *c, const struct res *x)
 	for (size_t i = 0; i < n; i++) {
 		if (!coded_as(code, to[i].system, to[i].code))
 			continue;
-		struct obs o = {x->r, x, 0, "", to[i].legacy};
+		struct obs o = {x->r, x, 0, "", &to[i]};
 		if (obs_date(x->r, &o.day, o.rest, sizeof o.rest)) {
 			drop(c, x->path, "effectiveDateTime", "no date: how recent it is is unknown");
 			return;
@@ -268,8 +267,8 @@ struct unit {
 	const char *cmp_ok; /* comparators accepted as the value: the bound is the cautious side */
 };
 
-static const struct unit creat_mass[] = {{"mg/dL", "mg/dL", 1, "<<="}, {NULL, NULL, 0, NULL}};
-static const struct unit creat_mol[] = {{"umol/L", "umol/L", 1, "<<="}, {NULL, NULL, 0, NULL}};
+static const struct unit creat_units[] = {
+	{"mg/dL", "mg/dL", 1, "<<="}, {"umol/L", "umol/L", 1, "<<="}, {NULL, NULL, 0, NULL}};
 static const struct unit egfr_units[] = {
 	{"mL/min/{1.73_m2}", "", 1, ">>="}, {"mL/min/1.73m2", "", 1, ">>="}, {NULL, NULL, 0, NULL}};
 static const struct unit weight_units[] = {
@@ -299,9 +298,10 @@ static void apply_obs(struct ctx *c, enum obs_kind k)
 			code = NULL;
 	}
 	const struct unit *u = k == O_EGFR ? egfr_units : k == O_WEIGHT ? weight_units : k == O_HEIGHT ? height_units
-			       : coded_as(json_object_get(o->r, "code"), LOINC, "2160-0") ? creat_mass
-											       : creat_mol;
-	for (; u->ucum && !(code && !strcmp(code, u->ucum)); u++)
+												    : creat_units;
+	/* A creatinine only in the unit its code means (kb/terminology.json). */
+	const char *want = k == O_CREAT ? o->term->unit : NULL;
+	for (; u->ucum && !(code && !strcmp(code, u->ucum) && (!want || !strcmp(want, u->ucum))); u++)
 		;
 	if (!u->ucum) {
 		drop(c, path, "valueQuantity", "unit unknown, or not the one the LOINC code measures (UCUM)");
@@ -323,7 +323,7 @@ static void apply_obs(struct ctx *c, enum obs_kind k)
 		return;
 	}
 	if (k == O_EGFR)
-		c->out->legacy_egfr = o->legacy;
+		c->out->legacy_egfr = o->term->legacy;
 }
 
 /* ---- Conditions ---- */

@@ -34,6 +34,11 @@ int mg_kbl_load_terminology(struct ctx *c, json_t *root)
 			return r;
 		t->measure = (enum mg_term_measure)v;
 		t->legacy = json_is_true(json_object_get(it, "legacy"));
+		/* A creatinine's value is read in its code's unit, and any other
+		 * unit refused: the unit is part of what the code means. */
+		if (t->measure == MG_TERM_CREATININE &&
+		    ((r = get_str(c, it, "unit", 1, &t->unit)) || (strcmp(t->unit, "mg/dL") && strcmp(t->unit, "umol/L"))))
+			return r ? r : bad(c, "a creatinine's unit must be mg/dL or umol/L", NULL);
 		/* An observation's value is taken as a number for a safety rule:
 		 * only codes seen in their source may do that. */
 		if ((r = get_enum(c, it, "status", status_names, 2, &v)))

@@ -110,6 +110,9 @@ static void test_patient_and_kidney(void)
 	ok(!parse(REQ(BUNDLE(), "\"creat\":" OBS("14682-9", "2025-01-01", "1.2", "mg/dL")), &in) &&
 		   isnan(in.profile.creatinine_mg_dl),
 	   "a mass unit on the moles/volume code (14682-9) is refused");
+	ok(!parse(REQ(BUNDLE(), "\"creat\":" OBS("2160-0", "2025-01-01", "106.08", "umol/L")), &in) &&
+		   isnan(in.profile.creatinine_mg_dl),
+	   "a molar unit on the mass/volume code (2160-0) is refused (kb/terminology.json: its unit is mg/dL)");
 	ok(!parse(REQ(BUNDLE(), "\"patient\":" PAT("male", "1980")), &in) && isnan(in.profile.age) &&
 		   (in.missing & MG_FHIR_NO_BIRTHDATE),
 	   "a birth year alone gives no age");

@@ -157,6 +157,14 @@ int main(void)
 	save("terminology", j);
 	expect_fail("unverified observation code", "terminology", "must be verified");
 	remove_kb();
+	/* A creatinine code carries the unit it is measured in (LOINC 2160-0 is
+	 * mass per volume, mg/dL): another unit is refused at load. */
+	copy_kb();
+	j = load("terminology");
+	json_object_set_new(json_array_get(json_object_get(j, "observations"), 0), "unit", json_string("mmol/L"));
+	save("terminology", j);
+	expect_fail("creatinine code with a unit that is neither mg/dL nor umol/L", "terminology", "mg/dL or umol/L");
+	remove_kb();
 
 	copy_kb();
 	j = load("rules");
