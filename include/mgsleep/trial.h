@@ -230,6 +230,7 @@ struct mg_trial_event {
 	char symptoms[MG_TRIAL_MAX_SYMPTOMS][32]; /* KB symptom ids */
 	char note[128];
 };
+#define MG_TRIAL_NOTE_MAX 120 /* characters of an event's note */
 
 /* The events of one trial and the pauses they make: a stop event opens a
  * pause unless one is open, a resume closes it. Caller-allocated, no heap. */

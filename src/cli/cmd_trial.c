@@ -138,63 +138,21 @@ out:
 static int trial_event(int argc, char **argv, struct mg_cli *cli, const struct mg_kb *kb)
 {
 	char date[11];
-	const char *texts[MG_TRIAL_MAX_SYMPTOMS];
 	int status = EXIT_OK;
 	struct trial_opts o = {0};
-	struct mg_trial_event ev;
 	struct mg_error err = {0};
+	struct cli_trial_event e = {{0}, MG_BUF_INIT, MG_BUF_INIT};
 	if (trial_options("trial event", argc, argv, event_options, &o, date, &status))
 		return status;
-	if (o.note && strlen(o.note) > 120)
-		return cli_error(EXIT_USAGE, "--note: at most 120 characters");
-	const char *symptoms = o.symptom, *note = o.note ? o.note : "";
-	if (!symptoms || !*symptoms)
-		return cli_error(EXIT_USAGE, "trial event: --symptom is required; accepted: %s", mg_kb_symptom_names(kb));
-	/* Every name checked before the store is touched. */
-	if (mg_trial_event_symptoms(kb, symptoms, &ev, texts, &err))
-		return cli_fail(&err);
 	struct mg_db *db = cli_db_open(cli, 0, &status);
 	if (!db)
 		return status;
-	struct mg_buf sj = MG_BUF_INIT, out = MG_BUF_INIT;
-	char names[192], s[11];
-	struct latest *l = malloc(sizeof *l);
-	if (!l) {
-		status = cli_error(EXIT_FAIL, "out of memory");
-		goto out;
-	}
-	mg_date_parse(date, &l->d);
-	if (cli_trial_load(db, kb, 0, &l->t, &status) || cli_trial_load_pauses(db, l->t.id, &l->pz, &status))
-		goto out;
-	mg_date_format(l->t.p.start, s);
-	if (l->d < l->t.p.start) {
-		status = cli_error(EXIT_USAGE, "--date: %s is before the trial starts (%s)", date, s);
-		goto out;
-	}
-	if (l->pz.n_events >= MG_TRIAL_MAX_EVENTS) {
-		status = cli_error(EXIT_USAGE, "trial event: refused: this trial already has %d events", MG_TRIAL_MAX_EVENTS);
-		goto out;
-	}
-	mg_buf_putc(&sj, '[');
-	for (int k = 0; k < ev.n_symptoms; k++)
-		mg_buf_printf(&sj, "%s\"%s\"", k ? "," : "", ev.symptoms[k]);
-	mg_buf_putc(&sj, ']');
-	struct mg_db_trial_event row = {date, "event", sj.data, ev.stops, note};
-	if (sj.failed) {
-		status = cli_error(EXIT_FAIL, "out of memory");
-		goto out;
-	}
-	if (mg_db_begin(db, &err) || mg_db_trial_event_add(db, &row, cli_now(), &err) || mg_db_commit(db, &err)) {
+	if (cli_trial_event_prepare_e(db, kb, date, o.symptom, o.note, &e, &err) || mg_db_begin(db, &err) ||
+	    mg_db_trial_event_add(db, &e.row, cli_now(), &err) || mg_db_commit(db, &err))
 		status = cli_fail(&err);
-		goto out;
-	}
-	mg_trial_event_what(kb, &ev, names, sizeof names);
-	mg_trial_event_text(&out, &l->pz, date, names, ev.stops, mg_trial_paused_at(&l->pz, l->d), texts, ev.n_symptoms);
-	status = cli_trial_emit(&out);
-out:
-	free(l);
-	mg_buf_release(&sj);
-	mg_buf_release(&out);
+	else
+		status = cli_trial_emit(&e.text);
+	cli_trial_event_release(&e);
 	mg_db_close(db);
 	return status;
 }

@@ -36,6 +36,22 @@ int cli_trial_load_pauses_e(struct mg_db *db, long long id, struct mg_trial_paus
 struct cli_trial_run *cli_trial_analyse_e(struct mg_db *db, const struct mg_kb *kb, long long id, int32_t today,
 					  struct mg_error *err);
 
+/* 'trial event' up to the write, shared by the CLI and the web API: the
+ * symptoms (KB ids, comma-separated), the note and the date (YYYY-MM-DD) are
+ * checked against the latest trial before the store is touched; then
+ * e->row is what to write (mg_db_trial_event_add, in the caller's
+ * transaction) and e->text the confirmation. 0, or MG_EINVAL naming
+ * symptom, note, date or trial (no trial), MG_EEXIST (the trial has
+ * MG_TRIAL_MAX_EVENTS events), or the store's error. row's strings point
+ * into e and the caller's date and note; cli_trial_event_release frees e's. */
+struct cli_trial_event {
+	struct mg_db_trial_event row;
+	struct mg_buf symptoms_json, text;
+};
+int cli_trial_event_prepare_e(struct mg_db *db, const struct mg_kb *kb, const char *date, const char *symptoms,
+			      const char *note, struct cli_trial_event *e, struct mg_error *err);
+void cli_trial_event_release(struct cli_trial_event *e);
+
 /* The command's output, or "out of memory" once for a failed buffer. */
 int cli_trial_emit(const struct mg_buf *out);
 

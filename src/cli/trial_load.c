@@ -6,6 +6,7 @@
 #include <mgsleep/trial_report.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 int cli_trial_load_e(struct mg_db *db, const struct mg_kb *kb, long long id, struct mg_trial *t,
 		     struct mg_error *err)
@@ -31,6 +32,68 @@ int cli_trial_load_pauses_e(struct mg_db *db, long long id, struct mg_trial_paus
 {
 	mg_trial_pauses_init(pz);
 	return mg_db_trial_events_each(db, id, mg_trial_pauses_add, pz, err);
+}
+
+int cli_trial_event_prepare_e(struct mg_db *db, const struct mg_kb *kb, const char *date, const char *symptoms,
+			      const char *note, struct cli_trial_event *e, struct mg_error *err)
+{
+	struct mg_trial_event ev;
+	const char *texts[MG_TRIAL_MAX_SYMPTOMS];
+	char names[192], start[11];
+	int32_t d;
+	int r;
+	struct {
+		struct mg_trial t;
+		struct mg_trial_pauses pz;
+	} *l = NULL;
+	*e = (struct cli_trial_event){{date, "event", NULL, 0, note ? note : ""}, MG_BUF_INIT, MG_BUF_INIT};
+	if (note && strlen(note) > MG_TRIAL_NOTE_MAX)
+		return mg_fail(err, MG_EINVAL, "note", "note: at most %d characters", MG_TRIAL_NOTE_MAX);
+	if (!symptoms || !*symptoms)
+		return mg_fail(err, MG_EINVAL, "symptom", "symptom: required; accepted: %s", mg_kb_symptom_names(kb));
+	if (!date || mg_date_parse(date, &d))
+		return mg_fail(err, MG_EINVAL, "date", "date: accepted: a date YYYY-MM-DD");
+	/* Every name checked before the store is touched. */
+	if ((r = mg_trial_event_symptoms(kb, symptoms, &ev, texts, err)))
+		return r;
+	if (!(l = malloc(sizeof *l)))
+		return mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+	if ((r = cli_trial_load_e(db, kb, 0, &l->t, err)) || (r = cli_trial_load_pauses_e(db, l->t.id, &l->pz, err)))
+		goto out;
+	mg_date_format(l->t.p.start, start);
+	if (d < l->t.p.start) {
+		r = mg_fail(err, MG_EINVAL, "date", "date: before the trial starts (%s)", start);
+		goto out;
+	}
+	if (l->pz.n_events >= MG_TRIAL_MAX_EVENTS) {
+		r = mg_fail(err, MG_EEXIST, "trial", "trial event: refused: this trial already has %d events",
+			    MG_TRIAL_MAX_EVENTS);
+		goto out;
+	}
+	mg_buf_putc(&e->symptoms_json, '[');
+	for (int k = 0; k < ev.n_symptoms; k++)
+		mg_buf_printf(&e->symptoms_json, "%s\"%s\"", k ? "," : "", ev.symptoms[k]);
+	mg_buf_putc(&e->symptoms_json, ']');
+	mg_trial_event_what(kb, &ev, names, sizeof names);
+	mg_trial_event_text(&e->text, &l->pz, date, names, ev.stops, mg_trial_paused_at(&l->pz, d), texts,
+			    ev.n_symptoms);
+	if (e->symptoms_json.failed || e->text.failed) {
+		r = mg_fail(err, MG_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	e->row.symptoms_json = e->symptoms_json.data;
+	e->row.stops = ev.stops;
+out:
+	free(l);
+	if (r)
+		cli_trial_event_release(e);
+	return r;
+}
+
+void cli_trial_event_release(struct cli_trial_event *e)
+{
+	mg_buf_release(&e->symptoms_json);
+	mg_buf_release(&e->text);
 }
 
 int cli_trial_load_pauses(struct mg_db *db, long long id, struct mg_trial_pauses *pz, int *status)

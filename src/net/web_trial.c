@@ -93,22 +93,15 @@ static int add_event(struct mg_web *w, const struct mg_db_trial_event *row, stru
 }
 
 /* POST /api/trial/event {"date", "symptom": "a,b" or ["a","b"], "note"}:
- * an adverse event, as 'trial event'; a stop rule pauses the trial. */
+ * an adverse event, as 'trial event' (cli_trial_event_prepare_e: the same
+ * checks and words); a stop rule pauses the trial. */
 static void event(struct mg_web *w, const struct mg_http_request *req, struct mg_http_response *res)
 {
 	struct mg_error err = {0};
-	struct mg_trial_event ev;
-	const char *texts[MG_TRIAL_MAX_SYMPTOMS];
-	char date[11], list[512] = "", names[192];
-	struct mg_buf sj = MG_BUF_INIT, text = MG_BUF_INIT;
-	struct latest *l = malloc(sizeof *l);
+	struct cli_trial_event e = {{0}, MG_BUF_INIT, MG_BUF_INIT};
+	char date[11], list[512] = "";
 	int32_t d;
 	json_t *root = json_loadb(req->body, req->body_len, 0, NULL), *sym = json_object_get(root, "symptom");
-	const char *note = json_string_value(json_object_get(root, "note"));
-	if (!l) {
-		web_error(res, 500, "", "out of memory");
-		goto out;
-	}
 	if (date_or_today(json_string_value(json_object_get(root, "date")), date, &d, res))
 		goto out;
 	if (json_is_string(sym)) {
@@ -121,51 +114,21 @@ static void event(struct mg_web *w, const struct mg_http_request *req, struct mg
 				k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? "," : "", json_string_value(v));
 		}
 	}
-	if (note && strlen(note) > 120) {
-		web_error(res, 400, "note", "note: at most 120 characters");
-		goto out;
-	}
-	if (!list[0]) {
-		char msg[256];
-		snprintf(msg, sizeof msg, "symptom: required; accepted: %s", mg_kb_symptom_names(w->o.kb));
-		web_error(res, 400, "symptom", msg);
-		goto out;
-	}
-	if (mg_trial_event_symptoms(w->o.kb, list, &ev, texts, &err)) {
-		web_fail(res, &err);
-		goto out;
-	}
-	if (cli_trial_load_e(w->db, w->o.kb, 0, &l->t, &err) || cli_trial_load_pauses_e(w->db, l->t.id, &l->pz, &err)) {
+	if (cli_trial_event_prepare_e(w->db, w->o.kb, date, list, json_string_value(json_object_get(root, "note")), &e,
+				      &err)) {
 		trial_fail(res, &err);
 		goto out;
 	}
-	if (d < l->t.p.start) {
-		web_error(res, 400, "date", "date: before the trial starts");
+	if (add_event(w, &e.row, res))
 		goto out;
-	}
-	if (l->pz.n_events >= MG_TRIAL_MAX_EVENTS) {
-		web_error(res, 409, "trial", "trial event: refused: this trial already has its maximum of events");
-		goto out;
-	}
-	mg_buf_putc(&sj, '[');
-	for (int k = 0; k < ev.n_symptoms; k++)
-		mg_buf_printf(&sj, "%s\"%s\"", k ? "," : "", ev.symptoms[k]);
-	mg_buf_putc(&sj, ']');
-	struct mg_db_trial_event row = {date, "event", sj.data, ev.stops, note ? note : ""};
-	if (sj.failed || add_event(w, &row, res))
-		goto out;
-	mg_trial_event_what(w->o.kb, &ev, names, sizeof names);
-	mg_trial_event_text(&text, &l->pz, date, names, ev.stops, mg_trial_paused_at(&l->pz, d), texts, ev.n_symptoms);
 	res->status = 201;
 	web_json(res);
-	mg_buf_printf(&res->body, "{\"date\":\"%s\",\"stops\":%s,\"text\":", date, ev.stops ? "true" : "false");
-	mg_buf_put_json_str(&res->body, text.data ? text.data : "");
+	mg_buf_printf(&res->body, "{\"date\":\"%s\",\"stops\":%s,\"text\":", date, e.row.stops ? "true" : "false");
+	mg_buf_put_json_str(&res->body, e.text.data ? e.text.data : "");
 	mg_buf_puts(&res->body, "}\n");
 out:
 	json_decref(root);
-	free(l);
-	mg_buf_release(&sj);
-	mg_buf_release(&text);
+	cli_trial_event_release(&e);
 }
 
 /* POST /api/trial/resume {"date"}: as 'trial resume'. */
