@@ -247,6 +247,10 @@ void mg_trial_pauses_init(struct mg_trial_pauses *pz);
 int mg_trial_pauses_add(void *ctx, const struct mg_trial_event *e);
 /* The pause covering evening d, or -1. */
 int mg_trial_paused_at(const struct mg_trial_pauses *pz, int32_t d);
+/* May the trial resume on evening d? Only the latest pause can be open, and
+ * it resumes on a later date than it began. 0, or MG_EEXIST (not paused on
+ * d: field trial) or MG_EINVAL (d is the day the pause began: field date). */
+int mg_trial_resume_check(const struct mg_trial_pauses *pz, int32_t d, struct mg_error *err);
 /* The KB's text for the first stop rule (kb/trial.json stop_rules, in that
  * order) whose symptoms include symptom_id; NULL when none stops the trial. */
 const char *mg_trial_stop_text(const struct mg_kb *kb, const char *symptom_id);

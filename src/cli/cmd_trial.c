@@ -163,27 +163,16 @@ static int trial_resume(int argc, char **argv, struct mg_cli *cli, const struct 
 	struct mg_error err = {0};
 	struct mg_db *db = NULL;
 	struct mg_buf out = MG_BUF_INIT;
-	char ps[11];
 	struct latest *l = open_latest(argc, argv, "trial resume", resume_options, cli, kb, &db, &status);
 	if (!l)
 		goto out;
-	struct mg_trial_pauses *pz = &l->pz;
-	/* Only the latest pause can be open; resume it on a later date. */
-	if (!pz->n || pz->to[pz->n - 1] != INT32_MAX || l->d < pz->from[pz->n - 1]) {
-		status = cli_error(EXIT_USAGE, "trial resume: refused: the trial is not paused on %s", l->date);
-		goto out;
-	}
-	mg_date_format(pz->from[pz->n - 1], ps);
-	if (l->d == pz->from[pz->n - 1]) {
-		status = cli_error(EXIT_USAGE, "--date: the pause began on %s; resume on a later date", ps);
-		goto out;
-	}
 	struct mg_db_trial_event row = {l->date, "resume", "[]", 0, ""};
-	if (mg_db_begin(db, &err) || mg_db_trial_event_add(db, &row, cli_now(), &err) || mg_db_commit(db, &err)) {
+	if (mg_trial_resume_check(&l->pz, l->d, &err) || mg_db_begin(db, &err) ||
+	    mg_db_trial_event_add(db, &row, cli_now(), &err) || mg_db_commit(db, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
-	mg_trial_resume_text(&out, kb, pz, l->date);
+	mg_trial_resume_text(&out, kb, &l->pz, l->date);
 	status = cli_trial_emit(&out);
 out:
 	free(l);

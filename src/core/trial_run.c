@@ -96,6 +96,18 @@ int mg_trial_paused_at(const struct mg_trial_pauses *pz, int32_t d)
 	return -1;
 }
 
+int mg_trial_resume_check(const struct mg_trial_pauses *pz, int32_t d, struct mg_error *err)
+{
+	char began[11];
+	if (!pz->n || pz->to[pz->n - 1] != INT32_MAX || d < pz->from[pz->n - 1])
+		return mg_fail(err, MG_EEXIST, "trial", "trial resume: refused: the trial is not paused on that date");
+	if (d == pz->from[pz->n - 1]) {
+		mg_date_format(pz->from[pz->n - 1], began);
+		return mg_fail(err, MG_EINVAL, "date", "date: the pause began on %s; resume on a later date", began);
+	}
+	return 0;
+}
+
 const char *mg_trial_stop_text(const struct mg_kb *kb, const char *symptom_id)
 {
 	const struct mg_trial_design *dg = mg_kb_trial_design(kb);

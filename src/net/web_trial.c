@@ -150,20 +150,14 @@ static void resume(struct mg_web *w, const struct mg_http_request *req, struct m
 		trial_fail(res, &err);
 		goto out;
 	}
-	struct mg_trial_pauses *pz = &l->pz;
-	/* Only the latest pause can be open; resume it on a later date. */
-	if (!pz->n || pz->to[pz->n - 1] != INT32_MAX || d < pz->from[pz->n - 1]) {
-		web_error(res, 409, "date", "trial resume: refused: the trial is not paused on that date");
-		goto out;
-	}
-	if (d == pz->from[pz->n - 1]) {
-		web_error(res, 400, "date", "date: the pause began on that date; resume on a later date");
+	if (mg_trial_resume_check(&l->pz, d, &err)) {
+		web_fail(res, &err);
 		goto out;
 	}
 	struct mg_db_trial_event row = {date, "resume", "[]", 0, ""};
 	if (add_event(w, &row, res))
 		goto out;
-	mg_trial_resume_text(&text, w->o.kb, pz, date);
+	mg_trial_resume_text(&text, w->o.kb, &l->pz, date);
 	web_json(res);
 	mg_buf_printf(&res->body, "{\"date\":\"%s\",\"text\":", date);
 	mg_buf_put_json_str(&res->body, text.data ? text.data : "");
