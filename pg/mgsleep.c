@@ -29,8 +29,6 @@
 
 PG_MODULE_MAGIC;
 
-/* The CLI reads at most this much of a --profile file (src/cli/profile_args.c). */
-#define MAX_PROFILE_BYTES (1u << 20)
 
 static bool strict_mode;
 static char *kb_dir_guc;
@@ -96,8 +94,8 @@ static int advise_profile(const struct mg_kb *k, Jsonb *jb, struct mg_error *err
 	char *text = profile_text(jb, &len);
 	int r;
 	mg_profile_init(&profile);
-	if (len > MAX_PROFILE_BYTES)
-		r = mg_fail(err, MG_ETOOBIG, "profile", "profile: at most %u bytes", MAX_PROFILE_BYTES);
+	if (len > MG_PROFILE_MAX_BYTES)
+		r = mg_fail(err, MG_ETOOBIG, "profile", "profile: at most %zu bytes", MG_PROFILE_MAX_BYTES);
 	else
 		r = mg_profile_load_json(&profile, k, text, len, err);
 	pfree(text);

@@ -57,6 +57,10 @@ int mg_profile_field_kind(const char *field);
  * number), or -1 if s does not start with one. */
 int mg_decimal_parse(const char *s, double *v, const char **end);
 
+/* The largest profile JSON the readers accept (advise --profile, the
+ * PostgreSQL extension): a profile is a few hundred bytes. */
+#define MG_PROFILE_MAX_BYTES ((size_t)1 << 20)
+
 /* Fill from a JSON object (keys in docs/profile-schema.md). Unknown keys are
  * errors. Fields already set are overwritten only by keys present. */
 int mg_profile_load_json(struct mg_profile *p, const struct mg_kb *kb, const char *json, size_t len,

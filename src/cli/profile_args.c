@@ -5,13 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PROFILE_BYTES (1u << 20)
 
 int cli_profile_file(const char *path, const struct mg_kb *kb, struct mg_profile *p, int *status)
 {
 	struct mg_error err = {0};
 	size_t len;
-	char *json = cli_read_file(path, MAX_PROFILE_BYTES, &len, "--profile", status);
+	char *json = cli_read_file(path, MG_PROFILE_MAX_BYTES, &len, "--profile", status);
 	if (!json)
 		return -1;
 	int r = mg_profile_load_json(p, kb, json, len, &err);
